@@ -1,0 +1,50 @@
+# GridOps: two commands get a newcomer from clone to dashboard (make run) and to a green suite (make test).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+
+.PHONY: run test lint format bench stop system lock demo clean-db soak
+
+$(STAMP): requirements.lock
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV) || { echo "error: could not create a virtual environment: install python3-venv (apt-get install python3-venv)"; exit 1; }
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## run: install, start the embedded PostGIS, migrate, load the demo city, serve on :8050
+run: $(STAMP)
+	$(BIN)/python -m geodata.setup
+	$(BIN)/python app.py
+
+## test: ruff, then pytest against a real PostGIS and headless Chromium
+test: $(STAMP) system
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+## system: PostgreSQL+PostGIS, Chromium, chromedriver and a CJK font (apt-get as root)
+system: $(STAMP)
+	$(BIN)/python -m tests.system_deps
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+## bench: DESIGN §6 figures at demo scale (SCALE=city for the city scale)
+bench: $(STAMP)
+	$(BIN)/python -m bench --scale $(or $(SCALE),demo)
+
+## demo: regenerate the demo city in place
+demo: $(STAMP)
+	$(BIN)/python -m geodata.demo --scale demo --replace
+
+## stop: stop the embedded cluster
+stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m geodata.setup --stop; else echo "nothing to stop"; fi
+
+lock:
+	rm -rf /tmp/gridops-lock && $(PYTHON) -m venv /tmp/gridops-lock && /tmp/gridops-lock/bin/pip install -q -r requirements.in \
+	  && { echo "# Pinned lock of requirements.in (pip freeze of a clean venv, Python 3.11). Regenerate with 'make lock'."; /tmp/gridops-lock/bin/pip freeze; } > requirements.lock

@@ -1,0 +1,237 @@
+"""The demo-city generator: deterministic, loaded with COPY.
+
+    python -m geodata.demo --scale demo|city --seed N [--replace] [--anchor 2026-11-22T12:00+08:00]
+
+``demo`` is 郑州经开区 (5 street offices, 35 communities, ~900 grids, ~1,500 cameras, ~300
+checkpoints, 20,000 cases over 180 days). ``city`` is the benchmark scale (70k grids, 200k
+cameras, 5k checkpoints, 10M cases of which about 1M open). The same seed and anchor time give
+the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import psycopg2
+
+from geodata import demo_cases, demo_points, demo_territory
+from geodata.bulk import copy_frame, geom_ewkb, point_ewkb, sync_identity
+from geodata.demo_names import ROADS_EW, ROADS_NS
+from geodata.errors import SetupError
+from geodata.unit_assign import UnitIndex, with_ancestors
+
+DEFAULT_SEED = 7
+TZ = ZoneInfo("Asia/Shanghai")
+DOMAIN_TABLES = ["case_events", "cases", "inspection_results", "inspections", "checkpoints", "cameras", "roads",
+                 "unit_stats", "units"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Sizes of one generated city."""
+
+    cameras: int
+    checkpoint_factor: float
+    cases: int
+    days: int
+    chunk: int
+
+
+SCALES = {
+    "demo": Scale(cameras=1_500, checkpoint_factor=1.0, cases=20_000, days=180, chunk=20_000),
+    "city": Scale(cameras=200_000, checkpoint_factor=16.7, cases=10_000_000, days=730, chunk=500_000),
+}
+
+
+def is_empty(dsn: str) -> bool:
+    """True when the database holds no units yet."""
+    with psycopg2.connect(dsn, connect_timeout=5) as conn, conn.cursor() as cur:
+        cur.execute("SELECT NOT EXISTS (SELECT 1 FROM units)")
+        empty = cur.fetchone()[0]
+    conn.close()
+    return bool(empty)
+
+
+def build_static(scale: str, rng: np.random.Generator, anchor: datetime) -> dict[str, pd.DataFrame]:
+    """Units, roads, cameras, checkpoints and inspections (everything but cases)."""
+    size = SCALES[scale]
+    if scale == "demo":
+        units = demo_territory.build_units(demo_territory.demo_scale(), rng)
+        roads = demo_territory.build_roads(units, ROADS_EW, ROADS_NS)
+    else:
+        units = demo_territory.build_units(demo_territory.city_scale(rng), rng)
+        roads = demo_territory.build_roads(units, *demo_territory.city_roads())
+    units = with_ancestors(units)
+    district = units.geometry[units.level == "district"].iloc[0]
+    cams = demo_points.cameras(roads, district, size.cameras, anchor, rng)
+    cps = demo_points.checkpoints(units, roads, size.checkpoint_factor, rng)
+    insp, results = demo_points.inspections(cps, cams, anchor, months=6, rng=rng)
+    index = UnitIndex(units)
+    return {"units": units, "roads": roads, "cameras": demo_points.assign(cams, index),
+            "checkpoints": demo_points.assign(cps, index), "inspections": insp, "results": results,
+            "index": index}  # fmt: skip
+
+
+def load(dsn: str, scale: str = "demo", seed: int = DEFAULT_SEED, anchor: datetime | None = None,
+         replace: bool = False, log=print) -> dict[str, int]:  # fmt: skip
+    """Generate and load a city in one transaction; return row counts per table."""
+    anchor = anchor or datetime.now(TZ).replace(second=0, microsecond=0)
+    size = SCALES[scale]
+    rng = np.random.default_rng(seed)
+    started = time.perf_counter()
+    city = build_static(scale, rng, anchor)
+    counts: dict[str, int] = {}
+    conn = psycopg2.connect(dsn, connect_timeout=5)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SET LOCAL statement_timeout = 0")
+            cur.execute("SELECT count(*) FROM units")
+            if cur.fetchone()[0] and not replace:
+                raise SetupError("the database already holds units: pass --replace to wipe them and load the demo city")
+            if replace:
+                cur.execute("TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY")
+            counts.update(_load_static(cur, city))
+            log(f"  static layers loaded in {time.perf_counter() - started:.1f} s: {counts}")
+            counts.update(_load_cases(cur, city, size, anchor, rng, fast=scale != "demo", log=log))
+            cur.execute("SELECT unit_stats_rebuild()")
+    finally:
+        conn.close()
+    _analyze(dsn)
+    log(f"  loaded in {time.perf_counter() - started:.1f} s: {counts}")
+    return counts
+
+
+def _load_static(cur, city: dict) -> dict[str, int]:
+    units = city["units"].copy()
+    units["geom"] = geom_ewkb(units.geometry.to_numpy())
+    cols = ["id", "code", "name", "level", "kind", "parent_id", "population", "households", "manager", "phone", "geom"]
+    for level in ("district", "street", "community", "grid"):
+        copy_frame(cur, "units", units[units.level == level], cols)
+    sync_identity(cur, "units")
+    roads = city["roads"].copy()
+    roads["geom"] = geom_ewkb(roads.geometry.to_numpy())
+    copy_frame(cur, "roads", roads, ["name", "kind", "geom"])
+    unit_cols = ["street_id", "community_id", "grid_id", "exclusive_grid_id"]
+    cams = city["cameras"].assign(geom=lambda f: point_ewkb(f.lon.to_numpy(), f.lat.to_numpy()))
+    copy_frame(
+        cur,
+        "cameras",
+        cams,
+        ["id", "code", "name", "kind", "status", "last_seen_at", "view_range_m", "geom", *unit_cols],
+    )
+    cur.execute("SELECT code, id FROM departments")
+    dept = dict(cur.fetchall())
+    cps = city["checkpoints"].assign(
+        geom=lambda f: point_ewkb(f.lon.to_numpy(), f.lat.to_numpy()),
+        department_id=lambda f: pd.array(f.department_code.map(dept), dtype="Int64"),
+    )
+    copy_frame(cur, "checkpoints", cps, ["id", "code", "name", "type_code", "department_id", "geom", *unit_cols])
+    copy_frame(
+        cur, "inspections", city["inspections"], ["id", "checkpoint_id", "type_code", "inspected_at", "inspector"]
+    )
+    copy_frame(cur, "inspection_results", city["results"], ["inspection_id", "type_code", "element_code", "passed"])
+    for table in ("cameras", "checkpoints", "inspections"):
+        sync_identity(cur, table)
+    return {"units": len(units), "roads": len(roads), "cameras": len(cams), "checkpoints": len(cps),
+            "inspections": len(city["inspections"]), "inspection_results": len(city["results"])}  # fmt: skip
+
+
+def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseContext:
+    """Everything case generation needs, with categories and departments read from the database."""
+    cur.execute(
+        "SELECT c.code, c.name, c.sla_hours, d.id FROM case_categories c LEFT JOIN departments d "
+        "ON d.code = c.department_code WHERE NOT EXISTS (SELECT 1 FROM case_categories k WHERE k.parent_code = c.code) "
+        "ORDER BY c.code"
+    )
+    cats = pd.DataFrame(cur.fetchall(), columns=["code", "name", "sla_hours", "department_id"])
+    cats["department_id"] = pd.array(cats.department_id, dtype="Int64")
+    cur.execute("SELECT id, name FROM departments")
+    units = city["units"]
+    return demo_cases.CaseContext(
+        district=units.geometry[units.level == "district"].iloc[0],
+        index=city["index"],
+        hotspots=demo_cases.hotspots(city["checkpoints"], rng),
+        road_geoms=city["roads"].geometry.to_numpy(),
+        road_names=city["roads"]["name"].to_numpy(),
+        categories=cats,
+        departments=dict(cur.fetchall()),
+    )
+
+
+CASE_COLUMNS = ["id", "source", "external_id", "category_code", "status", "description", "address", "geom",
+                "street_id", "community_id", "grid_id", "exclusive_grid_id", "department_id", "reported_at",
+                "dispatched_at", "accepted_at", "resolved_at", "rated_at", "closed_at", "deadline_at",
+                "satisfaction", "handled_online", "reply", "merged_into"]  # fmt: skip
+
+
+def _load_cases(cur, city, size: Scale, anchor: datetime, rng, fast: bool, log) -> dict[str, int]:
+    ctx = case_context(cur, city, rng)
+    if fast:  # counters are rebuilt once at the end instead of per statement
+        cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
+    n_cases = n_events = 0
+    chunks = max(1, size.cases // size.chunk)
+    for i in range(chunks):
+        # Each chunk covers its own slice of time, oldest first, so ids grow with report time.
+        window_end = anchor_minus(anchor, size.days * (chunks - 1 - i) / chunks)
+        cases, events = demo_cases.generate(ctx, size.chunk, size.days / chunks, anchor, rng,
+                                            first_id=n_cases + 1, window_end=window_end)  # fmt: skip
+        cases["geom"] = point_ewkb(cases.lon.to_numpy(), cases.lat.to_numpy())
+        copy_frame(cur, "cases", cases, CASE_COLUMNS)
+        copy_frame(cur, "case_events", events, ["case_id", "at", "from_status", "to_status", "actor", "note"])
+        n_cases += len(cases)
+        n_events += len(events)
+        if chunks > 1:
+            log(f"  cases {n_cases:,}/{size.cases:,}")
+    if fast:
+        cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
+        cur.execute("UPDATE data_version SET version = version + 1, changed_at = now() WHERE topic = 'cases'")
+    sync_identity(cur, "cases")
+    return {"cases": n_cases, "case_events": n_events}
+
+
+def anchor_minus(anchor: datetime, days: float) -> datetime:
+    """``anchor`` moved ``days`` into the past."""
+    return datetime.fromtimestamp(anchor.timestamp() - days * 86_400, TZ)
+
+
+def _analyze(dsn: str) -> None:
+    conn = psycopg2.connect(dsn, connect_timeout=5)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("ANALYZE")
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    from geodata.cluster import admin_dsn
+    from geodata.setup import ensure_database
+    from settings import get_settings
+
+    parser = argparse.ArgumentParser(prog="python -m geodata.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--replace", action="store_true", help="wipe existing units, points and cases first")
+    parser.add_argument("--anchor", type=datetime.fromisoformat, help="'now' of the generated data (ISO time)")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    try:
+        ensure_database(settings, load_demo=False)
+        load(admin_dsn(settings), args.scale, args.seed, args.anchor, replace=args.replace)
+    except SetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Make the database ready: start the embedded cluster (or check DATABASE_URL), migrate, and
+load the demo city on first start.
+
+    python -m geodata.setup [--no-demo] [--reset]
+    python -m geodata.setup --stop
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import psycopg2
+from psycopg2 import sql
+
+from geodata import demo
+from geodata.cluster import APP_ROLE, OWNER_ROLE, SUPERUSER, Cluster, admin_dsn
+from geodata.errors import SetupError
+from geodata.migrate import migrate
+from settings import Settings, get_settings
+
+
+def ensure_database(settings: Settings, load_demo: bool = True, reset: bool = False) -> None:
+    """Bring the configured database to the current schema, with demo data if it is empty."""
+    if settings.database_url:
+        if reset:
+            raise SetupError("--reset only works on the embedded cluster; drop the database yourself")
+        _check_reachable(settings.database_url)
+    else:
+        cluster = Cluster(settings)
+        cluster.start()
+        _ensure_roles_and_database(cluster, reset)
+    applied = migrate(admin_dsn(settings))
+    if applied:
+        print(f"migrations applied: {', '.join(applied)}", flush=True)
+    if not settings.database_url:
+        _grant_app_role(admin_dsn(settings))
+    if load_demo and demo.is_empty(admin_dsn(settings)):
+        print("loading the demo city (郑州经开区) …", flush=True)
+        demo.load(admin_dsn(settings), scale="demo", seed=demo.DEFAULT_SEED)
+
+
+def _check_reachable(url: str) -> None:
+    try:
+        psycopg2.connect(url, connect_timeout=5).close()
+    except psycopg2.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
+        raise SetupError(
+            f"DATABASE_URL is unreachable ({first}): check host, port and password, "
+            "or unset DATABASE_URL to use the embedded cluster"
+        ) from exc
+
+
+def _ensure_roles_and_database(cluster: Cluster, reset: bool) -> None:
+    db = cluster.settings.db_name
+    conn = psycopg2.connect(cluster.dsn(SUPERUSER, "postgres"), connect_timeout=5)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            for role in (OWNER_ROLE, APP_ROLE):
+                cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+                if cur.fetchone() is None:
+                    cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                        sql.Identifier(role), sql.Literal(cluster.password(role))))  # fmt: skip
+            if reset:
+                cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,))
+            if cur.fetchone() is None:
+                cur.execute(sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
+                    sql.Identifier(db), sql.Identifier(OWNER_ROLE)))  # fmt: skip
+    finally:
+        conn.close()
+    # PostGIS is not a trusted extension: the superuser creates it, the owner role uses it.
+    conn = psycopg2.connect(cluster.dsn(SUPERUSER, db), connect_timeout=5)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    finally:
+        conn.close()
+
+
+def _grant_app_role(dsn: str) -> None:
+    """The app role reads and writes rows; it owns nothing and cannot change the schema."""
+    conn = psycopg2.connect(dsn, connect_timeout=5)
+    try:
+        with conn, conn.cursor() as cur:
+            app = sql.Identifier(APP_ROLE)
+            cur.execute(
+                sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(app)
+            )
+            cur.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app))
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; errors are one line on stderr."""
+    parser = argparse.ArgumentParser(prog="python -m geodata.setup", description=__doc__.splitlines()[0])
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo city into an empty database")
+    parser.add_argument("--reset", action="store_true", help="drop and recreate the embedded database first")
+    parser.add_argument("--stop", action="store_true", help="stop the embedded cluster and exit")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    try:
+        if args.stop:
+            if settings.database_url:
+                print("DATABASE_URL is set: there is no embedded cluster to stop")
+            else:
+                print("stopped" if Cluster(settings).stop() else "the embedded cluster was not running")
+            return 0
+        ensure_database(settings, load_demo=not args.no_demo, reset=args.reset)
+    except SetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

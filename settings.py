@@ -1,0 +1,52 @@
+"""The one settings object. Every knob is read from the environment (GRIDOPS_*, DATABASE_URL)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    """GridOps configuration; see .env.example for every variable."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GRIDOPS_", env_file=ROOT / ".env", extra="ignore", populate_by_name=True
+    )
+
+    # An external PostGIS. When set, the embedded cluster under var_dir is never touched.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "GRIDOPS_DATABASE_URL")
+    )
+    # Role used for migrations and bulk loads; defaults to database_url.
+    admin_database_url: str | None = None
+
+    # Embedded cluster.
+    var_dir: Path = ROOT / "var"
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 55432
+    db_name: str = "gridops"
+
+    # Web server.
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    refresh_seconds: float = Field(default=10.0, gt=0)
+    statement_timeout_ms: int = Field(default=5000, gt=0)
+    lang: Literal["zh", "en"] = "zh"
+
+    # Basemap (DESIGN §7). "none" draws only our own outlines and works offline.
+    basemap: Literal["none", "osm", "tianditu", "amap", "xyz"] = "none"
+    basemap_url: str | None = None
+    tianditu_key: str | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
