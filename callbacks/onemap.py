@@ -1,0 +1,124 @@
+"""One-map behaviour: first load, change-driven refresh (DESIGN §6) and layer toggles.
+
+The refresh follows three rules:
+  * the data versions have not moved → nothing is sent (HTTP 204);
+  * only values moved → a Patch with the changed layers' values, never geometry;
+  * unit geometry moved (or the first load) → the full figure.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import flask
+import psycopg2
+from dash import Input, Output, State, callback, html, no_update
+from dash.exceptions import PreventUpdate
+
+import ids
+from geodata.db import Database, get_db
+from geodata.queries import fetch_rows
+from i18n import pick, t
+from layers import registry
+from layers.basemap import map_style, projector
+from layers.figure import build_figure, load_all, values_patch, visibility_patch
+from settings import get_settings
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def data_versions(db: Database) -> tuple[dict[str, int], datetime]:
+    """Current version per topic and the time of the latest change."""
+    rows = fetch_rows("data_versions", None, db)
+    return {topic: int(version) for topic, version, _ in rows}, max(changed for _, _, changed in rows)
+
+
+def full_figure(db: Database, lang: str, visible: list[str], base_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The whole figure and the fingerprints of its point layers."""
+    s = get_settings()
+    data = load_all(db)
+    style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
+    figure = build_figure(data, lang, projector(s.basemap), style, visible)
+    prints = {layer.key: layer.fingerprint(data[layer.key]) for layer in registry.LAYERS}
+    return figure, prints
+
+
+def _changed_layers(old: dict[str, int], new: dict[str, int]) -> list[str]:
+    moved = {topic for topic in new if new.get(topic) != old.get(topic)}
+    return [layer.key for layer in registry.LAYERS if moved & set(layer.topics)]
+
+
+def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database, base_url: str) -> tuple[Any, Any, Any]:
+    """(figure or Patch, new state, status text) for one tick; PreventUpdate when nothing moved."""
+    lang = pick(lang)
+    visible = registry.validate_keys(visible)
+    try:
+        versions, changed_at = data_versions(db)
+        if state and state.get("lang") == lang and state.get("versions") == versions:
+            if not state.get("stale"):
+                raise PreventUpdate
+            return no_update, {**state, "stale": False}, _fresh(state["changed_at"], lang)
+        if not state or state.get("lang") != lang or versions.get("units") != state["versions"].get("units"):
+            figure, prints = full_figure(db, lang, visible, base_url)
+            new_state = {"versions": versions, "lang": lang, "prints": prints, "changed_at": changed_at.isoformat()}
+            return figure, new_state, _fresh(new_state["changed_at"], lang)
+        keys = _changed_layers(state["versions"], versions)
+        by_key = registry.BY_KEY
+        data = {key: by_key[key].load_values(db) for key in keys}
+        patch = values_patch(data, lang, [k for k in keys if by_key[k].fingerprint(data[k]) == state["prints"].get(k)])
+        prints = dict(state["prints"])
+        for key in keys:
+            fp = by_key[key].fingerprint(data[key])
+            if fp != state["prints"].get(key):  # points added or moved: resend that layer's traces whole
+                proj = projector(get_settings().basemap)
+                for idx, trace in zip(registry.trace_slots()[key], by_key[key].traces(data[key], lang, proj)):
+                    trace.update(visible=key in visible, showlegend=False)
+                    patch["data"][idx] = trace
+                prints[key] = fp
+        new_state = {"versions": versions, "lang": lang, "prints": prints, "changed_at": changed_at.isoformat()}
+        return patch, new_state, _fresh(new_state["changed_at"], lang)
+    except psycopg2.Error:
+        if not state:
+            return no_update, no_update, html.Span(t("map.loading", lang), className="status stale")
+        if state.get("stale"):
+            raise PreventUpdate from None
+        return no_update, {**state, "stale": True}, _stale(state["changed_at"], lang)
+
+
+def _fresh(changed_at: str, lang: str) -> html.Span:
+    when = datetime.fromisoformat(changed_at).astimezone(TZ).strftime("%H:%M:%S")
+    return html.Span(f"{t('map.updated', lang)} {when}", className="status fresh")
+
+
+def _stale(changed_at: str, lang: str) -> html.Span:
+    when = datetime.fromisoformat(changed_at).astimezone(TZ).strftime("%H:%M:%S")
+    return html.Span(f"⚠ {t('map.stale', lang)} {when}", className="status stale")
+
+
+@callback(
+    Output(ids.MAP, "figure"),
+    Output(ids.MAP_STATE, "data"),
+    Output(ids.MAP_STATUS, "children"),
+    Input(ids.MAP_TICK, "n_intervals"),
+    State(ids.MAP_STATE, "data"),
+    State(ids.LANG, "data"),
+    State(ids.LAYER_TOGGLES, "value"),
+)
+def refresh_map(_tick: int, state: dict | None, lang: str, visible: list[str]) -> tuple[Any, Any, Any]:
+    """Interval tick → refresh the map if the data moved."""
+    return map_refresh(state, lang, visible, get_db(), flask.request.host_url)
+
+
+@callback(
+    Output(ids.MAP, "figure", allow_duplicate=True),
+    Input(ids.LAYER_TOGGLES, "value"),
+    State(ids.MAP_STATE, "data"),
+    prevent_initial_call=True,
+)
+def toggle_layers(visible: list[str], state: dict | None) -> Any:
+    """Checklist change → show or hide whole layers in place."""
+    if not state:
+        raise PreventUpdate
+    return visibility_patch(registry.validate_keys(visible))

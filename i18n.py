@@ -1,0 +1,38 @@
+"""UI strings: Chinese first, English available (``?lang=en``)."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app.title": ("网格治理一张图", "Grid governance one map"),
+    "app.district": ("郑州经开区", "Zhengzhou ETDZ"),
+    "map.layers": ("图层", "Layers"),
+    "map.legend": ("图例", "Legend"),
+    "map.updated": ("数据更新于", "Data as of"),
+    "map.stale": ("数据更新中断 — 最后更新", "Data feed interrupted — last update"),
+    "map.loading": ("正在加载地图…", "Loading map…"),
+    "hover.open": ("在办案件", "Open cases"),
+    "hover.overdue": ("超期", "Overdue"),
+    "hover.community": ("所属社区", "Community"),
+    "hover.street": ("所属办事处", "Street office"),
+    "hover.status": ("状态", "Status"),
+    "hover.compliance": ("要素达标率", "Compliance"),
+    "hover.failing": ("未达标要素", "Failing elements"),
+    "hover.inspected": ("最近检查", "Last inspected"),
+    "hover.grid": ("所在网格", "Grid"),
+    "camera.online": ("在线", "Online"),
+    "camera.offline": ("离线", "Offline"),
+    "none": ("无", "none"),
+}
+
+
+def t(key: str, lang: str = "zh") -> str:
+    """The string for ``key`` in ``lang`` (falls back to Chinese)."""
+    zh, en = STRINGS[key]
+    return en if lang == "en" else zh
+
+
+def pick(lang: str) -> str:
+    """A supported language code, defaulting to Chinese."""
+    return lang if lang in LANGS else "zh"

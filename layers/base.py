@@ -1,0 +1,130 @@
+"""What every map layer declares: its query, style, legend, hover fields and its Patch values.
+
+A layer yields plain plotly trace dicts (no graph_objects validation on the hot path). Its
+``values`` are the per-trace properties that change with data; a refresh sends only those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+from geodata.db import Database
+from layers.basemap import Projector
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend row: a colour swatch and its label in both languages."""
+
+    color: str
+    zh: str
+    en: str
+    shape: str = "square"  # square | dot | line
+
+    def label(self, lang: str) -> str:
+        """The label in ``lang``."""
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class ColourClasses:
+    """A classed colour scale: class i covers values in [breaks[i], breaks[i+1])."""
+
+    breaks: tuple[float, ...]
+    colors: tuple[str, ...]
+
+    def classify(self, values: np.ndarray) -> np.ndarray:
+        """Class index per value."""
+        return np.searchsorted(np.asarray(self.breaks[1:]), np.asarray(values, dtype=float), side="right")
+
+    def colorscale(self) -> list[list[Any]]:
+        """A stepped plotly colour scale for z = class index, with zmin=-0.5, zmax=len-0.5."""
+        k = len(self.colors)
+        scale: list[list[Any]] = []
+        for i, c in enumerate(self.colors):
+            scale += [[i / k, c], [(i + 1) / k, c]]
+        return scale
+
+
+class Layer:
+    """Base class: subclasses set the class attributes and implement load/traces/values."""
+
+    key: str = ""
+    zh: str = ""
+    en: str = ""
+    topics: tuple[str, ...] = ()  # data_version topics this layer's values depend on
+    legend: tuple[LegendItem, ...] = ()
+    default_on: bool = True
+    toggle: bool = True
+    trace_count: int = 1
+
+    def label(self, lang: str) -> str:
+        """The layer's name in ``lang``."""
+        return self.en if lang == "en" else self.zh
+
+    def load(self, db: Database) -> dict[str, Any]:
+        """Geometry and values from the database."""
+        raise NotImplementedError
+
+    def load_values(self, db: Database) -> dict[str, Any]:
+        """Only what changes with data (defaults to a full load)."""
+        return self.load(db)
+
+    def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
+        """Plotly trace dicts, ``trace_count`` of them."""
+        raise NotImplementedError
+
+    def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+        """Per trace, the properties to Patch on a data change (empty dicts for static traces)."""
+        return [{} for _ in range(self.trace_count)]
+
+    def fingerprint(self, data: dict[str, Any]) -> str | None:
+        """Identifies the layer's geometry; when it changes, whole traces are resent, not values."""
+        return None
+
+
+def geojson_features(ids: list[int], wkbs: list[bytes], proj: Projector) -> dict[str, Any]:
+    """A FeatureCollection (ids as feature ids), coordinates rounded to 1e-6° (~0.1 m)."""
+    geoms = shapely.from_wkb(np.asarray([bytes(w) for w in wkbs], dtype=object))
+    geoms = shapely.transform(geoms, lambda c: np.round(np.column_stack(proj.shift(c[:, 0], c[:, 1])), 6))
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": int(i), "geometry": json.loads(g)} for i, g in zip(ids, shapely.to_geojson(geoms))
+        ],
+    }
+
+
+def line_coords(wkbs: list[bytes], proj: Projector, boundary: bool = True) -> tuple[list, list]:
+    """Lon and lat lists of polygon outlines (or lines), parts separated by None."""
+    geoms = shapely.from_wkb(np.asarray([bytes(w) for w in wkbs], dtype=object))
+    if boundary:
+        geoms = shapely.boundary(geoms)
+    parts = shapely.get_parts(geoms)
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for part in parts:
+        xy = shapely.get_coordinates(part)
+        x, y = proj.shift(xy[:, 0], xy[:, 1])
+        lons += [*np.round(x, 6).tolist(), None]
+        lats += [*np.round(y, 6).tolist(), None]
+    return lons, lats
+
+
+def points_fingerprint(ids: list[int], lon: list[float], lat: list[float]) -> str:
+    """A short hash of point ids and positions."""
+    digest = hashlib.blake2b(digest_size=8)
+    for arr in (ids, lon, lat):
+        digest.update(np.asarray(arr, dtype=float).tobytes())
+    return digest.hexdigest()
+
+
+def hover(lines: list[str]) -> str:
+    """A hovertemplate from lines, without the trace-name box."""
+    return "<br>".join(lines) + "<extra></extra>"

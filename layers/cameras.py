@@ -1,0 +1,72 @@
+"""摄像头: cameras coloured online/offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from geodata.db import Database
+from geodata.queries import fetch_columns
+from i18n import t
+from layers.base import Layer, LegendItem, hover, points_fingerprint
+from layers.basemap import Projector
+
+COLORS = {"online": "#4dd0e1", "offline": "#ff5252"}
+KIND = {
+    "bullet": ("枪机", "Bullet"),
+    "dome": ("球机", "Dome"),
+    "ai": ("智能分析", "AI"),
+    "panorama": ("高点", "Panorama"),
+}
+
+
+class CameraLayer(Layer):
+    """One Scattermap marker trace; a refresh patches colours, sizes and the status text."""
+
+    key = "cameras"
+    zh, en = "摄像头", "Cameras"
+    topics = ("cameras",)
+    legend = (LegendItem(COLORS["online"], "摄像头 在线", "Camera online", "dot"),
+              LegendItem(COLORS["offline"], "摄像头 离线", "Camera offline", "dot"))  # fmt: skip
+
+    def load(self, db: Database) -> dict[str, Any]:
+        """Every camera."""
+        return {"cameras": fetch_columns("camera_points", None, db)}
+
+    def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
+        """The marker trace."""
+        cams = data["cameras"]
+        lon, lat = proj.shift(cams["lon"], cams["lat"])
+        idx = 1 if lang == "en" else 0
+        text = [f"<b>{n}</b><br>{KIND[k][idx]}<br>{t('hover.grid', lang)}：{g or '—'}"
+                for n, k, g in zip(cams["name"], cams["kind"], cams["grid_name"])]  # fmt: skip
+        trace = {
+            "type": "scattermap",
+            "name": self.key,
+            "mode": "markers",
+            "lon": np.round(lon, 6).tolist(),
+            "lat": np.round(lat, 6).tolist(),
+            "text": text,
+            "hovertemplate": hover(["%{text}", f"{t('hover.status', lang)}：%{{customdata}}"]),
+        }
+        trace.update(self.values(data, lang)[0])
+        return [trace]
+
+    def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+        """Colour, size and status label per camera."""
+        status = np.asarray(data["cameras"]["status"])
+        online = status == "online"
+        return [{
+            "marker": {"color": np.where(online, COLORS["online"], COLORS["offline"]).tolist(),
+                       "size": np.where(online, 4, 7).tolist(), "opacity": 0.85},
+            "customdata": [t(f"camera.{s}", lang) for s in status],
+        }]  # fmt: skip
+
+    def fingerprint(self, data: dict[str, Any]) -> str | None:
+        """Ids and positions of the points."""
+        rows = data["cameras"]
+        return points_fingerprint(rows["id"], rows["lon"], rows["lat"])
+
+
+LAYER = CameraLayer()

@@ -1,0 +1,79 @@
+"""创文点位: civilization-city checkpoints coloured by the compliance of their latest inspection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from geodata.db import Database
+from geodata.queries import fetch_columns
+from i18n import t
+from layers.base import ColourClasses, Layer, LegendItem, hover, points_fingerprint
+from layers.basemap import Projector
+
+COMPLIANCE_CLASSES = ColourClasses(breaks=(0, 60, 80, 100), colors=("#e53935", "#fb8c00", "#fdd835", "#43a047"))
+NOT_INSPECTED = "#9e9e9e"
+
+
+class CheckpointLayer(Layer):
+    """One marker trace; a refresh patches colours and the compliance fields."""
+
+    key = "checkpoints"
+    zh, en = "创文点位", "Checkpoints"
+    topics = ("checkpoints",)
+    classes = COMPLIANCE_CLASSES
+    legend = (
+        LegendItem("#43a047", "点位 全部达标 (100%)", "Checkpoint fully compliant", "dot"),
+        LegendItem("#fdd835", "点位 80–99%", "Checkpoint 80–99%", "dot"),
+        LegendItem("#fb8c00", "点位 60–79%", "Checkpoint 60–79%", "dot"),
+        LegendItem("#e53935", "点位 <60%", "Checkpoint <60%", "dot"),
+        LegendItem(NOT_INSPECTED, "点位 未检查", "Checkpoint not inspected", "dot"),
+    )
+
+    def load(self, db: Database) -> dict[str, Any]:
+        """Every checkpoint with its compliance."""
+        return {"checkpoints": fetch_columns("checkpoint_points", None, db)}
+
+    def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
+        """The marker trace."""
+        cps = data["checkpoints"]
+        lon, lat = proj.shift(cps["lon"], cps["lat"])
+        types = cps["type_name_en"] if lang == "en" else cps["type_name"]
+        trace = {
+            "type": "scattermap",
+            "name": self.key,
+            "mode": "markers",
+            "lon": np.round(lon, 6).tolist(),
+            "lat": np.round(lat, 6).tolist(),
+            "text": [f"<b>{n}</b><br>{ty}" for n, ty in zip(cps["name"], types)],
+            "hovertemplate": hover([
+                "%{text}",
+                f"{t('hover.compliance', lang)}：%{{customdata[0]}}",
+                f"{t('hover.failing', lang)}：%{{customdata[1]}}",
+                f"{t('hover.inspected', lang)}：%{{customdata[2]}}",
+            ]),
+        }  # fmt: skip
+        trace.update(self.values(data, lang)[0])
+        return [trace]
+
+    def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+        """Colour by compliance class, plus the hover fields."""
+        cps = data["checkpoints"]
+        comp = np.array([np.nan if c is None else c for c in cps["compliance"]], dtype=float)
+        cls = self.classes.classify(np.nan_to_num(comp))
+        colors = np.where(np.isnan(comp), NOT_INSPECTED, np.asarray(self.classes.colors)[np.minimum(cls, 3)])
+        failing = cps["failing_en"] if lang == "en" else cps["failing"]
+        custom = [
+            [("—" if np.isnan(c) else f"{c:.0f}%"), f or t("none", lang), d.strftime("%Y-%m-%d") if d else "—"]
+            for c, f, d in zip(comp, failing, cps["inspected_at"])
+        ]
+        return [{"marker": {"color": colors.tolist(), "size": 11, "opacity": 0.95}, "customdata": custom}]
+
+    def fingerprint(self, data: dict[str, Any]) -> str | None:
+        """Ids and positions of the points."""
+        rows = data["checkpoints"]
+        return points_fingerprint(rows["id"], rows["lon"], rows["lat"])
+
+
+LAYER = CheckpointLayer()

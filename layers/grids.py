@@ -1,0 +1,80 @@
+"""网格: tiling grids coloured by open cases, in fixed classes so colours compare over time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from geodata.db import Database
+from geodata.queries import fetch_columns
+from i18n import t
+from layers.base import ColourClasses, Layer, LegendItem, geojson_features, hover
+from layers.basemap import Projector
+
+OPEN_CASE_CLASSES = ColourClasses(
+    breaks=(0, 1, 3, 6, 11, 21),
+    colors=("#173454", "#2f7394", "#f2c14e", "#f08a3c", "#d93f2b", "#9e0142"),
+)
+LABELS = (("0", "0"), ("1–2", "1–2"), ("3–5", "3–5"), ("6–10", "6–10"), ("11–20", "11–20"), (">20", ">20"))
+
+
+class GridLayer(Layer):
+    """Grid polygons as one Choroplethmap trace; a refresh patches z and customdata only."""
+
+    key = "grids"
+    zh, en = "网格", "Grids"
+    topics = ("cases",)
+    classes = OPEN_CASE_CLASSES
+    legend = tuple(LegendItem(c, f"在办 {zh}", f"{en} open") for c, (zh, en) in zip(OPEN_CASE_CLASSES.colors, LABELS))
+    level = "grid"
+    exclusive = False
+
+    def load(self, db: Database) -> dict[str, Any]:
+        """Shapes and values of every grid."""
+        params = {"level": self.level, "exclusive": self.exclusive}
+        return {"shapes": fetch_columns("unit_shapes", params, db), **self.load_values(db)}
+
+    def load_values(self, db: Database) -> dict[str, Any]:
+        """Open and overdue counts, in unit-id order."""
+        return {"values": fetch_columns("unit_values", {"level": self.level, "exclusive": self.exclusive}, db)}
+
+    def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
+        """The choropleth trace."""
+        shapes = data["shapes"]
+        text = [f"<b>{n}</b><br>{t('hover.community', lang)}：{p}<br>{t('hover.street', lang)}：{s}"
+                for n, p, s in zip(shapes["name"], shapes["parent_name"], shapes["street_name"])]  # fmt: skip
+        trace = {
+            "type": "choroplethmap",
+            "name": self.key,
+            "geojson": geojson_features(shapes["id"], shapes["wkb"], proj),
+            "locations": shapes["id"],
+            "featureidkey": "id",
+            "text": text,
+            "zmin": -0.5,
+            "zmax": len(self.classes.colors) - 0.5,
+            "colorscale": self.classes.colorscale(),
+            "showscale": False,
+            "marker": {"opacity": 0.78, "line": {"color": "rgba(140,200,255,0.45)", "width": 0.6}},
+            "hovertemplate": hover(
+                [
+                    "%{text}",
+                    f"{t('hover.open', lang)}：%{{customdata[0]}}",
+                    f"{t('hover.overdue', lang)}：%{{customdata[1]}}",
+                ]
+            ),
+        }
+        trace.update(self.values(data, lang)[0])
+        return [trace]
+
+    def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+        """z (colour class) and customdata (open, overdue) per grid."""
+        vals = data["values"]
+        open_cases = np.asarray(vals["open_cases"], dtype=int)
+        return [{
+            "z": self.classes.classify(open_cases).tolist(),
+            "customdata": np.column_stack([open_cases, np.asarray(vals["overdue"], dtype=int)]).tolist(),
+        }]  # fmt: skip
+
+
+LAYER = GridLayer()

@@ -1,0 +1,78 @@
+"""社区 / 办事处 / 专属网格: unit outlines drawn by us, so the map reads right with no basemap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geodata.db import Database
+from geodata.queries import fetch_columns
+from layers.base import Layer, LegendItem, line_coords
+from layers.basemap import Projector
+
+
+class OutlineLayer(Layer):
+    """The outlines of every unit of one level, as one line trace."""
+
+    topics = ()
+    level = "community"
+    exclusive = False
+    color = "#7fd3ff"
+    width = 1.2
+    fill: str | None = None
+
+    def load(self, db: Database) -> dict[str, Any]:
+        """The level's polygons."""
+        return {"shapes": fetch_columns("unit_shapes", {"level": self.level, "exclusive": self.exclusive}, db)}
+
+    def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
+        """One Scattermap line trace (filled when ``fill`` is set)."""
+        lon, lat = line_coords(data["shapes"]["wkb"], proj)
+        trace = {
+            "type": "scattermap",
+            "name": self.key,
+            "mode": "lines",
+            "lon": lon,
+            "lat": lat,
+            "line": {"color": self.color, "width": self.width},
+            "hoverinfo": "skip",
+        }
+        if self.fill:
+            trace.update(fill="toself", fillcolor=self.fill)
+        return [trace]
+
+
+class CommunityOutlines(OutlineLayer):
+    """社区 outlines."""
+
+    key = "communities"
+    zh, en = "社区", "Communities"
+    legend = (LegendItem("#7fd3ff", "社区边界", "Community boundary", "line"),)
+
+
+class StreetOutlines(OutlineLayer):
+    """办事处 outlines, heavier."""
+
+    key = "streets"
+    zh, en = "办事处", "Street offices"
+    level = "street"
+    color = "#e8f4ff"
+    width = 3.0
+    legend = (LegendItem("#e8f4ff", "办事处边界", "Street-office boundary", "line"),)
+
+
+class ExclusiveGrids(OutlineLayer):
+    """专属网格 (parks, campuses, markets), which may overlap residential grids."""
+
+    key = "exclusive"
+    zh, en = "专属网格", "Exclusive grids"
+    level = "grid"
+    exclusive = True
+    color = "#c792ea"
+    width = 2.0
+    fill = "rgba(199,146,234,0.18)"
+    legend = (LegendItem("#c792ea", "专属网格", "Exclusive grid"),)
+
+
+COMMUNITIES = CommunityOutlines()
+STREETS = StreetOutlines()
+EXCLUSIVE = ExclusiveGrids()

@@ -1,0 +1,38 @@
+"""Layout pieces shared by pages: the header and the map legend (no data, no behaviour)."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from i18n import t
+from layers import registry
+
+
+def legend(lang: str) -> html.Div:
+    """Legend rows of every layer, from the layer registry."""
+    rows = []
+    for layer in registry.LAYERS:
+        for item in layer.legend:
+            rows.append(html.Div([html.Span(className=f"swatch {item.shape}", style={"--swatch": item.color}),
+                                  html.Span(item.label(lang))], className="legend-row"))  # fmt: skip
+    return html.Div([html.H3(t("map.legend", lang)), *rows], className="legend")
+
+
+def layer_toggles(component_id: str, lang: str) -> html.Div:
+    """One checkbox per layer that can be switched."""
+    options = [{"label": layer.label(lang), "value": layer.key} for layer in registry.toggleable()]
+    return html.Div([
+        html.H3(t("map.layers", lang)),
+        dcc.Checklist(id=component_id, options=options, value=registry.default_visible(), className="layer-toggles",
+                      inputClassName="toggle-input", labelClassName="toggle-label"),
+    ])  # fmt: skip
+
+
+def header(title: str, status_id: str, lang: str) -> html.Header:
+    """The page header: district, page title and the data-freshness line."""
+    other = "en" if lang == "zh" else "zh"
+    return html.Header([
+        html.Div([html.Span(t("app.district", lang), className="district"), html.H1(title)], className="brand"),
+        html.Div(id=status_id, className="status-line"),
+        html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
+    ], className="topbar")  # fmt: skip
