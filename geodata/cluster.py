@@ -48,13 +48,13 @@ class Cluster:
     # ---- binaries -------------------------------------------------------------------------
     def bindir(self) -> Path:
         """The PostgreSQL bin directory, installing PostgreSQL and PostGIS when root."""
-        found = _find_bindir()
-        if found is None or not _has_postgis(found):
+        found = find_bindir()
+        if found is None or not has_postgis(found):
             version = found.parent.name if found else None
             package = f"postgresql-{version}-postgis-3" if version else "postgresql postgis"
             _install_or_explain(package.split())
-            found = _find_bindir()
-            if found is None or not _has_postgis(found):
+            found = find_bindir()
+            if found is None or not has_postgis(found):
                 raise SetupError(
                     f"PostGIS is not installed for PostgreSQL {version}: "
                     f"run 'apt-get install {package}' or set DATABASE_URL to an existing PostGIS"
@@ -119,7 +119,7 @@ class Cluster:
         """True when our postmaster answers pg_ctl status."""
         if not self.initialised():
             return False
-        bindir = _find_bindir()
+        bindir = find_bindir()
         return (
             bindir is not None
             and self._run([str(bindir / "pg_ctl"), "-D", str(self.pgdata), "status"], check=False).returncode == 0
@@ -175,9 +175,10 @@ def admin_dsn(settings: Settings) -> str:
     return settings.admin_database_url or settings.database_url or Cluster(settings).dsn(OWNER_ROLE)
 
 
-def _find_bindir() -> Path | None:
+def find_bindir() -> Path | None:
+    """The newest PostgreSQL bin directory, preferring one with PostGIS."""
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: _version(p.parent.parent.name))
-    with_postgis = [c.parent for c in candidates if _has_postgis(c.parent)]
+    with_postgis = [c.parent for c in candidates if has_postgis(c.parent)]
     if with_postgis:
         return with_postgis[-1]
     if candidates:
@@ -193,7 +194,8 @@ def _version(name: str) -> float:
         return 0.0
 
 
-def _has_postgis(bindir: Path) -> bool:
+def has_postgis(bindir: Path) -> bool:
+    """True when PostGIS is installed for that PostgreSQL."""
     share = Path("/usr/share/postgresql") / bindir.parent.name / "extension"
     if (share / "postgis.control").exists():
         return True

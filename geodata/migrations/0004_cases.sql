@@ -89,12 +89,20 @@ CREATE TRIGGER cases_reassign_units BEFORE UPDATE OF geom ON cases FOR EACH ROW
 -- Open-case counters, maintained per statement from transition tables so that a COPY of a
 -- million rows costs one aggregate, not a million row updates.
 CREATE OR REPLACE FUNCTION unit_stats_apply(deltas jsonb) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO unit_stats AS s (unit_id, open_cases)
-    SELECT (d.key)::integer, (d.value)::integer FROM jsonb_each_text(deltas) d
-    ORDER BY 1
-    ON CONFLICT (unit_id) DO UPDATE SET open_cases = s.open_cases + EXCLUDED.open_cases;
-$$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- Lock in id order so that concurrent writers cannot deadlock on the counters.
+    PERFORM 1 FROM unit_stats
+     WHERE unit_id IN (SELECT key::integer FROM jsonb_each_text(deltas)) ORDER BY unit_id FOR UPDATE;
+    UPDATE unit_stats s SET open_cases = s.open_cases + d.value::integer
+      FROM jsonb_each_text(deltas) d WHERE s.unit_id = d.key::integer;
+    -- Units without a counter row yet (a CHECK is tested before ON CONFLICT, so no negative inserts).
+    INSERT INTO unit_stats (unit_id, open_cases)
+    SELECT d.key::integer, d.value::integer FROM jsonb_each_text(deltas) d
+     WHERE NOT EXISTS (SELECT 1 FROM unit_stats s WHERE s.unit_id = d.key::integer)
+     ORDER BY 1
+    ON CONFLICT (unit_id) DO UPDATE SET open_cases = unit_stats.open_cases + EXCLUDED.open_cases;
+END $$;
 
 -- Each open case counts once for its street, community, grid, exclusive grid and district.
 CREATE OR REPLACE FUNCTION cases_stats_insert() RETURNS trigger

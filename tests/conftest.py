@@ -1,0 +1,119 @@
+"""Test harness: a real PostGIS (the embedded cluster, database ``gridops_test``), the real app
+served in a subprocess, and headless Chromium. A skipped test fails the run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+# Tests own their database: never the user's DATABASE_URL, never the demo database.
+os.environ.pop("DATABASE_URL", None)
+os.environ["GRIDOPS_DB_NAME"] = "gridops_test"
+if os.environ.get("GRIDOPS_TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["GRIDOPS_TEST_DATABASE_URL"]
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+ANCHOR = datetime(2026, 11, 20, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+SEED = 7
+
+from geodata import demo  # noqa: E402
+from geodata.cluster import admin_dsn, app_dsn  # noqa: E402
+from geodata.db import Database  # noqa: E402
+from geodata.setup import ensure_database  # noqa: E402
+from settings import get_settings  # noqa: E402
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped database or browser test must never pass silently."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.stats.get("skipped") and exitstatus == 0:
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def settings():
+    """Settings of the test run."""
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def loaded(settings) -> dict[str, int]:
+    """A fresh test database with the demo city at a fixed anchor time."""
+    ensure_database(settings, load_demo=False, reset=not settings.database_url)
+    return demo.load(admin_dsn(settings), "demo", SEED, ANCHOR, replace=True, log=lambda *_: None)
+
+
+@pytest.fixture(scope="session")
+def db(loaded, settings) -> Iterator[Database]:
+    """A pool on the app role, as the app uses it."""
+    database = Database(app_dsn(settings))
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def admin_dsn_(loaded, settings) -> str:
+    """The owner role's connection string."""
+    return admin_dsn(settings)
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Start ``python app.py`` with extra settings; return the process and its base URL."""
+    port = free_port()
+    env = {**os.environ, "GRIDOPS_PORT": str(port), "GRIDOPS_HOST": "127.0.0.1", **env_extra}
+    log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}; see {log.name}")
+        try:
+            requests.get(url + "/healthz", timeout=2)
+            return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("app did not start within 60 s")
+
+
+@pytest.fixture(scope="session")
+def server(loaded) -> Iterator[str]:
+    """The real app, refreshing every second, against the test database."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    proc, url = serve({"GRIDOPS_REFRESH_SECONDS": "1"})
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    """A fresh headless Chromium at wall size."""
+    from tests.browser import chrome
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver = chrome()
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False}
+    )
+    yield driver
+    driver.quit()

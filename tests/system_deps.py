@@ -1,0 +1,54 @@
+"""Install what the tests need from Debian (as root): PostGIS, Chromium, chromedriver, a CJK font.
+
+python -m tests.system_deps
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from geodata import cluster
+
+NEEDS = {
+    "chromium": lambda: Path("/usr/bin/chromium").exists(),
+    "chromium-driver": lambda: Path("/usr/bin/chromedriver").exists(),
+    "fonts-noto-cjk": lambda: bool(list(Path("/usr/share/fonts").glob("**/NotoSansCJK*"))),
+}
+
+
+def missing() -> list[str]:
+    """Debian packages still to install."""
+    out = [pkg for pkg, present in NEEDS.items() if not present()]
+    bindir = cluster.find_bindir()
+    if bindir is None:
+        out += ["postgresql", "postgis"]
+    elif not cluster.has_postgis(bindir):
+        out.append(f"postgresql-{bindir.parent.name}-postgis-3")
+    return out
+
+
+def main() -> int:
+    """Install anything missing, or say exactly what to install."""
+    packages = missing()
+    if not packages:
+        return 0
+    command = ["apt-get", "install", "-y", "-q", *packages]
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(f"error: missing system packages: run 'sudo {' '.join(command)}'", file=sys.stderr)
+        return 1
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print(f"installing {' '.join(packages)} …", flush=True)
+    subprocess.run(["apt-get", "update", "-q"], env=env, check=False, stdout=subprocess.DEVNULL)
+    proc = subprocess.run(command, env=env, stdout=subprocess.DEVNULL)
+    if proc.returncode != 0 or missing():
+        print(f"error: '{' '.join(command)}' did not install {', '.join(missing())}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""/healthz: 200 with versions when the database answers, 503 when it does not."""
+
+from __future__ import annotations
+
+import requests
+
+from geodata.migrate import available
+from tests.conftest import serve
+
+
+def test_healthz_reports_versions(server):
+    r = requests.get(server + "/healthz", timeout=10)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["database"] is True and body["schema_version"] == available()[-1].version
+    assert body["data_version"] > 0
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(loaded):
+    proc, url = serve({"DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"})
+    try:
+        r = requests.get(url + "/healthz", timeout=20)
+        assert r.status_code == 503
+        assert r.json()["database"] is False
+        page = requests.get(url + "/", timeout=20)
+        assert page.status_code == 200  # the page shell still loads; the map shows a banner
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

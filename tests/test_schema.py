@@ -1,0 +1,117 @@
+"""Schema integration tests against the real PostGIS: constraints, triggers, counters, versions."""
+
+from __future__ import annotations
+
+import psycopg2
+import pytest
+from psycopg2 import errors
+
+from geodata.migrate import available, migrate
+from tests.cases import insert_case
+
+
+def _one(cur, query: str, params=()) -> object:
+    cur.execute(query, params)
+    return cur.fetchone()[0]
+
+
+def test_migrations_rerun_is_a_no_op(admin_dsn_):
+    assert migrate(admin_dsn_) == []
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        assert _one(cur, "SELECT max(version) FROM schema_migrations") == available()[-1].version
+
+
+def test_invalid_geometry_is_refused(admin_dsn_):
+    bowtie = "SRID=4326;MULTIPOLYGON(((113.70 34.70, 113.71 34.71, 113.71 34.70, 113.70 34.71, 113.70 34.70)))"
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        parent = _one(cur, "SELECT id FROM units WHERE level = 'street' LIMIT 1")
+        with pytest.raises(errors.CheckViolation, match="units_geom_valid"):
+            cur.execute("INSERT INTO units (code, name, level, kind, parent_id, geom) VALUES "
+                        "('BAD1', '坏网格', 'community', 'community', %s, %s)", (parent, bowtie))  # fmt: skip
+    conn.close()
+
+
+def test_parent_must_be_one_level_up(admin_dsn_):
+    square = "SRID=4326;MULTIPOLYGON(((113.75 34.70, 113.751 34.70, 113.751 34.701, 113.75 34.701, 113.75 34.70)))"
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        street = _one(cur, "SELECT id FROM units WHERE level = 'street' LIMIT 1")
+        with pytest.raises(errors.CheckViolation, match="parent must be a community unit"):
+            cur.execute("INSERT INTO units (code, name, level, kind, parent_id, geom) VALUES "
+                        "('BAD2', '错层网格', 'grid', 'community', %s, %s)", (street, square))  # fmt: skip
+    conn.close()
+
+
+def test_case_gets_its_units_and_counts_follow_the_lifecycle(db):
+    with db.transaction() as cur:
+        cur.execute("SELECT id, community_id, street_id, ST_X(label_point), ST_Y(label_point) FROM units "
+                    "WHERE level = 'grid' AND kind = 'community' ORDER BY id LIMIT 1")  # fmt: skip
+        grid, community, street, lon, lat = cur.fetchone()
+        cur.execute("SELECT unit_id, open_cases FROM unit_stats WHERE unit_id = ANY(%s)", ([grid, community, street],))
+        before = dict(cur.fetchall())
+        case_id = insert_case(cur, lon, lat, "T-LIFECYCLE")
+        cur.execute("SELECT grid_id, community_id, street_id FROM cases WHERE id = %s", (case_id,))
+        assert cur.fetchone() == (grid, community, street)
+        cur.execute("SELECT unit_id, open_cases FROM unit_stats WHERE unit_id = ANY(%s)", ([grid, community, street],))
+        assert {k: v - before[k] for k, v in cur.fetchall()} == {grid: 1, community: 1, street: 1}
+        cur.execute("UPDATE cases SET status = 'resolved', resolved_at = now() WHERE id = %s", (case_id,))
+        assert _one(cur, "SELECT open_cases FROM unit_stats WHERE unit_id = %s", (grid,)) == before[grid]
+        cur.execute("UPDATE cases SET status = 'returned' WHERE id = %s", (case_id,))
+        assert _one(cur, "SELECT open_cases FROM unit_stats WHERE unit_id = %s", (grid,)) == before[grid] + 1
+        cur.execute("DELETE FROM cases WHERE id = %s", (case_id,))
+        assert _one(cur, "SELECT open_cases FROM unit_stats WHERE unit_id = %s", (grid,)) == before[grid]
+
+
+def test_maintained_counts_equal_a_fresh_group_by(db):
+    with db.transaction() as cur:
+        cur.execute("""
+            WITH truth AS (
+                SELECT unit_id, count(*) AS n FROM cases,
+                       unnest(ARRAY[street_id, community_id, grid_id, exclusive_grid_id]) AS unit_id
+                 WHERE is_open AND unit_id IS NOT NULL GROUP BY unit_id)
+            SELECT count(*) FROM units u
+              LEFT JOIN unit_stats s ON s.unit_id = u.id LEFT JOIN truth t ON t.unit_id = u.id
+             WHERE u.level <> 'district' AND coalesce(s.open_cases, 0) <> coalesce(t.n, 0)""")
+        assert cur.fetchone()[0] == 0
+        cur.execute("SELECT s.open_cases, (SELECT count(*) FROM cases WHERE is_open) FROM unit_stats s "
+                    "JOIN units u ON u.id = s.unit_id WHERE u.level = 'district'")  # fmt: skip
+        district, total = cur.fetchone()
+        assert district == total > 0
+
+
+def test_bulk_assigned_ids_match_the_trigger_rule(db):
+    """The STRtree path used by COPY loads gives the same ids as point-in-polygon in PostGIS."""
+    with db.transaction() as cur:
+        cur.execute("""
+            SELECT count(*) FROM (SELECT * FROM cases ORDER BY id LIMIT 3000) c
+             WHERE c.grid_id IS DISTINCT FROM (
+                   SELECT u.id FROM units u WHERE u.level = 'grid' AND u.kind <> 'exclusive'
+                      AND ST_Intersects(u.geom, c.geom) ORDER BY u.id LIMIT 1)
+                OR c.exclusive_grid_id IS DISTINCT FROM (
+                   SELECT u.id FROM units u WHERE u.level = 'grid' AND u.kind = 'exclusive'
+                      AND ST_Intersects(u.geom, c.geom) ORDER BY u.id LIMIT 1)""")
+        assert cur.fetchone()[0] == 0
+
+
+def test_data_version_moves_only_for_the_changed_topic(db):
+    def versions(cur) -> dict[str, int]:
+        cur.execute("SELECT topic, version FROM data_version")
+        return dict(cur.fetchall())
+
+    with db.transaction() as cur:
+        before = versions(cur)
+        cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' LIMIT 1")
+        lon, lat = cur.fetchone()
+        case_id = insert_case(cur, lon, lat, "T-VERSION")
+        after = versions(cur)
+        cur.execute("DELETE FROM cases WHERE id = %s", (case_id,))
+    assert after["cases"] > before["cases"]
+    assert {k: v for k, v in after.items() if k != "cases"} == {k: v for k, v in before.items() if k != "cases"}
+
+
+def test_reimport_of_the_same_external_id_is_refused(db):
+    with pytest.raises(errors.UniqueViolation), db.transaction() as cur:
+        cur.execute("SELECT source, external_id FROM cases LIMIT 1")
+        source, external = cur.fetchone()
+        cur.execute("INSERT INTO cases (source, external_id, category_code, status, geom, reported_at, deadline_at) "
+                    "SELECT source, external_id, category_code, status, geom, reported_at, deadline_at FROM cases "
+                    "WHERE source = %s AND external_id = %s", (source, external))  # fmt: skip

@@ -1,0 +1,68 @@
+"""Bad set-up input gets one line that says what is wrong and what to do, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+from geodata.cluster import OWNER_ROLE, SUPERUSER, Cluster
+from tests.conftest import ROOT
+
+
+def _setup(env_extra: dict[str, str], tmp_path=None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "geodata.setup", "--no-demo"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_unreachable_database_url():
+    line = _one_line_error(_setup({"DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"}))
+    assert "DATABASE_URL is unreachable" in line and "check host, port and password" in line
+
+
+def test_port_already_in_use():
+    # A folder the postgres system user can reach (pytest's tmp_path is private to root).
+    base = Path(tempfile.mkdtemp(prefix="gridops-port-test-", dir="/var/tmp"))
+    base.chmod(0o755)
+    var = base / "var"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        line = _one_line_error(_setup({"GRIDOPS_VAR_DIR": str(var), "GRIDOPS_PG_PORT": str(port)}))
+    assert f"port {port}" in line and "GRIDOPS_PG_PORT" in line
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_database_without_postgis_and_no_right_to_create_it(loaded, settings):
+    cluster = Cluster(settings)
+    conn = psycopg2.connect(cluster.dsn(SUPERUSER, "postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP DATABASE IF EXISTS gridops_nopostgis")
+        cur.execute(sql.SQL("CREATE DATABASE gridops_nopostgis OWNER {}").format(sql.Identifier(OWNER_ROLE)))
+    try:
+        url = cluster.dsn(OWNER_ROLE, "gridops_nopostgis")
+        line = _one_line_error(_setup({"DATABASE_URL": url}))
+        assert "no postgis extension" in line and "CREATE EXTENSION postgis" in line
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("DROP DATABASE IF EXISTS gridops_nopostgis WITH (FORCE)")
+        conn.close()
