@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     # Role used for migrations and bulk loads; defaults to database_url.
     admin_database_url: str | None = None
 
-    # Embedded cluster.
-    var_dir: Path = ROOT / "var"
+    # Embedded cluster. Default: ./var, or /var/tmp/gridops-<id> when the postgres system user
+    # cannot reach the checkout (geodata.cluster decides).
+    var_dir: Path | None = None
     pg_host: str = "127.0.0.1"
     pg_port: int = 55432
     db_name: str = "gridops"

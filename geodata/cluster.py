@@ -7,6 +7,7 @@ kept in ``var/secrets.json`` (mode 600); the app connects over TCP on 127.0.0.1 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pwd
@@ -17,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from geodata.errors import SetupError
-from settings import Settings
+from settings import ROOT, Settings
 
 OWNER_ROLE = "gridops_owner"
 APP_ROLE = "gridops_app"
@@ -38,7 +39,7 @@ class Cluster:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.var = Path(settings.var_dir).resolve()
+        self.var = resolve_var_dir(settings)
         self.pgdata = self.var / "pgdata"
         self.sockets = self.var / "run"
         self.logfile = self.var / "log" / "postgres.log"
@@ -163,6 +164,21 @@ class Cluster:
         db = dbname or self.settings.db_name
         return (f"host={self.settings.pg_host} port={self.settings.pg_port} dbname={db} "
                 f"user={role} password={self.password(role)} application_name=gridops")  # fmt: skip
+
+
+def resolve_var_dir(settings: Settings) -> Path:
+    """GRIDOPS_VAR_DIR if set; else ./var, or a /var/tmp folder when the postgres user cannot reach ./var."""
+    if settings.var_dir is not None:
+        return Path(settings.var_dir).resolve()
+    default = ROOT / "var"
+    if os.geteuid() != 0 or _postgres_can_reach(ROOT):
+        return default
+    digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+    return Path("/var/tmp") / f"gridops-{digest}"
+
+
+def _postgres_can_reach(path: Path) -> bool:
+    return subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-x", str(path)]).returncode == 0
 
 
 def app_dsn(settings: Settings) -> str:

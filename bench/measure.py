@@ -1,0 +1,190 @@
+"""The measurements behind ``make bench`` (see bench/__main__.py)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from typing import Any
+
+import numpy as np
+import psycopg2
+
+import ids
+from geodata import demo, demo_cases
+from geodata.bulk import copy_frame, point_ewkb
+from geodata.cluster import admin_dsn, app_dsn
+from geodata.db import Database
+from geodata.demo import CASE_COLUMNS
+from geodata.queries import sql_text
+from geodata.setup import ensure_database
+from settings import get_settings
+
+BUDGET = {
+    "refresh_nochange_server_ms": 5, "refresh_nochange_wire_bytes": 1024,
+    "refresh_change_server_ms": 50, "refresh_change_wire_bytes": 100 * 1024,
+    "first_paint_bytes": 2 * 1024 * 1024, "open_counts_maintained_ms": None, "ingest_bulk_rows_per_s": 50_000,
+}  # fmt: skip
+
+
+def _ms(fn, repeat: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), result
+
+
+class Bench:
+    """One benchmark run at one scale."""
+
+    def __init__(self, scale: str, repeat: int) -> None:
+        self.scale, self.repeat = scale, repeat
+        self.settings = get_settings()
+        self.results: dict[str, Any] = {"scale": scale}
+
+    def prepare(self) -> None:
+        """The bench database, generated on first use."""
+        ensure_database(self.settings, load_demo=False)
+        if demo.is_empty(admin_dsn(self.settings)):
+            print(f"generating the {self.scale} city (first run only) …", flush=True)
+            t0 = time.perf_counter()
+            counts = demo.load(admin_dsn(self.settings), self.scale, demo.DEFAULT_SEED)
+            self.results["generate_s"] = round(time.perf_counter() - t0, 1)
+            self.results["generated"] = counts
+        self.db = Database(app_dsn(self.settings))
+        with self.db.transaction() as cur:
+            cur.execute("SELECT (SELECT count(*) FROM units WHERE level = 'grid'), (SELECT count(*) FROM cameras), "
+                        "(SELECT count(*) FROM checkpoints), (SELECT count(*) FROM cases WHERE is_open), "
+                        "(SELECT count(*) FROM cases)")  # fmt: skip
+            keys = ("grids", "cameras", "checkpoints", "open_cases", "cases")
+            self.results["size"] = dict(zip(keys, cur.fetchone()))
+
+    def _post(self, client, state: dict | None) -> tuple[float, int, dict | None]:
+        body = {
+            "output": f"..{ids.MAP}.figure...{ids.MAP_STATE}.data...{ids.MAP_STATUS}.children..",
+            "outputs": [{"id": ids.MAP, "property": "figure"}, {"id": ids.MAP_STATE, "property": "data"},
+                        {"id": ids.MAP_STATUS, "property": "children"}],
+            "inputs": [{"id": ids.MAP_TICK, "property": "n_intervals", "value": 1}],
+            "state": [{"id": ids.MAP_STATE, "property": "data", "value": state},
+                      {"id": ids.LANG, "property": "data", "value": "zh"},
+                      {"id": ids.LAYER_TOGGLES, "property": "value", "value": ["grids", "cameras", "checkpoints"]}],
+            "changedPropIds": [f"{ids.MAP_TICK}.n_intervals"],
+        }  # fmt: skip
+        t0 = time.perf_counter()
+        resp = client.post("/_dash-update-component", json=body)
+        elapsed = (time.perf_counter() - t0) * 1000
+        new_state = resp.get_json()["response"][ids.MAP_STATE]["data"] if resp.status_code == 200 else None
+        return elapsed, len(resp.data), new_state
+
+    def refresh(self) -> None:
+        """First paint, unchanged refresh and changed refresh through the real Dash stack."""
+        from app import app
+
+        client = app.server.test_client()
+        page = client.get("/")
+        first_ms, first_bytes, state = self._post(client, None)
+        self.results["first_paint_server_ms"] = round(first_ms, 1)
+        self.results["first_paint_bytes"] = first_bytes + len(page.data)
+        nochange = [self._post(client, state) for _ in range(self.repeat)]
+        self.results["refresh_nochange_server_ms"] = round(statistics.median(x[0] for x in nochange), 2)
+        self.results["refresh_nochange_wire_bytes"] = max(x[1] for x in nochange)
+        changed_ms, changed_bytes = [], []
+        with self.db.transaction() as cur:
+            cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' LIMIT 1")
+            lon, lat = cur.fetchone()
+        for i in range(self.repeat):
+            with self.db.transaction() as cur:
+                cur.execute(
+                    "INSERT INTO cases (source, external_id, category_code, status, geom, reported_at, deadline_at) "
+                    "VALUES ('app', %s, '0101', 'reported', ST_SetSRID(ST_MakePoint(%s, %s), 4326), now(), "
+                    "now() + interval '1 day')",
+                    (f"BENCH-{time.time_ns()}-{i}", lon, lat),
+                )
+            ms, size, state = self._post(client, state)
+            changed_ms.append(ms)
+            changed_bytes.append(size)
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM cases WHERE external_id LIKE 'BENCH-%'")
+        self.results["refresh_change_server_ms"] = round(statistics.median(changed_ms), 1)
+        self.results["refresh_change_wire_bytes"] = int(statistics.median(changed_bytes))
+
+    def queries(self) -> None:
+        """Open cases per grid: maintained counter vs GROUP BY vs spatial join."""
+        variants = {
+            "open_counts_maintained_ms": "SELECT unit_id, open_cases FROM unit_stats s "
+            "JOIN units u ON u.id = s.unit_id WHERE u.level = 'grid'",
+            "open_counts_group_by_ms": "SELECT grid_id, count(*) FROM cases WHERE is_open GROUP BY grid_id",
+            "open_counts_spatial_join_ms": "SELECT u.id, count(*) FROM units u JOIN cases c ON c.is_open "
+            "AND ST_Intersects(u.geom, c.geom) WHERE u.level = 'grid' GROUP BY u.id",
+        }  # fmt: skip
+        with self.db.connection() as conn, conn.cursor() as cur:
+            cur.execute("SET statement_timeout = 0")
+            for key, query in variants.items():
+                repeat = 3 if "spatial" in key else self.repeat
+                self.results[key] = round(_ms(lambda q=query: (cur.execute(q), cur.fetchall()), repeat)[0], 2)
+            grid_values = sql_text("unit_values")
+            ms, _ = _ms(lambda: (cur.execute(grid_values, {"level": "grid", "exclusive": False}), cur.fetchall()),
+                        self.repeat)  # fmt: skip
+            self.results["grid_values_query_ms"] = round(ms, 2)
+            conn.rollback()
+
+    def ingest(self) -> None:
+        """COPY throughput of cases, every trigger on, rolled back afterwards: the bulk path (unit ids
+        from an STRtree in Python, DESIGN §6.4) and the per-row trigger path (ids looked up in SQL)."""
+        if self.scale != "demo":
+            self.results["ingest_bulk_rows_per_s"] = "n/a at city scale (see generate_s)"
+            return
+        # Same seed as the bench database, so the generated unit ids match the stored ones.
+        city = demo.build_static("demo", np.random.default_rng(demo.DEFAULT_SEED), demo.datetime.now(demo.TZ))
+        conn = psycopg2.connect(admin_dsn(self.settings))
+        try:
+            with conn.cursor() as cur:
+                ctx = demo.case_context(cur, city, np.random.default_rng(2))
+                cur.execute("SELECT coalesce(max(id), 0) FROM cases")
+                first = cur.fetchone()[0] + 1
+                cases, _ = demo_cases.generate(
+                    ctx, 50_000, 30, demo.datetime.now(demo.TZ), np.random.default_rng(3), first
+                )
+                cases["geom"] = point_ewkb(cases.lon.to_numpy(), cases.lat.to_numpy())
+                cases["external_id"] = "INGEST-" + cases["external_id"]
+                unit_cols = ["street_id", "community_id", "grid_id", "exclusive_grid_id"]
+                bulk = cases.drop(columns=unit_cols)
+                t0 = time.perf_counter()
+                bulk = bulk.join(ctx.index.assign(bulk.lon.to_numpy(), bulk.lat.to_numpy()))
+                copy_frame(cur, "cases", bulk, CASE_COLUMNS)
+                self.results["ingest_bulk_rows_per_s"] = int(len(bulk) / (time.perf_counter() - t0))
+                conn.rollback()
+                per_row = cases.iloc[:5_000].copy()
+                per_row[unit_cols] = None  # the assign_unit_ids trigger looks each point up
+                t0 = time.perf_counter()
+                copy_frame(cur, "cases", per_row, CASE_COLUMNS)
+                self.results["ingest_trigger_rows_per_s"] = int(len(per_row) / (time.perf_counter() - t0))
+        finally:
+            conn.rollback()
+            conn.close()
+
+    def run(self) -> dict[str, Any]:
+        """Everything, printed as a table."""
+        self.prepare()
+        self.refresh()
+        self.queries()
+        self.ingest()
+        self.results["not_yet_measured"] = ["drill-down click (issue 4)", "analyst query over 10M cases (issue 5)",
+                                            "browser first paint and heap (issue 3 soak)"]  # fmt: skip
+        self._print()
+        return self.results
+
+    def _print(self) -> None:
+        print(f"\nGridOps bench, scale={self.scale}: {json.dumps(self.results.get('size'), ensure_ascii=False)}")
+        for key, value in self.results.items():
+            if key in ("size", "scale", "not_yet_measured", "generated"):
+                continue
+            budget = BUDGET.get(key)
+            mark = ""
+            if isinstance(value, int | float) and budget:
+                ok = value >= budget if key.endswith("per_s") else value <= budget
+                mark = f"  (budget {'≥' if key.endswith('per_s') else '≤'} {budget}: {'ok' if ok else 'OVER'})"
+            print(f"  {key:34s} {value}{mark}")
+        print("  not yet measured: " + "; ".join(self.results["not_yet_measured"]))
