@@ -89,6 +89,17 @@ class Layer:
         return None
 
 
+class PointLayer(Layer):
+    """A layer of points kept in ``data[rows_key]``; new or moved points resend the whole trace."""
+
+    rows_key: str = ""
+
+    def fingerprint(self, data: dict[str, Any]) -> str | None:
+        """Ids and positions of the points."""
+        rows = data[self.rows_key]
+        return points_fingerprint(rows["id"], rows["lon"], rows["lat"])
+
+
 def geojson_features(ids: list[int], wkbs: list[bytes], proj: Projector) -> dict[str, Any]:
     """A FeatureCollection (ids as feature ids), coordinates rounded to 1e-6° (~0.1 m)."""
     geoms = shapely.from_wkb(np.asarray([bytes(w) for w in wkbs], dtype=object))

@@ -9,7 +9,7 @@ import numpy as np
 from geodata.db import Database
 from geodata.queries import fetch_columns
 from i18n import t
-from layers.base import Layer, LegendItem, hover, points_fingerprint
+from layers.base import LegendItem, PointLayer, hover
 from layers.basemap import Projector
 
 COLORS = {"online": "#4dd0e1", "offline": "#ff5252"}
@@ -21,10 +21,11 @@ KIND = {
 }
 
 
-class CameraLayer(Layer):
+class CameraLayer(PointLayer):
     """One Scattermap marker trace; a refresh patches colours, sizes and the status text."""
 
     key = "cameras"
+    rows_key = "cameras"
     zh, en = "摄像头", "Cameras"
     topics = ("cameras",)
     legend = (LegendItem(COLORS["online"], "摄像头 在线", "Camera online", "dot"),
@@ -62,11 +63,6 @@ class CameraLayer(Layer):
                        "size": np.where(online, 4, 7).tolist(), "opacity": 0.85},
             "customdata": [t(f"camera.{s}", lang) for s in status],
         }]  # fmt: skip
-
-    def fingerprint(self, data: dict[str, Any]) -> str | None:
-        """Ids and positions of the points."""
-        rows = data["cameras"]
-        return points_fingerprint(rows["id"], rows["lon"], rows["lat"])
 
 
 LAYER = CameraLayer()

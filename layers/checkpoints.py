@@ -9,17 +9,18 @@ import numpy as np
 from geodata.db import Database
 from geodata.queries import fetch_columns
 from i18n import t
-from layers.base import ColourClasses, Layer, LegendItem, hover, points_fingerprint
+from layers.base import ColourClasses, LegendItem, PointLayer, hover
 from layers.basemap import Projector
 
 COMPLIANCE_CLASSES = ColourClasses(breaks=(0, 60, 80, 100), colors=("#e53935", "#fb8c00", "#fdd835", "#43a047"))
 NOT_INSPECTED = "#9e9e9e"
 
 
-class CheckpointLayer(Layer):
+class CheckpointLayer(PointLayer):
     """One marker trace; a refresh patches colours and the compliance fields."""
 
     key = "checkpoints"
+    rows_key = "checkpoints"
     zh, en = "创文点位", "Checkpoints"
     topics = ("checkpoints",)
     classes = COMPLIANCE_CLASSES
@@ -69,11 +70,6 @@ class CheckpointLayer(Layer):
             for c, f, d in zip(comp, failing, cps["inspected_at"])
         ]
         return [{"marker": {"color": colors.tolist(), "size": 11, "opacity": 0.95}, "customdata": custom}]
-
-    def fingerprint(self, data: dict[str, Any]) -> str | None:
-        """Ids and positions of the points."""
-        rows = data["checkpoints"]
-        return points_fingerprint(rows["id"], rows["lon"], rows["lat"])
 
 
 LAYER = CheckpointLayer()
