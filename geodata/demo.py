@@ -29,8 +29,8 @@ from geodata.unit_assign import UnitIndex, with_ancestors
 
 DEFAULT_SEED = 7
 TZ = ZoneInfo("Asia/Shanghai")
-DOMAIN_TABLES = ["case_events", "cases", "inspection_results", "inspections", "checkpoints", "cameras", "roads",
-                 "unit_stats", "units"]  # fmt: skip
+DOMAIN_TABLES = ["camera_events", "case_events", "cases", "inspection_results", "inspections", "checkpoints",
+                 "cameras", "roads", "unit_stats", "units"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,11 @@ def build_static(scale: str, rng: np.random.Generator, anchor: datetime) -> dict
     cams = demo_points.cameras(roads, district, size.cameras, anchor, rng)
     cps = demo_points.checkpoints(units, roads, size.checkpoint_factor, rng)
     insp, results = demo_points.inspections(cps, cams, anchor, months=6, rng=rng)
+    cam_events = demo_points.camera_events(cams, anchor, days=8, rng=rng.spawn(1)[0])  # own stream: cases unchanged
     index = UnitIndex(units)
     return {"units": units, "roads": roads, "cameras": demo_points.assign(cams, index),
             "checkpoints": demo_points.assign(cps, index), "inspections": insp, "results": results,
-            "index": index}  # fmt: skip
+            "camera_events": cam_events, "index": index}  # fmt: skip
 
 
 def load(dsn: str, scale: str = "demo", seed: int = DEFAULT_SEED, anchor: datetime | None = None,
@@ -126,6 +127,7 @@ def _load_static(cur, city: dict) -> dict[str, int]:
         cams,
         ["id", "code", "name", "kind", "status", "last_seen_at", "view_range_m", "geom", *unit_cols],
     )
+    copy_frame(cur, "camera_events", city["camera_events"], ["camera_id", "at", "from_status", "to_status"])
     cur.execute("SELECT code, id FROM departments")
     dept = dict(cur.fetchall())
     cps = city["checkpoints"].assign(
@@ -140,7 +142,8 @@ def _load_static(cur, city: dict) -> dict[str, int]:
     for table in ("cameras", "checkpoints", "inspections"):
         sync_identity(cur, table)
     return {"units": len(units), "roads": len(roads), "cameras": len(cams), "checkpoints": len(cps),
-            "inspections": len(city["inspections"]), "inspection_results": len(city["results"])}  # fmt: skip
+            "inspections": len(city["inspections"]), "inspection_results": len(city["results"]),
+            "camera_events": len(city["camera_events"])}  # fmt: skip
 
 
 def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseContext:

@@ -82,6 +82,23 @@ def cameras(roads: gpd.GeoDataFrame, district, n: int, anchor: datetime, rng: np
     })  # fmt: skip
 
 
+def camera_events(cams: pd.DataFrame, anchor: datetime, days: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Online/offline changes over the last ``days`` for about 15% of cameras, ending in their
+    current status (the history that "cameras online yesterday" is computed from)."""
+    flaky = np.flatnonzero(rng.random(len(cams)) < 0.15)
+    rows: list[tuple[int, datetime, str, str]] = []
+    for i in flaky:
+        n = int(rng.integers(1, 4))
+        offsets = np.sort(rng.uniform(600, days * 86_400, n))[::-1]  # oldest first
+        status = cams["status"].iat[i]
+        # Walk back from the current status: the last change led to it.
+        states = [status if k % 2 == 0 else ("online" if status == "offline" else "offline") for k in range(n + 1)]
+        states = states[::-1]  # states[0] before the first change, states[-1] == current
+        for k, off in enumerate(offsets):
+            rows.append((int(cams["id"].iat[i]), anchor - timedelta(seconds=float(off)), states[k], states[k + 1]))
+    return pd.DataFrame(rows, columns=["camera_id", "at", "from_status", "to_status"])
+
+
 def _intersections(roads: gpd.GeoDataFrame) -> list[tuple[str, float, float]]:
     out = []
     geoms, names = roads.geometry.to_numpy(), roads["name"].to_numpy()

@@ -1,0 +1,238 @@
+"""The KPIs every page shows (wall, drill-down, analyst), defined once.
+
+Each KPI is a count or a rate over the facts inside one unit (see ``geodata.units.scope_of``),
+computed as of a time ``now`` (default: the database clock), and compared with an earlier
+value. Day boundaries are Beijing time (Asia/Shanghai).
+
+=================  ========================================================================
+KPI                Definition
+=================  ========================================================================
+new_today          今日新增. Cases reported since 00:00 today. Compared with yesterday from
+                   00:00 to the same time of day.
+open               在办. Cases open now: reported, and not yet ended (``ended_at``: the
+                   resolve time, or the close time of rejected and merged cases). Compared
+                   with the same time yesterday.
+overdue            超期. Open cases whose deadline has passed. Compared with the same time
+                   yesterday.
+on_time_rate       按期办结率. Of the cases resolved (resolved, rated or closed; not rejected
+                   or merged) in the last ``days`` days, the share resolved by their
+                   deadline. Compared with the ``days`` days before.
+satisfaction       满意率. Of the ratings given in the last ``days`` days, the share of 4 or 5
+                   on the 1–5 scale (满意 and 基本满意). Compared with the ``days`` days before.
+online_rate        网上办理率 (群众诉求网上办理率). Of the cases reported in the last ``days``
+                   days, the share handled online. Compared with the ``days`` days before.
+checkpoint_rate    创文点位达标率. Over the latest inspection of every checkpoint, the share of
+                   required elements (要素) that passed. Compared with the same figure as of
+                   ``days`` days ago. ``fully`` counts checkpoints with every element passing.
+cameras_online     摄像头在线率. Cameras online now over all cameras. Compared with the same
+                   time yesterday (from the camera status log).
+=================  ========================================================================
+
+The ranking score (红黑旗) is ``score`` below; its formula is documented there and in README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from psycopg2 import sql
+
+from geodata.db import Database
+from geodata.queries import sql_text
+from geodata.units import Unit, child_groupings, scope_of
+
+STRIP_DAYS = 7  # window of the rate KPIs on the KPI strip ("compared with last week")
+RANKING_DAYS = 30  # window of the rates behind the ranking (月考: the last 30 days)
+
+
+@dataclass(frozen=True)
+class KpiDef:
+    """What a KPI is called, how it is shown and which direction is good."""
+
+    key: str
+    zh: str
+    en: str
+    kind: Literal["count", "rate"]
+    higher_is_better: bool
+    compare_zh: str
+    compare_en: str
+
+    def label(self, lang: str) -> str:
+        """The name in ``lang``."""
+        return self.en if lang == "en" else self.zh
+
+    def compare_label(self, lang: str) -> str:
+        """What the comparison is against, in ``lang``."""
+        return self.compare_en if lang == "en" else self.compare_zh
+
+
+KPIS: tuple[KpiDef, ...] = (
+    KpiDef("new_today", "今日新增", "New today", "count", False, "较昨日同时", "vs yesterday"),
+    KpiDef("open", "在办", "Open", "count", False, "较昨日", "vs yesterday"),
+    KpiDef("overdue", "超期", "Overdue", "count", False, "较昨日", "vs yesterday"),
+    KpiDef("on_time_rate", "按期办结率", "On-time closure", "rate", True, "较上周", "vs last week"),
+    KpiDef("satisfaction", "满意率", "Satisfaction", "rate", True, "较上周", "vs last week"),
+    KpiDef("online_rate", "网上办理率", "Handled online", "rate", True, "较上周", "vs last week"),
+    KpiDef("checkpoint_rate", "创文点位达标率", "Checkpoint compliance", "rate", True, "较上周", "vs last week"),
+    KpiDef("cameras_online", "摄像头在线率", "Cameras online", "rate", True, "较昨日", "vs yesterday"),
+)
+BY_KEY = {k.key: k for k in KPIS}
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """A KPI's value now and before; rates carry their numerator and denominator."""
+
+    key: str
+    value: float | None
+    previous: float | None
+    num: int | None = None
+    den: int | None = None
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def delta(self) -> float | None:
+        """Now minus before (None when either is unknown)."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def trend(self) -> Literal["up", "down", "flat", "none"]:
+        """Direction of the change."""
+        d = self.delta
+        if d is None:
+            return "none"
+        if abs(d) < 1e-9:
+            return "flat"
+        return "up" if d > 0 else "down"
+
+    @property
+    def good(self) -> bool | None:
+        """Whether the change is an improvement (None when flat or unknown)."""
+        if self.trend in ("flat", "none"):
+            return None
+        return (self.trend == "up") == BY_KEY[self.key].higher_is_better
+
+
+def _rate(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | None,
+           params: dict[str, Any]) -> dict[Any, dict[str, int]]:  # fmt: skip
+    """Run a KPI query for one scope; unit_id → counts (unit_id None when not grouped)."""
+    col, ids = scope
+    group_sql = sql.Identifier(group) if group else sql.SQL("NULL::integer")
+    query = sql.SQL(sql_text(name)).format(scope=sql.Identifier(col), group=group_sql)
+    with db.transaction() as cur:
+        cur.execute(query, {**params, "scope_ids": list(ids)})
+        names = [d.name for d in cur.description]
+        return {row[0]: dict(zip(names[1:], (int(v) for v in row[1:]))) for row in cur.fetchall()}
+
+
+def _counts(db: Database, scope: tuple[str, list[int]], group: str | None, now: datetime | None,
+            days: int) -> dict[Any, dict[str, int]]:  # fmt: skip
+    """Every raw count behind the KPIs, per group."""
+    out: dict[Any, dict[str, int]] = {}
+
+    def merge(part: dict[Any, dict[str, int]], suffix: str = "") -> None:
+        for unit_id, counts in part.items():
+            out.setdefault(unit_id, {}).update({k + suffix: v for k, v in counts.items()})
+
+    merge(_fetch(db, "kpi_cases", scope, group, {"now": now, "days": days}))
+    if now is None:
+        with db.transaction() as cur:
+            cur.execute("SELECT now()")
+            now = cur.fetchone()[0]
+    merge(_fetch(db, "kpi_checkpoints", scope, group, {"at": now}), "_now")
+    merge(_fetch(db, "kpi_checkpoints", scope, group, {"at": now - timedelta(days=days)}), "_prev")
+    merge(_fetch(db, "kpi_cameras", scope, group, {"at": now}), "_now")
+    merge(_fetch(db, "kpi_cameras", scope, group, {"at": now - timedelta(days=1)}), "_prev")
+    return out
+
+
+def from_counts(c: dict[str, int]) -> dict[str, KpiValue]:
+    """The KPI values from the raw counts of one unit (missing counts are zero)."""
+    g = lambda k: int(c.get(k, 0))  # noqa: E731
+    out = {key: KpiValue(key, g(f"{key}_now"), g(f"{key}_prev")) for key in ("open", "overdue")}
+    out["new_today"] = KpiValue("new_today", g("new_now"), g("new_prev"))
+    for key, num, den in (("on_time_rate", "on_time", "resolved"), ("satisfaction", "satisfied", "rated"),
+                          ("online_rate", "online", "reported"), ("checkpoint_rate", "passed", "elements"),
+                          ("cameras_online", "cameras_up", "cameras")):  # fmt: skip
+        n, d = (g(f"{num}_now"), g(f"{den}_now"))
+        out[key] = KpiValue(key, _rate(n, d), _rate(g(f"{num}_prev"), g(f"{den}_prev")), n, d)
+    out["checkpoint_rate"] = KpiValue(
+        "checkpoint_rate", out["checkpoint_rate"].value, out["checkpoint_rate"].previous,
+        out["checkpoint_rate"].num, out["checkpoint_rate"].den,
+        {"checkpoints": g("checkpoints_now"), "fully": g("fully_compliant_now"), "inspected": g("inspected_now")},
+    )  # fmt: skip
+    return {k.key: out[k.key] for k in KPIS}
+
+
+def unit_kpis(db: Database, unit: Unit, now: datetime | None = None, days: int = STRIP_DAYS) -> dict[str, KpiValue]:
+    """Every KPI of one unit."""
+    counts = _counts(db, scope_of(db, unit), None, now, days)
+    return from_counts(counts.get(None, {}))
+
+
+def child_kpis(db: Database, unit: Unit, now: datetime | None = None,
+               days: int = RANKING_DAYS) -> dict[int, dict[str, KpiValue]]:  # fmt: skip
+    """Every KPI of each direct child of ``unit`` (children without any facts are absent)."""
+    out: dict[int, dict[str, KpiValue]] = {}
+    for col, ids, group in child_groupings(db, unit):
+        for unit_id, counts in _counts(db, (col, ids), group, now, days).items():
+            if unit_id is not None:
+                out[unit_id] = from_counts(counts)
+    return out
+
+
+# Ranking (红黑旗). score = 100 × Σ wᵢ·xᵢ / Σ wᵢ over the components a unit has data for:
+#   on-time closure rate 0.30, satisfaction 0.25, online-handling rate 0.15,
+#   checkpoint compliance 0.15, and 1 − overdue/open (share of open cases within deadline) 0.15.
+SCORE_WEIGHTS = {"on_time_rate": 0.30, "satisfaction": 0.25, "online_rate": 0.15, "checkpoint_rate": 0.15,
+                 "within_deadline": 0.15}  # fmt: skip
+
+
+def score(kpis: dict[str, KpiValue]) -> float | None:
+    """The composite score (0–100) of one unit; None when it has no data at all."""
+    parts = {k: kpis[k].value for k in ("on_time_rate", "satisfaction", "online_rate", "checkpoint_rate")}
+    open_now = kpis["open"].value or 0
+    parts["within_deadline"] = 1 - (kpis["overdue"].value or 0) / open_now if open_now else None
+    have = {k: v for k, v in parts.items() if v is not None}
+    if not have:
+        return None
+    weight = sum(SCORE_WEIGHTS[k] for k in have)
+    return 100 * sum(SCORE_WEIGHTS[k] * v for k, v in have.items()) / weight
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One unit's place in a ranking."""
+
+    unit_id: int
+    rank: int
+    score: float | None
+    flag: Literal["red", "black", ""]
+
+
+def rank(scores: dict[int, float | None]) -> list[Ranked]:
+    """Units best first. The best ⌈n/5⌉ get a red flag and the worst ⌈n/5⌉ a black flag (红旗/黑旗),
+    when at least three units have a score; units without a score rank last, unflagged."""
+    scored = sorted((s, i) for i, s in scores.items() if s is not None)
+    order = [i for s, i in sorted(scored, key=lambda x: (-x[0], x[1]))] + sorted(
+        i for i, s in scores.items() if s is None
+    )
+    n = len(scored)
+    k = -(-n // 5) if n >= 3 else 0
+    out = []
+    for pos, unit_id in enumerate(order):
+        flag: Literal["red", "black", ""] = ""
+        if scores[unit_id] is not None and pos < k:
+            flag = "red"
+        elif scores[unit_id] is not None and n - k <= pos < n:
+            flag = "black"
+        out.append(Ranked(unit_id, pos + 1, scores[unit_id], flag))
+    return out
