@@ -24,6 +24,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "camera.online": ("在线", "Online"),
     "camera.offline": ("离线", "Offline"),
     "none": ("无", "none"),
+    # Wall display
+    "wall.title": ("城运中心 网格治理态势", "Operations centre: grid governance"),
+    "wall.newly_overdue": ("新超期", "Newly overdue"),
+    "wall.ranking": ("办事处综合排名", "Street-office ranking"),
+    "wall.ranking.children": ("下级单元综合排名", "Ranking of sub-units"),
+    "wall.score": ("综合得分", "Score"),
+    "wall.red": ("红旗", "Red flag"),
+    "wall.black": ("黑旗", "Black flag"),
+    "wall.latest": ("最新诉求", "Latest cases"),
+    "wall.urgent": ("紧急督办", "Most urgent"),
+    "wall.age": ("已历时", "Age"),
+    "wall.overdue_by": ("超期", "Overdue by"),
+    "wall.due_in": ("剩余", "Due in"),
+    "wall.data_time": ("数据时间", "Data as of"),
+    "wall.panel_failed": ("本面板数据暂不可用，显示上次结果", "Panel data unavailable; showing the last result"),
+    "wall.scope": ("范围", "Scope"),
+    "wall.hours": ("小时", "h"),
+    "wall.minutes": ("分钟", "min"),
+    "wall.days": ("天", "d"),
+    "wall.no_cases": ("暂无", "None"),
+    "wall.bad_unit": ("未知单元代码，已显示全区", "Unknown unit code; showing the whole district"),
 }
 
 

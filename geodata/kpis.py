@@ -37,10 +37,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from psycopg2 import sql
-
 from geodata.db import Database
-from geodata.queries import sql_text
+from geodata.queries import fetch_columns
 from geodata.units import Unit, child_groupings, scope_of
 
 STRIP_DAYS = 7  # window of the rate KPIs on the KPI strip ("compared with last week")
@@ -125,12 +123,9 @@ def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | N
            params: dict[str, Any]) -> dict[Any, dict[str, int]]:  # fmt: skip
     """Run a KPI query for one scope; unit_id → counts (unit_id None when not grouped)."""
     col, ids = scope
-    group_sql = sql.Identifier(group) if group else sql.SQL("NULL::integer")
-    query = sql.SQL(sql_text(name)).format(scope=sql.Identifier(col), group=group_sql)
-    with db.transaction() as cur:
-        cur.execute(query, {**params, "scope_ids": list(ids)})
-        names = [d.name for d in cur.description]
-        return {row[0]: dict(zip(names[1:], (int(v) for v in row[1:]))) for row in cur.fetchall()}
+    cols = fetch_columns(name, {**params, "scope_ids": list(ids)}, db, scope=col, group=group)
+    keys = [k for k in cols if k != "unit_id"]
+    return {u: {k: int(cols[k][i]) for k in keys} for i, u in enumerate(cols["unit_id"])}
 
 
 def _counts(db: Database, scope: tuple[str, list[int]], group: str | None, now: datetime | None,

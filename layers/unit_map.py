@@ -1,0 +1,182 @@
+"""The map of one unit (wall display and drill-down): its sub-units coloured by open cases, its
+outline, their names, and the cases that have just become overdue, fitted to the unit.
+
+Only the polygons of the one unit travel (DESIGN §6.2). A refresh patches ``z`` and
+``customdata`` of the coloured traces and the flash points, never geometry.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from geodata.db import Database
+from geodata.queries import fetch_columns
+from geodata.units import CHILD_LEVEL, Unit, scope_of
+from i18n import t
+from layers.base import ColourClasses, LegendItem, geojson_features, hover, line_coords
+from layers.basemap import Projector
+from layers.grids import OPEN_CASE_CLASSES
+
+PALETTE = OPEN_CASE_CLASSES.colors
+EXCLUSIVE_LINE = "#c792ea"
+FLASH_COLOR = "#ff1744"
+FLASH_MINUTES = 30  # a case stays flashing this long after it passes its deadline
+TRACES = ("tiling", "exclusive", "outlines", "labels", "flash")
+
+
+def nice(x: float) -> int:
+    """The smallest of 1, 2, 5 × 10^k that is ≥ x."""
+    if x <= 1:
+        return 1
+    k = 10 ** math.floor(math.log10(x))
+    return int(next(m * k for m in (1, 2, 5, 10) if m * k >= x))
+
+
+def open_classes(level: str, values: list[int]) -> ColourClasses:
+    """Classes of open cases: the fixed grid classes for grids, and classes scaled to the
+    largest value for communities and streets (fixed per figure, so colours compare on refresh)."""
+    if level == "grid":
+        return OPEN_CASE_CLASSES
+    step = nice(max([*values, 16]) / 16)
+    return ColourClasses(breaks=(0, 1, step, 2 * step, 4 * step, 8 * step), colors=PALETTE)
+
+
+def legend_items(classes: ColourClasses) -> list[LegendItem]:
+    """Legend rows of the colour classes, plus the flash marker."""
+    b = classes.breaks
+    rows = [LegendItem(PALETTE[0], "在办 0", "0 open")]
+    for i in range(1, len(b)):
+        hi = f"–{int(b[i + 1]) - 1}" if i + 1 < len(b) and int(b[i + 1]) - 1 > int(b[i]) else ""
+        label = f"{int(b[i])}{hi}" if i + 1 < len(b) else f"≥{int(b[i])}"
+        rows.append(LegendItem(PALETTE[i], f"在办 {label}", f"{label} open"))
+    rows.append(LegendItem(FLASH_COLOR, "新超期案件", "Newly overdue case", "dot"))
+    return rows
+
+
+@dataclass(frozen=True)
+class MapPlan:
+    """What one unit's map shows: the level it colours and the level it outlines."""
+
+    unit: Unit
+    level: str  # the level of the coloured polygons
+    outline_level: str | None  # children outlined when grandchildren are coloured
+
+    @staticmethod
+    def children(unit: Unit) -> MapPlan:
+        """Drill-down: colour the direct children (a grid colours itself)."""
+        return MapPlan(unit, CHILD_LEVEL.get(unit.level, "grid"), None)
+
+    @staticmethod
+    def overview(unit: Unit) -> MapPlan:
+        """Wall: one level finer than the drill-down above community level (a district shows its
+        communities inside street outlines; a street its grids inside community outlines)."""
+        child = CHILD_LEVEL.get(unit.level)
+        if child in ("street", "community"):
+            return MapPlan(unit, CHILD_LEVEL[child], child)
+        return MapPlan.children(unit)
+
+
+def load(db: Database, plan: MapPlan) -> dict[str, Any]:
+    """Shapes with values, outlines and flash points of the plan."""
+    outlines = fetch_columns("unit_map_outlines", {"id": plan.unit.id, "level": plan.outline_level}, db)
+    return {"outlines": outlines, **load_values(db, plan, with_geom=True)}
+
+
+def load_values(db: Database, plan: MapPlan, with_geom: bool = False) -> dict[str, Any]:
+    """What a refresh needs: the polygons' values (no geometry) and the newly overdue cases."""
+    col, ids = scope_of(db, plan.unit)
+    params = {"id": plan.unit.id, "level": plan.level, "scope_ids": ids, "with_geom": with_geom}
+    return {
+        "shapes": fetch_columns("unit_map_shapes", params, db, scope=col),
+        "flash": fetch_columns("newly_overdue", {"scope_ids": ids, "minutes": FLASH_MINUTES}, db, scope=col),
+    }
+
+
+def fit(bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 820) -> dict[str, Any]:
+    """Centre and zoom that fit lon/lat bounds into a map of about the given size (Web Mercator)."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    lat_c = (min_lat + max_lat) / 2
+    dlon = max(max_lon - min_lon, 1e-4)
+    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    dy = max(abs(y(max_lat) - y(min_lat)), 1e-6)
+    zoom_x = math.log2(width_px * 360 / (256 * dlon))
+    zoom_y = math.log2(height_px * 2 * math.pi / (256 * dy))
+    return {"center": {"lon": (min_lon + max_lon) / 2, "lat": lat_c}, "zoom": round(min(zoom_x, zoom_y) - 0.15, 2)}
+
+
+def _split(shapes: dict[str, list]) -> tuple[np.ndarray, np.ndarray]:
+    exclusive = np.asarray([k == "exclusive" for k in shapes["kind"]], dtype=bool)
+    return np.flatnonzero(~exclusive), np.flatnonzero(exclusive)
+
+
+def _pick(shapes: dict[str, list], idx: np.ndarray) -> dict[str, list]:
+    return {k: [v[i] for i in idx] for k, v in shapes.items()}
+
+
+def values(data: dict[str, Any], classes: ColourClasses, proj: Projector) -> list[dict[str, Any]]:
+    """Per trace (in ``TRACES`` order), the properties a refresh patches."""
+    shapes = data["shapes"]
+    out: list[dict[str, Any]] = []
+    for idx in _split(shapes):
+        part = _pick(shapes, idx)
+        open_cases = np.asarray(part["open_cases"], dtype=int)
+        out.append({
+            "z": classes.classify(open_cases).tolist(),
+            "customdata": [[o, d, c, n] for o, d, c, n in
+                           zip(open_cases.tolist(), part["overdue"], part["code"], part["name"])],
+        })  # fmt: skip
+    flash = data["flash"]
+    lon, lat = proj.shift(flash["lon"], flash["lat"])
+    out += [{}, {}, {"lon": lon.tolist(), "lat": lat.tolist(), "text": flash["category"]}]
+    return out
+
+
+def figure(data: dict[str, Any], plan: MapPlan, lang: str, proj: Projector,
+           style: dict[str, Any]) -> tuple[dict[str, Any], ColourClasses]:  # fmt: skip
+    """The whole figure (sent once per unit) and the colour classes it uses."""
+    shapes = data["shapes"]
+    classes = open_classes(plan.level, shapes["open_cases"])
+    vals = values(data, classes, proj)
+    tip = hover(["<b>%{customdata[3]}</b>", f"{t('hover.open', lang)}：%{{customdata[0]}}",
+                 f"{t('hover.overdue', lang)}：%{{customdata[1]}}"])  # fmt: skip
+    traces: list[dict[str, Any]] = []
+    for name, idx, line in (("tiling", _split(shapes)[0], {"color": "rgba(140,200,255,0.55)", "width": 0.8}),
+                            ("exclusive", _split(shapes)[1], {"color": EXCLUSIVE_LINE, "width": 3})):  # fmt: skip
+        part = _pick(shapes, idx)
+        traces.append({
+            "type": "choroplethmap", "name": name, "geojson": geojson_features(part["id"], part["wkb"], proj),
+            "locations": part["id"], "featureidkey": "id", "zmin": -0.5, "zmax": len(PALETTE) - 0.5,
+            "colorscale": classes.colorscale(), "showscale": False, "hovertemplate": tip,
+            "marker": {"opacity": 0.8 if name == "tiling" else 0.55, "line": line},
+        })  # fmt: skip
+    outlines = data["outlines"]
+    lon, lat = line_coords(outlines["wkb"], proj)
+    traces.append({"type": "scattermap", "name": "outlines", "mode": "lines", "lon": lon, "lat": lat,
+                   "line": {"color": "#e8f4ff", "width": 2.5}, "hoverinfo": "skip"})  # fmt: skip
+    show_labels = len(shapes["id"]) <= 60
+    lx, ly = proj.shift(shapes["label_lon"], shapes["label_lat"])
+    traces.append({"type": "scattermap", "name": "labels", "mode": "text",
+                   "lon": lx.tolist() if show_labels else [], "lat": ly.tolist() if show_labels else [],
+                   "text": shapes["name"] if show_labels else [], "hoverinfo": "skip",
+                   "textfont": {"color": "#ffffff", "size": 14}})  # fmt: skip
+    traces.append({"type": "scattermap", "name": "flash", "mode": "markers",
+                   "marker": {"size": 22, "color": FLASH_COLOR, "opacity": 0.9},
+                   "hovertemplate": hover([f"{t('wall.newly_overdue', lang)}：%{{text}}"])})  # fmt: skip
+    for trace, props in zip(traces, vals):
+        trace.update(props)
+        trace["showlegend"] = False
+    view = fit(plan.unit.bounds)
+    cx, cy = proj.shift(view["center"]["lon"], view["center"]["lat"])
+    layout = {
+        "map": {"style": style, "center": {"lon": float(cx), "lat": float(cy)}, "zoom": view["zoom"]},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "#0b1626",
+        "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1",
+                       "font": {"color": "#eaf6ff", "size": 16, "family": "Noto Sans CJK SC, sans-serif"}},
+        "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+        "uirevision": plan.unit.code, "dragmode": "pan",
+    }  # fmt: skip
+    return {"data": traces, "layout": layout}, classes
