@@ -8,3 +8,23 @@ MAP_STATE = "onemap-state"
 MAP_TICK = "onemap-tick"
 MAP_STATUS = "onemap-status"
 LAYER_TOGGLES = "onemap-layer-toggles"
+
+# Wall display (城运中心大屏)
+WALL_CONFIG = "wall-config"  # scope code, playlist, language (set once by the layout)
+WALL_SCOPE = "wall-scope"  # the unit code on screen now (rotation moves it)
+WALL_SCREEN = "wall-screen"  # the browser window width, so map type scales with the wall
+WALL_STATE = "wall-state"  # versions, minute, last good update, colour classes
+WALL_TICK = "wall-tick"
+WALL_ROTATE = "wall-rotate"
+WALL_CLOCK_TICK = "wall-clock-tick"
+WALL_CLOCK = "wall-clock"
+WALL_DATA_TIME = "wall-data-time"
+WALL_BANNER = "wall-banner"
+WALL_SCOPE_NAME = "wall-scope-name"
+WALL_KPIS = "wall-kpis"
+WALL_MAP = "wall-map"
+WALL_LEGEND = "wall-legend"
+WALL_RANKING = "wall-ranking"
+WALL_URGENT = "wall-urgent"
+WALL_TICKER = "wall-ticker"
+WALL_PANEL_NOTE = "wall-note"  # + "-" + panel key: a per-panel "degraded" note

@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from geodata.units import Unit, child_groupings, scope_of
+from geodata.units import Unit, child_groupings, children, scope_of
 
 STRIP_DAYS = 7  # window of the rate KPIs on the KPI strip ("compared with last week")
 RANKING_DAYS = 30  # window of the rates behind the ranking (月考: the last 30 days)
@@ -231,3 +231,28 @@ def rank(scores: dict[int, float | None]) -> list[Ranked]:
             flag = "black"
         out.append(Ranked(unit_id, pos + 1, scores[unit_id], flag))
     return out
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """A child unit in its parent's ranking, with the KPIs behind its score."""
+
+    unit_id: int
+    code: str
+    name: str
+    rank: int
+    score: float | None
+    flag: Literal["red", "black", ""]
+    kpis: dict[str, KpiValue]
+
+
+def ranking(db: Database, unit: Unit, now: datetime | None = None, days: int = RANKING_DAYS) -> list[RankRow]:
+    """The direct children of ``unit`` ranked by ``score`` over the last ``days`` days, with flags.
+    Children without any facts rank last with empty KPIs."""
+    kids = children(db, unit)
+    per_child = child_kpis(db, unit, now, days)
+    empty = from_counts({})
+    values = {i: per_child.get(i, empty) for i in kids["id"]}
+    info = {i: (c, n) for i, c, n in zip(kids["id"], kids["code"], kids["name"])}
+    return [RankRow(r.unit_id, *info[r.unit_id], r.rank, r.score, r.flag, values[r.unit_id])
+            for r in rank({i: score(v) for i, v in values.items()})]  # fmt: skip

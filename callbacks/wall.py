@@ -1,0 +1,215 @@
+"""Wall display behaviour: one refresh callback that never overlaps itself, panel by panel.
+
+Each tick:
+  * the data versions and the minute have not moved → nothing is sent (HTTP 204);
+  * otherwise every panel is rebuilt from its own queries; a panel whose query fails (a statement
+    timeout, say) keeps its last picture and shows a note, and the other panels still update;
+  * the map is sent whole once per unit, then only its values travel as a Patch;
+  * the database is unreachable → the last picture stays, with the outage banner, until it returns.
+The minute is part of the check because overdue counts and "today" move with the clock alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import flask
+import psycopg2
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, html, no_update
+from dash.exceptions import PreventUpdate
+
+import ids
+from callbacks.onemap import data_versions
+from geodata import kpis, ticker, units
+from geodata.db import Database, get_db
+from i18n import pick, t
+from layers import unit_map
+from layers.base import ColourClasses
+from layers.basemap import map_style, projector
+from pages import _wall_panels as panels
+from pages._kpi import kpi_cards
+from settings import get_settings
+
+TZ = ZoneInfo("Asia/Shanghai")
+PANELS = ("kpis", "map", "ranking", "urgent", "ticker")
+OUTPUTS = ("map", "legend", "kpis", "ranking", "ranking_title", "urgent", "ticker", "notes", "banner",
+           "data_time", "scope_name", "state")  # fmt: skip
+
+
+def _nothing() -> dict[str, Any]:
+    return {key: no_update for key in OUTPUTS} | {"notes": [no_update] * len(PANELS)}
+
+
+def resolve_scope(db: Database, code: str | None) -> tuple[units.Unit, bool]:
+    """The unit to show and whether the requested code was unknown (then the district is shown)."""
+    unit = units.by_code(db, code) if code else None
+    if unit is not None:
+        return unit, False
+    root = units.by_code(db, units.root_code(db))
+    if root is None:
+        raise LookupError("the database holds no units")
+    return root, bool(code)
+
+
+def _map_panel(db: Database, unit: units.Unit, state: dict | None, lang: str, base_url: str,
+               scale: float) -> tuple[Any, Any, dict]:  # fmt: skip
+    """(figure or Patch, legend or no_update, map state)."""
+    plan = unit_map.MapPlan.overview(unit)
+    s = get_settings()
+    proj = projector(s.basemap)
+    if state and state.get("code") == unit.code and state.get("scale") == scale:
+        data = unit_map.load_values(db, plan)
+        classes = ColourClasses(tuple(state["breaks"]), unit_map.PALETTE)
+        patch = Patch()
+        for idx, props in enumerate(unit_map.values(data, classes, proj)):
+            for prop, value in props.items():
+                patch["data"][idx][prop] = value
+        return patch, no_update, state
+    data = unit_map.load(db, plan)
+    figure, classes = unit_map.figure(data, plan, lang, proj, map_style(s.basemap, base_url, s.basemap_url,
+                                                                       s.tianditu_key))  # fmt: skip
+    for trace in figure["data"]:
+        if trace["name"] == "labels":
+            trace["textfont"]["size"] = round(16 * scale)
+        if trace["name"] == "flash":
+            trace["marker"]["size"] = round(22 * scale)
+    figure["layout"]["map"]["zoom"] += round(max(0.0, min(1.0, scale - 1)), 2)
+    return (
+        figure,
+        panels.legend(unit_map.legend_items(classes), lang),
+        {"code": unit.code, "scale": scale, "breaks": list(classes.breaks)},
+    )
+
+
+def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: float | None, db: Database,
+                base_url: str, now: datetime | None = None) -> dict[str, Any]:  # fmt: skip
+    """Everything one tick sends, keyed by ``OUTPUTS``; PreventUpdate when nothing moved."""
+    now = now or datetime.now(TZ)
+    lang = pick(lang)
+    scale = round(max(1.0, min(3.0, (screen or 1920) / 1920)), 2)
+    minute = now.strftime("%Y-%m-%dT%H:%M")
+    out = _nothing()
+    try:
+        versions, _ = data_versions(db)
+        unit, bad_code = resolve_scope(db, scope_code)
+    except (psycopg2.Error, LookupError):
+        if not state:
+            out["banner"] = panels.stale_banner("—", lang)
+            out["state"] = {"stale": True}
+            return out
+        if state.get("stale"):
+            raise PreventUpdate from None
+        out["banner"] = panels.stale_banner(state.get("last_ok", "—"), lang)
+        out["state"] = {**state, "stale": True}
+        return out
+    same = bool(state) and state.get("code") == unit.code and state.get("lang") == lang
+    moved = not same or state.get("versions") != versions or state.get("minute") != minute
+    if not moved and not state.get("stale") and not state.get("failed") and state.get("scale") == scale:
+        raise PreventUpdate
+    map_state = (state or {}).get("map") if same and versions.get("units") == state.get("versions", {}).get(
+        "units") else None  # fmt: skip
+    failed: list[str] = []
+
+    def attempt(key: str, build: Callable[[], Any]) -> Any:
+        try:
+            return build()
+        except psycopg2.Error:
+            failed.append(key)
+            return None
+
+    strip = attempt("kpis", lambda: kpi_cards(kpis.unit_kpis(db, unit), lang, prefix="wall-kpi"))
+    drawn = attempt("map", lambda: _map_panel(db, unit, map_state, lang, base_url, scale))
+    ranked = attempt("ranking", lambda: panels.ranking_table(kpis.ranking(db, unit), lang))
+    urgent = attempt("urgent", lambda: panels.urgent_list(ticker.urgent(db, unit), lang))
+    latest = attempt("ticker", lambda: panels.ticker_items(ticker.latest(db, unit), lang))
+
+    stamp = now.strftime("%H:%M:%S")
+    out.update(
+        kpis=strip if strip is not None else no_update,
+        ranking=ranked if ranked is not None else no_update,
+        urgent=urgent if urgent is not None else no_update,
+        ticker=[*latest, *latest] if latest is not None else no_update,  # twice: the scroll loops seamlessly
+        notes=[f"⚠ {t('wall.panel_failed', lang)}" if key in failed else "" for key in PANELS],
+        banner=html.Div(t("wall.bad_unit", lang), className="wall-banner notice") if bad_code else [],
+        data_time=f"{t('wall.data_time', lang)} {stamp}",
+        scope_name=unit.name,
+        ranking_title=t("wall.ranking" if unit.level == "district" else "wall.ranking.children", lang),
+    )
+    new_map_state = map_state
+    if drawn is not None:
+        out["map"], out["legend"], new_map_state = drawn
+    out["state"] = {"code": unit.code, "lang": lang, "versions": versions, "minute": minute, "scale": scale,
+                    "last_ok": stamp, "stale": False, "failed": failed, "map": new_map_state}  # fmt: skip
+    return out
+
+
+@callback(
+    Output(ids.WALL_MAP, "figure"),
+    Output(ids.WALL_LEGEND, "children"),
+    Output(ids.WALL_KPIS, "children"),
+    Output(ids.WALL_RANKING, "children"),
+    Output(f"{ids.WALL_RANKING}-title", "children"),
+    Output(ids.WALL_URGENT, "children"),
+    Output(ids.WALL_TICKER, "children"),
+    [Output(f"{ids.WALL_PANEL_NOTE}-{key}", "children") for key in PANELS],
+    Output(ids.WALL_BANNER, "children"),
+    Output(ids.WALL_DATA_TIME, "children"),
+    Output(ids.WALL_SCOPE_NAME, "children"),
+    Output(ids.WALL_STATE, "data"),
+    Input(ids.WALL_TICK, "n_intervals"),
+    Input(ids.WALL_SCOPE, "data"),
+    Input(ids.WALL_SCREEN, "data"),
+    State(ids.WALL_STATE, "data"),
+    State(ids.WALL_CONFIG, "data"),
+    running=[(Output(ids.WALL_TICK, "disabled"), True, False)],  # ticks never overlap
+)
+def refresh_wall(_tick: int, scope: str | None, screen: float | None, state: dict | None,
+                 config: dict | None) -> tuple[Any, ...]:  # fmt: skip
+    """Interval tick, rotation or first load → refresh what moved."""
+    lang = (config or {}).get("lang", "zh")
+    out = wall_update(state, scope, lang, screen, get_db(), flask.request.host_url)
+    flat: list[Any] = []
+    for key in OUTPUTS:
+        flat += out[key] if key == "notes" else [out[key]]
+    return tuple(flat)
+
+
+def next_in_playlist(db: Database, config: dict, current: str | None) -> str:
+    """Rotation: the configured unit, then each of its tiling children in turn."""
+    unit, _ = resolve_scope(db, config.get("unit"))
+    kids = units.children(db, unit)
+    playlist = [unit.code] + [c for c, k in zip(kids["code"], kids["kind"]) if k != "exclusive"]
+    position = playlist.index(current) if current in playlist else 0
+    return playlist[(position + 1) % len(playlist)]
+
+
+@callback(
+    Output(ids.WALL_SCOPE, "data"),
+    Input(ids.WALL_ROTATE, "n_intervals"),
+    State(ids.WALL_SCOPE, "data"),
+    State(ids.WALL_CONFIG, "data"),
+    prevent_initial_call=True,
+)
+def rotate_scope(_n: int, current: str | None, config: dict) -> str:
+    """Rotation tick → the next unit of the playlist (nothing while the database is away)."""
+    try:
+        return next_in_playlist(get_db(), config or {}, current)
+    except (psycopg2.Error, LookupError):
+        raise PreventUpdate from None
+
+
+# The clock and the blinking of newly overdue cases run in the browser (assets/wall.js).
+clientside_callback(
+    ClientsideFunction(namespace="wall", function_name="tick"),
+    Output(ids.WALL_CLOCK, "children"),
+    Input(ids.WALL_CLOCK_TICK, "n_intervals"),
+    State(ids.WALL_CONFIG, "data"),
+)
+clientside_callback(
+    ClientsideFunction(namespace="wall", function_name="screen"),
+    Output(ids.WALL_SCREEN, "data"),
+    Input(ids.WALL_CONFIG, "data"),
+)

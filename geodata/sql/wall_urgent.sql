@@ -1,0 +1,13 @@
+-- The most urgent open cases inside a unit: furthest past (or closest to) their deadline.
+SELECT c.id, k.name AS category, k.name_en AS category_en, coalesce(c.address, '') AS address,
+       g.name AS grid, m.name AS community, d.name AS department, d.name_en AS department_en,
+       c.status, c.reported_at, c.deadline_at, extract(epoch FROM now() - c.reported_at) AS age_s,
+       extract(epoch FROM c.deadline_at - now()) AS due_in_s
+  FROM cases c
+  JOIN case_categories k ON k.code = c.category_code
+  LEFT JOIN departments d ON d.id = c.department_id
+  LEFT JOIN units g ON g.id = c.grid_id
+  LEFT JOIN units m ON m.id = c.community_id
+ WHERE c.is_open AND c.{scope} = ANY(%(scope_ids)s)
+ ORDER BY c.deadline_at, c.id
+ LIMIT %(limit)s

@@ -1,0 +1,96 @@
+"""Panel bodies of the wall display, built from data the callbacks fetched (layout only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from geodata.kpis import BY_KEY, RankRow
+from i18n import t
+from layers.base import LegendItem
+from pages._kpi import value_text
+
+FLAG = {"red": ("flag-red", "wall.red"), "black": ("flag-black", "wall.black"), "": ("", "")}
+
+
+def duration(seconds: float, lang: str) -> str:
+    """A case age or time left, in the largest sensible unit."""
+    s = abs(float(seconds))
+    if s >= 86_400:
+        return f"{s / 86_400:.1f}{t('wall.days', lang)}"
+    if s >= 3_600:
+        return f"{s / 3_600:.1f}{t('wall.hours', lang)}"
+    return f"{max(1, int(s // 60))}{t('wall.minutes', lang)}"
+
+
+def ranking_table(rows: list[RankRow], lang: str) -> html.Table | html.Div:
+    """Rank, flag, name, score and the KPIs behind it."""
+    if not rows:
+        return html.Div(t("wall.no_cases", lang), className="empty")
+    head = html.Tr([html.Th("#"), html.Th(""), html.Th(t("wall.scope", lang)), html.Th(t("wall.score", lang)),
+                    html.Th(BY_KEY["on_time_rate"].label(lang)), html.Th(BY_KEY["satisfaction"].label(lang)),
+                    html.Th(BY_KEY["overdue"].label(lang))])  # fmt: skip
+    body = []
+    for r in rows:
+        cls, key = FLAG[r.flag]
+        flag = html.Span(t(key, lang), className=f"flag {cls}") if r.flag else ""
+        score = f"{r.score:.1f}" if r.score is not None else "—"
+        body.append(html.Tr([
+            html.Td(str(r.rank), className="rank"), html.Td(flag), html.Td(r.name, className="name"),
+            html.Td(score, className="score"),
+            html.Td(value_text(BY_KEY["on_time_rate"], r.kpis["on_time_rate"].value)),
+            html.Td(value_text(BY_KEY["satisfaction"], r.kpis["satisfaction"].value)),
+            html.Td(value_text(BY_KEY["overdue"], r.kpis["overdue"].value)),
+        ], className=f"rank-row {cls}"))  # fmt: skip
+    return html.Table([html.Thead(head), html.Tbody(body)], className="ranking")
+
+
+def _place(row: dict[str, Any]) -> str:
+    return " · ".join(p for p in (row["community"], row["grid"]) if p)
+
+
+def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
+    """Open cases by urgency: category, place, age, department and time past or to the deadline."""
+    if not rows:
+        return html.Div(t("wall.no_cases", lang), className="empty")
+    items = []
+    for r in rows:
+        overdue = r["due_in_s"] < 0
+        due = f"{t('wall.overdue_by' if overdue else 'wall.due_in', lang)} {duration(r['due_in_s'], lang)}"
+        category = r["category_en"] if lang == "en" else r["category"]
+        dept = (r["department_en"] if lang == "en" else r["department"]) or ""
+        items.append(html.Li([
+            html.Div([html.Span(category, className="case-cat"), html.Span(due, className="case-due")],
+                     className="case-line"),
+            html.Div([html.Span(_place(r), className="case-place"),
+                      html.Span(f"{t('wall.age', lang)} {duration(r['age_s'], lang)}", className="case-age"),
+                      html.Span(dept, className="case-dept")], className="case-meta"),
+        ], className="case overdue" if overdue else "case", **{"data-case": str(r["id"])}))  # fmt: skip
+    return html.Ol(items, className="case-list")
+
+
+def ticker_items(rows: list[dict[str, Any]], lang: str) -> list[html.Span]:
+    """The latest cases as one line each; the track repeats them so the scroll loops seamlessly."""
+    items = []
+    for r in rows:
+        category = r["category_en"] if lang == "en" else r["category"]
+        dept = (r["department_en"] if lang == "en" else r["department"]) or ""
+        items.append(html.Span([
+            html.B(category), f"  {_place(r)} {r['address']}  ",
+            html.Span(duration(r["age_s"], lang), className="t-age"), f"  {dept}",
+        ], className="ticker-item", **{"data-case": str(r["id"])}))  # fmt: skip
+    if not items:
+        return [html.Span(t("wall.no_cases", lang), className="ticker-item")]
+    return items
+
+
+def legend(items: list[LegendItem], lang: str) -> list[html.Div]:
+    """The map legend rows."""
+    return [html.Div([html.Span(className=f"swatch {i.shape}", style={"--swatch": i.color}),
+                      html.Span(i.label(lang))], className="legend-row") for i in items]  # fmt: skip
+
+
+def stale_banner(last_ok: str, lang: str) -> html.Div:
+    """The outage banner: the picture is kept, and says how old it is."""
+    return html.Div(f"⚠ {t('map.stale', lang)} {last_ok}", className="wall-banner", role="alert")
