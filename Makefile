@@ -37,6 +37,10 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench --scale $(or $(SCALE),demo)
 
+## soak: the wall in headless Chromium for MINUTES (default 30) with 1-s refresh and continuous inserts
+soak: $(STAMP) system
+	$(BIN)/python -m tests.soak --minutes $(or $(MINUTES),30)
+
 ## demo: regenerate the demo city in place
 demo: $(STAMP)
 	$(BIN)/python -m geodata.demo --scale demo --replace

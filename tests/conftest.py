@@ -4,17 +4,12 @@ served in a subprocess, and headless Chromium. A skipped test fails the run."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 
 # Tests own their database: never the user's DATABASE_URL, never the demo database.
 os.environ.pop("DATABASE_URL", None)
@@ -32,6 +27,7 @@ from geodata.cluster import admin_dsn, app_dsn  # noqa: E402
 from geodata.db import Database  # noqa: E402
 from geodata.setup import ensure_database  # noqa: E402
 from settings import get_settings  # noqa: E402
+from tests.server import serve  # noqa: E402
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -66,33 +62,6 @@ def db(loaded, settings) -> Iterator[Database]:
 def admin_dsn_(loaded, settings) -> str:
     """The owner role's connection string."""
     return admin_dsn(settings)
-
-
-def free_port() -> int:
-    """An unused TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """Start ``python app.py`` with extra settings; return the process and its base URL."""
-    port = free_port()
-    env = {**os.environ, "GRIDOPS_PORT": str(port), "GRIDOPS_HOST": "127.0.0.1", **env_extra}
-    log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}; see {log.name}")
-        try:
-            requests.get(url + "/healthz", timeout=2)
-            return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("app did not start within 60 s")
 
 
 @pytest.fixture(scope="session")
