@@ -7,6 +7,8 @@ Each tick:
   * the map is sent whole once per unit, then only its values travel as a Patch;
   * the database is unreachable → the last picture stays, with the outage banner, until it returns.
 The minute is part of the check because overdue counts and "today" move with the clock alone.
+The 30-day ranking is rebuilt once a minute; KPI parts whose topic did not move are reused
+within the minute (geodata.kpis), so several walls showing one unit share the queries.
 """
 
 from __future__ import annotations
@@ -120,9 +122,15 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
             failed.append(key)
             return None
 
-    strip = attempt("kpis", lambda: kpi_cards(kpis.unit_kpis(db, unit), lang, prefix="wall-kpi"))
+    strip = attempt("kpis", lambda: kpi_cards(kpis.unit_kpis(db, unit, versions=versions), lang, prefix="wall-kpi"))
     drawn = attempt("map", lambda: _map_panel(db, unit, map_state, lang, base_url, scale))
-    ranked = attempt("ranking", lambda: panels.ranking_table(kpis.ranking(db, unit), lang))
+    # The 30-day ranking moves slowly: rebuilt once a minute (and on a new scope), not on every case.
+    rank_due = not same or state.get("minute") != minute or "ranking" in state.get("failed", [])
+    ranked = (
+        attempt("ranking", lambda: panels.ranking_table(kpis.ranking(db, unit, versions=versions), lang))
+        if rank_due
+        else None
+    )
     urgent = attempt("urgent", lambda: panels.urgent_list(ticker.urgent(db, unit), lang))
     latest = attempt("ticker", lambda: panels.ticker_items(ticker.latest(db, unit), lang))
 

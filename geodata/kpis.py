@@ -34,10 +34,11 @@ The ranking score (红黑旗) is ``score`` below; its formula is documented ther
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from geodata.db import Database
+from geodata.memo import Memo
 from geodata.queries import fetch_columns
 from geodata.units import Unit, child_groupings, children, scope_of
 
@@ -119,17 +120,33 @@ def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
-def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | None,
-           params: dict[str, Any]) -> dict[Any, dict[str, int]]:  # fmt: skip
-    """Run a KPI query for one scope; unit_id → counts (unit_id None when not grouped)."""
+TOPIC = {"kpi_cases": "cases", "kpi_checkpoints": "checkpoints", "kpi_cameras": "cameras"}
+_memo = Memo(512)
+
+
+def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | None, params: dict[str, Any],
+           versions: dict[str, int] | None) -> dict[Any, dict[str, int]]:  # fmt: skip
+    """Run a KPI query for one scope; unit_id → counts (unit_id None when not grouped).
+
+    With ``versions`` (the data versions the caller just read) and the database clock as "now",
+    the result is shared for the rest of the minute while the query's topic has not moved.
+    """
     col, ids = scope
-    cols = fetch_columns(name, {**params, "scope_ids": list(ids)}, db, scope=col, group=group)
-    keys = [k for k in cols if k != "unit_id"]
-    return {u: {k: int(cols[k][i]) for k in keys} for i, u in enumerate(cols["unit_id"])}
+
+    def run() -> dict[Any, dict[str, int]]:
+        cols = fetch_columns(name, {**params, "scope_ids": list(ids)}, db, scope=col, group=group)
+        keys = [k for k in cols if k != "unit_id"]
+        return {u: {k: int(cols[k][i]) for k in keys} for i, u in enumerate(cols["unit_id"])}
+
+    if versions is None or params.get("now") is not None:
+        return run()
+    minute = datetime.now().strftime("%Y%m%d%H%M")
+    key = (db.dsn, name, col, tuple(ids), group, tuple(sorted(params.items())), versions.get(TOPIC[name]), minute)
+    return _memo.get(key, run)
 
 
-def _counts(db: Database, scope: tuple[str, list[int]], group: str | None, now: datetime | None,
-            days: int) -> dict[Any, dict[str, int]]:  # fmt: skip
+def _counts(db: Database, scope: tuple[str, list[int]], group: str | None, now: datetime | None, days: int,
+            versions: dict[str, int] | None = None) -> dict[Any, dict[str, int]]:  # fmt: skip
     """Every raw count behind the KPIs, per group."""
     out: dict[Any, dict[str, int]] = {}
 
@@ -137,15 +154,11 @@ def _counts(db: Database, scope: tuple[str, list[int]], group: str | None, now: 
         for unit_id, counts in part.items():
             out.setdefault(unit_id, {}).update({k + suffix: v for k, v in counts.items()})
 
-    merge(_fetch(db, "kpi_cases", scope, group, {"now": now, "days": days}))
-    if now is None:
-        with db.transaction() as cur:
-            cur.execute("SELECT now()")
-            now = cur.fetchone()[0]
-    merge(_fetch(db, "kpi_checkpoints", scope, group, {"at": now}), "_now")
-    merge(_fetch(db, "kpi_checkpoints", scope, group, {"at": now - timedelta(days=days)}), "_prev")
-    merge(_fetch(db, "kpi_cameras", scope, group, {"at": now}), "_now")
-    merge(_fetch(db, "kpi_cameras", scope, group, {"at": now - timedelta(days=1)}), "_prev")
+    merge(_fetch(db, "kpi_cases", scope, group, {"now": now, "days": days}, versions))
+    merge(_fetch(db, "kpi_checkpoints", scope, group, {"now": now, "back": 0}, versions), "_now")
+    merge(_fetch(db, "kpi_checkpoints", scope, group, {"now": now, "back": days}, versions), "_prev")
+    merge(_fetch(db, "kpi_cameras", scope, group, {"now": now, "back": 0}, versions), "_now")
+    merge(_fetch(db, "kpi_cameras", scope, group, {"now": now, "back": 1}, versions), "_prev")
     return out
 
 
@@ -167,18 +180,19 @@ def from_counts(c: dict[str, int]) -> dict[str, KpiValue]:
     return {k.key: out[k.key] for k in KPIS}
 
 
-def unit_kpis(db: Database, unit: Unit, now: datetime | None = None, days: int = STRIP_DAYS) -> dict[str, KpiValue]:
-    """Every KPI of one unit."""
-    counts = _counts(db, scope_of(db, unit), None, now, days)
+def unit_kpis(db: Database, unit: Unit, now: datetime | None = None, days: int = STRIP_DAYS,
+              versions: dict[str, int] | None = None) -> dict[str, KpiValue]:  # fmt: skip
+    """Every KPI of one unit (``versions``: share results within the minute, see ``_fetch``)."""
+    counts = _counts(db, scope_of(db, unit), None, now, days, versions)
     return from_counts(counts.get(None, {}))
 
 
-def child_kpis(db: Database, unit: Unit, now: datetime | None = None,
-               days: int = RANKING_DAYS) -> dict[int, dict[str, KpiValue]]:  # fmt: skip
+def child_kpis(db: Database, unit: Unit, now: datetime | None = None, days: int = RANKING_DAYS,
+               versions: dict[str, int] | None = None) -> dict[int, dict[str, KpiValue]]:  # fmt: skip
     """Every KPI of each direct child of ``unit`` (children without any facts are absent)."""
     out: dict[int, dict[str, KpiValue]] = {}
     for col, ids, group in child_groupings(db, unit):
-        for unit_id, counts in _counts(db, (col, ids), group, now, days).items():
+        for unit_id, counts in _counts(db, (col, ids), group, now, days, versions).items():
             if unit_id is not None:
                 out[unit_id] = from_counts(counts)
     return out
@@ -246,11 +260,12 @@ class RankRow:
     kpis: dict[str, KpiValue]
 
 
-def ranking(db: Database, unit: Unit, now: datetime | None = None, days: int = RANKING_DAYS) -> list[RankRow]:
+def ranking(db: Database, unit: Unit, now: datetime | None = None, days: int = RANKING_DAYS,
+            versions: dict[str, int] | None = None) -> list[RankRow]:  # fmt: skip
     """The direct children of ``unit`` ranked by ``score`` over the last ``days`` days, with flags.
     Children without any facts rank last with empty KPIs."""
     kids = children(db, unit)
-    per_child = child_kpis(db, unit, now, days)
+    per_child = child_kpis(db, unit, now, days, versions)
     empty = from_counts({})
     values = {i: per_child.get(i, empty) for i in kids["id"]}
     info = {i: (c, n) for i, c, n in zip(kids["id"], kids["code"], kids["name"])}

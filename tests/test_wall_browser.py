@@ -35,7 +35,7 @@ def test_a_new_case_shows_in_kpis_ticker_and_map_within_one_refresh(server, db, 
     with db.transaction() as cur:
         case_id = insert_case(cur, lon, lat, "T-WALL-BROWSER")
     # The refresh interval is 1 s: allow a few ticks for the round trip on a loaded machine.
-    _wait(browser, f"return document.querySelector('{GRAPH}').data[0].z[{position}] === 1;", timeout=8)
+    _wait(browser, f"return document.querySelector('{GRAPH}').data[0].z[{position}] === 1;", timeout=15)
     _wait(browser, f"return document.querySelector('.ticker-item[data-case=\"{case_id}\"]') !== null;", timeout=3)
     assert int(_kpi(browser, "new_today").replace(",", "")) == new_before + 1
     assert int(_kpi(browser, "open").replace(",", "")) == open_before + 1

@@ -1,0 +1,35 @@
+"""A small thread-safe LRU for results that their key fully determines (e.g. a query's name,
+parameters and the data version it read), so several screens showing the same unit share work."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+
+class Memo:
+    """Least-recently-used results, at most ``maxsize`` of them."""
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The stored result for ``key``, or ``compute()`` stored under it."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+        value = compute()  # outside the lock: a slow query must not block other keys
+        with self._lock:
+            self.misses += 1
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+        return value
