@@ -28,3 +28,7 @@ WALL_RANKING = "wall-ranking"
 WALL_URGENT = "wall-urgent"
 WALL_TICKER = "wall-ticker"
 WALL_PANEL_NOTE = "wall-note"  # + "-" + panel key: a per-panel "degraded" note
+
+# Case view
+CASE_REF = "case-ref"  # the case id from the URL, and the language
+CASE_BODY = "case-body"

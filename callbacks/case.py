@@ -1,0 +1,43 @@
+"""Case view behaviour: load the case named in the URL (or say it does not exist)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+import psycopg2
+from dash import Input, Output, callback, html
+
+import ids
+from geodata import cases
+from geodata.db import get_db
+from i18n import pick, t
+from layers import case_map
+from layers.basemap import map_style, projector
+from pages import _case_view as view
+from settings import get_settings
+
+
+def case_body(ref: dict | None, base_url: str) -> list[Any] | html.Div:
+    """The body for a case reference {id, lang}."""
+    lang = pick((ref or {}).get("lang", "zh"))
+    case_id = cases.parse_id((ref or {}).get("id"))
+    if case_id is None:
+        return view.missing(lang)
+    db = get_db()
+    case = cases.detail(db, case_id)
+    if case is None:
+        return view.missing(lang)
+    s = get_settings()
+    figure = case_map.figure(case, projector(s.basemap), map_style(s.basemap, base_url, s.basemap_url,
+                                                                   s.tianditu_key))  # fmt: skip
+    return view.body(case, cases.timeline(db, case_id), figure, lang)
+
+
+@callback(Output(ids.CASE_BODY, "children"), Input(ids.CASE_REF, "data"))
+def load_case(ref: dict | None) -> Any:
+    """Page load → the case, or the "does not exist" message, or the outage notice."""
+    try:
+        return case_body(ref, flask.request.host_url)
+    except psycopg2.Error:
+        return html.Div(t("map.stale", pick((ref or {}).get("lang", "zh"))), className="status stale")
