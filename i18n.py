@@ -7,6 +7,9 @@ LANGS = ("zh", "en")
 STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("网格治理一张图", "Grid governance one map"),
     "app.district": ("郑州经开区", "Zhengzhou ETDZ"),
+    "nav.onemap": ("一张图", "One map"),
+    "nav.drill": ("逐级下钻", "Drill-down"),
+    "nav.wall": ("城运大屏", "Wall display"),
     "map.layers": ("图层", "Layers"),
     "map.legend": ("图例", "Legend"),
     "map.updated": ("数据更新于", "Data as of"),

@@ -1,10 +1,13 @@
-"""Plain HTTP routes beside the Dash app: /healthz and the map's glyph ranges."""
+"""Plain HTTP routes beside the Dash app: /healthz, /unit (to the top of the drill-down) and the
+map's glyph ranges."""
 
 from __future__ import annotations
 
 import flask
 import psycopg2
 
+from geodata import units
+from geodata.db import get_db
 from geodata.queries import fetch_rows
 
 
@@ -31,7 +34,20 @@ def glyphs(fontstack: str, glyph_range: str) -> flask.Response:
     return response
 
 
+def drill_top() -> flask.Response | tuple[str, int]:
+    """/unit → the drill-down of the top unit (the district), whatever its code."""
+    try:
+        code = units.root_code(get_db())
+    except psycopg2.Error:
+        return "数据库暂不可用 / database unavailable", 503
+    if code is None:
+        return "尚未导入行政区划 / no units loaded", 404
+    query = flask.request.query_string.decode()
+    return flask.redirect(f"/unit/{code}" + (f"?{query}" if query else ""), code=302)
+
+
 def register(server: flask.Flask) -> None:
     """Attach the routes to the Flask server."""
     server.add_url_rule("/healthz", "healthz", healthz)
+    server.add_url_rule("/unit", "drill_top", drill_top)
     server.add_url_rule("/glyphs/<path:fontstack>/<glyph_range>.pbf", "glyphs", glyphs)

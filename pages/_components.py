@@ -28,11 +28,16 @@ def layer_toggles(component_id: str, lang: str) -> html.Div:
     ])  # fmt: skip
 
 
+NAV = (("nav.onemap", "/"), ("nav.drill", "/unit"), ("nav.wall", "/wall"))
+
+
 def header(title: str, status_id: str, lang: str) -> html.Header:
-    """The page header: district, page title and the data-freshness line."""
+    """The page header: district, page title, the page links and the data-freshness line."""
     other = "en" if lang == "zh" else "zh"
+    suffix = "?lang=en" if lang == "en" else ""
     return html.Header([
         html.Div([html.Span(t("app.district", lang), className="district"), html.H1(title)], className="brand"),
+        html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in NAV], className="nav"),
         html.Div(id=status_id, className="status-line"),
         html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
     ], className="topbar")  # fmt: skip

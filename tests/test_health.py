@@ -27,3 +27,11 @@ def test_healthz_is_503_when_the_database_is_unreachable(loaded):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_unit_without_a_code_redirects_to_the_top_of_the_drill_down(server, db):
+    from geodata import units
+
+    resp = requests.get(server + "/unit?lang=en", allow_redirects=False, timeout=10)
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/unit/{units.root_code(db)}?lang=en")
