@@ -13,6 +13,7 @@ within the minute (geodata.kpis), so several walls showing one unit share the qu
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ import flask
 import psycopg2
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, html, no_update
 from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
 
 import ids
 from callbacks.onemap import data_versions
@@ -135,11 +137,18 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
     latest = attempt("ticker", lambda: panels.ticker_items(ticker.latest(db, unit), lang))
 
     stamp = now.strftime("%H:%M:%S")
+    # A panel whose content did not change is not sent again (its digest is kept in the state).
+    digests = dict((state or {}).get("digests", {})) if same else {}
+    bodies = {"kpis": strip, "ranking": ranked, "urgent": urgent,
+              "ticker": [*latest, *latest] if latest is not None else None}  # twice: the scroll loops  # fmt: skip
+    for key, body in bodies.items():
+        if body is None:
+            out[key] = no_update
+            continue
+        digest = hashlib.blake2b(to_json_plotly(body).encode(), digest_size=8).hexdigest()
+        out[key] = no_update if digests.get(key) == digest else body
+        digests[key] = digest
     out.update(
-        kpis=strip if strip is not None else no_update,
-        ranking=ranked if ranked is not None else no_update,
-        urgent=urgent if urgent is not None else no_update,
-        ticker=[*latest, *latest] if latest is not None else no_update,  # twice: the scroll loops seamlessly
         notes=[f"⚠ {t('wall.panel_failed', lang)}" if key in failed else "" for key in PANELS],
         banner=html.Div(t("wall.bad_unit", lang), className="wall-banner notice") if bad_code else [],
         data_time=f"{t('wall.data_time', lang)} {stamp}",
@@ -150,7 +159,8 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
     if drawn is not None:
         out["map"], out["legend"], new_map_state = drawn
     out["state"] = {"code": unit.code, "lang": lang, "versions": versions, "minute": minute, "scale": scale,
-                    "last_ok": stamp, "stale": False, "failed": failed, "map": new_map_state}  # fmt: skip
+                    "last_ok": stamp, "stale": False, "failed": failed, "map": new_map_state,
+                    "digests": digests}  # fmt: skip
     return out
 
 
