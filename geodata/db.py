@@ -27,6 +27,9 @@ class Database:
         self.dsn = dsn
         self._options = f"-c statement_timeout={int(statement_timeout_ms)}"
         self._pool = ThreadedConnectionPool(0, maxconn, dsn, connect_timeout=3, options=self._options)
+        # Open lazily (minconn 0) but keep every returned connection: psycopg2 closes a returned
+        # connection whenever minconn are already idle, which with 0 meant a new login per query.
+        self._pool.minconn = maxconn
         self._last_used: dict[int, float] = {}
         self._lock = threading.Lock()
 
