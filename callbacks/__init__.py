@@ -1,3 +1,3 @@
 """Dash callbacks, grouped by page; importing this package registers them all."""
 
-from callbacks import onemap  # noqa: F401
+from callbacks import onemap, unit  # noqa: F401
