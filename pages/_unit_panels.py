@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from dash import dcc, html
@@ -81,7 +82,7 @@ def not_found(code: str | None, root: str | None, lang: str) -> html.Div:
     """The page for an unknown or malformed unit code, with a link to the top."""
     back = [dcc.Link(t("unit.missing.back", lang), href=unit_href(root, lang))] if root else []
     return html.Div([html.H1(t("unit.missing", lang)),
-                     html.P(t("unit.missing.detail", lang).format(code=code or "")), *back],
+                     html.P(t("unit.missing.detail", lang).format(code=unquote(code or ""))), *back],
                     className="unit-missing")  # fmt: skip
 
 
