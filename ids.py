@@ -10,11 +10,10 @@ MAP_STATUS = "onemap-status"
 LAYER_TOGGLES = "onemap-layer-toggles"
 
 # Drill-down page
-UNIT_CODE = "unit-code"  # the unit code from the URL
 UNIT_STATE = "unit-state"
 UNIT_TICK = "unit-tick"
 UNIT_STATUS = "unit-status"
-UNIT_NAV = "unit-nav"  # a Location: map and ranking clicks push /unit/<code> here
+UNIT_NAV = "unit-nav"  # a Location: its href holds the unit (/unit/<code>); clicks push new ones
 UNIT_MISSING = "unit-missing"
 UNIT_VIEW = "unit-view"  # its class names the level (level-street …) or marks a missing unit
 UNIT_CRUMBS = "unit-crumbs"

@@ -129,25 +129,22 @@ class Bench:
         self.results["refresh_change_wire_bytes"] = int(statistics.median(changed_bytes))
 
     def drilldown(self) -> None:
-        """A drill-down click on the server: the page route for /unit/<code>, then the first render
-        of that unit's view, both through the Dash stack, for the street and the community with
-        the most open cases (the budget), and for the district (the top, reported beside it)."""
+        """A drill-down click on the server: the page keeps its frame and moves its Location, so a
+        click is one Dash callback rendering the new unit's view (through the whole Dash stack),
+        for the street and the community with the most open cases (the budget), and the district."""
         from app import app
 
         client = app.server.test_client()
         client.get("/")  # the first request registers every callback
-        route = next(k for k in app.callback_map if "_pages_content.children" in k)
         view = next(k for k in app.callback_map if f"{ids.UNIT_STATE}.data" in k)
 
         def click(code: str) -> int:
-            size, _ = _dash_post(client, route, {"_pages_location.pathname": f"/unit/{code}",
-                                                 "_pages_location.search": ""})  # fmt: skip
-            values = {f"{ids.UNIT_TICK}.n_intervals": 0, f"{ids.UNIT_CODE}.data": code, f"{ids.LANG}.data": "zh",
-                      f"{ids.UNIT_TREND_DAYS}.value": 30}  # fmt: skip
-            more, out = _dash_post(client, view, values)
+            values = {f"{ids.UNIT_TICK}.n_intervals": 0, f"{ids.UNIT_NAV}.href": f"/unit/{code}",
+                      f"{ids.LANG}.data": "zh", f"{ids.UNIT_TREND_DAYS}.value": 30}  # fmt: skip
+            size, out = _dash_post(client, view, values)
             if not out[ids.UNIT_VIEW]["className"].startswith("unit-view level-"):  # e.g. a statement timeout
                 raise RuntimeError(f"/unit/{code} did not render: {out.get(ids.UNIT_STATUS)}")
-            return size + more
+            return size
 
         for level in ("street", "community", "district"):
             with self.db.transaction() as cur:

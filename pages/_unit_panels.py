@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from dash import dcc, html
+from dash import html
 from dash.dash_table.Format import Format, Scheme
 
 from geodata.drilldown import Crumb, RankRow
@@ -34,7 +34,8 @@ def map_label(name: str, parent: str) -> str:
 
 
 def unit_href(code: str, lang: str, case_id: int | None = None) -> str:
-    """The drill-down URL of a unit (keeping the language), optionally at one case's row."""
+    """The drill-down URL of a unit (keeping the language), optionally at one case's row. Links
+    with the class ``unit-link`` move the page's own Location to it (assets/unit.js)."""
     return f"/unit/{code}" + ("?lang=en" if lang == "en" else "") + (f"#case-{case_id}" if case_id else "")
 
 
@@ -80,7 +81,7 @@ def table(headers: list[str], rows: list[list[Any]], row_ids: list[str] | None =
 
 def not_found(code: str | None, root: str | None, lang: str) -> html.Div:
     """The page for an unknown or malformed unit code, with a link to the top."""
-    back = [dcc.Link(t("unit.missing.back", lang), href=unit_href(root, lang))] if root else []
+    back = [html.A(t("unit.missing.back", lang), href=unit_href(root, lang), className="unit-link")] if root else []
     return html.Div([html.H1(t("unit.missing", lang)),
                      html.P(t("unit.missing.detail", lang).format(code=unquote(code or ""))), *back],
                     className="unit-missing")  # fmt: skip
@@ -95,7 +96,7 @@ def crumbs(items: list[Crumb], lang: str) -> list[Any]:
         if out:
             out.append(html.Span("›", className="sep"))
         out.append(html.Span(inner, className="crumb current") if last
-                   else dcc.Link(inner, href=unit_href(crumb.code, lang), className="crumb"))  # fmt: skip
+                   else html.A(inner, href=unit_href(crumb.code, lang), className="crumb unit-link"))  # fmt: skip
     return out
 
 
@@ -177,7 +178,7 @@ def overdue_table(data: dict[str, list], lang: str) -> html.Table | html.Div:
     """The most overdue cases; each case links to its row in its grid's case list."""
     rows, cells = rows_of(data), []
     for r in rows:
-        link = dcc.Link(f"#{r['id']}", href=unit_href(r["unit_code"], lang, r["id"]), className="case-link")
+        link = html.A(f"#{r['id']}", href=unit_href(r["unit_code"], lang, r["id"]), className="case-link unit-link")
         cells.append([link, pick(r, "category", lang), pick(r, "department", lang) or "—",
                       duration(r["age_s"], lang), html.Span(duration(r["overdue_s"], lang), className="late"),
                       r["unit_name"] or "—"])  # fmt: skip

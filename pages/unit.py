@@ -1,7 +1,8 @@
 """Leaders' drill-down at /unit/<code>: one unit's map of sub-units, KPIs, ranking, trends,
 categories, overdue cases, checkpoints and cameras (and, for a grid, its cases and checkpoints).
 
-The URL holds the state. This module is the empty frame; callbacks/unit.py fills it.
+The URL holds the state. This module is the empty frame; callbacks/unit.py fills it. Moving to
+another unit keeps the frame (and its map) and only changes the URL, so a click costs one render.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import ids
 from geodata.drilldown import OVERDUE_TOP, TREND_WINDOWS
 from i18n import pick, t
 from pages._components import header
-from pages._unit_panels import ranking_columns, table_style
+from pages._unit_panels import ranking_columns, table_style, unit_href
 from pages.onemap import EMPTY_FIGURE
 from settings import get_settings
 
@@ -38,10 +39,9 @@ def layout(code: str | None = None, lang: str = "zh", **_: str) -> html.Div:
     days = [{"label": t("unit.trend.days", lang).format(n=n), "value": n} for n in TREND_WINDOWS]
     return html.Div([
         dcc.Store(id=ids.LANG, data=lang),
-        dcc.Store(id=ids.UNIT_CODE, data=code),
         dcc.Store(id=ids.UNIT_STATE),
         dcc.Store(id=ids.UNIT_REVEAL),
-        dcc.Location(id=ids.UNIT_NAV, refresh="callback-nav"),
+        dcc.Location(id=ids.UNIT_NAV, refresh=False, href=unit_href(code or "", lang)),
         dcc.Interval(id=ids.UNIT_TICK, interval=refresh_ms, n_intervals=0),
         header(t("unit.title", lang), ids.UNIT_STATUS, lang),
         html.Div(id=ids.UNIT_MISSING),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from dash.exceptions import PreventUpdate
 
-from callbacks.unit import change_trend_window, unit_view
+from callbacks.unit import change_trend_window, code_of, unit_view
 from geodata import units
 from layers.unit_map import TRACES
 from tests.cases import insert_case
@@ -48,8 +48,23 @@ def test_first_tick_sends_only_the_childrens_polygons(db):
     assert sorted(f["id"] for f in shapes["geojson"]["features"]) == sorted(kids["id"])
     assert sum(len(trace.get("geojson", {}).get("features", [])) for trace in out["figure"]["data"]) == len(kids["id"])
     assert {row[2] for row in shapes["customdata"]} == set(kids["code"])  # a click yields the child's code
-    assert out["view"] == "unit-view level-street" and out["state"]["unit"] == street.code
+    assert out["view"] == "unit-view level-street" and out["state"]["code"] == street.code
     assert len(out["ranking"]) == len(kids["id"]) and out["grid"] == []
+
+
+def test_the_url_holds_the_unit():
+    assert code_of("/unit/410171002") == "410171002"
+    assert code_of("http://127.0.0.1:8050/unit/410171002?lang=en#case-7") == "410171002"
+    assert code_of("/") is None and code_of(None) is None
+
+
+def test_another_unit_renders_whole_even_when_nothing_moved(db):
+    street = _street(db)
+    first = unit_view(None, street.code, "zh", 30, db, BASE)
+    community = units.children(db, street)["code"][0]
+    second = unit_view(first["state"], community, "zh", 30, db, BASE)
+    assert isinstance(second["figure"], dict) and second["state"]["code"] == community
+    assert second["view"] == "unit-view level-community" and second["cell"] is None
 
 
 def test_unchanged_tick_sends_nothing_and_a_change_only_values(db):
@@ -87,11 +102,11 @@ def test_grid_level_lists_its_cases_and_has_no_ranking(db):
 
 def test_trend_window_switch_and_english(db):
     street = _street(db)
-    assert len(change_trend_window(90, street.code, "zh")["data"][0]["x"]) == 90
+    assert len(change_trend_window(90, f"http://x/unit/{street.code}?lang=zh", "zh")["data"][0]["x"]) == 90
     out = unit_view(None, street.code, "en", 30, db, BASE)
     assert out["trend"]["data"][0]["name"] == "New" and "In charge" in _texts(out["info"])
     with pytest.raises(PreventUpdate):
-        change_trend_window(7, street.code, "zh")
+        change_trend_window(7, f"/unit/{street.code}", "zh")
 
 
 @pytest.mark.parametrize("code", ["NOPE404", "<script>", "%3Cscript%3E", "", None, "x" * 200])
