@@ -107,8 +107,7 @@ def unit_info(unit: Unit, n_children: int, lang: str) -> html.Dl:
              (t("unit.population", lang), f"{unit.population:,}" if unit.population is not None else "—"),
              (t("unit.households", lang), f"{unit.households:,}" if unit.households is not None else "—")]  # fmt: skip
     if unit.level != "grid":
-        child = t(f"unit.level.{CHILD_LEVEL[unit.level]}", lang)
-        facts.append((t("unit.children", lang), f"{n_children} {child}" if lang == "en" else f"{n_children}个{child}"))
+        facts.append((t("unit.children", lang), t(f"unit.count.{CHILD_LEVEL[unit.level]}", lang).format(n=n_children)))
     if unit.exclusive:
         facts.append((t("unit.level.grid", lang), t("unit.kind.exclusive", lang)))
     return html.Dl([part for k, v in facts for part in (html.Dt(k), html.Dd(v))], className="facts")
