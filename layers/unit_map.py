@@ -104,6 +104,7 @@ def fit(bounds: tuple[float, float, float, float], width_px: int = 1100, height_
     dlon = max(max_lon - min_lon, 1e-4)
     y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
     dy = max(abs(y(max_lat) - y(min_lat)), 1e-6)
+    # MapLibre (Plotly's map subplot) draws the world 512 px wide at zoom 0, not 256.
     zoom_x = math.log2(width_px * 360 / (512 * dlon))
     zoom_y = math.log2(height_px * 2 * math.pi / (512 * dy))
     return {"center": {"lon": (min_lon + max_lon) / 2, "lat": lat_c}, "zoom": round(min(zoom_x, zoom_y) - 0.15, 2)}

@@ -1,0 +1,217 @@
+"""Drill-down behaviour: render one unit's view, refresh it when the data moves, follow clicks.
+
+The view is rendered whole on the first tick. Later ticks follow the one-map rules (DESIGN §6):
+data versions unchanged → nothing is sent; changed → the panels are recomputed and the map gets a
+Patch of its values, never geometry (only the current unit's children's polygons ever travel).
+The unit lives in the URL, held by the page's own Location (ids.UNIT_NAV). Map clicks, ranking
+names, breadcrumbs and case links move that Location clientside (assets/unit.js): a real history
+entry, so Back and Forward work and a reload restores the view, while the page, its map and its
+charts stay mounted and one callback renders the new unit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import flask
+import psycopg2
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, html, no_update
+from dash.exceptions import PreventUpdate
+
+import ids
+from callbacks.onemap import data_versions
+from geodata import drilldown, kpis, units
+from geodata.db import Database, get_db
+from i18n import pick, t
+from layers import unit_map
+from layers.base import ColourClasses
+from layers.basemap import map_style, projector
+from pages import _unit_charts as charts
+from pages import _unit_panels as panels
+from pages._kpi import kpi_cards
+from settings import get_settings
+
+TZ = ZoneInfo("Asia/Shanghai")
+# An unused source, so that the style's "sources" is never empty: the renderer drops empty objects
+# from a figure it updates, MapLibre then rejects the style ("missing required property sources")
+# and Plotly stops applying figures to the map.
+KEEP_SOURCE = {"type": "geojson", "data": {"type": "Point", "coordinates": [0, 0]}}
+MAP_PX = (1060, 650)  # the map box at 1920 px wide (assets/unit.css: 7 of 12 columns, 660 px high)
+OUTPUTS = {
+    "figure": Output(ids.UNIT_MAP, "figure"),
+    "legend": Output(ids.UNIT_LEGEND, "children"),
+    "crumbs": Output(ids.UNIT_CRUMBS, "children"),
+    "kpis": Output(ids.UNIT_KPIS, "children"),
+    "info": Output(ids.UNIT_INFO, "children"),
+    "ranking": Output(ids.UNIT_RANKING, "data"),
+    "cell": Output(ids.UNIT_RANKING, "active_cell"),
+    "cells": Output(ids.UNIT_RANKING, "selected_cells"),
+    "trend": Output(ids.UNIT_TREND, "figure"),
+    "categories": Output(ids.UNIT_CATEGORIES, "figure"),
+    "overdue": Output(ids.UNIT_OVERDUE, "children"),
+    "checkpoints": Output(ids.UNIT_CHECKPOINTS, "children"),
+    "cameras": Output(ids.UNIT_CAMERAS, "children"),
+    "grid": Output(ids.UNIT_GRID, "children"),
+    "view": Output(ids.UNIT_VIEW, "className"),
+    "missing": Output(ids.UNIT_MISSING, "children"),
+    "state": Output(ids.UNIT_STATE, "data"),
+    "status": Output(ids.UNIT_STATUS, "children"),
+}
+NOTHING = dict.fromkeys(OUTPUTS, no_update)
+
+
+def unit_panels(db: Database, unit: units.Unit, lang: str, days: int) -> dict[str, Any]:
+    """Every panel except the map, from the KPI module and geodata.drilldown."""
+    values = kpis.unit_kpis(db, unit)
+    grid = unit.level == "grid"  # a grid lists every checkpoint and its own cases; it has nothing to rank
+    limit = None if grid else drilldown.WEAKEST_CHECKPOINTS
+    ranked = [] if grid else drilldown.ranking(db, unit)
+    out = {
+        "crumbs": panels.crumbs(drilldown.breadcrumbs(db, unit), lang),
+        "kpis": kpi_cards(values, lang, prefix="unit-kpi"),
+        "info": panels.unit_info(unit, len(ranked), lang),
+        "ranking": panels.ranking_rows(ranked, lang),
+        "trend": charts.trend_figure(drilldown.trend(db, unit, days), lang),
+        "categories": charts.category_figure(drilldown.categories(db, unit), lang),
+        "overdue": panels.overdue_table(drilldown.overdue_cases(db, unit), lang),
+        "checkpoints": panels.checkpoint_panel(
+            values["checkpoint_rate"], drilldown.checkpoints(db, unit, limit=limit), lang, every=grid
+        ),
+        "cameras": panels.camera_panel(
+            values["cameras_online"], drilldown.camera_kinds(db, unit), drilldown.offline_cameras(db, unit), lang
+        ),
+        "grid": [],
+    }
+    if grid:
+        out["grid"] = [panels.grid_cases_panel(drilldown.grid_cases(db, unit), lang)]
+    return out
+
+
+def values_patch(values: list[dict[str, Any]]) -> Patch:
+    """A Patch setting the changed properties of each map trace (values only, no geometry)."""
+    patch = Patch()
+    for index, props in enumerate(values):
+        for key, value in props.items():
+            patch["data"][index][key] = value
+    return patch
+
+
+def _status(changed_at: str, lang: str, stale: bool = False) -> html.Span:
+    when = datetime.fromisoformat(changed_at).astimezone(TZ).strftime("%H:%M:%S")
+    if stale:
+        return html.Span(f"⚠ {t('map.stale', lang)} {when}", className="status stale")
+    return html.Span(f"{t('map.updated', lang)} {when}", className="status fresh")
+
+
+def code_of(href: str | None) -> str | None:
+    """The unit code of a /unit/<code> URL (absolute or not); None for any other page."""
+    path = urlsplit(href or "").path
+    return path[len("/unit/") :] if path.startswith("/unit/") else None
+
+
+def unit_view(state: dict | None, code: str | None, lang: str, days: int, db: Database,
+              base_url: str) -> dict[str, Any]:  # fmt: skip
+    """Every output for showing unit ``code`` (keys of ``OUTPUTS``): the whole view for a new
+    unit; for the same unit, nothing (PreventUpdate) unless the data moved."""
+    lang = pick(lang)
+    days = days if days in drilldown.TREND_WINDOWS else drilldown.TREND_WINDOWS[0]
+    same_unit = bool(state) and state.get("code") == code and state.get("lang") == lang
+    try:
+        versions, changed_at = data_versions(db)
+        if same_unit and state.get("versions") == versions:
+            if not state.get("stale"):
+                raise PreventUpdate
+            return {**NOTHING, "state": {**state, "stale": False}, "status": _status(state["changed_at"], lang)}
+        new_state = {"code": code, "versions": versions, "lang": lang, "changed_at": changed_at.isoformat()}
+        unit = units.by_code(db, code)
+        if unit is None:
+            missing = panels.not_found(code, units.root_code(db), lang)
+            return {**NOTHING, "view": "unit-view missing", "missing": missing, "state": new_state, "status": ""}
+        out = unit_panels(db, unit, lang, days)
+        plan = unit_map.MapPlan.children(unit)
+        proj = projector(get_settings().basemap)
+        if same_unit and "breaks" in state and versions.get("units") == state["versions"].get("units"):
+            classes = ColourClasses(tuple(state["breaks"]), unit_map.PALETTE)
+            out["figure"] = values_patch(unit_map.values(unit_map.load_values(db, plan), classes, proj))
+        else:
+            s = get_settings()
+            data = unit_map.load(db, plan)
+            style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
+            style["sources"].setdefault("keep", KEEP_SOURCE)
+            figure, classes = unit_map.figure(data, plan, lang, proj, style)
+            figure["layout"]["map"]["zoom"] = unit_map.fit(unit.bounds, *MAP_PX)["zoom"]
+            labels = figure["data"][unit_map.TRACES.index("labels")]
+            labels["text"] = [panels.map_label(name, unit.name) for name in labels["text"]]
+            out["figure"] = figure
+            out["legend"] = panels.map_legend(classes, "exclusive" in data["shapes"]["kind"], lang)
+            out |= {"cell": None, "cells": []}
+        new_state["breaks"] = list(classes.breaks)
+        view = f"unit-view level-{unit.level}" + (" exclusive" if unit.exclusive else "")
+        return {**NOTHING, **out, "view": view, "missing": [], "state": new_state,
+                "status": _status(new_state["changed_at"], lang)}  # fmt: skip
+    except psycopg2.Error:
+        if not state:
+            return {**NOTHING, "status": html.Span(t("map.loading", lang), className="status stale")}
+        if state.get("stale"):
+            raise PreventUpdate from None
+        return {**NOTHING, "state": {**state, "stale": True}, "status": _status(state["changed_at"], lang, True)}
+
+
+@callback(
+    output=OUTPUTS,
+    inputs={"tick": Input(ids.UNIT_TICK, "n_intervals"), "href": Input(ids.UNIT_NAV, "href")},
+    state={
+        "state": State(ids.UNIT_STATE, "data"),
+        "lang": State(ids.LANG, "data"),
+        "days": State(ids.UNIT_TREND_DAYS, "value"),
+    },
+)
+def refresh_unit(tick: int, href: str | None, state: dict | None, lang: str, days: int) -> dict[str, Any]:
+    """A new URL → that unit's whole view; a tick → its panels and map values, if the data moved."""
+    del tick
+    code = code_of(href)
+    if code is None:  # leaving for another page: the router replaces this one
+        raise PreventUpdate
+    return unit_view(state, code, lang, days, get_db(), flask.request.host_url)
+
+
+def trend_for(db: Database, code: str | None, days: int, lang: str) -> dict[str, Any]:
+    """The trend chart of one unit over ``days`` days."""
+    unit = units.by_code(db, code)
+    if unit is None or days not in drilldown.TREND_WINDOWS:
+        raise PreventUpdate
+    return charts.trend_figure(drilldown.trend(db, unit, days), pick(lang))
+
+
+@callback(
+    Output(ids.UNIT_TREND, "figure", allow_duplicate=True),
+    Input(ids.UNIT_TREND_DAYS, "value"),
+    State(ids.UNIT_NAV, "href"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def change_trend_window(days: int, href: str | None, lang: str) -> dict[str, Any]:
+    """30/90-day switch → the trend over the chosen window."""
+    return trend_for(get_db(), code_of(href), days, lang)
+
+
+# A click on a sub-unit (map) or on a name (ranking) → /unit/<its code>, without a round trip.
+clientside_callback(
+    ClientsideFunction("unit", "navigate"),
+    Output(ids.UNIT_NAV, "href"),
+    Input(ids.UNIT_MAP, "clickData"),
+    Input(ids.UNIT_RANKING, "active_cell"),
+    State(ids.UNIT_NAV, "href"),
+    prevent_initial_call=True,
+)
+
+# /unit/<grid>#case-<id> → scroll to that case's row once the grid's case list is drawn.
+clientside_callback(
+    ClientsideFunction("unit", "reveal"),
+    Output(ids.UNIT_REVEAL, "data"),
+    Input(ids.UNIT_GRID, "children"),
+    Input(ids.UNIT_NAV, "href"),
+)

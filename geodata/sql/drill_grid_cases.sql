@@ -1,0 +1,20 @@
+-- A grid's cases (whose {scope} is in %(scope_ids)s) as of %(now)s (NULL: the database clock):
+-- every open one, overdue first, then those reported in the last %(days)s days, newest first.
+-- Each row carries the case id the overdue lists link to (#case-<id>).
+WITH p AS (SELECT coalesce(%(now)s::timestamptz, now()) AS now, make_interval(days => %(days)s) AS win),
+c AS (
+    SELECT c.*, (c.ended_at IS NULL OR c.ended_at > p.now) AS open_now, p.now AS at
+      FROM cases c CROSS JOIN p
+     WHERE c.{scope} = ANY(%(scope_ids)s) AND c.reported_at <= p.now
+       AND (c.ended_at IS NULL OR c.ended_at > p.now OR c.reported_at > p.now - p.win)
+)
+SELECT c.id, c.source, s.name AS status, s.name_en AS status_en, k.name AS category, k.name_en AS category_en,
+       d.name AS department, d.name_en AS department_en, c.address, c.reported_at, c.deadline_at, c.ended_at,
+       c.open_now AS is_open, (c.open_now AND c.deadline_at < c.at) AS overdue
+  FROM c
+  JOIN case_statuses s ON s.code = c.status
+  JOIN case_categories k ON k.code = c.category_code
+  LEFT JOIN departments d ON d.id = c.department_id
+ ORDER BY c.open_now DESC, (c.open_now AND c.deadline_at < c.at) DESC, CASE WHEN c.open_now THEN c.deadline_at END,
+          c.reported_at DESC, c.id
+ LIMIT %(limit)s
