@@ -16,19 +16,10 @@ import ids
 from geodata import drilldown, kpis, units
 from pages._kpi import value_text
 from tests.conftest import ARTIFACTS
+from tests.test_browser import _wait
 
 pytestmark = pytest.mark.browser
 GRAPH = f"#{ids.UNIT_MAP} .js-plotly-plot"
-
-
-def _wait(driver, script: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = driver.execute_script(script)
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for: {script}")
 
 
 def _clickable(db, parent: units.Unit) -> units.Unit:
