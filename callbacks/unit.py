@@ -35,10 +35,6 @@ from pages._kpi import kpi_cards
 from settings import get_settings
 
 TZ = ZoneInfo("Asia/Shanghai")
-# An unused source, so that the style's "sources" is never empty: the renderer drops empty objects
-# from a figure it updates, MapLibre then rejects the style ("missing required property sources")
-# and Plotly stops applying figures to the map.
-KEEP_SOURCE = {"type": "geojson", "data": {"type": "Point", "coordinates": [0, 0]}}
 MAP_PX = (1060, 650)  # the map box at 1920 px wide (assets/unit.css: 7 of 12 columns, 660 px high)
 OUTPUTS = {
     "figure": Output(ids.UNIT_MAP, "figure"),
@@ -140,7 +136,6 @@ def unit_view(state: dict | None, code: str | None, lang: str, days: int, db: Da
             s = get_settings()
             data = unit_map.load(db, plan)
             style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
-            style["sources"].setdefault("keep", KEEP_SOURCE)
             figure, classes = unit_map.figure(data, plan, lang, proj, style)
             figure["layout"]["map"]["zoom"] = unit_map.fit(unit.bounds, *MAP_PX)["zoom"]
             labels = figure["data"][unit_map.TRACES.index("labels")]

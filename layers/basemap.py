@@ -14,6 +14,10 @@ import numpy as np
 from geodata.coords import wgs84_to_gcj02
 
 BACKGROUND = "#0b1626"
+# An unused source, so that the style's "sources" is never empty: Dash's renderer drops empty
+# objects from a figure it updates, MapLibre then rejects the style ("missing required property
+# sources") and Plotly stops applying figures to the map.
+KEEP_SOURCE = {"type": "geojson", "data": {"type": "Point", "coordinates": [0, 0]}}
 TILE_URLS = {
     "osm": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "tianditu": "https://t0.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk={key}",
@@ -48,7 +52,7 @@ def map_style(source: str, base_url: str, tiles_url: str | None = None, key: str
     """
     style: dict[str, Any] = {
         "version": 8,
-        "sources": {},
+        "sources": {"keep": KEEP_SOURCE},
         "layers": [{"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}}],
         "glyphs": base_url.rstrip("/") + "/glyphs/{fontstack}/{range}.pbf",
     }

@@ -63,4 +63,4 @@ def test_layer_toggle_hides_a_layer(server, browser):
         f"Array.from(document.querySelectorAll('#{ids.LAYER_TOGGLES} label'))"
         ".find(l => l.textContent === '摄像头').querySelector('input').click();"
     )
-    _wait(browser, f"return document.querySelector('{GRAPH}').data[{slot}].visible === false;", timeout=10)
+    _wait(browser, f"return document.querySelector('{GRAPH}').data[{slot}].visible === false;", timeout=20)
