@@ -24,3 +24,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+
+/* A case on the wall (ticker, urgent list) opens its case view: one listener for the whole page. */
+document.addEventListener("click", function (event) {
+  var el = event.target.closest && event.target.closest(".wall [data-case]");
+  if (el) { window.location.href = "/case/" + el.getAttribute("data-case"); }
+});

@@ -1,4 +1,7 @@
-"""Panel bodies of the wall display, built from data the callbacks fetched (layout only)."""
+"""Panel bodies of the wall display, built from data the callbacks fetched (layout only).
+
+Cases carry ``data-case``; one delegated click handler (assets/wall.js) opens /case/<id>, so the
+panels, replaced on every change, add no event listeners (the soak test counts them)."""
 
 from __future__ import annotations
 
@@ -61,8 +64,8 @@ def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
         category = r["category_en"] if lang == "en" else r["category"]
         dept = (r["department_en"] if lang == "en" else r["department"]) or ""
         items.append(html.Li([
-            html.Div([html.A(category, href=f"/case/{r['id']}", className="case-cat"),
-                      html.Span(due, className="case-due")], className="case-line"),
+            html.Div([html.Span(category, className="case-cat"), html.Span(due, className="case-due")],
+                     className="case-line"),
             html.Div([html.Span(_place(r), className="case-place"),
                       html.Span(f"{t('wall.age', lang)} {duration(r['age_s'], lang)}", className="case-age"),
                       html.Span(dept, className="case-dept")], className="case-meta"),
@@ -70,16 +73,16 @@ def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
     return html.Ol(items, className="case-list")
 
 
-def ticker_items(rows: list[dict[str, Any]], lang: str) -> list[html.A | html.Span]:
+def ticker_items(rows: list[dict[str, Any]], lang: str) -> list[html.Span]:
     """The latest cases as one line each; the track repeats them so the scroll loops seamlessly."""
     items = []
     for r in rows:
         category = r["category_en"] if lang == "en" else r["category"]
         dept = (r["department_en"] if lang == "en" else r["department"]) or ""
-        items.append(html.A([
+        items.append(html.Span([
             html.B(category), f"  {_place(r)} {r['address']}  ",
             html.Span(duration(r["age_s"], lang), className="t-age"), f"  {dept}",
-        ], href=f"/case/{r['id']}", className="ticker-item", **{"data-case": str(r["id"])}))  # fmt: skip
+        ], className="ticker-item", **{"data-case": str(r["id"])}))  # fmt: skip
     if not items:
         return [html.Span(t("wall.no_cases", lang), className="ticker-item")]
     return items

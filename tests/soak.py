@@ -59,11 +59,14 @@ class Inserter(threading.Thread):
                 x0, y0, x1, y1 = cur.fetchone()
                 while not self.stopped.wait(self.every):
                     lon, lat = self.rng.uniform(x0, x1), self.rng.uniform(y0, y1)
+                    # Deadlines around now: some cases are overdue at once, so the map's newly-overdue
+                    # markers blink from the first sample on (a steady state, not a step mid-run).
+                    due_s = float(self.rng.uniform(-180, 180))
                     cur.execute(
                         "INSERT INTO cases (source, external_id, category_code, status, geom, reported_at, "
                         "deadline_at) VALUES ('app', %s, '0101', 'reported', ST_SetSRID(ST_MakePoint(%s, %s), 4326), "
-                        "now(), now() + interval '2 minutes')",
-                        (f"SOAK-{time.time_ns()}", lon, lat),
+                        "now() - interval '10 minutes', now() + make_interval(secs => %s))",
+                        (f"SOAK-{time.time_ns()}", lon, lat, due_s),
                     )
                     self.count += 1
         finally:
@@ -75,15 +78,24 @@ class Inserter(threading.Thread):
         self.join(timeout=10)
 
 
-def measure(driver, server_pid: int, started: float, inserted: int) -> Sample:
-    """Garbage-collect the page, then read heap, DOM and listener counts, and the server's RSS."""
-    driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
-    heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})
-    counters = driver.execute_cdp_cmd("Memory.getDOMCounters", {})
+def measure(driver, server_pid: int, started: float, inserted: int, readings: int = 4) -> Sample:
+    """Heap, DOM and listener counts after a garbage collection, and the server's RSS.
+
+    The page is live (panels are replaced every second), so one reading may catch a render half
+    done; the sample keeps the smallest of a few readings a second apart. A leak raises that too.
+    """
+    heaps, nodes, listeners = [], [], []
+    for i in range(readings):
+        if i:
+            time.sleep(1.0)
+        driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
+        heaps.append(driver.execute_cdp_cmd("Runtime.getHeapUsage", {})["usedSize"])
+        counters = driver.execute_cdp_cmd("Memory.getDOMCounters", {})
+        nodes.append(counters["nodes"])
+        listeners.append(counters["jsEventListeners"])
     ticks = driver.execute_script("return window.__wallTicks || 0;")
-    return Sample(round((time.monotonic() - started) / 60, 2), round(heap["usedSize"] / 2**20, 1),
-                  counters["nodes"], counters["jsEventListeners"], round(rss_mb(server_pid), 1), inserted,
-                  int(ticks))  # fmt: skip
+    return Sample(round((time.monotonic() - started) / 60, 2), round(min(heaps) / 2**20, 1), min(nodes),
+                  min(listeners), round(rss_mb(server_pid), 1), inserted, int(ticks))  # fmt: skip
 
 
 def run(base_url: str, server_pid: int, dsn: str, minutes: float, every_s: float, log=print) -> list[Sample]:
@@ -107,9 +119,9 @@ def run(base_url: str, server_pid: int, dsn: str, minutes: float, every_s: float
             "window.__wallTicks = 0; new MutationObserver(() => window.__wallTicks++)"
             ".observe(document.getElementById('wall-kpis'), {childList: true});"
         )
-        time.sleep(3)
-        started = time.monotonic()
         inserter.start()
+        time.sleep(10)  # warm up: cases arriving, overdue markers blinking
+        started = time.monotonic()
         samples.append(measure(driver, server_pid, started, inserter.count))
         log(json.dumps(asdict(samples[-1])))
         while time.monotonic() - started < minutes * 60:
