@@ -79,18 +79,48 @@ def encode_text(frame: pd.DataFrame, columns: list[str]) -> bytes:
     return (body + "\n").encode("utf-8") if body else b""
 
 
-def copy_frame(cur, table: str, frame: pd.DataFrame, columns: list[str]) -> int:
-    """COPY the named columns of ``frame`` into ``table``; return the row count."""
-    copy_encoded(cur, table, columns, encode_text(frame, columns))
+def copy_frame(cur, table: str, frame: pd.DataFrame, columns: list[str], chunk_rows: int = 10_000) -> int:
+    """COPY the named columns of ``frame`` into ``table``; return the row count.
+
+    Rows are encoded ``chunk_rows`` at a time while the server loads the previous chunk, so the
+    encoding hides behind the COPY instead of adding to it.
+    """
+    _copy(cur, table, columns, _EncodedChunks(frame, columns, chunk_rows))
     return len(frame)
 
 
 def copy_encoded(cur, table: str, columns: list[str], data: bytes) -> None:
     """COPY rows already encoded by ``encode_text`` into ``table``."""
+    _copy(cur, table, columns, io.BytesIO(data))
+
+
+def _copy(cur, table: str, columns: list[str], source: io.BytesIO | _EncodedChunks) -> None:
     stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    cur.copy_expert(stmt.as_string(cur), io.BytesIO(data), size=_READ_SIZE)
+    cur.copy_expert(stmt.as_string(cur), source, size=_READ_SIZE)
+
+
+class _EncodedChunks:
+    """A read-only file over a frame's rows, encoded one chunk at a time as psycopg2 reads."""
+
+    def __init__(self, frame: pd.DataFrame, columns: list[str], chunk_rows: int) -> None:
+        step = max(1, chunk_rows)
+        self._chunks = (encode_text(frame.iloc[i : i + step], columns) for i in range(0, len(frame), step))
+        self._chunk = b""
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes of the encoded rows; b"" at the end."""
+        while self._pos >= len(self._chunk):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return b""
+            self._chunk, self._pos = chunk, 0
+        end = len(self._chunk) if size is None or size < 0 else self._pos + size
+        out = self._chunk[self._pos : end]
+        self._pos += len(out)
+        return out
 
 
 def sync_identity(cur, table: str, column: str = "id") -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 import psycopg2
+import pytest
 import shapely
 
 from geodata.bulk import copy_frame, point_ewkb
@@ -39,13 +40,14 @@ def test_point_ewkb_matches_shapely():
     assert list(point_ewkb(lon, lat)) == list(expected)
 
 
-def test_copy_round_trips_every_kind_of_value(admin_dsn_):
+@pytest.mark.parametrize("chunk_rows", [4, 10_000])
+def test_copy_round_trips_every_kind_of_value(admin_dsn_, chunk_rows):
     frame = _frame()
     columns = list(frame.columns)
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
         cur.execute("CREATE TEMP TABLE bulk_probe (n integer, t text, i bigint, f double precision, b boolean, "
                     "at timestamptz, naive timestamp, geom geometry(Point, 4326))")  # fmt: skip
-        assert copy_frame(cur, "bulk_probe", frame, columns) == len(frame)
+        assert copy_frame(cur, "bulk_probe", frame, columns, chunk_rows=chunk_rows) == len(frame)
         cur.execute("SELECT t, i, f, b, at, naive, ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM bulk_probe ORDER BY n")
         rows = cur.fetchall()
     conn.close()
