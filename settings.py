@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Embedded cluster. Default: ./var, or /var/tmp/gridops-<id> when the postgres system user
     # cannot reach the checkout (geodata.cluster decides).
     var_dir: Path | None = None
+    # PostgreSQL bin directory for the embedded cluster. Default: the newest installed PostgreSQL,
+    # preferring one with PostGIS (apt-get installs it when root).
+    pg_bindir: Path | None = None
     pg_host: str = "127.0.0.1"
     pg_port: int = 55432
     db_name: str = "gridops"

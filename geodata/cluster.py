@@ -48,7 +48,18 @@ class Cluster:
 
     # ---- binaries -------------------------------------------------------------------------
     def bindir(self) -> Path:
-        """The PostgreSQL bin directory, installing PostgreSQL and PostGIS when root."""
+        """The PostgreSQL bin directory: GRIDOPS_PG_BINDIR, or the newest installed one, installing
+        PostgreSQL and PostGIS with apt-get when root."""
+        configured = self._configured_bindir()
+        if configured is not None:
+            if not has_postgis(configured):
+                # apt-get installs PostGIS for the system PostgreSQL only, never into a chosen one.
+                raise SetupError(
+                    f"PostGIS is not installed for the PostgreSQL in {configured} (no postgis.control in "
+                    f"{sharedir(configured) / 'extension'}): install PostGIS for it, unset GRIDOPS_PG_BINDIR "
+                    "to use the system PostgreSQL, or set DATABASE_URL to an existing PostGIS"
+                )
+            return configured
         found = find_bindir()
         if found is None or not has_postgis(found):
             version = found.parent.name if found else None
@@ -57,10 +68,22 @@ class Cluster:
             found = find_bindir()
             if found is None or not has_postgis(found):
                 raise SetupError(
-                    f"PostGIS is not installed for PostgreSQL {version}: "
+                    f"PostGIS is not installed for {f'PostgreSQL {version}' if version else 'any PostgreSQL'}: "
                     f"run 'apt-get install {package}' or set DATABASE_URL to an existing PostGIS"
                 )
         return found
+
+    def _configured_bindir(self) -> Path | None:
+        """GRIDOPS_PG_BINDIR when set; it must hold pg_ctl."""
+        if self.settings.pg_bindir is None:
+            return None
+        configured = Path(self.settings.pg_bindir).resolve()
+        if not (configured / "pg_ctl").is_file():
+            raise SetupError(
+                f"GRIDOPS_PG_BINDIR={configured} holds no pg_ctl: point it at a PostgreSQL bin directory, "
+                "or unset it to use the newest installed PostgreSQL"
+            )
+        return configured
 
     # ---- running commands as the cluster's owner ------------------------------------------
     def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -120,7 +143,7 @@ class Cluster:
         """True when our postmaster answers pg_ctl status."""
         if not self.initialised():
             return False
-        bindir = find_bindir()
+        bindir = self._configured_bindir() or find_bindir()
         return (
             bindir is not None
             and self._run([str(bindir / "pg_ctl"), "-D", str(self.pgdata), "status"], check=False).returncode == 0
@@ -210,16 +233,19 @@ def _version(name: str) -> float:
         return 0.0
 
 
+def sharedir(bindir: Path) -> Path:
+    """The share directory of the PostgreSQL in ``bindir``: pg_config's answer, else the Debian layout."""
+    pg_config = bindir / "pg_config"
+    if pg_config.is_file():
+        proc = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True)
+        if proc.returncode == 0 and proc.stdout.strip():
+            return Path(proc.stdout.strip())
+    return Path("/usr/share/postgresql") / bindir.parent.name
+
+
 def has_postgis(bindir: Path) -> bool:
     """True when PostGIS is installed for that PostgreSQL."""
-    share = Path("/usr/share/postgresql") / bindir.parent.name / "extension"
-    if (share / "postgis.control").exists():
-        return True
-    pg_config = bindir / "pg_config"
-    if pg_config.exists():
-        out = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True).stdout.strip()
-        return (Path(out) / "extension" / "postgis.control").exists()
-    return False
+    return (sharedir(bindir) / "extension" / "postgis.control").exists()
 
 
 def _install_or_explain(packages: list[str]) -> None:
@@ -233,7 +259,12 @@ def _install_or_explain(packages: list[str]) -> None:
         subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
         proc = subprocess.run(command.split(), env=env, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise SetupError(f"'{command}' failed: {proc.stderr.strip().splitlines()[-1:]}")
+            detail = (proc.stderr or proc.stdout).strip().splitlines()
+            raise SetupError(
+                f"'{command}' failed ({detail[-1] if detail else proc.returncode}): install PostgreSQL with "
+                "PostGIS yourself (or set GRIDOPS_PG_BINDIR to one that has it), or set DATABASE_URL to an "
+                "existing PostGIS"
+            )
 
 
 def _port_in_use(host: str, port: int) -> bool:

@@ -1,60 +1,85 @@
-"""The connection pool: checked connections, statement timeouts, reconnect after a restart."""
+"""The connection pool: reused connections, checked at checkout, statement timeouts, reconnect
+after a restart."""
 
 from __future__ import annotations
 
+import select
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg2
 import psycopg2.extensions
-from psycopg2.pool import ThreadedConnectionPool
+from psycopg2.pool import PoolError
 
 from geodata.cluster import app_dsn
 from settings import get_settings
 
-# A connection idle longer than this is pinged before use, so that a database restart is
-# noticed at checkout instead of failing the caller's first query.
-PING_AFTER_S = 1.0
 DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
+def _alive(conn: psycopg2.extensions.connection) -> bool:
+    """False when the server closed an idle connection (restart, terminate, timeout).
+
+    An idle connection has nothing to read; a readable socket means the server said goodbye
+    (or sent something unasked), so the connection is replaced. No round trip is needed.
+    """
+    if conn.closed:
+        return False
+    poller = select.poll()
+    poller.register(conn.fileno(), select.POLLIN)
+    return not poller.poll(0)
+
+
 class Database:
-    """A small thread-safe pool around psycopg2 that drops dead connections."""
+    """A small thread-safe pool around psycopg2 that keeps idle connections and drops dead ones."""
 
     def __init__(self, dsn: str, maxconn: int = 8, statement_timeout_ms: int = 5000) -> None:
         self.dsn = dsn
+        self.maxconn = maxconn
         self._options = f"-c statement_timeout={int(statement_timeout_ms)}"
-        self._pool = ThreadedConnectionPool(0, maxconn, dsn, connect_timeout=3, options=self._options)
-        # Open lazily (minconn 0) but keep every returned connection: psycopg2 closes a returned
-        # connection whenever minconn are already idle, which with 0 meant a new login per query.
-        self._pool.minconn = maxconn
-        self._last_used: dict[int, float] = {}
+        self._idle: list[psycopg2.extensions.connection] = []  # the most recently used last
+        self._in_use = 0
+        self._closed = False
         self._lock = threading.Lock()
 
     def _checkout(self) -> psycopg2.extensions.connection:
-        for _ in range(self._pool.maxconn + 1):
-            conn = self._pool.getconn()
-            idle = time.monotonic() - self._last_used.get(id(conn), 0.0)
-            if conn.closed:
-                self._discard(conn)
-                continue
-            if idle > PING_AFTER_S:
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise PoolError("the connection pool is closed")
+                conn = self._idle.pop() if self._idle else None
+                if conn is None and self._in_use >= self.maxconn:
+                    raise PoolError("connection pool exhausted")
+                self._in_use += 1
+            if conn is None:
                 try:
-                    with conn.cursor() as cur:
-                        cur.execute("SELECT 1")
-                    conn.rollback()
-                except DISCONNECTED:
-                    self._discard(conn)
-                    continue
-            return conn
-        raise psycopg2.OperationalError("no live database connection could be opened")
+                    return psycopg2.connect(self.dsn, connect_timeout=3, options=self._options)
+                except BaseException:
+                    self._free_slot()
+                    raise
+            if _alive(conn):
+                return conn
+            self._discard(conn)
+
+    def _free_slot(self) -> None:
+        with self._lock:
+            self._in_use -= 1
 
     def _discard(self, conn: psycopg2.extensions.connection) -> None:
+        conn.close()
+        self._free_slot()
+
+    def _release(self, conn: psycopg2.extensions.connection) -> None:
+        if conn.closed:
+            self._free_slot()
+            return
         with self._lock:
-            self._last_used.pop(id(conn), None)
-        self._pool.putconn(conn, close=True)
+            self._in_use -= 1
+            if not self._closed:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     @contextmanager
     def connection(self) -> Iterator[psycopg2.extensions.connection]:
@@ -66,22 +91,19 @@ class Database:
             self._discard(conn)
             raise
         except BaseException:
-            if not conn.closed:
-                conn.rollback()
-            self._release(conn)
+            self._give_back(conn)
             raise
         else:
+            self._give_back(conn)
+
+    def _give_back(self, conn: psycopg2.extensions.connection) -> None:
+        try:
             if not conn.closed and conn.status != psycopg2.extensions.STATUS_READY:
                 conn.rollback()
-            self._release(conn)
-
-    def _release(self, conn: psycopg2.extensions.connection) -> None:
-        if conn.closed:
+        except DISCONNECTED:
             self._discard(conn)
             return
-        with self._lock:
-            self._last_used[id(conn)] = time.monotonic()
-        self._pool.putconn(conn)
+        self._release(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg2.extensions.cursor]:
@@ -92,8 +114,12 @@ class Database:
             conn.commit()
 
     def close(self) -> None:
-        """Close every pooled connection."""
-        self._pool.closeall()
+        """Close every idle connection; connections in use are closed when they come back."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
 
 _db: Database | None = None

@@ -13,8 +13,8 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 
-from geodata.cluster import OWNER_ROLE, SUPERUSER, Cluster
-from tests.conftest import ROOT
+from geodata.cluster import OWNER_ROLE, SUPERUSER, Cluster, find_bindir
+from tests.conftest import ROOT, free_port
 
 
 def _setup(env_extra: dict[str, str], tmp_path=None) -> subprocess.CompletedProcess[str]:
@@ -66,3 +66,28 @@ def test_database_without_postgis_and_no_right_to_create_it(loaded, settings):
         with conn.cursor() as cur:
             cur.execute("DROP DATABASE IF EXISTS gridops_nopostgis WITH (FORCE)")
         conn.close()
+
+
+def test_postgresql_without_postgis_and_no_way_to_install_it(tmp_path):
+    """A real PostgreSQL (a relocated copy of the installed binaries) whose share directory has no PostGIS."""
+    system = find_bindir()
+    assert system is not None, "no PostgreSQL installed: run 'make system'"
+    bindir = tmp_path / "lib" / "postgresql" / system.parent.name / "bin"
+    shutil.copytree(system, bindir, symlinks=True)
+    # PostgreSQL finds its share directory relative to its binaries, so this copy has its own.
+    share = subprocess.run([str(bindir / "pg_config"), "--sharedir"], capture_output=True, text=True, check=True)
+    extension = Path(share.stdout.strip()) / "extension"
+    assert tmp_path in extension.parents, f"the copied pg_config still reports {extension}"
+    extension.mkdir(parents=True)
+    var = tmp_path / "var"
+    line = _one_line_error(
+        _setup({"GRIDOPS_PG_BINDIR": str(bindir), "GRIDOPS_VAR_DIR": str(var), "GRIDOPS_PG_PORT": str(free_port())})
+    )
+    assert f"PostGIS is not installed for the PostgreSQL in {bindir}" in line
+    assert "GRIDOPS_PG_BINDIR" in line and "DATABASE_URL" in line
+    assert not (var / "pgdata").exists()
+
+
+def test_bindir_without_postgresql(tmp_path):
+    line = _one_line_error(_setup({"GRIDOPS_PG_BINDIR": str(tmp_path)}))
+    assert f"GRIDOPS_PG_BINDIR={tmp_path.resolve()} holds no pg_ctl" in line
