@@ -14,7 +14,7 @@ import psycopg2
 from psycopg2 import sql
 
 from geodata.cluster import OWNER_ROLE, SUPERUSER, Cluster, find_bindir
-from tests.conftest import ROOT, free_port
+from tests.server import ROOT, free_port
 
 
 def _setup(env_extra: dict[str, str], tmp_path=None) -> subprocess.CompletedProcess[str]:
