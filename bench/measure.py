@@ -25,6 +25,8 @@ BUDGET = {
     "refresh_change_server_ms": 50, "refresh_change_wire_bytes": 100 * 1024,
     "first_paint_bytes": 2 * 1024 * 1024, "open_counts_maintained_ms": None, "ingest_bulk_rows_per_s": 50_000,
     "drilldown_click_ms": 1000,
+    "wall_nochange_server_ms": 5, "wall_nochange_wire_bytes": 1024, "wall_change_server_ms": 50,
+    "wall_change_wire_bytes": 100 * 1024, "wall_first_paint_bytes": 2 * 1024 * 1024,
 }  # fmt: skip
 
 
@@ -249,15 +251,38 @@ class Bench:
         _vacuum_cases(cur.connection)
         return {"prepare_s": t1 - t0, "copy_s": t2 - t1, "total_s": t2 - t0}
 
+    def wall(self) -> None:
+        """The wall display's ticks (bench/wall.py), one new case before each changed tick."""
+        from bench import wall
+
+        with self.db.transaction() as cur:
+            cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' LIMIT 1")
+            lon, lat = cur.fetchone()
+
+        def insert(cur, i: int) -> None:
+            cur.execute(
+                "INSERT INTO cases (source, external_id, category_code, status, geom, reported_at, deadline_at) "
+                "VALUES ('app', %s, '0101', 'reported', ST_SetSRID(ST_MakePoint(%s, %s), 4326), now(), "
+                "now() + interval '1 day')",
+                (f"BENCH-WALL-{time.time_ns()}-{i}", lon, lat),
+            )
+
+        try:
+            self.results.update(wall.measure(self.db, self.repeat, insert))
+        finally:
+            with self.db.transaction() as cur:
+                cur.execute("DELETE FROM cases WHERE external_id LIKE 'BENCH-WALL-%'")
+
     def run(self) -> dict[str, Any]:
         """Everything, printed as a table."""
         self.prepare()
         self.refresh()
+        self.wall()
         self.drilldown()
         self.queries()
         self.ingest()
         self.results["not_yet_measured"] = ["analyst query over 10M cases (issue 5)",
-                                            "browser first paint and heap (issue 3 soak)"]  # fmt: skip
+                                            "browser heap over time: make soak (issue 3)"]  # fmt: skip
         self._print()
         return self.results
 
