@@ -237,9 +237,12 @@ def camera_panel(kv: KpiValue, kinds: dict[str, list], offline: dict[str, list],
 
 
 def grid_cases_panel(cases: dict[str, list], lang: str) -> html.Section:
-    """A grid's own case list; each row is anchored at #case-<id> for the overdue lists' links."""
+    """A grid's own case list; each row is anchored at #case-<id> for the overdue lists' links, and
+    each case number opens the case view (/case/<id>)."""
     rows = rows_of(cases)
-    cells = [[f"#{r['id']}", pick(r, "status", lang), pick(r, "category", lang), pick(r, "department", lang) or "—",
+    suffix = "?lang=en" if lang == "en" else ""
+    cells = [[html.A(f"#{r['id']}", href=f"/case/{r['id']}{suffix}", className="case-view-link"),
+              pick(r, "status", lang), pick(r, "category", lang), pick(r, "department", lang) or "—",
               r["address"] or "—", when(r["reported_at"]),
               html.Span([when(r["deadline_at"]), *([html.Span(t("unit.overdue_tag", lang), className="tag late")]
                                                    if r["overdue"] else [])])] for r in rows]  # fmt: skip

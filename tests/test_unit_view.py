@@ -117,3 +117,16 @@ def test_unknown_or_malformed_codes_render_unit_not_found(db, code):
     assert "单元不存在" in text and "返回全区" in text
     link = out["missing"].children[-1]
     assert link.href == f"/unit/{units.root_code(db)}"
+
+
+def test_a_grids_case_numbers_open_the_case_view(db):
+    from geodata import drilldown
+    from pages._unit_panels import grid_cases_panel
+
+    with db.transaction() as cur:
+        cur.execute("SELECT u.code FROM units u JOIN cases c ON c.grid_id = u.id GROUP BY u.code "
+                    "ORDER BY count(*) DESC LIMIT 1")  # fmt: skip
+        grid = units.by_code(db, cur.fetchone()[0])
+    rows = drilldown.grid_cases(db, grid)
+    panel = str(grid_cases_panel(rows, "zh"))
+    assert rows["id"] and all(f"/case/{case_id}" in panel for case_id in rows["id"])
