@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Dash, html
 
+import api
 import callbacks  # noqa: F401  (registers every callback)
 from callbacks import routes
 from settings import get_settings
@@ -21,6 +22,7 @@ app = Dash(
 server = app.server
 app.layout = html.Div(dash.page_container, id="shell")
 routes.register(server)
+api.register(server)
 
 if __name__ == "__main__":
     print(f"GridOps on http://{settings.host}:{settings.port}/", flush=True)

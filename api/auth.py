@@ -1,0 +1,51 @@
+"""Who is writing: the API key of a request, and the case source it may write as."""
+
+from __future__ import annotations
+
+import threading
+
+import flask
+
+from api.errors import ApiError
+from geodata.apikeys import ApiKey, Verifier
+from geodata.db import get_db
+
+HEADER = "X-API-Key"
+_verifier: Verifier | None = None
+_lock = threading.Lock()
+
+
+def _get_verifier() -> Verifier:
+    global _verifier
+    with _lock:
+        if _verifier is None:
+            _verifier = Verifier(get_db())
+        return _verifier
+
+
+def require_key(presented: str | None) -> ApiKey:
+    """The live key presented, or 401 saying how to get one."""
+    if not presented:
+        raise ApiError(401, "unauthorized", f"this request writes data: send an API key in the {HEADER} header")
+    key = _get_verifier().check(presented)
+    if key is None:
+        raise ApiError(401, "unauthorized", "the API key is unknown or revoked; ask the operations centre for a key")
+    return key
+
+
+def header_key() -> ApiKey:
+    """The key in the request's X-API-Key header."""
+    return require_key(flask.request.headers.get(HEADER))
+
+
+def source_for(key: ApiKey, requested: str | None) -> str:
+    """The case source of a create: the one asked for, if the key may write it, else the key's own."""
+    if requested is None:
+        if len(key.sources) == 1:
+            return key.sources[0]
+        raise ApiError(400, "invalid_fields", f"source: required, this key writes as {', '.join(key.sources)}",
+                       fields={"source": f"required: one of {', '.join(key.sources)}"})  # fmt: skip
+    if requested not in key.sources:
+        raise ApiError(403, "forbidden", f"this key may not write cases from source {requested!r}; "
+                       f"it writes as {', '.join(key.sources)}")  # fmt: skip
+    return requested

@@ -1,0 +1,156 @@
+"""The shapes of the intake API's requests and answers (pydantic): they validate what comes in,
+and their JSON Schemas are the OpenAPI components, so the documentation cannot drift from it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a typo is an error rather than silently dropped data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseCreate(Strict):
+    """A new case (民意收集) from a source system."""
+
+    external_id: str = Field(pattern=r"^[!-~]{1,64}$", description="The sending system's own id (ASCII, ≤64).")
+    category: str = Field(pattern=r"^[0-9A-Za-z_-]{1,16}$", description="Leaf category code (GET /categories).")
+    lon: float = Field(ge=-180, le=180, description="Longitude in the frame named by crs.")
+    lat: float = Field(ge=-90, le=90, description="Latitude in the frame named by crs.")
+    crs: Literal["wgs84", "gcj02", "bd09"] = Field(
+        default="wgs84", description="Frame of lon/lat: wgs84, gcj02 (AMap, Tencent) or bd09 (Baidu)."
+    )
+    source: str | None = Field(
+        default=None, pattern=r"^[a-z_]{1,32}$", description="Case source; default: the key's only source."
+    )
+    description: str | None = Field(default=None, max_length=4000)
+    address: str | None = Field(default=None, max_length=500)
+    reported_at: AwareDatetime | None = Field(default=None, description="When it was received; default: now.")
+    handled_online: bool = False
+
+
+class TransitionCreate(Strict):
+    """One step of the case loop (派单, 签收, 办结, 评价, 结案, 退回, 作废, 合并)."""
+
+    action: str = Field(pattern=r"^[a-z_]{1,32}$", description="dispatch, accept, resolve, rate, close, return, …")
+    actor: str | None = Field(default=None, min_length=1, max_length=200, description="Default: the key's name.")
+    note: str | None = Field(default=None, max_length=2000)
+    department: str | None = Field(default=None, pattern=r"^[0-9A-Za-z_-]{1,32}$", description="For dispatch.")
+    reply: str | None = Field(default=None, min_length=1, max_length=2000, description="For resolve.")
+    satisfaction: int | None = Field(default=None, ge=1, le=5, description="For rate: 1 (worst) to 5.")
+    merged_into: int | None = Field(default=None, ge=1, le=2**63 - 1, description="For merge: the surviving case.")
+
+
+class CaseQuery(Strict):
+    """Filters of GET /cases; all optional."""
+
+    unit: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,40}$", description="Unit code: cases inside it.")
+    status: str | None = Field(
+        default=None, pattern=r"^[a-z_]{1,32}(,[a-z_]{1,32}){0,9}$", description="Status codes, comma separated."
+    )
+    category: str | None = Field(default=None, pattern=r"^[0-9A-Za-z_-]{1,16}$", description="Category or group.")
+    source: str | None = Field(default=None, pattern=r"^[a-z_]{1,32}$")
+    external_id: str | None = Field(default=None, pattern=r"^[!-~]{1,64}$")
+    since: AwareDatetime | None = Field(default=None, description="Reported at or after (ISO 8601 with zone).")
+    until: AwareDatetime | None = Field(default=None, description="Reported before.")
+    open: bool | None = None
+    overdue: bool | None = None
+    before: int | None = Field(default=None, ge=1, le=2**63 - 1, description="Paging: ids below this (next_before).")
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class Case(BaseModel):
+    """A case with its names resolved. Coordinates are WGS84."""
+
+    id: int
+    source: str
+    external_id: str
+    category_code: str
+    category: str
+    status: str
+    status_name: str
+    is_open: bool
+    overdue: bool
+    description: str | None
+    address: str | None
+    lon: float
+    lat: float
+    street_code: str | None
+    street: str | None
+    community_code: str | None
+    community: str | None
+    grid_code: str | None
+    grid: str | None
+    department_code: str | None
+    department: str | None
+    reported_at: datetime
+    dispatched_at: datetime | None
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    rated_at: datetime | None
+    closed_at: datetime | None
+    deadline_at: datetime
+    satisfaction: int | None
+    handled_online: bool
+    reply: str | None
+    merged_into: int | None
+
+
+class CaseEvent(BaseModel):
+    """One logged transition."""
+
+    id: int
+    at: datetime
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str | None
+
+
+class CaseDetail(Case):
+    """A case with its timeline and what may happen next."""
+
+    events: list[CaseEvent]
+    allowed_actions: list[str]
+
+
+class CaseCreated(BaseModel):
+    """The answer to a create: the case, and whether this request made it."""
+
+    created: bool
+    case: CaseDetail
+
+
+class CaseList(BaseModel):
+    """One page of cases, newest first."""
+
+    items: list[Case]
+    next_before: int | None = Field(description="Pass as before= for the next page; null on the last page.")
+
+
+class Category(BaseModel):
+    """A case category with its deadline (SLA hours)."""
+
+    code: str
+    name: str
+    name_en: str
+    parent_code: str | None
+    sla_hours: int
+    department_code: str | None
+    leaf: bool
+
+
+class Error(BaseModel):
+    """Every error answer: a code, a message, and the details that apply."""
+
+    error: str = Field(description="invalid_fields, invalid_json, unauthorized, forbidden, not_found, "
+                       "invalid_transition, outside_territory, unavailable, …")  # fmt: skip
+    message: str
+    fields: dict[str, str] | None = None
+    current_status: str | None = None
+    allowed_actions: list[str] | None = None

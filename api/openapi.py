@@ -1,0 +1,117 @@
+"""The OpenAPI 3.1 document of /api/v1, assembled from the pydantic models that validate the
+requests and shape the answers."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery, Category, Error, TransitionCreate
+
+REF = "#/components/schemas/{model}"
+JSON = "application/json"
+MAX_ID = 2**63 - 1
+
+
+def _schemas() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for model, mode in ((CaseCreate, "validation"), (TransitionCreate, "validation"), (CaseCreated, "serialization"),
+                        (CaseDetail, "serialization"), (CaseList, "serialization"), (Category, "serialization"),
+                        (Error, "serialization")):  # fmt: skip
+        schema = model.model_json_schema(ref_template=REF, mode=mode)
+        out.update(schema.pop("$defs", {}))
+        out[model.__name__] = schema
+    return out
+
+
+def _body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": {"$ref": REF.format(model=model.__name__)}}}}
+
+
+def _answer(description: str, schema: dict[str, Any] | str) -> dict[str, Any]:
+    if isinstance(schema, str):
+        schema = {"$ref": REF.format(model=schema)}
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {400: "Malformed JSON or fields: an error for each field", 401: "No API key, or an unknown or revoked one",
+            403: "The key may not write this source", 404: "No such case", 409: "Not allowed from the current status",
+            415: "The body is not JSON", 422: "The place lies outside the territory",
+            503: "The database is unavailable; retry"}  # fmt: skip
+    return {str(c): _answer(text[c], "Error") for c in (*codes, 503)}
+
+
+def _query_parameters() -> list[dict[str, Any]]:
+    schema = CaseQuery.model_json_schema(mode="validation")
+    params = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        branches = [b for b in prop.pop("anyOf", []) if b.get("type") != "null"]
+        if branches:
+            prop.update(branches[0])
+        prop.pop("title", None)
+        description = prop.pop("description", None)
+        params.append({"name": name, "in": "query", "required": False, "schema": prop,
+                       **({"description": description} if description else {})})  # fmt: skip
+    return params
+
+
+CASE_ID = {"name": "case_id", "in": "path", "required": True,
+           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}  # fmt: skip
+KEYED = [{"apiKey": []}]
+
+
+@cache
+def document() -> dict[str, Any]:
+    """The whole document (built once per process)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "GridOps case intake API",
+            "version": "1.0.0",
+            "description": "Take in citizen cases (12345 hotline, citizen app, grid patrol), move them through "
+            "the case loop (派单 → 签收 → 办结 → 评价 → 结案) and search them. Writes need an API key "
+            "(python -m geodata.apikeys create). Times are ISO 8601 with a zone; coordinates are WGS84 "
+            "unless crs says gcj02 or bd09.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
+        },
+        "paths": {
+            "/categories": {"get": {
+                "operationId": "listCategories", "summary": "Case categories with their SLA hours",
+                "responses": {"200": _answer("Every category", {"type": "array", "items": {"$ref": REF.format(
+                    model="Category")}}), **_errors()},
+            }},
+            "/cases": {
+                "post": {
+                    "operationId": "createCase", "summary": "Take in a case (idempotent on source + external_id)",
+                    "security": KEYED, "requestBody": _body(CaseCreate),
+                    "responses": {"201": _answer("Created", "CaseCreated"),
+                                  "200": _answer("Already taken in: the existing case", "CaseCreated"),
+                                  **_errors(400, 401, 403, 415, 422)},
+                },
+                "get": {
+                    "operationId": "listCases", "summary": "Search cases, newest first, a page at a time",
+                    "parameters": _query_parameters(),
+                    "responses": {"200": _answer("One page", "CaseList"), **_errors(400)},
+                },
+            },
+            "/cases/{case_id}": {"get": {
+                "operationId": "getCase", "summary": "One case with its event timeline",
+                "parameters": [CASE_ID],
+                "responses": {"200": _answer("The case", "CaseDetail"), **_errors(404)},
+            }},
+            "/cases/{case_id}/transitions": {"post": {
+                "operationId": "applyTransition", "summary": "Apply one step of the case loop",
+                "security": KEYED, "parameters": [CASE_ID], "requestBody": _body(TransitionCreate),
+                "responses": {"200": _answer("The case after the step", "CaseDetail"),
+                              **_errors(400, 401, 404, 409, 415)},
+            }},
+        },
+    }  # fmt: skip

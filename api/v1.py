@@ -1,0 +1,150 @@
+"""The REST JSON API under /api/v1: take in cases, move them through the case loop, read and
+search them. Reads are open; writes need an API key (X-API-Key). The contract is
+/api/v1/openapi.json, built from the same models that validate the requests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import flask
+from pydantic import BaseModel, ValidationError
+
+from api import auth, convert, errors, openapi
+from api.errors import ApiError, invalid_fields
+from api.models import CaseCreate, CaseCreated, CaseList, CaseQuery, Category, TransitionCreate
+from geodata import case_search, catalogue, intake, lifecycle
+from geodata.cases import parse_id, timeline
+from geodata.db import get_db
+
+bp = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
+errors.register(bp)
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_body(model: type[M]) -> M:
+    """The JSON body as ``model``, or 400 naming what is wrong."""
+    if not flask.request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
+    body = flask.request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "invalid_json", "the body is not valid JSON")
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise invalid_fields(errors.fields_of(exc)) from None
+
+
+def _json(model: BaseModel, status: int = 200) -> flask.Response:
+    return flask.Response(model.model_dump_json(), status=status, mimetype="application/json")
+
+
+def _case_id(raw: str) -> int:
+    case_id = parse_id(raw)
+    if case_id is None:
+        raise ApiError(404, "not_found", f"no case {raw!r}: case ids are positive integers")
+    return case_id
+
+
+def _detail(case_id: int):
+    db = get_db()
+    row = case_search.one(db, case_id)
+    if row is None:
+        raise ApiError(404, "not_found", f"no case {case_id}")
+    with db.transaction() as cur:
+        allowed = lifecycle.allowed_actions(cur, row["status"])
+    return convert.detail(row, timeline(db, case_id), allowed)
+
+
+@bp.get("/openapi.json")
+def spec() -> flask.Response:
+    """The OpenAPI document of this API."""
+    return flask.jsonify(openapi.document())
+
+
+@bp.get("/categories")
+def categories() -> flask.Response:
+    """Case categories with their SLA hours."""
+    cats = catalogue.get(get_db()).categories.values()
+    body = [Category(**{k: getattr(c, k) for k in Category.model_fields}).model_dump() for c in cats]
+    return flask.jsonify(body)
+
+
+@bp.post("/cases")
+def create_case() -> flask.Response:
+    """Take in a case; a repeated (source, external_id) returns the existing case with 200."""
+    key = auth.header_key()
+    body = parse_body(CaseCreate)
+    lon, lat = convert.to_wgs84(body.lon, body.lat, body.crs)
+    new = intake.NewCase(
+        source=auth.source_for(key, body.source), external_id=body.external_id, category=body.category,
+        lon=lon, lat=lat, actor=key.name, description=body.description, address=body.address,
+        reported_at=body.reported_at, handled_online=body.handled_online,
+    )  # fmt: skip
+    db = get_db()
+    try:
+        intake.check(db, new, datetime.now(UTC))
+        with db.transaction() as cur:
+            case_id, created = intake.create(cur, new)
+    except lifecycle.FieldError as exc:
+        raise invalid_fields(exc.errors) from None
+    except intake.OutsideTerritoryError as exc:
+        raise ApiError(422, "outside_territory", str(exc)) from None
+    response = _json(CaseCreated(created=created, case=_detail(case_id)), 201 if created else 200)
+    response.headers["Location"] = f"/api/v1/cases/{case_id}"
+    return response
+
+
+@bp.get("/cases")
+def list_cases() -> flask.Response:
+    """Cases newest first, filtered, a page at a time."""
+    try:
+        q = CaseQuery.model_validate(flask.request.args.to_dict())
+    except ValidationError as exc:
+        raise invalid_fields(errors.fields_of(exc)) from None
+    f = case_search.CaseFilter(
+        unit=q.unit, status=tuple(q.status.split(",")) if q.status else (), category=q.category,
+        source=q.source, external_id=q.external_id, since=q.since, until=q.until, open=q.open,
+        overdue=q.overdue, before=q.before, limit=q.limit + 1,
+    )  # fmt: skip
+    try:
+        rows = case_search.search(get_db(), f)
+    except lifecycle.FieldError as exc:
+        raise invalid_fields(exc.errors) from None
+    page = rows[: q.limit]
+    more = len(rows) > q.limit
+    return _json(CaseList(items=[convert.case(r) for r in page], next_before=page[-1]["id"] if more else None))
+
+
+@bp.get("/cases/<raw_id>")
+def get_case(raw_id: str) -> flask.Response:
+    """One case with its timeline and the actions allowed next."""
+    return _json(_detail(_case_id(raw_id)))
+
+
+@bp.post("/cases/<raw_id>/transitions")
+def transition(raw_id: str) -> flask.Response:
+    """Apply one step of the case loop; 409 with the allowed actions when it does not fit."""
+    key = auth.header_key()
+    case_id = _case_id(raw_id)
+    body = parse_body(TransitionCreate)
+    fields = body.model_dump(exclude={"action", "actor"}, exclude_none=True)
+    try:
+        with get_db().transaction() as cur:
+            lifecycle.apply(cur, case_id, body.action, body.actor or key.name, **fields)
+    except lifecycle.CaseNotFoundError:
+        raise ApiError(404, "not_found", f"no case {case_id}") from None
+    except lifecycle.TransitionError as exc:
+        raise ApiError(409, "invalid_transition", str(exc), current_status=exc.current,
+                       allowed_actions=exc.allowed) from None  # fmt: skip
+    except lifecycle.FieldError as exc:
+        raise invalid_fields(exc.errors) from None
+    return _json(_detail(case_id))
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST"])
+def unknown(rest: str) -> flask.Response:
+    """Anything else under /api/v1 is a JSON 404, not the dashboard's page."""
+    raise ApiError(404, "not_found", f"no API route /api/v1/{rest}; see /api/v1/openapi.json")
