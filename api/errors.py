@@ -89,7 +89,49 @@ def register(blueprint: flask.Blueprint) -> None:
     blueprint.register_error_handler(Exception, _unexpected)
 
 
+DASH_PAGES = "/<path:path>"  # the dashboard's catch-all page route
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _api_methods(path: str) -> list[str]:
+    """The methods an API path answers, leaving out the dashboard's catch-all page route."""
+    adapter = flask.current_app.url_map.bind("api")
+    out = []
+    for method in METHODS:
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if rule.rule != DASH_PAGES:
+            out.append(method)
+    return out
+
+
+def _no_page_under_api():
+    """Under /api and /open311, an unknown path is a JSON 404 and a wrong method a 405, never the
+    dashboard's catch-all page; OPTIONS lists exactly the API's methods."""
+    request = flask.request
+    if not request.path.startswith(API_PREFIXES):
+        return None
+    rule = request.url_rule
+    if request.method == "OPTIONS" or (rule is not None and rule.rule == DASH_PAGES) or rule is None:
+        allowed = _api_methods(request.path)
+        if request.method == "OPTIONS" and allowed:
+            response = flask.Response(status=204)
+        elif allowed and request.method not in allowed:
+            response = render(ApiError(405, "method_not_allowed", f"{request.method} is not allowed here; "
+                                       f"use {', '.join(allowed)}"))  # fmt: skip
+        elif not allowed:
+            return render(ApiError(404, "not_found", f"no API route {request.path}; see /api/v1/openapi.json"))
+        else:
+            return None
+        response.headers["Allow"] = ", ".join([*allowed, "OPTIONS"] + (["HEAD"] if "GET" in allowed else []))
+        return response
+    return None
+
+
 def register_app(server: flask.Flask) -> None:
-    """Routing errors (405, 413) on API paths answer JSON too."""
+    """Routing errors (404, 405, 413) on API paths answer JSON too."""
+    server.before_request(_no_page_under_api)
     server.register_error_handler(MethodNotAllowed, _http)
     server.register_error_handler(RequestEntityTooLarge, _http)

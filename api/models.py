@@ -3,10 +3,32 @@ and their JSON Schemas are the OpenAPI components, so the documentation cannot d
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def iso_text(value: object) -> object:
+    """Times come as ISO 8601 text; a number is not taken as a Unix time."""
+    if value is None or isinstance(value, datetime) or (isinstance(value, str) and ISO_TIME.match(value)):
+        return value
+    raise ValueError("must be an ISO 8601 date-time with a zone, e.g. 2026-11-01T08:00:00+08:00")
+
+
+def sane_time(value: datetime | None) -> datetime | None:
+    """A real-world time: a zone offset of at most 14 hours, a year from 2000 to 2100."""
+    if value is None:
+        return value
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > timedelta(hours=14):
+        raise ValueError("the zone offset lies beyond ±14:00")
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("the year must lie between 2000 and 2100")
+    return value
 
 
 class Strict(BaseModel):
@@ -17,6 +39,11 @@ class Strict(BaseModel):
 
 class CaseCreate(Strict):
     """A new case (民意收集) from a source system."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [{
+        "external_id": "RX2026112200001", "category": "0101", "lon": 113.7801, "lat": 34.7325,
+        "description": "市民来电反映：小区门口垃圾堆放", "address": "经北一路与第八大街交叉口",
+    }]})  # fmt: skip
 
     external_id: str = Field(pattern=r"^[!-~]{1,64}$", description="The sending system's own id (ASCII, ≤64).")
     category: str = Field(pattern=r"^[0-9A-Za-z_-]{1,16}$", description="Leaf category code (GET /categories).")
@@ -30,12 +57,17 @@ class CaseCreate(Strict):
     )
     description: str | None = Field(default=None, max_length=4000)
     address: str | None = Field(default=None, max_length=500)
-    reported_at: AwareDatetime | None = Field(default=None, description="When it was received; default: now.")
+    reported_at: AwareDatetime | None = Field(default=None, strict=False, description="When received; default: now.")
     handled_online: bool = False
+
+    _iso = field_validator("reported_at", mode="before")(iso_text)
+    _sane = field_validator("reported_at")(sane_time)
 
 
 class TransitionCreate(Strict):
     """One step of the case loop (派单, 签收, 办结, 评价, 结案, 退回, 作废, 合并)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     action: str = Field(pattern=r"^[a-z_]{1,32}$", description="dispatch, accept, resolve, rate, close, return, …")
     actor: str | None = Field(default=None, min_length=1, max_length=200, description="Default: the key's name.")
@@ -62,6 +94,9 @@ class CaseQuery(Strict):
     overdue: bool | None = None
     before: int | None = Field(default=None, ge=1, le=2**63 - 1, description="Paging: ids below this (next_before).")
     limit: int = Field(default=50, ge=1, le=500)
+
+    _iso = field_validator("since", "until", mode="before")(iso_text)
+    _sane = field_validator("since", "until")(sane_time)
 
 
 class Case(BaseModel):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api import auth, errors
 from api.errors import ApiError
+from api.models import sane_time
 from geodata import case_search, catalogue, intake, lifecycle
 from geodata.cases import parse_id
 from geodata.db import get_db
@@ -107,10 +108,10 @@ def service_definition(code: str) -> flask.Response:
 
 def _dates(args: dict[str, str]) -> tuple[datetime, datetime]:
     try:
-        start = datetime.fromisoformat(args["start_date"]) if args.get("start_date") else None
-        end = datetime.fromisoformat(args["end_date"]) if args.get("end_date") else None
-    except ValueError:
-        raise ApiError(400, "invalid_fields", "start_date and end_date must be ISO 8601 date-times") from None
+        start = sane_time(datetime.fromisoformat(args["start_date"])) if args.get("start_date") else None
+        end = sane_time(datetime.fromisoformat(args["end_date"])) if args.get("end_date") else None
+    except ValueError as exc:
+        raise ApiError(400, "invalid_fields", f"start_date and end_date must be ISO 8601 date-times ({exc})") from None
     if any(d is not None and d.tzinfo is None for d in (start, end)):
         raise ApiError(400, "invalid_fields", "start_date and end_date need a time zone, e.g. 2026-11-01T00:00+08:00")
     end = end or (start + WINDOW if start else datetime.now(UTC))
@@ -184,9 +185,3 @@ def request_one(raw_id: str) -> flask.Response:
     if row is None:
         raise ApiError(404, "not_found", f"no service request {raw_id!r}")
     return flask.jsonify([service_request(row)])
-
-
-@bp.route("/<path:rest>", methods=["GET", "POST"])
-def unknown(rest: str) -> flask.Response:
-    """Anything else under /open311/v2 (including .xml formats) is a 404 in Open311's shape."""
-    raise ApiError(404, "not_found", f"no Open311 route /open311/v2/{rest}; this server answers JSON only")

@@ -62,6 +62,10 @@ def _query_parameters() -> list[dict[str, Any]]:
 CASE_ID = {"name": "case_id", "in": "path", "required": True,
            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}  # fmt: skip
 KEYED = [{"apiKey": []}]
+LINKS = {
+    "GetCase": {"operationId": "getCase", "parameters": {"case_id": "$response.body#/case/id"}},
+    "ApplyTransition": {"operationId": "applyTransition", "parameters": {"case_id": "$response.body#/case/id"}},
+}
 
 
 @cache
@@ -92,7 +96,7 @@ def document() -> dict[str, Any]:
                 "post": {
                     "operationId": "createCase", "summary": "Take in a case (idempotent on source + external_id)",
                     "security": KEYED, "requestBody": _body(CaseCreate),
-                    "responses": {"201": _answer("Created", "CaseCreated"),
+                    "responses": {"201": {**_answer("Created", "CaseCreated"), "links": LINKS},
                                   "200": _answer("Already taken in: the existing case", "CaseCreated"),
                                   **_errors(400, 401, 403, 415, 422)},
                 },

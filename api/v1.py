@@ -32,7 +32,7 @@ def parse_body(model: type[M]) -> M:
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
     try:
-        return model.model_validate(body)
+        return model.model_validate_json(flask.request.get_data())  # JSON types as sent, no coercion
     except ValidationError as exc:
         raise invalid_fields(errors.fields_of(exc)) from None
 
@@ -142,9 +142,3 @@ def transition(raw_id: str) -> flask.Response:
     except lifecycle.FieldError as exc:
         raise invalid_fields(exc.errors) from None
     return _json(_detail(case_id))
-
-
-@bp.route("/<path:rest>", methods=["GET", "POST"])
-def unknown(rest: str) -> flask.Response:
-    """Anything else under /api/v1 is a JSON 404, not the dashboard's page."""
-    raise ApiError(404, "not_found", f"no API route /api/v1/{rest}; see /api/v1/openapi.json")
