@@ -34,23 +34,29 @@ def _alive(conn: psycopg2.extensions.connection) -> bool:
 class Database:
     """A small thread-safe pool around psycopg2 that keeps idle connections and drops dead ones."""
 
-    def __init__(self, dsn: str, maxconn: int = 8, statement_timeout_ms: int = 5000) -> None:
+    def __init__(self, dsn: str, maxconn: int = 8, statement_timeout_ms: int = 5000, wait_s: float = 5.0) -> None:
         self.dsn = dsn
         self.maxconn = maxconn
+        self.wait_s = wait_s  # a burst waits this long for a free connection before PoolError
         self._options = f"-c statement_timeout={int(statement_timeout_ms)}"
         self._idle: list[psycopg2.extensions.connection] = []  # the most recently used last
         self._in_use = 0
         self._closed = False
         self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
 
     def _checkout(self) -> psycopg2.extensions.connection:
         while True:
             with self._lock:
                 if self._closed:
                     raise PoolError("the connection pool is closed")
+                if not self._idle and self._in_use >= self.maxconn:
+                    self._freed.wait_for(lambda: self._idle or self._in_use < self.maxconn or self._closed, self.wait_s)
+                    if self._closed:
+                        raise PoolError("the connection pool is closed")
+                    if not self._idle and self._in_use >= self.maxconn:
+                        raise PoolError(f"connection pool exhausted ({self.maxconn} in use for {self.wait_s:g} s)")
                 conn = self._idle.pop() if self._idle else None
-                if conn is None and self._in_use >= self.maxconn:
-                    raise PoolError("connection pool exhausted")
                 self._in_use += 1
             if conn is None:
                 try:
@@ -65,6 +71,7 @@ class Database:
     def _free_slot(self) -> None:
         with self._lock:
             self._in_use -= 1
+            self._freed.notify()
 
     def _discard(self, conn: psycopg2.extensions.connection) -> None:
         conn.close()
@@ -76,6 +83,7 @@ class Database:
             return
         with self._lock:
             self._in_use -= 1
+            self._freed.notify()
             if not self._closed:
                 self._idle.append(conn)
                 return
@@ -117,6 +125,7 @@ class Database:
         """Close every idle connection; connections in use are closed when they come back."""
         with self._lock:
             self._closed = True
+            self._freed.notify_all()
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()

@@ -86,3 +86,15 @@ def browser():
     )
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def api_key(admin_dsn_) -> str:
+    """A live API key that writes as the 12345 hotline."""
+    from geodata.apikeys import create
+
+    database = Database(admin_dsn_)
+    try:
+        return create(database, "12345热线", ["hotline"])
+    finally:
+        database.close()

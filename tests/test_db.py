@@ -3,6 +3,7 @@ closed is replaced at checkout instead of failing the caller's query."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import psycopg2
@@ -57,6 +58,20 @@ def test_a_failed_statement_leaves_the_connection_usable(pool):
 
 
 def test_the_pool_never_opens_more_than_maxconn(pool):
+    pool.wait_s = 0.2
     with pool.connection(), pool.connection(), pytest.raises(PoolError, match="exhausted"), pool.connection():
         pass
     assert _backend_pid(pool) > 0  # every slot came back
+
+
+def test_a_burst_waits_for_a_free_connection_instead_of_failing(pool):
+    pool.wait_s = 5.0
+    got = []
+    with pool.connection():
+        with pool.connection():
+            waiter = threading.Thread(target=lambda: got.append(_backend_pid(pool)))
+            waiter.start()
+            time.sleep(0.3)
+            assert not got  # both slots are taken: the third caller waits
+        waiter.join(timeout=5)
+    assert got and got[0] > 0
