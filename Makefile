@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 ## bench: DESIGN §6 figures at demo scale (SCALE=city for the city scale)
-bench: $(STAMP)
+bench: $(STAMP) system
 	$(BIN)/python -m bench --scale $(or $(SCALE),demo)
 
 ## soak: the wall in headless Chromium for MINUTES (default 30) with 1-s refresh and continuous inserts

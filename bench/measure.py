@@ -27,6 +27,7 @@ BUDGET = {
     "drilldown_click_ms": 1000,
     "wall_nochange_server_ms": 5, "wall_nochange_wire_bytes": 1024, "wall_change_server_ms": 50,
     "wall_change_wire_bytes": 100 * 1024, "wall_first_paint_bytes": 2 * 1024 * 1024,
+    "api_create_server_p95_ms": 20, "api_create_sustained_per_s": 500,
 }  # fmt: skip
 
 
@@ -273,6 +274,12 @@ class Bench:
             with self.db.transaction() as cur:
                 cur.execute("DELETE FROM cases WHERE external_id LIKE 'BENCH-WALL-%'")
 
+    def intake(self) -> None:
+        """The intake API (bench/intake.py): one create's server time, creates per second."""
+        from bench import intake
+
+        self.results.update(intake.measure(self.db, admin_dsn(self.settings), self.repeat))
+
     def run(self) -> dict[str, Any]:
         """Everything, printed as a table."""
         self.prepare()
@@ -281,6 +288,7 @@ class Bench:
         self.drilldown()
         self.queries()
         self.ingest()
+        self.intake()
         self.results["not_yet_measured"] = ["analyst query over 10M cases (issue 5)",
                                             "browser heap over time: make soak (issue 3)"]  # fmt: skip
         self._print()

@@ -1,4 +1,5 @@
-"""Install what the tests need from Debian (as root): PostGIS, Chromium, chromedriver, a CJK font.
+"""Install what the tests and benches need from Debian (as root): PostGIS, Chromium, chromedriver,
+a CJK font and wrk.
 
 python -m tests.system_deps
 """
@@ -17,6 +18,7 @@ NEEDS = {
     "chromium": lambda: Path("/usr/bin/chromium").exists(),
     "chromium-driver": lambda: Path("/usr/bin/chromedriver").exists(),
     "fonts-noto-cjk": lambda: bool(list(Path("/usr/share/fonts").glob("**/NotoSansCJK*"))),
+    "wrk": lambda: shutil.which("wrk") is not None,  # the load tool of make bench
 }
 
 

@@ -1,0 +1,141 @@
+"""Intake API figures (issue 7): one create's server time (p50/p95 over sequential creates through
+the real Flask stack), and creates per second sustained over loopback against gunicorn, driven by
+wrk with a unique external id per request."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from geodata import apikeys
+from geodata.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "BENCH-API-"
+LUA = """
+local points = {%(points)s}
+local counter = 0
+local tid = 0
+local key = "%(key)s"
+function setup(thread)
+  thread:set("tid", tid)
+  tid = tid + 1
+end
+function request()
+  counter = counter + 1
+  local p = points[(counter %% #points) + 1]
+  local body = string.format('{"external_id":"%(prefix)s%(run)s-%%d-%%d","category":"0101","lon":%%.6f,"lat":%%.6f}',
+                             tid, counter, p[1], p[2])
+  return wrk.format("POST", "/api/v1/cases", {["Content-Type"] = "application/json", ["X-API-Key"] = key}, body)
+end
+"""
+
+
+def _points(db: Database, n: int = 200) -> list[tuple[float, float]]:
+    with db.transaction() as cur:
+        cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' AND kind <> "
+                    "'exclusive' ORDER BY id LIMIT %s", (n,))  # fmt: skip
+        return cur.fetchall()
+
+
+def _server_times(key: str, points: list[tuple[float, float]], n: int) -> list[float]:
+    from app import app
+
+    client = app.server.test_client()
+    headers = {"X-API-Key": key}
+    times = []
+    for i in range(n):
+        lon, lat = points[i % len(points)]
+        body = {"external_id": f"{PREFIX}SEQ-{time.time_ns()}-{i}", "category": "0101", "lon": lon, "lat": lat}
+        t0 = time.perf_counter()
+        resp = client.post("/api/v1/cases", json=body, headers=headers)
+        times.append((time.perf_counter() - t0) * 1000)
+        if resp.status_code != 201:
+            raise RuntimeError(f"create answered {resp.status_code}: {resp.data[:300]!r}")
+    return times
+
+
+def _gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gunicorn", "app:server", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
+           "--threads", "8", "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-500:]}")
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return proc
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start within 90 s")
+
+
+def _wrk(port: int, key: str, points, seconds: int, connections: int) -> dict[str, Any]:
+    text = LUA % {"points": ", ".join(f"{{{x:.6f}, {y:.6f}}}" for x, y in points), "key": key, "prefix": PREFIX,
+                  "run": time.time_ns()}  # fmt: skip
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(text)
+    try:
+        cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
+               f"http://127.0.0.1:{port}"]  # fmt: skip
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+    finally:
+        os.unlink(script.name)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}
+    return {
+        "api_create_sustained_per_s": round(float(rate.group(1))) if rate else None,
+        "api_create_sustained_errors": int(errors.group(1)) if errors else 0,
+        "api_create_loaded_p99_ms": round(float(p99.group(1)) * scale[p99.group(2)], 1) if p99 else None,
+        "api_create_load": f"wrk {seconds}s, {connections} connections, gunicorn 2 workers × 8 threads",
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure(db: Database, admin_dsn: str, repeat: int) -> dict[str, Any]:
+    """Create figures; every case made here is deleted again, and so is the key."""
+    admin = Database(admin_dsn)
+    key = apikeys.create(admin, "bench", ["hotline"])
+    points = _points(db)
+    out: dict[str, Any] = {}
+    try:
+        times = _server_times(key, points, max(200, repeat * 20))
+        out["api_create_server_p50_ms"] = round(statistics.median(times), 1)
+        out["api_create_server_p95_ms"] = round(statistics.quantiles(times, n=20)[-1], 1)
+        if shutil.which("wrk") is None:
+            out["api_create_sustained_per_s"] = "wrk missing: run 'make system' (apt-get install wrk)"
+        else:
+            port = _free_port()
+            proc = _gunicorn(port, dict(os.environ))
+            try:
+                out.update(_wrk(port, key, points, seconds=15, connections=16))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+    finally:
+        with admin.transaction() as cur:
+            cur.execute("DELETE FROM cases WHERE source = 'hotline' AND external_id LIKE %s", (PREFIX + "%",))
+            out["api_bench_cases_removed"] = cur.rowcount
+            cur.execute("DELETE FROM api_keys WHERE prefix = %s", (key.split("_")[1],))
+        admin.close()
+    return out
