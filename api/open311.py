@@ -181,7 +181,8 @@ def post_request() -> flask.Response:
 def request_one(raw_id: str) -> flask.Response:
     """One request, as a one-element array (the spec's shape)."""
     case_id = parse_id(raw_id)
-    row = case_search.one(get_db(), case_id) if case_id else None
+    with get_db().transaction() as cur:
+        row = case_search.one(cur, case_id) if case_id else None
     if row is None:
         raise ApiError(404, "not_found", f"no service request {raw_id!r}")
     return flask.jsonify([service_request(row)])

@@ -12,9 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from api import auth, convert, errors, openapi
 from api.errors import ApiError, invalid_fields
-from api.models import CaseCreate, CaseCreated, CaseList, CaseQuery, Category, TransitionCreate
+from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery, Category, TransitionCreate
 from geodata import case_search, catalogue, intake, lifecycle
-from geodata.cases import parse_id, timeline
+from geodata.cases import events, parse_id
 from geodata.db import get_db
 
 bp = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -48,14 +48,12 @@ def _case_id(raw: str) -> int:
     return case_id
 
 
-def _detail(case_id: int):
-    db = get_db()
-    row = case_search.one(db, case_id)
+def _detail(cur, case_id: int) -> CaseDetail:
+    """The case, its timeline and its next actions, read inside the caller's transaction."""
+    row = case_search.one(cur, case_id)
     if row is None:
         raise ApiError(404, "not_found", f"no case {case_id}")
-    with db.transaction() as cur:
-        allowed = lifecycle.allowed_actions(cur, row["status"])
-    return convert.detail(row, timeline(db, case_id), allowed)
+    return convert.detail(row, events(cur, case_id), lifecycle.allowed_actions(cur, row["status"]))
 
 
 @bp.get("/openapi.json")
@@ -87,12 +85,14 @@ def create_case() -> flask.Response:
     try:
         intake.check(db, new, datetime.now(UTC))
         with db.transaction() as cur:
-            case_id, created = intake.create(cur, new)
+            case_id, created = intake.create(cur, new)  # commits at once: it holds the counter rows' locks
     except lifecycle.FieldError as exc:
         raise invalid_fields(exc.errors) from None
     except intake.OutsideTerritoryError as exc:
         raise ApiError(422, "outside_territory", str(exc)) from None
-    response = _json(CaseCreated(created=created, case=_detail(case_id)), 201 if created else 200)
+    with db.transaction() as cur:
+        answer = CaseCreated(created=created, case=_detail(cur, case_id))
+    response = _json(answer, 201 if created else 200)
     response.headers["Location"] = f"/api/v1/cases/{case_id}"
     return response
 
@@ -121,7 +121,9 @@ def list_cases() -> flask.Response:
 @bp.get("/cases/<raw_id>")
 def get_case(raw_id: str) -> flask.Response:
     """One case with its timeline and the actions allowed next."""
-    return _json(_detail(_case_id(raw_id)))
+    case_id = _case_id(raw_id)
+    with get_db().transaction() as cur:
+        return _json(_detail(cur, case_id))
 
 
 @bp.post("/cases/<raw_id>/transitions")
@@ -134,6 +136,7 @@ def transition(raw_id: str) -> flask.Response:
     try:
         with get_db().transaction() as cur:
             lifecycle.apply(cur, case_id, body.action, body.actor or key.name, **fields)
+            answer = _detail(cur, case_id)
     except lifecycle.CaseNotFoundError:
         raise ApiError(404, "not_found", f"no case {case_id}") from None
     except lifecycle.TransitionError as exc:
@@ -141,4 +144,4 @@ def transition(raw_id: str) -> flask.Response:
                        allowed_actions=exc.allowed) from None  # fmt: skip
     except lifecycle.FieldError as exc:
         raise invalid_fields(exc.errors) from None
-    return _json(_detail(case_id))
+    return _json(answer)

@@ -75,9 +75,9 @@ def _gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-500:]}")
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.5)
     proc.kill()
     raise RuntimeError("gunicorn did not start within 90 s")

@@ -12,7 +12,7 @@ from psycopg2 import sql
 from geodata import catalogue, units
 from geodata.db import Database
 from geodata.lifecycle import FieldError
-from geodata.queries import sql_text
+from geodata.queries import execute_prepared, sql_text
 
 MAX_LIMIT = 1000
 
@@ -32,7 +32,7 @@ class CaseFilter:
     overdue: bool | None = None
     before: int | None = None  # keyset cursor: ids below this
     limit: int = 50
-    ids: tuple[int, ...] = field(default=())
+    ids: tuple[int, ...] = field(default=())  # these cases only
 
 
 def _clauses(db: Database, f: CaseFilter) -> tuple[list[sql.Composable], dict[str, Any]]:
@@ -90,17 +90,23 @@ def _clauses(db: Database, f: CaseFilter) -> tuple[list[sql.Composable], dict[st
     return where, params
 
 
+def _fetch(cur, where: list[sql.Composable], params: dict[str, Any]) -> list[dict[str, Any]]:
+    cur.execute(sql.SQL(sql_text("case_list")).format(where=sql.SQL(" AND ").join(where)), params)
+    names = [d.name for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
 def search(db: Database, f: CaseFilter) -> list[dict[str, Any]]:
     """The matching cases, newest first, at most ``f.limit`` of them."""
     where, params = _clauses(db, f)
-    stmt = sql.SQL(sql_text("case_list")).format(where=sql.SQL(" AND ").join(where))
     with db.transaction() as cur:
-        cur.execute(stmt, params)
-        names = [d.name for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return _fetch(cur, where, params)
 
 
-def one(db: Database, case_id: int) -> dict[str, Any] | None:
-    """One case in the list's shape, or None."""
-    rows = search(db, CaseFilter(ids=(case_id,), limit=1))
-    return rows[0] if rows else None
+def one(cur, case_id: int) -> dict[str, Any] | None:
+    """One case in the list's shape, inside the caller's transaction; None when there is none."""
+    text = sql_text("case_list").replace("{where}", "c.id = %(id)s")
+    execute_prepared(cur, "case_one", {"id": case_id, "limit": 1}, text)
+    names = [d.name for d in cur.description]
+    row = cur.fetchone()
+    return dict(zip(names, row)) if row else None

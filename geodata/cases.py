@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from geodata.db import Database
-from geodata.queries import fetch_columns
+from geodata.queries import execute_prepared, fetch_columns
 
 MAX_ID = 2**63 - 1
 
@@ -29,5 +29,12 @@ def detail(db: Database, case_id: int) -> dict[str, Any] | None:
 
 def timeline(db: Database, case_id: int) -> list[dict[str, Any]]:
     """Every logged transition of the case, oldest first."""
-    cols = fetch_columns("case_timeline", {"id": case_id}, db)
-    return [dict(zip(cols, values)) for values in zip(*cols.values())]
+    with db.transaction() as cur:
+        return events(cur, case_id)
+
+
+def events(cur, case_id: int) -> list[dict[str, Any]]:
+    """``timeline`` inside the caller's transaction (so a case just written is seen)."""
+    execute_prepared(cur, "case_timeline", {"id": case_id})
+    names = [d.name for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from geodata import catalogue
 from geodata.db import Database
 from geodata.lifecycle import FieldError
-from geodata.queries import sql_text
+from geodata.queries import execute_prepared
 
 INTAKE_NOTE = "民意收集"
 FUTURE_SLACK = timedelta(minutes=5)  # clocks of the sending systems drift
@@ -67,7 +67,7 @@ def create(cur, case: NewCase) -> tuple[int, bool]:
         "reported_at": case.reported_at, "handled_online": case.handled_online, "actor": case.actor,
         "note": INTAKE_NOTE,
     }  # fmt: skip
-    cur.execute(sql_text("case_create"), params)
+    execute_prepared(cur, "case_create", params)
     row = cur.fetchone()
     if row is None:
         # Another request holds or committed this (source, external id): ON CONFLICT waited for it.

@@ -12,7 +12,7 @@ from typing import Any
 
 from psycopg2 import sql
 
-from geodata.queries import sql_text
+from geodata.queries import execute_prepared, sql_text
 
 MAX_TEXT = 2000
 
@@ -62,7 +62,8 @@ def rules(cur) -> dict[tuple[str, str], Transition]:
 
 def allowed_actions(cur, status: str) -> list[str]:
     """The actions allowed from ``status``, sorted."""
-    return sorted(action for (origin, action) in rules(cur) if origin == status)
+    execute_prepared(cur, "case_actions", {"status": status})
+    return [r[0] for r in cur.fetchall()]
 
 
 def _validate(cur, case_id: int, rule: Transition, fields: dict[str, Any]) -> dict[str, Any]:
