@@ -85,14 +85,18 @@ def create_case() -> flask.Response:
     try:
         intake.check(db, new, datetime.now(UTC))
         with db.transaction() as cur:
-            case_id, created = intake.create(cur, new)  # commits at once: it holds the counter rows' locks
+            case_id, row = intake.create(cur, new)  # commits at once: it holds the counter rows' locks
     except lifecycle.FieldError as exc:
         raise invalid_fields(exc.errors) from None
     except intake.OutsideTerritoryError as exc:
         raise ApiError(422, "outside_territory", str(exc)) from None
-    with db.transaction() as cur:
-        answer = CaseCreated(created=created, case=_detail(cur, case_id))
-    response = _json(answer, 201 if created else 200)
+    if row is not None:  # new: the insert returned everything the answer needs
+        event = row.pop("event")
+        case = convert.detail(row, [event], catalogue.get(db).actions.get("reported", []))
+    else:  # a repeat: read the existing case as it stands
+        with db.transaction() as cur:
+            case = _detail(cur, case_id)
+    response = _json(CaseCreated(created=row is not None, case=case), 201 if row is not None else 200)
     response.headers["Location"] = f"/api/v1/cases/{case_id}"
     return response
 

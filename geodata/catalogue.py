@@ -1,4 +1,5 @@
-"""Reference data of the case loop: categories (with SLA hours), sources and statuses.
+"""Reference data of the case loop: categories (with SLA hours), sources, statuses and the
+actions allowed from each status.
 
 It changes rarely, so each process keeps it for a minute instead of asking on every request.
 """
@@ -38,6 +39,7 @@ class Catalogue:
     categories: dict[str, Category]
     sources: dict[str, tuple[str, str]]  # code → (name, name_en)
     statuses: dict[str, tuple[str, str, bool]]  # code → (name, name_en, is_open)
+    actions: dict[str, list[str]]  # status → the actions allowed from it, sorted
 
     def leaves_under(self, code: str) -> list[str]:
         """The leaf categories at or below ``code``."""
@@ -60,4 +62,7 @@ def _load(db: Database) -> Catalogue:
     cats = {r[0]: Category(*r) for r in fetch_rows("catalogue_categories", db=db)}
     sources = {r[0]: (r[1], r[2]) for r in fetch_rows("catalogue_sources", db=db)}
     statuses = {r[0]: (r[1], r[2], r[3]) for r in fetch_rows("catalogue_statuses", db=db)}
-    return Catalogue(cats, sources, statuses)
+    actions: dict[str, list[str]] = {}
+    for origin, action, *_ in fetch_rows("case_transitions", db=db):
+        actions.setdefault(origin, []).append(action)
+    return Catalogue(cats, sources, statuses, {k: sorted(v) for k, v in actions.items()})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from geodata import catalogue
 from geodata.db import Database
@@ -56,8 +57,9 @@ def check(db: Database, case: NewCase, now: datetime) -> None:
         raise FieldError(errors)
 
 
-def create(cur, case: NewCase) -> tuple[int, bool]:
-    """Insert the case; return (id, True), or (id of the existing case, False) for a repeat.
+def create(cur, case: NewCase) -> tuple[int, dict[str, Any] | None]:
+    """Insert the case; return (id, the new case in case_list's shape with its first event under
+    ``event``), or (id of the existing case, None) for a repeat.
 
     Raises OutsideTerritoryError when no street office covers the place (roll back then).
     """
@@ -68,6 +70,7 @@ def create(cur, case: NewCase) -> tuple[int, bool]:
         "note": INTAKE_NOTE,
     }  # fmt: skip
     execute_prepared(cur, "case_create", params)
+    names = [d.name for d in cur.description]
     row = cur.fetchone()
     if row is None:
         # Another request holds or committed this (source, external id): ON CONFLICT waited for it.
@@ -75,11 +78,13 @@ def create(cur, case: NewCase) -> tuple[int, bool]:
         existing = cur.fetchone()
         if existing is None:
             raise FieldError({"category": f"unknown category {case.category!r}"})
-        return existing[0], False
-    case_id, street_id = row
-    if street_id is None:
+        return existing[0], None
+    new = dict(zip(names, row))
+    if new["street_code"] is None:
         raise OutsideTerritoryError(
             f"({case.lon:.6f}, {case.lat:.6f}) lies outside every street office of the territory; "
             "check the coordinates and their frame (crs: wgs84, gcj02 or bd09)"
         )
-    return case_id, True
+    event = {k: new.pop(f"event_{k}") for k in ("id", "at", "actor", "note")}
+    new["event"] = {**event, "from_status": None, "to_status": "reported"}
+    return new["id"], new

@@ -1,7 +1,8 @@
 -- Take in one case: its deadline from the category's SLA hours, its units from its place (the
--- assign_unit_ids trigger), and the first event of its timeline. A repeated (source, external
--- id) inserts nothing and returns no row; a case outside every street gets no event and is
--- rolled back by the caller.
+-- assign_unit_ids trigger), and the first event of its timeline. Returns the case in the shape of
+-- case_list, plus its event, so that the answer needs no second query. A repeated (source,
+-- external id) inserts nothing and returns no row; a case outside every street gets no event
+-- (street_id is NULL) and is rolled back by the caller.
 WITH p AS (
     SELECT coalesce(%(reported_at)s::timestamptz, now()) AS at
 ), ins AS (
@@ -13,9 +14,24 @@ WITH p AS (
       FROM case_categories k, p
      WHERE k.code = %(category)s
     ON CONFLICT (source, external_id) DO NOTHING
-    RETURNING id, street_id, reported_at
+    RETURNING *
 ), ev AS (
     INSERT INTO case_events (case_id, at, from_status, to_status, actor, note)
     SELECT id, reported_at, NULL, 'reported', %(actor)s, %(note)s FROM ins WHERE street_id IS NOT NULL
+    RETURNING id, at, from_status, to_status, actor, note
 )
-SELECT id, street_id FROM ins
+SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.status,
+       st.name AS status_name, c.is_open, c.is_open AND c.deadline_at < now() AS overdue,
+       c.description, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+       s.code AS street_code, s.name AS street, m.code AS community_code, m.name AS community,
+       g.code AS grid_code, g.name AS grid, NULL::text AS department_code, NULL::text AS department,
+       c.reported_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at,
+       c.deadline_at, c.satisfaction, c.handled_online, c.reply, c.merged_into,
+       ev.id AS event_id, ev.at AS event_at, ev.actor AS event_actor, ev.note AS event_note
+  FROM ins c
+  JOIN case_categories k ON k.code = c.category_code
+  JOIN case_statuses st ON st.code = c.status
+  LEFT JOIN ev ON true
+  LEFT JOIN units s ON s.id = c.street_id
+  LEFT JOIN units m ON m.id = c.community_id
+  LEFT JOIN units g ON g.id = c.grid_id
