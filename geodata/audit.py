@@ -1,0 +1,38 @@
+"""The audit log: sign-ins (and failed ones), exports, imports, case intake and transitions, and
+user administration — who, when, from where, and what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg2.extras import Json
+
+ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "export", "import", "case_create", "case_transition",
+           "user_admin")  # fmt: skip
+
+
+def record(cur, actor: str, action: str, ip: str | None = None, **detail: Any) -> None:
+    """Append one entry, inside the caller's transaction (it stands or falls with the action)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    cur.execute(
+        "INSERT INTO audit_log (actor, action, ip, detail) VALUES (%s, %s, %s, %s)",
+        (actor[:200], action, ip, Json(detail, dumps=_dumps)),
+    )
+
+
+def recent(cur, limit: int = 100, action: str | None = None) -> list[dict[str, Any]]:
+    """The newest entries first (for admins)."""
+    cur.execute(
+        "SELECT id, at, actor, action, host(ip) AS ip, detail FROM audit_log "
+        "WHERE %(action)s::text IS NULL OR action = %(action)s ORDER BY id DESC LIMIT %(limit)s",
+        {"action": action, "limit": limit},
+    )
+    names = [d.name for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _dumps(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,233 @@
+"""Users (分级授权): a role and a scope unit each; password sign-in with rate limiting; the admin
+command line.
+
+Passwords are hashed with werkzeug's scrypt. A name with ``MAX_FAILURES`` failed sign-ins in
+``WINDOW`` (or an address with ``MAX_FAILURES_PER_IP``) is refused until the window has passed;
+the failures are read from the audit log, so every process and worker sees the same count.
+
+    python -m geodata.users create --username jiedao1 --role street --scope 410171002 --name 明湖办事处
+    python -m geodata.users passwd|disable|enable USERNAME
+    python -m geodata.users rescope USERNAME --role community --scope 410171002004
+    python -m geodata.users list
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+
+import psycopg2
+from psycopg2 import sql
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from geodata import audit, units
+from geodata.db import Database
+from geodata.errors import SetupError
+
+# role → the level its scope unit must have (None: any unit, usually the district)
+ROLES = {"district": "district", "street": "street", "community": "community", "analyst": None, "admin": None}
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
+MIN_PASSWORD = 10
+MAX_FAILURES = 5
+MAX_FAILURES_PER_IP = 20
+WINDOW = timedelta(minutes=15)
+# Compared against when the name is unknown, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
+MISMATCH = "用户名或密码错误，或账号已停用 (wrong name or password, or the account is disabled)"
+LOCKED = (f"登录失败次数过多，请 {int(WINDOW.total_seconds() // 60)} 分钟后再试 "
+          f"(too many failed sign-ins; try again in {int(WINDOW.total_seconds() // 60)} minutes)")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user: who, in which role, over which unit."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    scope_code: str
+
+
+class AuthError(Exception):
+    """A sign-in that did not succeed; ``message`` is safe to show (it never says which part was wrong)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason, self.message = reason, message
+
+
+def _check_fields(db: Database, username: str, role: str, scope_code: str) -> None:
+    errors = []
+    if not USERNAME.match(username or ""):
+        errors.append("username: 2–40 letters, digits, '.', '_' or '-'")
+    if role not in ROLES:
+        errors.append(f"role: one of {', '.join(ROLES)}")
+    unit = units.by_code(db, scope_code)
+    if unit is None:
+        errors.append(f"scope: no unit with code {scope_code!r}")
+    elif ROLES.get(role) and unit.level != ROLES[role]:
+        errors.append(f"scope: a {role} user needs a {ROLES[role]} unit, and {scope_code} is a {unit.level}")
+    if errors:
+        raise ValueError("; ".join(errors))
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise ValueError(f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def create(db: Database, username: str, password: str, role: str, scope_code: str, display_name: str,
+           by: str = "cli") -> User:  # fmt: skip
+    """Add a user; ValueError names what is wrong (taken name, bad role or scope, short password)."""
+    _check_fields(db, username, role, scope_code)
+    _check_password(password)
+    with db.transaction() as cur:
+        cur.execute(
+            "INSERT INTO users (username, display_name, password_hash, role, scope_code) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (username) DO NOTHING RETURNING id",
+            (username, display_name or username, generate_password_hash(password), role, scope_code),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise ValueError(f"username {username!r} is taken")
+        audit.record(cur, by, "user_admin", op="create", username=username, role=role, scope=scope_code)
+    return User(row[0], username, display_name or username, role, scope_code)
+
+
+def _update(db: Database, username: str, op: str, sets: str, params: tuple, by: str) -> None:
+    with db.transaction() as cur:
+        cur.execute(sql.SQL("UPDATE users SET {} WHERE username = %s").format(sql.SQL(sets)), (*params, username))
+        if cur.rowcount != 1:
+            raise ValueError(f"no user {username!r} (see: python -m geodata.users list)")
+        audit.record(cur, by, "user_admin", op=op, username=username)
+
+
+def set_password(db: Database, username: str, password: str, by: str = "cli") -> None:
+    """Give a user a new password."""
+    _check_password(password)
+    _update(db, username, "passwd", "password_hash = %s", (generate_password_hash(password),), by)
+
+
+def disable(db: Database, username: str, by: str = "cli") -> None:
+    """Stop a user from signing in (their open sessions end at their next request)."""
+    _update(db, username, "disable", "disabled_at = now()", (), by)
+
+
+def enable(db: Database, username: str, by: str = "cli") -> None:
+    """Let a disabled user sign in again."""
+    _update(db, username, "enable", "disabled_at = NULL", (), by)
+
+
+def rescope(db: Database, username: str, role: str, scope_code: str, by: str = "cli") -> None:
+    """Give a user another role and scope."""
+    _check_fields(db, username, role, scope_code)
+    _update(db, username, f"rescope {role} {scope_code}", "role = %s, scope_code = %s", (role, scope_code), by)
+
+
+def by_id(db: Database, user_id: int) -> User | None:
+    """A live (not disabled) user, or None: sessions are checked against this on every request."""
+    with db.transaction() as cur:
+        cur.execute("SELECT id, username, display_name, role, scope_code FROM users "
+                    "WHERE id = %s AND disabled_at IS NULL", (user_id,))  # fmt: skip
+        row = cur.fetchone()
+    return User(*row) if row else None
+
+
+def authenticate(db: Database, username: str, password: str, ip: str | None) -> User:
+    """The user, when the name and password match and the name is not locked; every attempt is
+    logged (and the log is committed before a refusal is raised). Raises AuthError otherwise."""
+    name = (username or "").strip()[:40]
+    refusal: AuthError | None = None
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT count(*) FILTER (WHERE actor = %(name)s), count(*) FILTER (WHERE ip = %(ip)s) FROM audit_log "
+            "WHERE action = 'sign_in_failed' AND at > now() - %(window)s AND (actor = %(name)s OR ip = %(ip)s)",
+            {"name": name, "ip": ip, "window": WINDOW},
+        )
+        by_name, by_ip = cur.fetchone()
+        cur.execute("SELECT id, username, display_name, role, scope_code, password_hash, disabled_at FROM users "
+                    "WHERE username = %s", (name,))  # fmt: skip
+        row = cur.fetchone()
+        if by_name >= MAX_FAILURES or by_ip >= MAX_FAILURES_PER_IP:
+            audit.record(cur, name or "-", "sign_in_failed", ip, reason="locked")
+            refusal = AuthError("locked", LOCKED)
+        elif not check_password_hash(row[5] if row else _DUMMY_HASH, password or "") or not row:
+            audit.record(cur, name or "-", "sign_in_failed", ip, reason="mismatch")
+            refusal = AuthError("mismatch", MISMATCH)
+        elif row[6] is not None:
+            audit.record(cur, name, "sign_in_failed", ip, reason="disabled")
+            refusal = AuthError("disabled", MISMATCH)
+        else:
+            audit.record(cur, name, "sign_in", ip, role=row[3], scope=row[4])
+    if refusal is not None:
+        raise refusal
+    return User(*row[:5])
+
+
+def listing(db: Database) -> list[tuple]:
+    """(username, display name, role, scope, created, disabled) of every user."""
+    with db.transaction() as cur:
+        cur.execute("SELECT username, display_name, role, scope_code, created_at, disabled_at FROM users ORDER BY id")
+        return cur.fetchall()
+
+
+def _password() -> str:
+    return os.environ.get("GRIDOPS_NEW_PASSWORD") or getpass.getpass("new password: ")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point (the admin's)."""
+    from geodata.cluster import admin_dsn
+    from settings import get_settings
+
+    parser = argparse.ArgumentParser(prog="python -m geodata.users", description=__doc__.splitlines()[0],
+                                     epilog="The password is read from GRIDOPS_NEW_PASSWORD or asked for.")  # fmt: skip
+    sub = parser.add_subparsers(dest="command", required=True)
+    make = sub.add_parser("create", help="add a user")
+    make.add_argument("--username", required=True)
+    make.add_argument("--role", required=True, choices=list(ROLES))
+    make.add_argument("--scope", required=True, help="unit code of the user's area")
+    make.add_argument("--name", default="", help="display name, e.g. 明湖办事处值班员")
+    for cmd in ("passwd", "disable", "enable"):
+        sub.add_parser(cmd).add_argument("username")
+    move = sub.add_parser("rescope", help="give a user another role and scope")
+    move.add_argument("username")
+    move.add_argument("--role", required=True, choices=list(ROLES))
+    move.add_argument("--scope", required=True)
+    sub.add_parser("list")
+    args = parser.parse_args(argv)
+    db = Database(admin_dsn(get_settings()))
+    try:
+        if args.command == "create":
+            user = create(db, args.username, _password(), args.role, args.scope, args.name)
+            print(f"created {user.username} ({user.role}, scope {user.scope_code})")
+        elif args.command == "passwd":
+            set_password(db, args.username, _password())
+        elif args.command in ("disable", "enable"):
+            (disable if args.command == "disable" else enable)(db, args.username)
+        elif args.command == "rescope":
+            rescope(db, args.username, args.role, args.scope)
+        else:
+            for username, name, role, scope, created, disabled in listing(db):
+                state = f"disabled {disabled:%Y-%m-%d}" if disabled else "active"
+                print(f"{username:20s} {role:10s} {scope:15s} {name}  ({state}, since {created:%Y-%m-%d})")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (psycopg2.Error, SetupError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {first}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

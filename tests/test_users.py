@@ -1,0 +1,98 @@
+"""Users and the audit log against the real database: validation, sign-in, rate limiting of
+failed sign-ins, disabling and re-scoping, and the admin command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from geodata import audit, units, users
+from geodata.db import Database
+from tests.conftest import ROOT
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def admin(admin_dsn_):
+    database = Database(admin_dsn_)
+    yield database
+    database.close()
+
+
+def _street_code(db) -> str:
+    return units.children(db, units.by_code(db, units.root_code(db)))["code"][0]
+
+
+def test_create_checks_role_scope_and_password(admin):
+    street = _street_code(admin)
+    root = units.root_code(admin)
+    with pytest.raises(ValueError, match="a street user needs a street unit"):
+        users.create(admin, "t-wrong-level", PASSWORD, "street", root, "x")
+    with pytest.raises(ValueError, match="no unit with code"):
+        users.create(admin, "t-no-unit", PASSWORD, "street", "nowhere", "x")
+    with pytest.raises(ValueError, match="at least 10"):
+        users.create(admin, "t-short", "short", "street", street, "x")
+    with pytest.raises(ValueError, match="username"):
+        users.create(admin, "bad name!", PASSWORD, "street", street, "x")
+    user = users.create(admin, "t-street", PASSWORD, "street", street, "明湖值班员")
+    assert (user.role, user.scope_code) == ("street", street)
+    with pytest.raises(ValueError, match="taken"):
+        users.create(admin, "t-street", PASSWORD, "street", street, "x")
+
+
+def test_sign_in_is_logged_and_failures_lock_the_name(admin):
+    users.create(admin, "t-lock", PASSWORD, "district", units.root_code(admin), "区值班员")
+    user = users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.1")
+    assert user.username == "t-lock" and user.role == "district"
+    for _ in range(users.MAX_FAILURES):
+        with pytest.raises(users.AuthError) as err:
+            users.authenticate(admin, "t-lock", "wrong password", "10.0.0.2")
+        assert err.value.reason == "mismatch"
+    with pytest.raises(users.AuthError) as err:  # the right password no longer helps
+        users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.3")
+    assert err.value.reason == "locked"
+    with admin.transaction() as cur:
+        log = audit.recent(cur, 20)
+    mine = [e for e in log if e["actor"] == "t-lock"]
+    assert [e["action"] for e in mine[:7]] == ["sign_in_failed"] * 6 + ["sign_in"]
+    assert mine[0]["detail"]["reason"] == "locked" and mine[-1]["ip"] == "10.0.0.1"
+
+
+def test_unknown_names_and_disabled_users_get_the_same_answer(admin):
+    users.create(admin, "t-off", PASSWORD, "analyst", units.root_code(admin), "分析员")
+    users.disable(admin, "t-off")
+    with pytest.raises(users.AuthError) as disabled:
+        users.authenticate(admin, "t-off", PASSWORD, None)
+    with pytest.raises(users.AuthError) as unknown:
+        users.authenticate(admin, "t-nobody", PASSWORD, None)
+    assert disabled.value.message == unknown.value.message
+    users.enable(admin, "t-off")
+    assert users.authenticate(admin, "t-off", PASSWORD, None).role == "analyst"
+    user = users.by_id(admin, users.authenticate(admin, "t-off", PASSWORD, None).id)
+    assert user is not None
+    users.disable(admin, "t-off")
+    assert users.by_id(admin, user.id) is None  # a session of a disabled user ends
+
+
+def test_rescope_and_the_admin_command_line(admin):
+    street = _street_code(admin)
+    community = units.children(admin, units.by_code(admin, street))["code"][0]
+    env = {**os.environ, "GRIDOPS_NEW_PASSWORD": PASSWORD}
+    run = [sys.executable, "-m", "geodata.users"]
+    made = subprocess.run([*run, "create", "--username", "t-cli", "--role", "street", "--scope", street, "--name",
+                           "办事处"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    moved = subprocess.run([*run, "rescope", "t-cli", "--role", "community", "--scope", community], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    assert users.authenticate(admin, "t-cli", PASSWORD, None).scope_code == community
+    bad = subprocess.run([*run, "rescope", "t-cli", "--role", "district", "--scope", community], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert bad.returncode == 1 and bad.stderr.startswith("error: scope: a district user needs a district unit")
+    assert "Traceback" not in bad.stderr
+    listed = subprocess.run([*run, "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60).stdout
+    assert "t-cli" in listed and "community" in listed
