@@ -1,8 +1,5 @@
-"""API keys for the intake API: make, list, revoke and check them.
-
-A key reads ``gk_<prefix>_<secret>``: the 8-hex-digit prefix finds the row, and only the SHA-256
-of the whole key is stored, so a leaked table gives away no key. Keys are random (256 bits), so
-a plain hash is enough; a slow password hash would only slow every request.
+"""API keys for the intake API: make, list, revoke and check them (geodata/tokens.py keeps only
+a SHA-256 of each key). A key may write cases as the sources it was made for.
 
     python -m geodata.apikeys create --name 12345热线 --source hotline
     python -m geodata.apikeys list
@@ -12,19 +9,13 @@ a plain hash is enough; a slow password hash would only slow every request.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import re
-import secrets
 import sys
-import threading
-import time
 from dataclasses import dataclass
 
+from geodata import tokens
 from geodata.db import Database
 
-KEY_PATTERN = re.compile(r"^gk_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$")
-CACHE_SECONDS = 30.0  # a revoked key stops working within this time in every process
+TAG, TABLE = "gk", "api_keys"
 
 
 @dataclass(frozen=True)
@@ -35,10 +26,6 @@ class ApiKey:
     prefix: str
     name: str
     sources: tuple[str, ...]
-
-
-def _digest(key: str) -> bytes:
-    return hashlib.sha256(key.encode("ascii")).digest()
 
 
 def create(db: Database, name: str, sources: list[str]) -> str:
@@ -52,23 +39,12 @@ def create(db: Database, name: str, sources: list[str]) -> str:
         unknown = sorted(set(sources) - known)
         if not sources or unknown:
             raise ValueError(f"unknown case source(s) {unknown or sources}; known: {', '.join(sorted(known))}")
-        while True:
-            prefix = secrets.token_hex(4)
-            key = f"gk_{prefix}_{secrets.token_urlsafe(32)}"
-            cur.execute(
-                "INSERT INTO api_keys (prefix, key_hash, name, sources) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (prefix) DO NOTHING RETURNING id",
-                (prefix, _digest(key), name, sorted(set(sources))),
-            )
-            if cur.fetchone():
-                return key
+        return tokens.issue(cur, TAG, TABLE, {"name": name, "sources": sorted(set(sources))})
 
 
 def revoke(db: Database, prefix: str) -> bool:
     """Revoke the key with ``prefix``; False when there is no such live key."""
-    with db.transaction() as cur:
-        cur.execute("UPDATE api_keys SET revoked_at = now() WHERE prefix = %s AND revoked_at IS NULL", (prefix,))
-        return cur.rowcount == 1
+    return tokens.revoke(db, TABLE, prefix)
 
 
 def listing(db: Database) -> list[tuple]:
@@ -79,40 +55,15 @@ def listing(db: Database) -> list[tuple]:
 
 
 class Verifier:
-    """Checks presented keys, remembering each prefix's row for ``CACHE_SECONDS``."""
+    """Checks presented API keys (rows cached for ``tokens.CACHE_SECONDS``)."""
 
-    def __init__(self, db: Database, ttl: float = CACHE_SECONDS) -> None:
-        self.db, self.ttl = db, ttl
-        self._rows: dict[str, tuple[float, tuple | None]] = {}
-        self._lock = threading.Lock()
-
-    def _row(self, prefix: str) -> tuple | None:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._rows.get(prefix)
-        if hit and now - hit[0] < self.ttl:
-            return hit[1]
-        with self.db.transaction() as cur:
-            cur.execute(
-                "SELECT id, key_hash, name, sources FROM api_keys WHERE prefix = %s AND revoked_at IS NULL", (prefix,)
-            )
-            row = cur.fetchone()
-        row = (row[0], bytes(row[1]), row[2], tuple(row[3])) if row else None
-        with self._lock:
-            if len(self._rows) > 10_000:
-                self._rows.clear()
-            self._rows[prefix] = (now, row)
-        return row
+    def __init__(self, db: Database) -> None:
+        self._tokens = tokens.Verifier(db, TAG, TABLE, ["name", "sources"])
 
     def check(self, presented: str | None) -> ApiKey | None:
         """The key's row when ``presented`` is a live key, else None."""
-        match = KEY_PATTERN.match(presented or "")
-        if not match:
-            return None
-        row = self._row(match.group(1))
-        if row is None or not hmac.compare_digest(row[1], _digest(presented)):
-            return None
-        return ApiKey(id=row[0], prefix=match.group(1), name=row[2], sources=row[3])
+        row = self._tokens.check(presented)
+        return ApiKey(row[0], row[1], row[2], tuple(row[3])) if row else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,101 @@
+"""Read-only tokens of wall displays (大屏), each scoped to one unit and revocable: a kiosk opens
+``/wall?token=gw_…`` and needs no typing (geodata/tokens.py keeps only a SHA-256 of each token).
+
+    python -m geodata.walltokens create --name 城运中心大屏1 --scope 410171
+    python -m geodata.walltokens list
+    python -m geodata.walltokens revoke <prefix>
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+import psycopg2
+
+from geodata import tokens, units
+from geodata.db import Database
+from geodata.errors import SetupError
+
+TAG, TABLE = "gw", "wall_tokens"
+
+
+@dataclass(frozen=True)
+class WallToken:
+    """A wall token's row, without its hash."""
+
+    id: int
+    prefix: str
+    name: str
+    scope_code: str
+
+
+def create(db: Database, name: str, scope_code: str) -> str:
+    """Store a new token for the wall of ``scope_code`` and return it (shown this once only)."""
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise ValueError("the token needs a name of 1 to 100 characters, e.g. --name 城运中心大屏1")
+    if units.by_code(db, scope_code) is None:
+        raise ValueError(f"no unit with code {scope_code!r}")
+    with db.transaction() as cur:
+        return tokens.issue(cur, TAG, TABLE, {"name": name, "scope_code": scope_code})
+
+
+def listing(db: Database) -> list[tuple]:
+    """(prefix, name, scope, created_at, revoked_at) of every token."""
+    with db.transaction() as cur:
+        cur.execute("SELECT prefix, name, scope_code, created_at, revoked_at FROM wall_tokens ORDER BY id")
+        return cur.fetchall()
+
+
+class Verifier:
+    """Checks presented wall tokens (rows cached for ``tokens.CACHE_SECONDS``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._tokens = tokens.Verifier(db, TAG, TABLE, ["name", "scope_code"])
+
+    def check(self, presented: str | None) -> WallToken | None:
+        """The token's row when ``presented`` is a live wall token, else None."""
+        row = self._tokens.check(presented)
+        return WallToken(*row) if row else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    from geodata.cluster import admin_dsn
+    from settings import get_settings
+
+    parser = argparse.ArgumentParser(prog="python -m geodata.walltokens", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    make = sub.add_parser("create", help="make a token and print it once")
+    make.add_argument("--name", required=True, help="which screen, e.g. 城运中心大屏1")
+    make.add_argument("--scope", required=True, help="unit code the wall shows")
+    sub.add_parser("list", help="list tokens (never the tokens themselves)")
+    sub.add_parser("revoke", help="revoke a token by its prefix").add_argument("prefix")
+    args = parser.parse_args(argv)
+    db = Database(admin_dsn(get_settings()))
+    try:
+        if args.command == "create":
+            print(create(db, args.name, args.scope))
+        elif args.command == "list":
+            for prefix, name, scope, created, revoked in listing(db):
+                state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
+                print(f"{prefix}  {name}  {scope}  {created:%Y-%m-%d %H:%M}  {state}")
+        elif not tokens.revoke(db, TABLE, args.prefix):
+            print(f"error: no live token {args.prefix!r} (see: python -m geodata.walltokens list)", file=sys.stderr)
+            return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (psycopg2.Error, SetupError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {first}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
