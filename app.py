@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import timedelta
+
 import dash
 from dash import Dash, html
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import api
 import callbacks  # noqa: F401  (registers every callback)
+from access import gate, secret, signin
 from callbacks import routes
+from geodata.errors import SetupError
 from settings import get_settings
 
 settings = get_settings()
+try:
+    if settings.production and settings.debug:
+        raise SetupError("GRIDOPS_DEBUG=true is not allowed with GRIDOPS_PRODUCTION=true")
+    SECRET_KEY = secret.resolve(settings)
+except SetupError as exc:
+    sys.exit(f"error: {exc}")
 app = Dash(
     __name__,
     use_pages=True,
@@ -20,10 +32,24 @@ app = Dash(
     suppress_callback_exceptions=True,
 )
 server = app.server
+server.secret_key = SECRET_KEY
+server.config.update(
+    SESSION_COOKIE_NAME="gridops_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+    SESSION_COOKIE_SECURE=settings.production, PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+)  # fmt: skip
+if settings.proxy_hops:
+    server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
 app.layout = html.Div(dash.page_container, id="shell")
+gate.register(server)
+signin.register(server)
 routes.register(server)
 api.register(server)
 
 if __name__ == "__main__":
     print(f"GridOps on http://{settings.host}:{settings.port}/", flush=True)
-    app.run(host=settings.host, port=settings.port, debug=settings.debug, dev_tools_hot_reload=False)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=settings.debug and not settings.production,
+        dev_tools_hot_reload=False,
+    )

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(default=5000, gt=0)
     lang: Literal["zh", "en"] = "zh"
 
+    # Production mode (DESIGN §8): no debug, Secure cookies, and a real GRIDOPS_SECRET_KEY is required.
+    production: bool = False
+    # Signs the session cookies. Development without one uses a random key kept in the var folder.
+    secret_key: str | None = Field(default=None, repr=False)
+    session_hours: float = Field(default=12.0, gt=0)
+    # Reverse proxies in front of the app (nginx …): their X-Forwarded-For/-Proto are then trusted.
+    proxy_hops: int = Field(default=0, ge=0, le=5)
+
     # Basemap (DESIGN §7). "none" draws only our own outlines and works offline.
     basemap: Literal["none", "osm", "tianditu", "amap", "xyz"] = "none"
     basemap_url: str | None = None

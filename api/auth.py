@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-
 import flask
 
+from access import verifiers
 from api.errors import ApiError
-from geodata.apikeys import ApiKey, Verifier
-from geodata.db import get_db
+from geodata.apikeys import ApiKey
 
 HEADER = "X-API-Key"
-_verifier: Verifier | None = None
-_lock = threading.Lock()
-
-
-def _get_verifier() -> Verifier:
-    global _verifier
-    with _lock:
-        if _verifier is None:
-            _verifier = Verifier(get_db())
-        return _verifier
 
 
 def require_key(presented: str | None) -> ApiKey:
     """The live key presented, or 401 saying how to get one."""
     if not presented:
         raise ApiError(401, "unauthorized", f"this request writes data: send an API key in the {HEADER} header")
-    key = _get_verifier().check(presented)
+    key = verifiers.api_keys().check(presented)
     if key is None:
         raise ApiError(401, "unauthorized", "the API key is unknown or revoked; ask the operations centre for a key")
     return key

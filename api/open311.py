@@ -11,6 +11,7 @@ from typing import Any
 import flask
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from access.principal import reader_scope, sees_case
 from api import auth, errors
 from api.errors import ApiError
 from api.models import sane_time
@@ -131,7 +132,7 @@ def requests_() -> flask.Response:
         if None in ids or len(ids) > MAX_RESULTS:
             raise ApiError(400, "invalid_fields", "service_request_id: comma-separated case ids (at most 1000)")
         rows = case_search.search(db, case_search.CaseFilter(ids=tuple(ids), limit=MAX_RESULTS))
-        return flask.jsonify([service_request(r) for r in rows])
+        return flask.jsonify([service_request(r) for r in rows if sees_case(r, reader_scope())])
     start, end = _dates(args)
     wanted = {s.strip() for s in args.get("status", "").split(",") if s.strip()}
     if not wanted <= {"open", "closed"}:
@@ -139,7 +140,9 @@ def requests_() -> flask.Response:
     code = args.get("service_code")
     if code is not None and code not in catalogue.get(db).categories:
         raise ApiError(400, "invalid_fields", f"service_code: no service {code!r}; see services.json")
+    scope = reader_scope()
     f = case_search.CaseFilter(category=code, since=start, until=end, limit=MAX_RESULTS,
+                               unit=scope.code if scope else None,
                                open=None if len(wanted) != 1 else wanted == {"open"})  # fmt: skip
     return flask.jsonify([service_request(r) for r in case_search.search(db, f)])
 
@@ -183,6 +186,6 @@ def request_one(raw_id: str) -> flask.Response:
     case_id = parse_id(raw_id)
     with get_db().transaction() as cur:
         row = case_search.one(cur, case_id) if case_id else None
-    if row is None:
+    if row is None or not sees_case(row, reader_scope()):
         raise ApiError(404, "not_found", f"no service request {raw_id!r}")
     return flask.jsonify([service_request(row)])

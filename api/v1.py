@@ -10,10 +10,11 @@ from typing import TypeVar
 import flask
 from pydantic import BaseModel, ValidationError
 
+from access.principal import reader_scope, sees_case
 from api import auth, convert, errors, openapi
 from api.errors import ApiError, invalid_fields
 from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery, Category, TransitionCreate
-from geodata import case_search, catalogue, intake, lifecycle
+from geodata import case_search, catalogue, intake, lifecycle, units
 from geodata.cases import events, parse_id
 from geodata.db import get_db
 
@@ -49,9 +50,10 @@ def _case_id(raw: str) -> int:
 
 
 def _detail(cur, case_id: int) -> CaseDetail:
-    """The case, its timeline and its next actions, read inside the caller's transaction."""
+    """The case, its timeline and its next actions, read inside the caller's transaction (a case
+    outside a signed-in reader's area reads as missing)."""
     row = case_search.one(cur, case_id)
-    if row is None:
+    if row is None or not sees_case(row, reader_scope()):
         raise ApiError(404, "not_found", f"no case {case_id}")
     return convert.detail(row, events(cur, case_id), lifecycle.allowed_actions(cur, row["status"]))
 
@@ -101,6 +103,19 @@ def create_case() -> flask.Response:
     return response
 
 
+def _unit_in_scope(code: str | None) -> str | None:
+    """A signed-in reader searches inside their own area: no unit means theirs, and a unit outside
+    it reads as unknown."""
+    scope = reader_scope()
+    if scope is None:
+        return code
+    if code is None:
+        return scope.code
+    if not units.within(units.by_code(get_db(), code), scope):
+        raise invalid_fields({"unit": f"no unit with code {code!r}"})
+    return code
+
+
 @bp.get("/cases")
 def list_cases() -> flask.Response:
     """Cases newest first, filtered, a page at a time."""
@@ -109,7 +124,7 @@ def list_cases() -> flask.Response:
     except ValidationError as exc:
         raise invalid_fields(errors.fields_of(exc)) from None
     f = case_search.CaseFilter(
-        unit=q.unit, status=tuple(q.status.split(",")) if q.status else (), category=q.category,
+        unit=_unit_in_scope(q.unit), status=tuple(q.status.split(",")) if q.status else (), category=q.category,
         source=q.source, external_id=q.external_id, since=q.since, until=q.until, open=q.open,
         overdue=q.overdue, before=q.before, limit=q.limit + 1,
     )  # fmt: skip

@@ -9,7 +9,8 @@ import psycopg2
 from dash import Input, Output, callback, html
 
 import ids
-from geodata import cases
+from access.principal import scope_or_refuse, sees_case
+from geodata import cases, units
 from geodata.db import get_db
 from i18n import pick, t
 from layers import case_map
@@ -18,15 +19,15 @@ from pages import _case_view as view
 from settings import get_settings
 
 
-def case_body(ref: dict | None, base_url: str) -> list[Any] | html.Div:
-    """The body for a case reference {id, lang}."""
+def case_body(ref: dict | None, base_url: str, allowed: units.Unit | None = None) -> list[Any] | html.Div:
+    """The body for a case reference {id, lang}; a case outside ``allowed`` reads as missing."""
     lang = pick((ref or {}).get("lang", "zh"))
     case_id = cases.parse_id((ref or {}).get("id"))
     if case_id is None:
         return view.missing(lang)
     db = get_db()
     case = cases.detail(db, case_id)
-    if case is None:
+    if case is None or not sees_case(case, allowed):
         return view.missing(lang)
     s = get_settings()
     figure = case_map.figure(case, projector(s.basemap), map_style(s.basemap, base_url, s.basemap_url,
@@ -38,6 +39,6 @@ def case_body(ref: dict | None, base_url: str) -> list[Any] | html.Div:
 def load_case(ref: dict | None) -> Any:
     """Page load → the case, or the "does not exist" message, or the outage notice."""
     try:
-        return case_body(ref, flask.request.host_url)
+        return case_body(ref, flask.request.host_url, scope_or_refuse())
     except psycopg2.Error:
         return html.Div(t("map.stale", pick((ref or {}).get("lang", "zh"))), className="status stale")

@@ -18,6 +18,7 @@ from dash import Input, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
+from access.principal import current
 from geodata.db import Database, get_db
 from geodata.queries import fetch_rows
 from i18n import pick, t
@@ -107,7 +108,11 @@ def _stale(changed_at: str, lang: str) -> html.Span:
     State(ids.LAYER_TOGGLES, "value"),
 )
 def refresh_map(_tick: int, state: dict | None, lang: str, visible: list[str]) -> tuple[Any, Any, Any]:
-    """Interval tick → refresh the map if the data moved."""
+    """Interval tick → refresh the map if the data moved (the whole district: only for viewers whose
+    scope is the whole territory; the gate sends the others to their own unit)."""
+    who = current()
+    if who is None or not who.whole_territory:
+        raise PreventUpdate
     return map_refresh(state, lang, visible, get_db(), flask.request.host_url)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import flask
 import psycopg2
 
+from access.principal import current
 from geodata import units
 from geodata.db import get_db
 from geodata.queries import fetch_rows
@@ -35,9 +36,10 @@ def glyphs(fontstack: str, glyph_range: str) -> flask.Response:
 
 
 def drill_top() -> flask.Response | tuple[str, int]:
-    """/unit → the drill-down of the top unit (the district), whatever its code."""
+    """/unit → the drill-down of the viewer's own unit (the district for the district's users)."""
+    who = current()
     try:
-        code = units.root_code(get_db())
+        code = who.scope.code if who is not None else units.root_code(get_db())
     except psycopg2.Error:
         return "数据库暂不可用 / database unavailable", 503
     if code is None:

@@ -22,6 +22,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, callback, clie
 from dash.exceptions import PreventUpdate
 
 import ids
+from access.principal import scope_or_refuse
 from callbacks.onemap import data_versions
 from geodata import drilldown, kpis, units
 from geodata.db import Database, get_db
@@ -109,9 +110,10 @@ def code_of(href: str | None) -> str | None:
 
 
 def unit_view(state: dict | None, code: str | None, lang: str, days: int, db: Database,
-              base_url: str) -> dict[str, Any]:  # fmt: skip
+              base_url: str, allowed: units.Unit | None = None) -> dict[str, Any]:  # fmt: skip
     """Every output for showing unit ``code`` (keys of ``OUTPUTS``): the whole view for a new
-    unit; for the same unit, nothing (PreventUpdate) unless the data moved."""
+    unit; for the same unit, nothing (PreventUpdate) unless the data moved. A unit outside
+    ``allowed`` (the viewer's scope; None: the whole territory) reads as unknown."""
     lang = pick(lang)
     days = days if days in drilldown.TREND_WINDOWS else drilldown.TREND_WINDOWS[0]
     same_unit = bool(state) and state.get("code") == code and state.get("lang") == lang
@@ -123,8 +125,8 @@ def unit_view(state: dict | None, code: str | None, lang: str, days: int, db: Da
             return {**NOTHING, "state": {**state, "stale": False}, "status": _status(state["changed_at"], lang)}
         new_state = {"code": code, "versions": versions, "lang": lang, "changed_at": changed_at.isoformat()}
         unit = units.by_code(db, code)
-        if unit is None:
-            missing = panels.not_found(code, units.root_code(db), lang)
+        if not units.within(unit, allowed):
+            missing = panels.not_found(code, allowed.code if allowed else units.root_code(db), lang)
             return {**NOTHING, "view": "unit-view missing", "missing": missing, "state": new_state, "status": ""}
         out = unit_panels(db, unit, lang, days)
         plan = unit_map.MapPlan.children(unit)
@@ -170,13 +172,14 @@ def refresh_unit(tick: int, href: str | None, state: dict | None, lang: str, day
     code = code_of(href)
     if code is None:  # leaving for another page: the router replaces this one
         raise PreventUpdate
-    return unit_view(state, code, lang, days, get_db(), flask.request.host_url)
+    return unit_view(state, code, lang, days, get_db(), flask.request.host_url, scope_or_refuse())
 
 
-def trend_for(db: Database, code: str | None, days: int, lang: str) -> dict[str, Any]:
-    """The trend chart of one unit over ``days`` days."""
+def trend_for(db: Database, code: str | None, days: int, lang: str, allowed: units.Unit | None = None
+              ) -> dict[str, Any]:  # fmt: skip
+    """The trend chart of one unit over ``days`` days (nothing for a unit outside ``allowed``)."""
     unit = units.by_code(db, code)
-    if unit is None or days not in drilldown.TREND_WINDOWS:
+    if not units.within(unit, allowed) or days not in drilldown.TREND_WINDOWS:
         raise PreventUpdate
     return charts.trend_figure(drilldown.trend(db, unit, days), pick(lang))
 
@@ -190,7 +193,7 @@ def trend_for(db: Database, code: str | None, days: int, lang: str) -> dict[str,
 )
 def change_trend_window(days: int, href: str | None, lang: str) -> dict[str, Any]:
     """30/90-day switch → the trend over the chosen window."""
-    return trend_for(get_db(), code_of(href), days, lang)
+    return trend_for(get_db(), code_of(href), days, lang, scope_or_refuse())
 
 
 # A click on a sub-unit (map) or on a name (ranking) → /unit/<its code>, without a round trip.

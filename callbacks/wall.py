@@ -26,6 +26,7 @@ from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
 import ids
+from access.principal import scope_or_refuse
 from callbacks.onemap import data_versions
 from geodata import kpis, ticker, units
 from geodata.db import Database, get_db
@@ -47,15 +48,16 @@ def _nothing() -> dict[str, Any]:
     return {key: no_update for key in OUTPUTS} | {"notes": [no_update] * len(PANELS)}
 
 
-def resolve_scope(db: Database, code: str | None) -> tuple[units.Unit, bool]:
-    """The unit to show and whether the requested code was unknown (then the district is shown)."""
+def resolve_scope(db: Database, code: str | None, allowed: units.Unit | None = None) -> tuple[units.Unit, bool]:
+    """The unit to show and whether the requested code was refused: unknown, or outside ``allowed``
+    (the viewer's scope; None: the whole territory). A refused code shows the viewer's own unit."""
     unit = units.by_code(db, code) if code else None
-    if unit is not None:
+    if unit is not None and units.within(unit, allowed):
         return unit, False
-    root = units.by_code(db, units.root_code(db))
-    if root is None:
+    home = allowed or units.by_code(db, units.root_code(db))
+    if home is None:
         raise LookupError("the database holds no units")
-    return root, bool(code)
+    return home, bool(code)
 
 
 def _map_panel(db: Database, unit: units.Unit, state: dict | None, lang: str, base_url: str,
@@ -89,8 +91,10 @@ def _map_panel(db: Database, unit: units.Unit, state: dict | None, lang: str, ba
 
 
 def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: float | None, db: Database,
-                base_url: str, now: datetime | None = None) -> dict[str, Any]:  # fmt: skip
-    """Everything one tick sends, keyed by ``OUTPUTS``; PreventUpdate when nothing moved."""
+                base_url: str, now: datetime | None = None,
+                allowed: units.Unit | None = None) -> dict[str, Any]:  # fmt: skip
+    """Everything one tick sends, keyed by ``OUTPUTS``; PreventUpdate when nothing moved.
+    ``allowed`` is the viewer's scope (None: the whole territory)."""
     now = now or datetime.now(TZ)
     lang = pick(lang)
     scale = round(max(1.0, min(3.0, (screen or 1920) / 1920)), 2)
@@ -98,7 +102,7 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
     out = _nothing()
     try:
         versions, _ = data_versions(db)
-        unit, bad_code = resolve_scope(db, scope_code)
+        unit, bad_code = resolve_scope(db, scope_code, allowed)
     except (psycopg2.Error, LookupError):
         if not state:
             out["banner"] = panels.stale_banner("—", lang)
@@ -188,16 +192,16 @@ def refresh_wall(_tick: int, scope: str | None, screen: float | None, state: dic
                  config: dict | None) -> tuple[Any, ...]:  # fmt: skip
     """Interval tick, rotation or first load → refresh what moved."""
     lang = (config or {}).get("lang", "zh")
-    out = wall_update(state, scope, lang, screen, get_db(), flask.request.host_url)
+    out = wall_update(state, scope, lang, screen, get_db(), flask.request.host_url, allowed=scope_or_refuse())
     flat: list[Any] = []
     for key in OUTPUTS:
         flat += out[key] if key == "notes" else [out[key]]
     return tuple(flat)
 
 
-def next_in_playlist(db: Database, config: dict, current: str | None) -> str:
+def next_in_playlist(db: Database, config: dict, current: str | None, allowed: units.Unit | None = None) -> str:
     """Rotation: the configured unit, then each of its tiling children in turn."""
-    unit, _ = resolve_scope(db, config.get("unit"))
+    unit, _ = resolve_scope(db, config.get("unit"), allowed)
     kids = units.children(db, unit)
     playlist = [unit.code] + [c for c, k in zip(kids["code"], kids["kind"]) if k != "exclusive"]
     position = playlist.index(current) if current in playlist else 0
@@ -214,7 +218,7 @@ def next_in_playlist(db: Database, config: dict, current: str | None) -> str:
 def rotate_scope(_n: int, current: str | None, config: dict) -> str:
     """Rotation tick → the next unit of the playlist (nothing while the database is away)."""
     try:
-        return next_in_playlist(get_db(), config or {}, current)
+        return next_in_playlist(get_db(), config or {}, current, scope_or_refuse())
     except (psycopg2.Error, LookupError):
         raise PreventUpdate from None
 

@@ -26,6 +26,7 @@ from geodata.bulk import copy_frame, geom_ewkb, point_ewkb, sync_identity
 from geodata.demo_names import ROADS_EW, ROADS_NS
 from geodata.errors import SetupError
 from geodata.unit_assign import UnitIndex, with_ancestors
+from geodata.users import seed_demo_if_empty
 
 DEFAULT_SEED = 7
 TZ = ZoneInfo("Asia/Shanghai")
@@ -99,6 +100,7 @@ def load(dsn: str, scale: str = "demo", seed: int = DEFAULT_SEED, anchor: dateti
             if replace:
                 cur.execute("TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY")
             counts.update(_load_static(cur, city))
+            seed_demo_if_empty(cur)
             log(f"  static layers loaded in {time.perf_counter() - started:.1f} s: {counts}")
             counts.update(_load_cases(cur, city, size, anchor, rng, fast=scale != "demo", log=log))
             cur.execute("SELECT unit_stats_rebuild()")

@@ -17,6 +17,7 @@ from geodata import demo
 from geodata.cluster import APP_ROLE, OWNER_ROLE, SUPERUSER, Cluster, admin_dsn
 from geodata.errors import SetupError
 from geodata.migrate import migrate
+from geodata.users import DEMO_PASSWORD, seed_demo_if_empty
 from settings import Settings, get_settings
 
 
@@ -38,6 +39,19 @@ def ensure_database(settings: Settings, load_demo: bool = True, reset: bool = Fa
     if load_demo and demo.is_empty(admin_dsn(settings)):
         print("loading the demo city (郑州经开区) …", flush=True)
         demo.load(admin_dsn(settings), scale="demo", seed=demo.DEFAULT_SEED)
+    elif load_demo:
+        _seed_users(admin_dsn(settings))
+
+
+def _seed_users(dsn: str) -> None:
+    """A database loaded before users existed gets the demo users (README), once."""
+    conn = psycopg2.connect(dsn, connect_timeout=5)
+    try:
+        with conn, conn.cursor() as cur:
+            if seed_demo_if_empty(cur):
+                print(f"demo users created (password {DEMO_PASSWORD}): district, street, community, analyst, admin")
+    finally:
+        conn.close()
 
 
 def _check_reachable(url: str) -> None:

@@ -55,6 +55,19 @@ class Unit:
         return None
 
 
+def within(unit: Unit | None, scope: Unit | None) -> bool:
+    """True when ``unit`` is ``scope`` or lies below it (None scope: the whole territory)."""
+    if unit is None:
+        return False
+    if scope is None or scope.level == "district" or unit.id == scope.id:
+        return True
+    if scope.level == "street":
+        return unit.street_id == scope.id
+    if scope.level == "community":
+        return unit.community_id == scope.id
+    return False
+
+
 def _unit(row: tuple) -> Unit:
     *head, min_lon, min_lat, max_lon, max_lat = row
     return Unit(*head, bounds=(min_lon, min_lat, max_lon, max_lat))

@@ -170,6 +170,36 @@ def authenticate(db: Database, username: str, password: str, ip: str | None) -> 
     return User(*row[:5])
 
 
+DEMO_PASSWORD = "gridops-demo-2026"
+
+
+def seed_demo_if_empty(cur) -> bool:
+    """One demo user per role (README) when there is no user at all and units are loaded: scoped to
+    the district, its first street and that street's first community. True when it seeded."""
+    cur.execute("SELECT EXISTS (SELECT 1 FROM users)")
+    if cur.fetchone()[0]:
+        return False
+    cur.execute("SELECT d.code, s.code, c.code FROM units d JOIN units s ON s.parent_id = d.id AND s.level = 'street' "
+                "JOIN units c ON c.parent_id = s.id AND c.level = 'community' WHERE d.level = 'district' "
+                "ORDER BY d.code, s.code, c.code LIMIT 1")  # fmt: skip
+    row = cur.fetchone()
+    if row is None:
+        return False
+    _seed_demo(cur, *row)
+    return True
+
+
+def _seed_demo(cur, district: str, street: str, community: str) -> None:
+    demo = [("district", "区城运中心", "district", district), ("street", "办事处值班员", "street", street),
+            ("community", "社区网格长", "community", community), ("analyst", "数据分析员", "analyst", district),
+            ("admin", "系统管理员", "admin", district)]  # fmt: skip
+    digest = generate_password_hash(DEMO_PASSWORD)
+    for username, name, role, scope in demo:
+        cur.execute("INSERT INTO users (username, display_name, password_hash, role, scope_code) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (username) DO NOTHING",
+                    (username, name, digest, role, scope))  # fmt: skip
+
+
 def listing(db: Database) -> list[tuple]:
     """(username, display name, role, scope, created, disabled) of every user."""
     with db.transaction() as cur:

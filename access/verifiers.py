@@ -1,0 +1,28 @@
+"""The process's token checkers (each caches rows for a few seconds), shared by the gate and the
+intake API."""
+
+from __future__ import annotations
+
+import threading
+
+from geodata import apikeys, walltokens
+from geodata.db import get_db
+
+_lock = threading.Lock()
+_made: dict[str, object] = {}
+
+
+def api_keys() -> apikeys.Verifier:
+    """Checks API keys (gk_…)."""
+    with _lock:
+        if "api" not in _made:
+            _made["api"] = apikeys.Verifier(get_db())
+        return _made["api"]
+
+
+def wall_tokens() -> walltokens.Verifier:
+    """Checks wall tokens (gw_…)."""
+    with _lock:
+        if "wall" not in _made:
+            _made["wall"] = walltokens.Verifier(get_db())
+        return _made["wall"]
