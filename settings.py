@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     # Signs the session cookies. Development without one uses a random key kept in the var folder.
     secret_key: str | None = Field(default=None, repr=False)
     session_hours: float = Field(default=12.0, gt=0)
+    # Largest request body (callbacks and API calls); bigger ones get 413.
+    request_max_bytes: int = Field(default=512 * 1024, ge=16 * 1024)
     # Reverse proxies in front of the app (nginx …): their X-Forwarded-For/-Proto are then trusted.
     proxy_hops: int = Field(default=0, ge=0, le=5)
 

@@ -15,6 +15,8 @@ import time
 from urllib.parse import urlencode
 
 import flask
+import psycopg2
+from werkzeug.exceptions import InternalServerError
 
 from access import verifiers
 from access.principal import Principal
@@ -42,6 +44,20 @@ def _principal_of_session() -> Principal | None:
         hit = _users.get(key)
     if hit and now - hit[0] < USER_TTL:
         return hit[1]
+    try:
+        found = _load(key, session)
+    except psycopg2.Error:
+        if hit:  # the database is away: a known viewer keeps the last picture (and its banner)
+            return hit[1]
+        raise
+    with _lock:
+        if len(_users) > 10_000:
+            _users.clear()
+        _users[key] = (now, found)
+    return found
+
+
+def _load(key: tuple, session) -> Principal | None:
     db = get_db()
     found: Principal | None = None
     if key[0] == "user":
@@ -52,10 +68,6 @@ def _principal_of_session() -> Principal | None:
         token = verifiers.wall_tokens().check(session.get("wall_token"))
         scope = units.by_code(db, token.scope_code) if token else None
         found = Principal("wall", token.name, "wall", scope) if token and scope else None
-    with _lock:
-        if len(_users) > 10_000:
-            _users.clear()
-        _users[key] = (now, found)
     return found
 
 
@@ -71,7 +83,7 @@ def _wall_sign_in(token: str) -> Principal | None:
 
 
 def _refuse(status: int, message: str) -> flask.Response:
-    response = flask.jsonify(error="unauthorized" if status == 401 else "forbidden", message=message)
+    response = flask.jsonify(error={401: "unauthorized", 403: "forbidden"}.get(status, "unavailable"), message=message)
     response.status_code = status
     return response
 
@@ -81,7 +93,13 @@ def check():
     request = flask.request
     path = request.path
     token = request.args.get("token")
-    who = _wall_sign_in(token) if token and path == "/wall" else _principal_of_session()
+    try:
+        who = (_wall_sign_in(token) if token and path == "/wall" else None) or _principal_of_session()
+    except psycopg2.Error:
+        if path.startswith(PUBLIC):
+            who = None
+        else:
+            return _refuse(503, "the database is unavailable; retry shortly")
     if who is None and ("uid" in flask.session or "wall" in flask.session):
         flask.session.clear()  # a disabled user, a revoked token or a scope that no longer exists
     flask.g.principal = who
@@ -108,6 +126,18 @@ def check():
     return None
 
 
+def _bad_callback_input(exc: Exception):
+    """A crafted callback POST whose values have the wrong shape is refused with 400, not a 500."""
+    if flask.request.path != "/_dash-update-component":
+        return InternalServerError(original_exception=exc)
+    flask.current_app.logger.warning("refused callback input: %s: %s", type(exc).__name__, exc)
+    response = flask.jsonify(error="invalid_input", message=f"invalid callback input ({type(exc).__name__})")
+    response.status_code = 400
+    return response
+
+
 def register(server: flask.Flask) -> None:
     """Put the gate in front of every request."""
     server.before_request(check)
+    for kind in (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        server.register_error_handler(kind, _bad_callback_input)

@@ -7,13 +7,10 @@ import flask
 
 from api import errors, open311, v1
 
-MAX_BODY_BYTES = 256 * 1024
-
 
 def register(server: flask.Flask) -> None:
     """Attach both APIs to the Flask server."""
     server.register_blueprint(v1.bp)
     server.register_blueprint(open311.bp)
     errors.register_app(server)
-    server.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
     server.json.ensure_ascii = False  # Chinese names travel as UTF-8, readable in any client

@@ -11,6 +11,7 @@ import numpy as np
 import psycopg2
 
 import ids
+from bench.client import signed_in
 from geodata import demo, demo_cases
 from geodata.bulk import copy_frame, encode_text, point_ewkb
 from geodata.cluster import admin_dsn, app_dsn
@@ -115,7 +116,7 @@ class Bench:
         """First paint, unchanged refresh and changed refresh through the real Dash stack."""
         from app import app
 
-        client = app.server.test_client()
+        client = signed_in(app, self.db)
         page = client.get("/")
         first_ms, first_bytes, state = self._post(client, None)
         self.results["first_paint_server_ms"] = round(first_ms, 1)
@@ -149,7 +150,7 @@ class Bench:
         for the street and the community with the most open cases (the budget), and the district."""
         from app import app
 
-        client = app.server.test_client()
+        client = signed_in(app, self.db)
         client.get("/")  # the first request registers every callback
         view = next(k for k in app.callback_map if f"{ids.UNIT_STATE}.data" in k)
 

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import ids
+from bench.client import signed_in
 
 
 def _post(client, callbacks: dict, key: str, inputs: list[Any], state: list[Any]) -> tuple[float, int, dict]:
@@ -30,7 +31,7 @@ def measure(db, repeat: int, insert_case) -> dict[str, Any]:
     """Wall figures; ``insert_case(cur, i)`` adds one case (removed by the caller)."""
     from app import app
 
-    client = app.server.test_client()
+    client = signed_in(app, db)
     page = client.get("/wall")
     callbacks = app.callback_map  # filled by the first request
     key = next(k for k in callbacks if f"{ids.WALL_STATE}.data" in k)

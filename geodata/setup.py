@@ -39,7 +39,7 @@ def ensure_database(settings: Settings, load_demo: bool = True, reset: bool = Fa
     if load_demo and demo.is_empty(admin_dsn(settings)):
         print("loading the demo city (郑州经开区) …", flush=True)
         demo.load(admin_dsn(settings), scale="demo", seed=demo.DEFAULT_SEED)
-    elif load_demo:
+    else:
         _seed_users(admin_dsn(settings))
 
 

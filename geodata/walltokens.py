@@ -42,6 +42,11 @@ def create(db: Database, name: str, scope_code: str) -> str:
         return tokens.issue(cur, TAG, TABLE, {"name": name, "scope_code": scope_code})
 
 
+def revoke(db: Database, prefix: str) -> bool:
+    """Revoke the token with ``prefix``; False when there is no such live token."""
+    return tokens.revoke(db, TABLE, prefix)
+
+
 def listing(db: Database) -> list[tuple]:
     """(prefix, name, scope, created_at, revoked_at) of every token."""
     with db.transaction() as cur:
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             for prefix, name, scope, created, revoked in listing(db):
                 state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
                 print(f"{prefix}  {name}  {scope}  {created:%Y-%m-%d %H:%M}  {state}")
-        elif not tokens.revoke(db, TABLE, args.prefix):
+        elif not revoke(db, args.prefix):
             print(f"error: no live token {args.prefix!r} (see: python -m geodata.walltokens list)", file=sys.stderr)
             return 1
     except ValueError as exc:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ANCHOR = datetime(2026, 11, 20, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 SEED = 7
+TEST_SECRET = "test-only-secret-key-0123456789abcdefghij"
 
 from geodata import demo  # noqa: E402
 from geodata.cluster import admin_dsn, app_dsn  # noqa: E402
@@ -68,15 +69,15 @@ def admin_dsn_(loaded, settings) -> str:
 def server(loaded) -> Iterator[str]:
     """The real app, refreshing every second, against the test database."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    proc, url = serve({"GRIDOPS_REFRESH_SECONDS": "1"})
+    proc, url = serve({"GRIDOPS_REFRESH_SECONDS": "1", "GRIDOPS_SECRET_KEY": TEST_SECRET})
     yield url
     proc.terminate()
     proc.wait(timeout=10)
 
 
 @pytest.fixture
-def browser():
-    """A fresh headless Chromium at wall size."""
+def anon_browser():
+    """A fresh headless Chromium at wall size, signed in as nobody."""
     from tests.browser import chrome
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -86,6 +87,23 @@ def browser():
     )
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def browser(anon_browser, server):
+    """A headless Chromium signed in as the district's demo user."""
+    from tests import signin
+
+    signin.browser(anon_browser, server)
+    return anon_browser
+
+
+@pytest.fixture(scope="session")
+def http(server):
+    """A requests session signed in as the district's demo user."""
+    from tests import signin
+
+    return signin.session(server)
 
 
 @pytest.fixture(scope="session")

@@ -98,6 +98,18 @@ def measure(driver, server_pid: int, started: float, inserted: int, readings: in
                   min(listeners), round(rss_mb(server_pid), 1), inserted, int(ticks))  # fmt: skip
 
 
+def _wall_token(dsn: str) -> str:
+    """A wall token for the whole district, as the operations centre would give its wall."""
+    from geodata import units, walltokens
+    from geodata.db import Database
+
+    db = Database(dsn)
+    try:
+        return walltokens.create(db, "soak", units.root_code(db))
+    finally:
+        db.close()
+
+
 def run(base_url: str, server_pid: int, dsn: str, minutes: float, every_s: float, log=print) -> list[Sample]:
     """Soak /wall for ``minutes``, sampling every ``every_s`` seconds; returns the samples."""
     from tests.browser import chrome
@@ -108,7 +120,7 @@ def run(base_url: str, server_pid: int, dsn: str, minutes: float, every_s: float
     try:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})  # fmt: skip
-        driver.get(base_url + "/wall?refresh=1")
+        driver.get(base_url + f"/wall?token={_wall_token(dsn)}&refresh=1")  # a kiosk: no typing
         deadline = time.monotonic() + 60
         while not driver.execute_script("return document.querySelectorAll('.kpi-card').length === 8;"):
             if time.monotonic() > deadline:

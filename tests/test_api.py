@@ -143,13 +143,13 @@ def test_same_external_id_from_many_threads_gives_exactly_one_case(server, db, a
         assert cur.fetchone()[0] == 1
 
 
-def test_search_filters_and_keyset_paging(server, db, api_key):
+def test_search_filters_and_keyset_paging(server, db, api_key, http):
     grid, lon, lat = _grid_point(db, 5)
     ids = [_post(server, "/cases", _new(f"T-API-PAGE-{i}", lon, lat), api_key).json()["case"]["id"] for i in range(5)]
     got, before = [], None
     while True:
         params = {"unit": grid, "source": "hotline", "limit": 2, **({"before": before} if before else {})}
-        page = requests.get(f"{server}/api/v1/cases", params=params, timeout=10).json()
+        page = http.get(f"{server}/api/v1/cases", params=params, timeout=10).json()
         got += [c["id"] for c in page["items"]]
         before = page["next_before"]
         if before is None:
@@ -159,31 +159,31 @@ def test_search_filters_and_keyset_paging(server, db, api_key):
         cur.execute("SELECT count(*) FROM cases c JOIN units u ON u.id = c.grid_id WHERE u.code = %s "
                     "AND c.source = 'hotline'", (grid,))  # fmt: skip
         assert len(got) == cur.fetchone()[0]
-    overdue = requests.get(f"{server}/api/v1/cases", params={"overdue": "true", "limit": 500}, timeout=10).json()
+    overdue = http.get(f"{server}/api/v1/cases", params={"overdue": "true", "limit": 500}, timeout=10).json()
     with db.transaction() as cur:
         cur.execute("SELECT count(*) FROM cases WHERE is_open AND deadline_at < now()")
         expected = cur.fetchone()[0]
     assert len(overdue["items"]) == min(500, expected) and all(c["overdue"] for c in overdue["items"])
-    group = requests.get(f"{server}/api/v1/cases", params={"category": "01", "limit": 100}, timeout=10).json()
+    group = http.get(f"{server}/api/v1/cases", params={"category": "01", "limit": 100}, timeout=10).json()
     assert group["items"] and {c["category_code"][:2] for c in group["items"]} == {"01"}
-    since = requests.get(f"{server}/api/v1/cases", timeout=10, params={
+    since = http.get(f"{server}/api/v1/cases", timeout=10, params={
         "since": "2026-11-20T00:00:00+08:00", "until": "2026-11-20T12:00:00+08:00", "status": "closed,rated",
         "limit": 500}).json()["items"]  # fmt: skip
     assert since and all(c["status"] in ("closed", "rated") for c in since)
     assert all("2026-11-19T16:00" <= c["reported_at"] < "2026-11-20T04:00" for c in since)
-    bad = requests.get(f"{server}/api/v1/cases", params={"unit": "nowhere", "until": "1700000000"}, timeout=10)
+    bad = http.get(f"{server}/api/v1/cases", params={"unit": "nowhere", "until": "1700000000"}, timeout=10)
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"until"}
-    bad = requests.get(f"{server}/api/v1/cases", params={"unit": "nowhere"}, timeout=10)
+    bad = http.get(f"{server}/api/v1/cases", params={"unit": "nowhere"}, timeout=10)
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"unit"}
 
 
-def test_unknown_paths_and_methods_answer_json_not_the_dashboard(server):
-    r = requests.get(f"{server}/api/v1/nothing", timeout=10)
+def test_unknown_paths_and_methods_answer_json_not_the_dashboard(server, http):
+    r = http.get(f"{server}/api/v1/nothing", timeout=10)
     assert r.status_code == 404 and r.json()["error"] == "not_found"
-    r = requests.delete(f"{server}/api/v1/cases", timeout=10)
+    r = http.delete(f"{server}/api/v1/cases", timeout=10)
     assert r.status_code == 405 and r.headers["Allow"].startswith("GET, POST")
-    r = requests.options(f"{server}/api/v1/cases/1/transitions", timeout=10)
+    r = http.options(f"{server}/api/v1/cases/1/transitions", timeout=10)
     assert r.headers["Allow"] == "POST, OPTIONS"
-    spec = requests.get(f"{server}/api/v1/openapi.json", timeout=10).json()
+    spec = http.get(f"{server}/api/v1/openapi.json", timeout=10).json()
     assert spec["openapi"].startswith("3.1") and set(spec["paths"]) == {
         "/categories", "/cases", "/cases/{case_id}", "/cases/{case_id}/transitions"}  # fmt: skip

@@ -22,16 +22,17 @@ def test_healthz_is_503_when_the_database_is_unreachable(loaded):
         r = requests.get(url + "/healthz", timeout=20)
         assert r.status_code == 503
         assert r.json()["database"] is False
-        page = requests.get(url + "/", timeout=20)
-        assert page.status_code == 200  # the page shell still loads; the map shows a banner
+        page = requests.get(url + "/", timeout=20, allow_redirects=False)
+        assert page.status_code == 302 and "/login" in page.headers["Location"]
+        assert requests.get(url + "/login", timeout=20).status_code == 200  # the form needs no database
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
 
-def test_unit_without_a_code_redirects_to_the_top_of_the_drill_down(server, db):
+def test_unit_without_a_code_redirects_to_the_top_of_the_drill_down(http, server, db):
     from geodata import units
 
-    resp = requests.get(server + "/unit?lang=en", allow_redirects=False, timeout=10)
+    resp = http.get(server + "/unit?lang=en", allow_redirects=False, timeout=10)
     assert resp.status_code == 302
     assert resp.headers["Location"].endswith(f"/unit/{units.root_code(db)}?lang=en")

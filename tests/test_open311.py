@@ -46,17 +46,17 @@ def _grid_point(db) -> tuple[float, float]:
         return cur.fetchone()
 
 
-def test_services_and_definitions_validate(server, validate):
-    services = requests.get(f"{server}/open311/v2/services.json", timeout=10).json()
+def test_services_and_definitions_validate(server, validate, http):
+    services = http.get(f"{server}/open311/v2/services.json", timeout=10).json()
     validate("services.json", services)
     assert {s["service_code"] for s in services} >= {"0101", "0103"} and all(s["type"] == "realtime" for s in services)
-    definition = requests.get(f"{server}/open311/v2/services/0101.json", timeout=10).json()
+    definition = http.get(f"{server}/open311/v2/services/0101.json", timeout=10).json()
     validate("service-definition.json", definition)
-    missing = requests.get(f"{server}/open311/v2/services/01.json", timeout=10)
+    missing = http.get(f"{server}/open311/v2/services/01.json", timeout=10)
     assert missing.status_code == 404 and missing.json()[0]["code"] == 404
 
 
-def test_post_then_read_back_a_request(server, db, api_key, validate):
+def test_post_then_read_back_a_request(server, db, api_key, validate, http):
     lon, lat = _grid_point(db)
     form = {"api_key": api_key, "service_code": "0101", "lat": lat, "long": lon,
             "address_string": "经开第八大街", "description": "随手拍：垃圾满溢", "external_id": "T-311-1"}  # fmt: skip
@@ -66,24 +66,24 @@ def test_post_then_read_back_a_request(server, db, api_key, validate):
     assert set(answer) == {"service_request_id", "service_notice", "account_id"}
     repeat = requests.post(f"{server}/open311/v2/requests.json", data=form, timeout=10).json()
     assert repeat[0]["service_request_id"] == answer["service_request_id"]  # idempotent on external_id
-    one = requests.get(f"{server}/open311/v2/requests/{answer['service_request_id']}.json", timeout=10).json()
+    one = http.get(f"{server}/open311/v2/requests/{answer['service_request_id']}.json", timeout=10).json()
     validate("requests.json", one)
     assert one[0]["status"] == "open" and one[0]["status_notes"].startswith("已受理")
     assert abs(one[0]["lat"] - lat) < 1e-9 and one[0]["service_code"] == "0101"
 
 
-def test_request_search_maps_statuses_and_validates(server, db, validate):
+def test_request_search_maps_statuses_and_validates(server, db, validate, http):
     window = {"start_date": "2026-11-01T00:00:00+08:00", "end_date": "2026-11-21T00:00:00+08:00"}
-    everything = requests.get(f"{server}/open311/v2/requests.json", params=window, timeout=30).json()
+    everything = http.get(f"{server}/open311/v2/requests.json", params=window, timeout=30).json()
     validate("requests.json", everything)
-    closed = requests.get(f"{server}/open311/v2/requests.json", params={**window, "status": "closed"}, timeout=30)
+    closed = http.get(f"{server}/open311/v2/requests.json", params={**window, "status": "closed"}, timeout=30)
     validate("requests.json", closed.json())
     ids = [int(r["service_request_id"]) for r in closed.json()[:50]]
     with db.transaction() as cur:
         cur.execute("SELECT bool_or(is_open) FROM cases WHERE id = ANY(%s)", (ids,))
         assert cur.fetchone()[0] is False
     assert {r["status"] for r in everything} == {"open", "closed"}
-    by_id = requests.get(f"{server}/open311/v2/requests.json", timeout=10,
+    by_id = http.get(f"{server}/open311/v2/requests.json", timeout=10,
                          params={"service_request_id": ",".join(map(str, ids[:3]))}).json()  # fmt: skip
     assert sorted(int(r["service_request_id"]) for r in by_id) == sorted(ids[:3])
 
@@ -97,11 +97,11 @@ def test_request_search_maps_statuses_and_validates(server, db, validate):
     ("post", "requests.json", {"service_code": "0101", "lat": 34.7, "long": 113.7}, 401),
     ("post", "requests.json", {"service_code": "0101", "lat": "north", "long": 113.7}, 400),
 ])  # fmt: skip
-def test_bad_requests_answer_open311_errors(server, api_key, method, path, params, status):
+def test_bad_requests_answer_open311_errors(server, http, api_key, method, path, params, status):
     if method == "post" and status != 401:
         params = {**params, "api_key": api_key}
     kw = {"data": params} if method == "post" else {"params": params}
-    r = getattr(requests, method)(f"{server}/open311/v2/{path}", timeout=10, **kw)
+    r = getattr(http if method == "get" else requests, method)(f"{server}/open311/v2/{path}", timeout=10, **kw)
     assert r.status_code == status, r.text
     body = r.json()
     assert isinstance(body, list) and body[0]["code"] == status and body[0]["description"]

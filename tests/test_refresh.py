@@ -66,7 +66,7 @@ def test_refresh_sends_figure_then_nothing_then_values_only(db):
         map_refresh(new_state, "zh", visible, db, "http://x/")
 
 
-def _dash_request(url: str, state: dict | None) -> requests.Response:
+def _dash_request(http, url: str, state: dict | None) -> requests.Response:
     outputs = [{"id": ids.MAP, "property": "figure"}, {"id": ids.MAP_STATE, "property": "data"},
                {"id": ids.MAP_STATUS, "property": "children"}]  # fmt: skip
     body = {
@@ -78,20 +78,20 @@ def _dash_request(url: str, state: dict | None) -> requests.Response:
                   {"id": ids.LAYER_TOGGLES, "property": "value", "value": ["grids"]}],
         "changedPropIds": [f"{ids.MAP_TICK}.n_intervals"],
     }  # fmt: skip
-    return requests.post(url + "/_dash-update-component", json=body, timeout=30)
+    return http.post(url + "/_dash-update-component", json=body, timeout=30)
 
 
-def test_over_http_an_unchanged_version_sends_no_body(server, db):
-    first = _dash_request(server, None)
+def test_over_http_an_unchanged_version_sends_no_body(http, server, db):
+    first = _dash_request(http, server, None)
     assert first.status_code == 200
     full = first.content
     state = first.json()["response"][ids.MAP_STATE]["data"]
-    again = _dash_request(server, state)
+    again = _dash_request(http, server, state)
     assert again.status_code == 204 and again.content == b""
 
     _, lon, lat = _empty_grid(db)
     _insert_open_case(db, lon, lat, "T-REFRESH-HTTP")
-    changed = _dash_request(server, state)
+    changed = _dash_request(http, server, state)
     assert changed.status_code == 200
     body = changed.json()["response"][ids.MAP]["figure"]
     assert body["__dash_patch_update"] == "__dash_patch_update"

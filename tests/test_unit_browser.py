@@ -8,7 +8,6 @@ import json
 import time
 
 import pytest
-import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
@@ -162,8 +161,8 @@ def test_kpi_cards_show_the_kpi_module_and_overdue_cases_link_to_their_row(serve
 
 
 @pytest.mark.parametrize("path", ["/unit/NOPE404", "/unit/%3Cscript%3E"])
-def test_unknown_or_malformed_code_says_unit_not_found(server, db, browser, path):
-    assert requests.get(server + path, timeout=10).status_code == 200
+def test_unknown_or_malformed_code_says_unit_not_found(server, http, db, browser, path):
+    assert http.get(server + path, timeout=10).status_code == 200
     browser.get(server + path)
     _wait(browser, "var m = document.querySelector('.unit-missing'); return m && m.textContent.includes('单元不存在');")
     back = browser.find_element(By.CSS_SELECTOR, ".unit-missing a")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from dash.exceptions import PreventUpdate
 
-from callbacks.unit import change_trend_window, code_of, unit_view
+from callbacks.unit import code_of, trend_for, unit_view
 from geodata import units
 from layers.unit_map import TRACES
 from tests.cases import insert_case
@@ -102,11 +102,27 @@ def test_grid_level_lists_its_cases_and_has_no_ranking(db):
 
 def test_trend_window_switch_and_english(db):
     street = _street(db)
-    assert len(change_trend_window(90, f"http://x/unit/{street.code}?lang=zh", "zh")["data"][0]["x"]) == 90
+    assert len(trend_for(db, code_of(f"http://x/unit/{street.code}?lang=zh"), 90, "zh")["data"][0]["x"]) == 90
     out = unit_view(None, street.code, "en", 30, db, BASE)
     assert out["trend"]["data"][0]["name"] == "New" and "In charge" in _texts(out["info"])
     with pytest.raises(PreventUpdate):
-        change_trend_window(7, f"/unit/{street.code}", "zh")
+        trend_for(db, street.code, 7, "zh")
+    with pytest.raises(PreventUpdate):  # outside the viewer's scope: nothing
+        trend_for(db, street.code, 30, "zh", allowed=_other_street(db, street))
+
+
+def _other_street(db, street: units.Unit) -> units.Unit:
+    root = units.by_code(db, units.root_code(db))
+    return units.by_code(db, next(c for c in units.children(db, root)["code"] if c != street.code))
+
+
+def test_a_unit_outside_the_viewers_scope_reads_as_unknown(db):
+    street = _street(db)
+    other = _other_street(db, street)
+    out = unit_view(None, street.code, "zh", 30, db, BASE, allowed=other)
+    assert out["view"] == "unit-view missing" and out["missing"].children[-1].href == f"/unit/{other.code}"
+    inside = units.children(db, other)["code"][0]
+    assert unit_view(None, inside, "zh", 30, db, BASE, allowed=other)["view"].startswith("unit-view level-community")
 
 
 @pytest.mark.parametrize("code", ["NOPE404", "<script>", "%3Cscript%3E", "", None, "x" * 200])
