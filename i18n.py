@@ -10,6 +10,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.onemap": ("一张图", "One map"),
     "nav.drill": ("逐级下钻", "Drill-down"),
     "nav.wall": ("城运大屏", "Wall display"),
+    "nav.signout": ("退出登录", "Sign out"),
     "map.layers": ("图层", "Layers"),
     "map.legend": ("图例", "Legend"),
     "map.updated": ("数据更新于", "Data as of"),

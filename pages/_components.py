@@ -40,4 +40,5 @@ def header(title: str, status_id: str, lang: str) -> html.Header:
         html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in NAV], className="nav"),
         html.Div(id=status_id, className="status-line"),
         html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
+        html.A(t("nav.signout", lang), href="/logout", className="lang-switch signout"),
     ], className="topbar")  # fmt: skip
