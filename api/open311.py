@@ -15,7 +15,8 @@ from access.principal import reader_scope, sees_case
 from api import auth, errors
 from api.errors import ApiError
 from api.models import sane_time
-from geodata import case_search, catalogue, intake, lifecycle
+from api.takein import take_in
+from geodata import case_search, catalogue, intake
 from geodata.cases import parse_id
 from geodata.db import get_db
 
@@ -165,16 +166,8 @@ def post_request() -> flask.Response:
         category=body.service_code, lon=body.long, lat=body.lat, actor=key.name,
         description=body.description, address=body.address_string,
     )  # fmt: skip
+    case_id, _ = take_in(new, rename={"category": "service_code"})
     db = get_db()
-    try:
-        intake.check(db, new, datetime.now(UTC))
-        with db.transaction() as cur:
-            case_id, _ = intake.create(cur, new)
-    except lifecycle.FieldError as exc:
-        fields = {"service_code" if k == "category" else k: v for k, v in exc.errors.items()}
-        raise errors.invalid_fields(fields) from None
-    except intake.OutsideTerritoryError as exc:
-        raise ApiError(422, "outside_territory", str(exc)) from None
     sla = catalogue.get(db).categories[new.category].sla_hours
     notice = f"已受理，将在 {sla} 小时内办结 (to be handled within {sla} h)"
     return flask.jsonify([{"service_request_id": str(case_id), "service_notice": notice, "account_id": None}])

@@ -4,7 +4,6 @@ search them. Reads are open; writes need an API key (X-API-Key). The contract is
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TypeVar
 
 import flask
@@ -14,6 +13,7 @@ from access.principal import reader_scope, sees_case
 from api import auth, convert, errors, openapi
 from api.errors import ApiError, invalid_fields
 from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery, Category, TransitionCreate
+from api.takein import take_in
 from geodata import case_search, catalogue, intake, lifecycle, units
 from geodata.cases import events, parse_id
 from geodata.db import get_db
@@ -83,15 +83,8 @@ def create_case() -> flask.Response:
         lon=lon, lat=lat, actor=key.name, description=body.description, address=body.address,
         reported_at=body.reported_at, handled_online=body.handled_online,
     )  # fmt: skip
+    case_id, row = take_in(new)
     db = get_db()
-    try:
-        intake.check(db, new, datetime.now(UTC))
-        with db.transaction() as cur:
-            case_id, row = intake.create(cur, new)  # commits at once: it holds the counter rows' locks
-    except lifecycle.FieldError as exc:
-        raise invalid_fields(exc.errors) from None
-    except intake.OutsideTerritoryError as exc:
-        raise ApiError(422, "outside_territory", str(exc)) from None
     if row is not None:  # new: the insert returned everything the answer needs
         event = row.pop("event")
         case = convert.detail(row, [event], catalogue.get(db).actions.get("reported", []))

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 
 from geodata import tokens
+from geodata.cli import run_admin
 from geodata.db import Database
 
 TAG, TABLE = "gk", "api_keys"
@@ -68,20 +69,16 @@ class Verifier:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    from geodata.cluster import admin_dsn
-    from settings import get_settings
-
     parser = argparse.ArgumentParser(prog="python -m geodata.apikeys", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("create", help="make a key and print it once")
     make.add_argument("--name", required=True, help="who uses the key, e.g. 12345热线")
     make.add_argument("--source", action="append", required=True, help="case source it may write (repeatable)")
     sub.add_parser("list", help="list keys (never the keys themselves)")
-    rev = sub.add_parser("revoke", help="revoke a key by its prefix")
-    rev.add_argument("prefix")
+    sub.add_parser("revoke", help="revoke a key by its prefix").add_argument("prefix")
     args = parser.parse_args(argv)
-    db = Database(admin_dsn(get_settings()))
-    try:
+
+    def act(db: Database) -> int:
         if args.command == "create":
             print(create(db, args.name, args.source))
         elif args.command == "list":
@@ -89,18 +86,10 @@ def main(argv: list[str] | None = None) -> int:
                 state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
                 print(f"{prefix}  {name}  {','.join(sources)}  {created:%Y-%m-%d %H:%M}  {state}")
         elif not revoke(db, args.prefix):
-            print(f"error: no live key {args.prefix!r} (see: python -m geodata.apikeys list)", file=sys.stderr)
-            return 1
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:
-        print(f"error: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}",
-              file=sys.stderr)  # fmt: skip
-        return 1
-    finally:
-        db.close()
-    return 0
+            raise ValueError(f"no live key {args.prefix!r} (see: python -m geodata.apikeys list)")
+        return 0
+
+    return run_admin(act)
 
 
 if __name__ == "__main__":

@@ -21,13 +21,12 @@ import sys
 from dataclasses import dataclass
 from datetime import timedelta
 
-import psycopg2
 from psycopg2 import sql
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from geodata import audit, units
+from geodata.cli import run_admin
 from geodata.db import Database
-from geodata.errors import SetupError
 
 # role → the level its scope unit must have (None: any unit, usually the district)
 ROLES = {"district": "district", "street": "street", "community": "community", "analyst": None, "admin": None}
@@ -213,9 +212,6 @@ def _password() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (the admin's)."""
-    from geodata.cluster import admin_dsn
-    from settings import get_settings
-
     parser = argparse.ArgumentParser(prog="python -m geodata.users", description=__doc__.splitlines()[0],
                                      epilog="The password is read from GRIDOPS_NEW_PASSWORD or asked for.")  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
@@ -232,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     move.add_argument("--scope", required=True)
     sub.add_parser("list")
     args = parser.parse_args(argv)
-    db = Database(admin_dsn(get_settings()))
-    try:
+
+    def act(db: Database) -> int:
         if args.command == "create":
             user = create(db, args.username, _password(), args.role, args.scope, args.name)
             print(f"created {user.username} ({user.role}, scope {user.scope_code})")
@@ -247,16 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             for username, name, role, scope, created, disabled in listing(db):
                 state = f"disabled {disabled:%Y-%m-%d}" if disabled else "active"
                 print(f"{username:20s} {role:10s} {scope:15s} {name}  ({state}, since {created:%Y-%m-%d})")
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (psycopg2.Error, SetupError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {first}", file=sys.stderr)
-        return 1
-    finally:
-        db.close()
-    return 0
+        return 0
+
+    return run_admin(act)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,9 @@ import argparse
 import sys
 from dataclasses import dataclass
 
-import psycopg2
-
 from geodata import tokens, units
+from geodata.cli import run_admin
 from geodata.db import Database
-from geodata.errors import SetupError
 
 TAG, TABLE = "gw", "wall_tokens"
 
@@ -68,9 +66,6 @@ class Verifier:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    from geodata.cluster import admin_dsn
-    from settings import get_settings
-
     parser = argparse.ArgumentParser(prog="python -m geodata.walltokens", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("create", help="make a token and print it once")
@@ -79,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list tokens (never the tokens themselves)")
     sub.add_parser("revoke", help="revoke a token by its prefix").add_argument("prefix")
     args = parser.parse_args(argv)
-    db = Database(admin_dsn(get_settings()))
-    try:
+
+    def act(db: Database) -> int:
         if args.command == "create":
             print(create(db, args.name, args.scope))
         elif args.command == "list":
@@ -88,18 +83,10 @@ def main(argv: list[str] | None = None) -> int:
                 state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
                 print(f"{prefix}  {name}  {scope}  {created:%Y-%m-%d %H:%M}  {state}")
         elif not revoke(db, args.prefix):
-            print(f"error: no live token {args.prefix!r} (see: python -m geodata.walltokens list)", file=sys.stderr)
-            return 1
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (psycopg2.Error, SetupError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {first}", file=sys.stderr)
-        return 1
-    finally:
-        db.close()
-    return 0
+            raise ValueError(f"no live token {args.prefix!r} (see: python -m geodata.walltokens list)")
+        return 0
+
+    return run_admin(act)
 
 
 if __name__ == "__main__":
