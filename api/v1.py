@@ -14,7 +14,7 @@ from api import auth, convert, errors, openapi
 from api.errors import ApiError, invalid_fields
 from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery, Category, TransitionCreate
 from api.takein import take_in
-from geodata import case_search, catalogue, intake, lifecycle, units
+from geodata import audit, case_search, catalogue, intake, lifecycle, units
 from geodata.cases import events, parse_id
 from geodata.db import get_db
 
@@ -147,7 +147,9 @@ def transition(raw_id: str) -> flask.Response:
     fields = body.model_dump(exclude={"action", "actor"}, exclude_none=True)
     try:
         with get_db().transaction() as cur:
-            lifecycle.apply(cur, case_id, body.action, body.actor or key.name, **fields)
+            moved = lifecycle.apply(cur, case_id, body.action, body.actor or key.name, **fields)
+            audit.record(cur, f"key:{key.prefix}", "case_transition", flask.request.remote_addr, case=case_id,
+                         step=body.action, status=moved["status"], by=body.actor or key.name)  # fmt: skip
             answer = _detail(cur, case_id)
     except lifecycle.CaseNotFoundError:
         raise ApiError(404, "not_found", f"no case {case_id}") from None

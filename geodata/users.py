@@ -9,12 +9,14 @@ the failures are read from the audit log, so every process and worker sees the s
     python -m geodata.users passwd|disable|enable USERNAME
     python -m geodata.users rescope USERNAME --role community --scope 410171002004
     python -m geodata.users list
+    python -m geodata.users audit [--action sign_in_failed] [--limit 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import re
 import sys
@@ -227,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     move.add_argument("--role", required=True, choices=list(ROLES))
     move.add_argument("--scope", required=True)
     sub.add_parser("list")
+    log = sub.add_parser("audit", help="the newest audit entries")
+    log.add_argument("--action", choices=audit.ACTIONS)
+    log.add_argument("--limit", type=int, default=50)
     args = parser.parse_args(argv)
 
     def act(db: Database) -> int:
@@ -239,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
             (disable if args.command == "disable" else enable)(db, args.username)
         elif args.command == "rescope":
             rescope(db, args.username, args.role, args.scope)
+        elif args.command == "audit":
+            with db.transaction() as cur:
+                for e in audit.recent(cur, max(1, min(args.limit, 10_000)), args.action):
+                    print(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['action']:16s} {e['actor']:20s} {e['ip'] or '-':15s} "
+                          f"{json.dumps(e['detail'], ensure_ascii=False)}")  # fmt: skip
         else:
             for username, name, role, scope, created, disabled in listing(db):
                 state = f"disabled {disabled:%Y-%m-%d}" if disabled else "active"

@@ -71,6 +71,10 @@ def test_the_whole_loop_over_http_then_409_with_the_allowed_actions(server, db, 
     assert [e["to_status"] for e in case["events"]] == ["reported", "dispatched", "accepted", "resolved", "rated",
                                                         "closed"]  # fmt: skip
     assert case["events"][-1]["actor"] == "党工委验单" and case["events"][1]["note"] == "网格吹哨"
+    with db.transaction() as cur:  # every step is in the audit log, with the key that made it
+        cur.execute("SELECT detail->>'step' FROM audit_log WHERE action = 'case_transition' "
+                    "AND (detail->>'case')::bigint = %s ORDER BY id", (case_id,))  # fmt: skip
+        assert [r[0] for r in cur.fetchall()] == [s["action"] for s in steps]
     r = _post(server, f"/cases/{case_id}/transitions", {"action": "accept"}, api_key)
     assert r.status_code == 409
     assert r.json()["current_status"] == "closed" and r.json()["allowed_actions"] == []

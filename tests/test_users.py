@@ -96,3 +96,6 @@ def test_rescope_and_the_admin_command_line(admin):
     assert "Traceback" not in bad.stderr
     listed = subprocess.run([*run, "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "t-cli" in listed and "community" in listed
+    log = subprocess.run([*run, "audit", "--action", "user_admin", "--limit", "5"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60).stdout  # fmt: skip
+    assert "rescope community" in log and "t-cli" in log
