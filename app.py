@@ -21,6 +21,8 @@ try:
     if settings.production and settings.debug:
         raise SetupError("GRIDOPS_DEBUG=true is not allowed with GRIDOPS_PRODUCTION=true")
     SECRET_KEY = secret.resolve(settings)
+    if settings.production:
+        secret.refuse_demo_passwords()
 except SetupError as exc:
     sys.exit(f"error: {exc}")
 app = Dash(

@@ -47,3 +47,21 @@ def _development_key(path: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(key)
     return key
+
+
+def refuse_demo_passwords() -> None:
+    """Production must not start while a demo user still has the published demo password."""
+    import psycopg2
+
+    from geodata import users
+    from geodata.db import get_db
+
+    try:
+        left = users.demo_passwords_left(get_db())
+    except psycopg2.Error:
+        return  # the database is away: the app starts and shows that; this check runs at the next start
+    if left:
+        raise SetupError(
+            f"demo users {', '.join(left)} still have the published demo password; change it "
+            f"(python -m geodata.users passwd NAME) or disable them (python -m geodata.users disable NAME)"
+        )

@@ -201,6 +201,18 @@ def _seed_demo(cur, district: str, street: str, community: str) -> None:
                     (username, name, digest, role, scope))  # fmt: skip
 
 
+DEMO_USERS = ("district", "street", "community", "analyst", "admin")
+
+
+def demo_passwords_left(db: Database) -> list[str]:
+    """The demo users that still have the published demo password (production refuses to start)."""
+    with db.transaction() as cur:
+        cur.execute("SELECT username, password_hash FROM users WHERE username = ANY(%s) AND disabled_at IS NULL",
+                    (list(DEMO_USERS),))  # fmt: skip
+        rows = cur.fetchall()
+    return [name for name, digest in rows if check_password_hash(digest, DEMO_PASSWORD)]
+
+
 def listing(db: Database) -> list[tuple]:
     """(username, display name, role, scope, created, disabled) of every user."""
     with db.transaction() as cur:

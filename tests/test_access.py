@@ -63,8 +63,21 @@ def _env_without_secret() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "GRIDOPS_SECRET_KEY"}
 
 
-def test_production_cookies_are_secure(loaded):
-    proc, url = serve({"GRIDOPS_PRODUCTION": "true", "GRIDOPS_SECRET_KEY": TEST_SECRET})
+def test_production_refuses_demo_passwords_then_sets_secure_cookies(loaded, admin_dsn_):
+    from geodata import users
+
+    env = {**_env_without_secret(), "GRIDOPS_PRODUCTION": "true", "GRIDOPS_SECRET_KEY": TEST_SECRET}
+    proc = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode != 0 and "demo password" in proc.stderr and "Traceback" not in proc.stderr
+    admin = Database(admin_dsn_)
+    try:
+        for name in users.demo_passwords_left(admin):
+            users.disable(admin, name)
+        proc, url = serve({"GRIDOPS_PRODUCTION": "true", "GRIDOPS_SECRET_KEY": TEST_SECRET})
+    finally:
+        for name in users.DEMO_USERS:
+            users.enable(admin, name)
+        admin.close()
     try:
         r = requests.get(url + "/login", timeout=20)
         assert "Secure" in r.headers["Set-Cookie"] and "HttpOnly" in r.headers["Set-Cookie"]
