@@ -21,7 +21,7 @@ from werkzeug.exceptions import InternalServerError
 from access import verifiers
 from access.principal import Principal
 from geodata import units, users
-from geodata.db import get_db
+from geodata.db import SCOPE, get_db
 
 PUBLIC = ("/login", "/logout", "/healthz", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/glyphs/",
           "/api/v1/openapi.json")  # fmt: skip
@@ -92,6 +92,7 @@ def check():
     """Flask before_request: attach the principal, or answer for the request."""
     request = flask.request
     path = request.path
+    SCOPE.set(None)  # server threads are reused: nothing carries over from an earlier request
     token = request.args.get("token")
     try:
         who = (_wall_sign_in(token) if token and path == "/wall" else None) or _principal_of_session()
@@ -103,6 +104,8 @@ def check():
     if who is None and ("uid" in flask.session or "wall" in flask.session):
         flask.session.clear()  # a disabled user, a revoked token or a scope that no longer exists
     flask.g.principal = who
+    if who is not None:
+        SCOPE.set(who.rows)
     if path.startswith(PUBLIC):
         return None
     if path.startswith(API):
@@ -110,6 +113,7 @@ def check():
             return None
         key = request.headers.get("X-API-Key") or request.values.get("api_key")
         if key and verifiers.api_keys().check(key) is not None:
+            SCOPE.set(("all", 0))  # integrations see and write the whole territory
             return None
         if request.method == "POST":
             return None  # writes check their key themselves and say what is missing

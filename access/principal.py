@@ -31,6 +31,15 @@ class Principal:
         """Sees the whole district (the one map, every unit)."""
         return self.role in WHOLE_TERRITORY_ROLES or (self.kind == "wall" and self.scope.level == "district")
 
+    @property
+    def rows(self) -> tuple[str, int]:
+        """The row-level-security scope of this principal (geodata.db.SCOPE)."""
+        if self.whole_territory or self.scope.level == "district":
+            return ("all", 0)
+        if self.scope.level == "street":
+            return ("street", self.scope.id)
+        return ("community", self.scope.community_id if self.scope.level == "grid" else self.scope.id)
+
     def covers(self, unit: units.Unit | None) -> bool:
         """True when ``unit`` lies inside this principal's scope (the scope unit or below it)."""
         return units.within(unit, self.scope)

@@ -87,7 +87,7 @@ class Bench:
             counts = demo.load(admin_dsn(self.settings), self.scale, demo.DEFAULT_SEED)
             self.results["generate_s"] = round(time.perf_counter() - t0, 1)
             self.results["generated"] = counts
-        self.db = Database(app_dsn(self.settings))
+        self.db = Database(app_dsn(self.settings), scoped=True, default_scope=("all", 0))
         with self.db.transaction() as cur:
             cur.execute("SELECT (SELECT count(*) FROM units WHERE level = 'grid'), (SELECT count(*) FROM cameras), "
                         "(SELECT count(*) FROM checkpoints), (SELECT count(*) FROM cases WHERE is_open), "

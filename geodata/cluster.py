@@ -22,6 +22,10 @@ from settings import ROOT, Settings
 
 OWNER_ROLE = "gridops_owner"
 APP_ROLE = "gridops_app"
+# Row-level security (migration 0013): the app switches to one of these per transaction
+# (SET LOCAL ROLE) to see the whole territory, one street, or one community. NOLOGIN, granted to
+# the app role; the app role alone sees no row of a table under row-level security.
+SCOPE_ROLES = {"all": "gridops_scope_all", "street": "gridops_scope_street", "community": "gridops_scope_community"}
 SUPERUSER = "postgres"
 SERVER_CONF = """
 # Written by GridOps (geodata/cluster.py). Port, host and socket directory are given at start.

@@ -7,15 +7,21 @@ import select
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import psycopg2
 import psycopg2.extensions
+from psycopg2 import sql
 from psycopg2.pool import PoolError
 
-from geodata.cluster import app_dsn
+from geodata.cluster import SCOPE_ROLES, app_dsn
 from settings import get_settings
 
 DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
+# The scope of the work in hand (set per request by access.gate): ("all", 0), ("street", id) or
+# ("community", id). A scoped pool enters it at the start of every transaction (row-level
+# security, migration 0013); with none, tables under row-level security show no row.
+SCOPE: ContextVar[tuple[str, int] | None] = ContextVar("gridops_scope", default=None)
 
 
 def _alive(conn: psycopg2.extensions.connection) -> bool:
@@ -34,8 +40,11 @@ def _alive(conn: psycopg2.extensions.connection) -> bool:
 class Database:
     """A small thread-safe pool around psycopg2 that keeps idle connections and drops dead ones."""
 
-    def __init__(self, dsn: str, maxconn: int = 8, statement_timeout_ms: int = 5000, wait_s: float = 5.0) -> None:
+    def __init__(self, dsn: str, maxconn: int = 8, statement_timeout_ms: int = 5000, wait_s: float = 5.0,
+                 scoped: bool = False, default_scope: tuple[str, int] | None = None) -> None:  # fmt: skip
         self.dsn = dsn
+        self.scoped = scoped  # the app's pool: enter SCOPE (or default_scope) in every transaction
+        self.default_scope = default_scope
         self.maxconn = maxconn
         self.wait_s = wait_s  # a burst waits this long for a free connection before PoolError
         self._options = f"-c statement_timeout={int(statement_timeout_ms)}"
@@ -118,8 +127,18 @@ class Database:
         """A cursor inside one transaction: committed on success, rolled back on error."""
         with self.connection() as conn:
             with conn.cursor() as cur:
+                if self.scoped:
+                    self._enter_scope(cur)
                 yield cur
             conn.commit()
+
+    def _enter_scope(self, cur) -> None:
+        scope = SCOPE.get() or self.default_scope
+        if scope is None:
+            return  # the app role itself: no row of any table under row-level security
+        level, unit_id = scope
+        cur.execute(sql.SQL("SET LOCAL ROLE {}; SELECT set_config('gridops.scope_id', %s, true)").format(
+            sql.Identifier(SCOPE_ROLES[level])), (str(int(unit_id)),))  # fmt: skip
 
     def close(self) -> None:
         """Close every idle connection; connections in use are closed when they come back."""
@@ -141,5 +160,5 @@ def get_db() -> Database:
     with _db_lock:
         if _db is None:
             s = get_settings()
-            _db = Database(app_dsn(s), statement_timeout_ms=s.statement_timeout_ms)
+            _db = Database(app_dsn(s), statement_timeout_ms=s.statement_timeout_ms, scoped=True)
         return _db

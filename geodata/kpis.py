@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from geodata.db import Database
+from geodata.db import SCOPE, Database
 from geodata.memo import Memo
 from geodata.queries import fetch_columns
 from geodata.units import Unit, child_groupings, children, scope_of
@@ -141,7 +141,8 @@ def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | N
     if versions is None or params.get("now") is not None:
         return run()
     minute = datetime.now().strftime("%Y%m%d%H%M")
-    key = (db.dsn, name, col, tuple(ids), group, tuple(sorted(params.items())), versions.get(TOPIC[name]), minute)
+    key = (db.dsn, SCOPE.get() or db.default_scope, name, col, tuple(ids), group, tuple(sorted(params.items())),
+           versions.get(TOPIC[name]), minute)  # fmt: skip
     return _memo.get(key, run)
 
 

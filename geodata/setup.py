@@ -14,7 +14,7 @@ import psycopg2
 from psycopg2 import sql
 
 from geodata import demo
-from geodata.cluster import APP_ROLE, OWNER_ROLE, SUPERUSER, Cluster, admin_dsn
+from geodata.cluster import APP_ROLE, OWNER_ROLE, SCOPE_ROLES, SUPERUSER, Cluster, admin_dsn
 from geodata.errors import SetupError
 from geodata.migrate import migrate
 from geodata.users import DEMO_PASSWORD, seed_demo_if_empty
@@ -76,6 +76,14 @@ def _ensure_roles_and_database(cluster: Cluster, reset: bool) -> None:
                 if cur.fetchone() is None:
                     cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
                         sql.Identifier(role), sql.Literal(cluster.password(role))))  # fmt: skip
+            # NOINHERIT: the app role may SET ROLE to a scope role but holds none of its policies itself,
+            # so that without a scope it sees no row (row-level security, migration 0013).
+            cur.execute(sql.SQL("ALTER ROLE {} NOINHERIT").format(sql.Identifier(APP_ROLE)))
+            for role in SCOPE_ROLES.values():
+                cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+                if cur.fetchone() is None:
+                    cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+                cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(role), sql.Identifier(APP_ROLE)))
             if reset:
                 cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,))
@@ -98,11 +106,11 @@ def _grant_app_role(dsn: str) -> None:
     conn = psycopg2.connect(dsn, connect_timeout=5)
     try:
         with conn, conn.cursor() as cur:
-            app = sql.Identifier(APP_ROLE)
+            roles = sql.SQL(", ").join(map(sql.Identifier, [APP_ROLE, *SCOPE_ROLES.values()]))
             cur.execute(
-                sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(app)
+                sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(roles)
             )
-            cur.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app))
+            cur.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(roles))
     finally:
         conn.close()
 

@@ -54,7 +54,7 @@ def loaded(settings) -> dict[str, int]:
 @pytest.fixture(scope="session")
 def db(loaded, settings) -> Iterator[Database]:
     """A pool on the app role, as the app uses it."""
-    database = Database(app_dsn(settings))
+    database = Database(app_dsn(settings), scoped=True, default_scope=("all", 0))  # the whole territory
     yield database
     database.close()
 
@@ -116,3 +116,14 @@ def api_key(admin_dsn_) -> str:
         return create(database, "12345热线", ["hotline"])
     finally:
         database.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def whole_territory():
+    """Tests call the app's functions directly, outside any request: they read as the district
+    does. (Row-level security itself is tested in test_rls.py, scope by scope.)"""
+    from geodata.db import SCOPE
+
+    token = SCOPE.set(("all", 0))
+    yield
+    SCOPE.reset(token)
