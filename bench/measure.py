@@ -187,8 +187,8 @@ class Bench:
             "open_counts_spatial_join_ms": "SELECT u.id, count(*) FROM units u JOIN cases c ON c.is_open "
             "AND ST_Intersects(u.geom, c.geom) WHERE u.level = 'grid' GROUP BY u.id",
         }  # fmt: skip
-        with self.db.connection() as conn, conn.cursor() as cur:
-            cur.execute("SET statement_timeout = 0")
+        with self.db.transaction() as cur:  # the app's role in the whole territory's scope
+            cur.execute("SET LOCAL statement_timeout = 0")
             for key, query in variants.items():
                 repeat = 3 if "spatial" in key else self.repeat
                 self.results[key] = round(_ms(lambda q=query: (cur.execute(q), cur.fetchall()), repeat)[0], 2)
@@ -196,7 +196,34 @@ class Bench:
             ms, _ = _ms(lambda: (cur.execute(grid_values, {"level": "grid", "exclusive": False}), cur.fetchall()),
                         self.repeat)  # fmt: skip
             self.results["grid_values_query_ms"] = round(ms, 2)
-            conn.rollback()
+
+    def rls(self) -> None:
+        """Row-level security's cost (issue 8: at most 2×): the same dashboard reads on the app's role
+        in a scope, and on the owner role, which the policies exempt."""
+        from geodata import case_search, kpis, units
+        from geodata.db import SCOPE
+
+        owner = Database(admin_dsn(self.settings))
+        try:
+            root = units.by_code(owner, units.root_code(owner))
+            street = units.by_code(owner, units.children(owner, root)["code"][0])
+            for label, unit, scope in (("district", root, ("all", 0)), ("street", street, ("street", street.id))):
+                page = case_search.CaseFilter(unit=unit.code)
+                reads = {"kpis": lambda db, u=unit: kpis.unit_kpis(db, u),
+                         "case_page": lambda db, f=page: case_search.search(db, f)}  # fmt: skip
+                for name, read in reads.items():
+                    read(owner)  # warm both paths alike before timing either
+                    token = SCOPE.set(scope)
+                    try:
+                        with_rls = _ms(lambda r=read: r(self.db), self.repeat)[0]
+                    finally:
+                        SCOPE.reset(token)
+                    without = _ms(lambda r=read: r(owner), self.repeat)[0]
+                    self.results[f"rls_{label}_{name}_ms"] = (
+                        f"{with_rls:.1f} with RLS, {without:.1f} without ({with_rls / without:.2f}×)"
+                    )
+        finally:
+            owner.close()
 
     def ingest(self) -> None:
         """COPY throughput of cases, every trigger and foreign key on, rolled back afterwards: the bulk
@@ -288,6 +315,7 @@ class Bench:
         self.wall()
         self.drilldown()
         self.queries()
+        self.rls()
         self.ingest()
         self.intake()
         self.results["not_yet_measured"] = ["analyst query over 10M cases (issue 5)",
