@@ -30,8 +30,11 @@ TABLE_SUFFIXES = {".csv", ".txt", ".tsv"}
 SHP_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
 RATIO_FLOOR = 1 << 20  # members smaller than this are not ratio-checked (tiny files compress badly)
 _CHUNK = 1 << 20
-_GEOM_PREFIX = re.compile(r"^\s*(SRID=\d+;)?\s*(POINT|MULTIPOINT|LINESTRING|MULTILINESTRING|POLYGON|MULTIPOLYGON|"
-                          r"GEOMETRYCOLLECTION)\b", re.IGNORECASE)  # fmt: skip
+_GEOM_PREFIX = re.compile(
+    r"^\s*(SRID=\d+;)?\s*(POINT|MULTIPOINT|LINESTRING|MULTILINESTRING|POLYGON|MULTIPOLYGON|"
+    r"GEOMETRYCOLLECTION)\b",
+    re.IGNORECASE,
+)
 _HEX = re.compile(r"^(00|01)[0-9A-Fa-f]{16,}$")
 
 
@@ -61,13 +64,17 @@ def open_input(path: Path, settings: Settings, workdir: Path) -> Path:
     limit = settings.import_max_bytes
     if path.suffix.lower() == ".zip":
         if path.stat().st_size > limit:
-            raise LoadError(f"{path.name} is {path.stat().st_size:,} bytes, over the limit of {limit:,} "
-                            "(GRIDOPS_IMPORT_MAX_BYTES): split it or raise the limit")  # fmt: skip
+            raise LoadError(
+                f"{path.name} is {path.stat().st_size:,} bytes, over the limit of {limit:,} "
+                "(GRIDOPS_IMPORT_MAX_BYTES): split it or raise the limit"
+            )
         return _data_file(_extract(path, settings, workdir), path.name)
     size = sum(p.stat().st_size for p in _with_sidecars(path))
     if size > limit:
-        raise LoadError(f"{path.name} is {size:,} bytes, over the limit of {limit:,} (GRIDOPS_IMPORT_MAX_BYTES): "
-                        "split it or raise the limit")  # fmt: skip
+        raise LoadError(
+            f"{path.name} is {size:,} bytes, over the limit of {limit:,} (GRIDOPS_IMPORT_MAX_BYTES): "
+            "split it or raise the limit"
+        )
     return path
 
 
@@ -86,12 +93,16 @@ def _extract(path: Path, settings: Settings, workdir: Path) -> Path:
     with archive:
         infos = archive.infolist()
         if len(infos) > settings.import_max_entries:
-            raise LoadError(f"{path.name} holds {len(infos):,} entries, over the limit of "
-                            f"{settings.import_max_entries} (GRIDOPS_IMPORT_MAX_ENTRIES): zip only the data files")  # fmt: skip
+            raise LoadError(
+                f"{path.name} holds {len(infos):,} entries, over the limit of "
+                f"{settings.import_max_entries} (GRIDOPS_IMPORT_MAX_ENTRIES): zip only the data files"
+            )
         declared = sum(i.file_size for i in infos)
         if declared > settings.import_max_bytes:
-            raise LoadError(f"{path.name} declares {declared:,} bytes uncompressed, over the limit of "
-                            f"{settings.import_max_bytes:,} (GRIDOPS_IMPORT_MAX_BYTES): refused unread")  # fmt: skip
+            raise LoadError(
+                f"{path.name} declares {declared:,} bytes uncompressed, over the limit of "
+                f"{settings.import_max_bytes:,} (GRIDOPS_IMPORT_MAX_BYTES): refused unread"
+            )
         for info in infos:
             _check_member(path.name, info, settings.import_max_ratio)
         out = workdir / "unzipped"
@@ -109,15 +120,19 @@ def _check_member(archive: str, info: zipfile.ZipInfo, max_ratio: float) -> None
     name = info.filename
     parts = PurePosixPath(name).parts
     if name.startswith(("/", "\\")) or "\\" in name or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        raise LoadError(f"{archive}: member {name!r} points outside the archive: refused; zip the files again "
-                        "without absolute or '..' paths")  # fmt: skip
+        raise LoadError(
+            f"{archive}: member {name!r} points outside the archive: refused; zip the files again "
+            "without absolute or '..' paths"
+        )
     if stat.S_ISLNK(info.external_attr >> 16):
         raise LoadError(f"{archive}: member {name!r} is a symbolic link: refused; zip the files themselves")
     if info.flag_bits & 0x1:
         raise LoadError(f"{archive}: member {name!r} is encrypted: zip it without a password")
     if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-        raise LoadError(f"{archive}: member {name!r} expands {info.file_size / max(info.compress_size, 1):,.0f}-fold "
-                        f"(limit {max_ratio:g}, GRIDOPS_IMPORT_MAX_RATIO): refused as a possible zip bomb")  # fmt: skip
+        raise LoadError(
+            f"{archive}: member {name!r} expands {info.file_size / max(info.compress_size, 1):,.0f}-fold "
+            f"(limit {max_ratio:g}, GRIDOPS_IMPORT_MAX_RATIO): refused as a possible zip bomb"
+        )
 
 
 def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, name: str) -> None:
@@ -128,16 +143,21 @@ def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, 
             while chunk := src.read(_CHUNK):
                 written += len(chunk)
                 if written > info.file_size:
-                    raise LoadError(f"{name}: member {info.filename!r} holds more than its declared "
-                                    f"{info.file_size:,} bytes: refused as a possible zip bomb")  # fmt: skip
+                    raise LoadError(
+                        f"{name}: member {info.filename!r} holds more than its declared "
+                        f"{info.file_size:,} bytes: refused as a possible zip bomb"
+                    )
                 dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise LoadError(f"{name}: member {info.filename!r} cannot be unpacked ({exc}): zip the files again") from exc
 
 
 def _data_file(folder: Path, archive: str) -> Path:
-    found = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in VECTOR_SUFFIXES | TABLE_SUFFIXES
-                   and not p.name.startswith("._"))  # fmt: skip
+    found = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in VECTOR_SUFFIXES | TABLE_SUFFIXES and not p.name.startswith("._")
+    )
     if not found:
         raise LoadError(f"{archive} holds no .shp, .geojson, .gpkg or .csv file: zip the data files")
     if len(found) > 1:
@@ -156,8 +176,9 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
         return read_csv(path, encoding)
     if suffix in VECTOR_SUFFIXES:
         return read_vector(path, encoding)
-    raise LoadError(f"{path.name}: unknown format {suffix or '(no suffix)'}: use .shp (or a zip of it), .geojson, "
-                    ".gpkg or .csv")  # fmt: skip
+    raise LoadError(
+        f"{path.name}: unknown format {suffix or '(no suffix)'}: use .shp (or a zip of it), .geojson, .gpkg or .csv"
+    )
 
 
 def read_vector(path: Path, encoding: str | None = None) -> Table:
@@ -172,8 +193,9 @@ def read_vector(path: Path, encoding: str | None = None) -> Table:
         frame = pyogrio.read_dataframe(path, **kwargs)
     except Exception as exc:  # pyogrio raises several types for broken files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LoadError(f"cannot read {path.name} ({first}): check that the file is complete and exported again "
-                        "if need be")  # fmt: skip
+        raise LoadError(
+            f"cannot read {path.name} ({first}): check that the file is complete and exported again if need be"
+        ) from exc
     crs = frame.crs.to_string() if frame.crs is not None else None
     geoms = np.asarray(frame.geometry.array, dtype=object) if frame.geometry is not None else None
     attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name))
@@ -185,8 +207,10 @@ def check_shapefile(path: Path) -> None:
     sidecars = {p.suffix.lower(): p for p in _with_sidecars(path)}
     for ext in (".shx", ".dbf"):
         if ext not in sidecars:
-            raise LoadError(f"{path.name} has no {ext} beside it: copy all parts of the shapefile (.shp, .shx, "
-                            ".dbf, .prj), or zip them together")  # fmt: skip
+            raise LoadError(
+                f"{path.name} has no {ext} beside it: copy all parts of the shapefile (.shp, .shx, "
+                ".dbf, .prj), or zip them together"
+            )
     for ext in (".shp", ".shx"):
         part = sidecars[ext]
         head = part.read_bytes()[:100]
@@ -203,8 +227,9 @@ def check_shapefile(path: Path) -> None:
     records, header_len, record_len = struct.unpack("<IHH", head[4:12])
     expected = header_len + records * record_len
     if dbf.stat().st_size < expected:
-        raise LoadError(f"{dbf.name} is truncated ({dbf.stat().st_size:,} of {expected:,} bytes): "
-                        "copy or export it again")  # fmt: skip
+        raise LoadError(
+            f"{dbf.name} is truncated ({dbf.stat().st_size:,} of {expected:,} bytes): copy or export it again"
+        )
 
 
 def dbf_encoding(path: Path) -> str:
@@ -240,7 +265,7 @@ def codec_name(label: str, where: str) -> str:
 
 def decode_text(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     """(text, encoding) of a CSV: --encoding, else a BOM, else UTF-8, else GB18030 (a superset of GBK)."""
-    sample = raw[:1 << 16]
+    sample = raw[: 1 << 16]
     if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LoadError(f"{name} is not a text CSV (it holds binary data): export the table as CSV")
     controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
@@ -278,15 +303,19 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
         raise LoadError(f"{path.name} is not a well-formed CSV ({detail}): check quoting and column counts") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     if _looks_like_data(frame.columns):
-        raise LoadError(f"{path.name} has no header row (its first line holds values: {first[:60]!r}): add a first "
-                        "line naming the columns, e.g. lon,lat,name")  # fmt: skip
+        raise LoadError(
+            f"{path.name} has no header row (its first line holds values: {first[:60]!r}): add a first "
+            "line naming the columns, e.g. lon,lat,name"
+        )
     return Table(frame, path.name, encoding=used, is_csv=True)
 
 
 def _looks_like_data(columns) -> bool:
     cells = [c for c in columns if c and not c.startswith("Unnamed:")]
-    numeric = sum(bool(re.fullmatch(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?", c.split(".")[0] if c.count(".") > 1 else c))
-                  for c in cells)  # fmt: skip
+    numeric = sum(
+        bool(re.fullmatch(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?", c.split(".")[0] if c.count(".") > 1 else c))
+        for c in cells
+    )
     return not cells or numeric * 2 >= len(cells)
 
 

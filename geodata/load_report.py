@@ -59,8 +59,14 @@ class LoadReport:
 
     def counts(self) -> dict[str, int]:
         """rows read, loaded (inserted), updated, unchanged, rejected, repaired."""
-        return {"read": self.read, "loaded": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": len(self.rejected), "repaired": len(self.repaired)}  # fmt: skip
+        return {
+            "read": self.read,
+            "loaded": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+            "repaired": len(self.repaired),
+        }
 
     def summary(self, limit: int = 10) -> str:
         """The terminal summary: counts, the first rejections grouped by reason, notes."""
@@ -68,8 +74,9 @@ class LoadReport:
         head = "dry run, nothing written: " if self.dry_run else ""
         lines = [
             f"{head}{self.kind} from {self.path}: {c['read']} read, {c['loaded']} loaded, {c['updated']} updated, "
-            f"{c['unchanged']} unchanged, {c['rejected']} rejected" + (f", {c['repaired']} repaired" if c["repaired"] else "")
-        ]  # fmt: skip
+            f"{c['unchanged']} unchanged, {c['rejected']} rejected"
+            + (f", {c['repaired']} repaired" if c["repaired"] else "")
+        ]
         by_reason: dict[str, list[int]] = {}
         for row, reason in sorted(self.rejected.items()):
             by_reason.setdefault(reason, []).append(row)
