@@ -36,6 +36,7 @@ from geodata.load_fields import (
     map_status,
     parse_map_args,
     parse_times,
+    per_value,
     text_or_none,
     to_number,
 )
@@ -221,7 +222,7 @@ def _matcher(rows: list[tuple], value_cols: tuple[int, ...]) -> dict[str, object
 
 
 def _lookup(values: pd.Series, table: dict[str, object]) -> pd.Series:
-    return values.astype(str).str.strip().str.lower().map(table)
+    return per_value(values, lambda v: table.get(str(v).strip().lower()))
 
 
 # ---- units ----------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def _units(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
     keep = np.ones(len(rows), dtype=bool)
     keep[[r - 1 for r in report.rejected]] = False
     codes = _code_text(frame[_required(cols, name, "code", "code, adcode, 编码 or id")])
-    names = text_or_none(frame[_required(cols, name, "name", "name or 名称")].astype(str))
+    names = text_or_none(frame[_required(cols, name, "name", "name or 名称")])
     _reject_mask(codes.isna().to_numpy(), keep, rows, report, "no code")
     bad_code = ~codes.fillna("").str.match(CODE_PATTERN).to_numpy()
     _reject_mask(bad_code, keep, rows, report, lambda i: f"code {codes.iloc[i]!r} must be 1–40 letters, digits, _ or -")
@@ -278,7 +279,7 @@ def _units(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
 
 def _level_from_file(frame: pd.DataFrame, cols, report: LoadReport) -> str:
     if "level" in cols:
-        values = set(frame[cols["level"]].astype(str).str.strip().str.lower()) - {""}
+        values = set(text_or_none(frame[cols["level"]]).fillna("").str.lower()) - {""}
         if len(values) == 1 and (only := values.pop()) in LEVELS:
             report.note(f"level {only} taken from column {cols['level']!r}")
             return only
@@ -294,8 +295,8 @@ def _unit_kinds(frame, cols, level, opts: Options, keep, rows, report) -> np.nda
         return np.full(len(frame), opts.unit_kind, dtype=object)
     if "kind" not in cols or level == "district":
         return np.full(len(frame), default, dtype=object)
-    raw = frame[cols["kind"]].astype(str).str.strip()
-    mapped = raw.str.lower().map(words)
+    raw = text_or_none(frame[cols["kind"]]).fillna("")
+    mapped = _lookup(raw, words)
     mapped[raw == ""] = default
     _reject_mask(
         mapped.isna().to_numpy(),
@@ -363,7 +364,7 @@ def _count(frame, cols, field_name: str, ok: np.ndarray):
 def _text(frame, cols, field_name: str, ok: np.ndarray) -> np.ndarray:
     if field_name not in cols:
         return np.full(len(ok), None, dtype=object)
-    return text_or_none(frame[cols[field_name]].astype(str)).to_numpy(dtype=object)[ok]
+    return text_or_none(frame[cols[field_name]]).to_numpy(dtype=object)[ok]
 
 
 # ---- cameras and checkpoints --------------------------------------------------------------
@@ -376,7 +377,7 @@ def _point_rows(cur, table: Table, cols, rows, opts: Options, report: LoadReport
     codes = _code_text(table.frame[_required(cols, table.name, "code", "code, 编号 or id")])
     _reject_mask(codes.isna().to_numpy(), keep, rows, report, "no code")
     _drop_duplicates(codes, keep, rows, "code", report)
-    names = text_or_none(table.frame[cols["name"]].astype(str)) if "name" in cols else codes
+    names = text_or_none(table.frame[cols["name"]]) if "name" in cols else codes
     names = names.where(names.notna(), codes)
     return lon, lat, keep, codes, names
 
@@ -386,8 +387,8 @@ def _cameras(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -
     lon, lat, keep, codes, names = _point_rows(cur, table, cols, rows, opts, report)
     n = len(rows)
     if "kind" in cols:
-        raw = frame[cols["kind"]].astype(str).str.strip()
-        kind = raw.str.lower().map(CAMERA_KINDS)
+        raw = text_or_none(frame[cols["kind"]]).fillna("")
+        kind = _lookup(raw, CAMERA_KINDS)
         _reject_mask(
             kind.isna().to_numpy(),
             keep,
@@ -399,8 +400,8 @@ def _cameras(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -
         kind = pd.Series(["bullet"] * n)
         report.note("no camera kind column: cameras loaded as bullet")
     if "status" in cols:
-        raw_s = frame[cols["status"]].astype(str).str.strip()
-        status = raw_s.str.lower().map(CAMERA_STATUS)
+        raw_s = text_or_none(frame[cols["status"]]).fillna("")
+        status = _lookup(raw_s, CAMERA_STATUS)
         _reject_mask(
             status.isna().to_numpy(),
             keep,
@@ -440,7 +441,7 @@ def _checkpoints(cur, table: Table, cols, rows, opts: Options, report: LoadRepor
     frame = table.frame
     lon, lat, keep, codes, names = _point_rows(cur, table, cols, rows, opts, report)
     types = write.catalogue(cur, "load_checkpoint_types")
-    raw = frame[_required(cols, table.name, "type", "type or 点位类型")].astype(str).str.strip()
+    raw = text_or_none(frame[_required(cols, table.name, "type", "type or 点位类型")]).fillna("")
     type_code = _lookup(raw, _matcher(types, (0, 1, 2)))
     known = ", ".join(t[0] for t in types)
     _reject_mask(
@@ -470,7 +471,7 @@ def _checkpoints(cur, table: Table, cols, rows, opts: Options, report: LoadRepor
 def _departments(cur, frame, cols, keep, report: LoadReport) -> np.ndarray:
     if "department" not in cols:
         return np.full(len(frame), None, dtype=object)
-    raw = frame[cols["department"]].astype(str).str.strip()
+    raw = text_or_none(frame[cols["department"]]).fillna("")
     found = _lookup(raw, _matcher(write.catalogue(cur, "load_departments"), (1, 2, 3)))
     unknown = found.isna().to_numpy() & (raw != "").to_numpy() & keep
     if unknown.any():
@@ -505,7 +506,7 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
         lambda i: f"unreadable or missing time {frame[at_col].iloc[i]!r} in {at_col!r}",
     )
     if "status" in cols:
-        raw_status = frame[cols["status"]].astype(str).str.strip()
+        raw_status = text_or_none(frame[cols["status"]]).fillna("")
         status, unknown = map_status(raw_status, status_map)
         _reject_mask(
             unknown,
@@ -520,7 +521,7 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
     times = {"reported_at": reported}
     for step in ("dispatched_at", "accepted_at", "resolved_at", "closed_at", "deadline_at"):
         if step in cols:
-            times[step], bad_t = parse_times(frame[cols[step]], opts.tz)
+            times[step], bad_t = parse_times(frame[cols[step]], opts.tz, placeholders=True)
             _reject_mask(
                 bad_t, keep, rows, report, lambda i, c=cols[step]: f"unreadable time {frame[c].iloc[i]!r} in {c!r}"
             )
@@ -592,7 +593,7 @@ def _categories(cur, frame, cols, opts: Options, keep, report: LoadReport):
         raise LoadError(f"--category {opts.category}: not a leaf category; known: {', '.join(sorted(leaves)[:30])}")
     n = len(frame)
     if "category" in cols:
-        raw = frame[cols["category"]].astype(str).str.strip()
+        raw = text_or_none(frame[cols["category"]]).fillna("")
         code = _lookup(raw, _matcher([r for r in rows if r[5]], (0, 1, 2)))
         foreign = code.isna().to_numpy() & keep
         if foreign.any():
@@ -613,7 +614,7 @@ def _categories(cur, frame, cols, opts: Options, keep, report: LoadReport):
 def _satisfaction(frame, cols, ok: np.ndarray):
     if "satisfaction" not in cols:
         return pd.array([None] * len(ok), dtype="Int64")
-    raw = frame[cols["satisfaction"]].astype(str).str.strip()
+    raw = text_or_none(frame[cols["satisfaction"]]).fillna("")
     values = to_number(raw).where(lambda v: v.between(1, 5) & (v == v.round()))
     values = values.fillna(raw.map(SATISFACTION_WORDS))
     return pd.array(values.to_numpy()[ok], dtype="Float64").astype("Int64")
@@ -622,8 +623,8 @@ def _satisfaction(frame, cols, ok: np.ndarray):
 def _online(frame, cols, ok: np.ndarray) -> np.ndarray:
     if "handled_online" not in cols:
         return np.zeros(len(ok), dtype=bool)
-    raw = frame[cols["handled_online"]].astype(str).str.strip().str.lower()
-    return raw.isin(ONLINE_CHANNELS).to_numpy()[ok]
+    online = per_value(frame[cols["handled_online"]], lambda v: str(v).strip().lower() in ONLINE_CHANNELS)
+    return online.fillna(False).to_numpy(dtype=bool)[ok]
 
 
 BUILDERS = {"units": _units, "cameras": _cameras, "checkpoints": _checkpoints, "cases": _cases}
@@ -690,6 +691,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except MemoryError:
         print("error: the file is too large to load in memory; split it", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback: one line, and the transaction was rolled back
+        print(
+            f"error: the load failed ({type(exc).__name__}: {str(exc).strip()[:200]}); nothing was written; "
+            "run with a --dry-run and check the file",
+            file=sys.stderr,
+        )
         return 2
     print(report.summary())
     elapsed = time.perf_counter() - started

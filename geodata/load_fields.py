@@ -314,10 +314,11 @@ def parse_map_args(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
+def parse_times(values: pd.Series, tz: str, placeholders: bool = False) -> tuple[pd.Series, np.ndarray]:
     """UTC timestamps of a text column and a mask of the non-empty values that could not be read.
 
-    Naive times are taken in ``tz``; values with an offset or "Z" keep it.
+    Naive times are taken in ``tz``; values with an offset or "Z" keep it. With ``placeholders``,
+    a readable time outside 1970–2100 (exports write 01/01/1900 for "none") counts as empty.
     """
     text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
     empty = (text == "").to_numpy()
@@ -338,6 +339,9 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
         for i in rest:
             out.iloc[i] = _one_time(text.iloc[i], tz)
     bad = out.isna().to_numpy() & ~empty
+    if placeholders and bad.any():
+        raw = pd.to_datetime(text.where(bad, None), format=best, errors="coerce")
+        bad &= raw.isna().to_numpy()
     return out, bad
 
 
@@ -388,20 +392,36 @@ def load_status_map(path: Path | None) -> dict[str, str]:
     return mapping
 
 
+def per_value(values: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct value (an export repeats its statuses and categories)."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    done = np.array([fn(v) for v in uniques], dtype=object)
+    out = np.empty(len(values), dtype=object)
+    out[:] = None
+    hit = codes >= 0
+    out[hit] = done[codes[hit]]
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _clean(value) -> str | None:
+    text = str(value).strip()
+    return text or None
+
+
 def map_status(values: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, np.ndarray]:
     """Our status per row (empty → reported) and a mask of values the map does not know."""
-    key = values.astype(str).str.strip().str.lower()
-    out = key.map(mapping)
-    out[key == ""] = "reported"
+    out = per_value(values, lambda v: mapping.get(str(v).strip().lower()) if str(v).strip() else "reported")
+    out[values.isna()] = "reported"
     return out, out.isna().to_numpy()
 
 
 def to_number(values: pd.Series) -> pd.Series:
     """Numbers from text (empty → NaN); a decimal comma is not guessed."""
-    return pd.to_numeric(values.astype(str).str.strip().replace("", None), errors="coerce")
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype(float)
+    return pd.to_numeric(text_or_none(values), errors="coerce")
 
 
 def text_or_none(values: pd.Series) -> pd.Series:
     """Trimmed text, empty as missing."""
-    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    return text.where(text != "", None).astype(object)
+    return per_value(values, _clean)

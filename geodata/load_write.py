@@ -87,6 +87,8 @@ def _upsert(
 ) -> tuple[int, int]:
     cur.execute(sql_text(stage))
     if len(frame):
+        # Columns with no value at all stay NULL in the staging table without travelling.
+        columns = [c for c in columns if frame[c].notna().any()]
         copy_frame(cur, table_sql, frame, columns, chunk_rows=20_000)
     cur.execute(sql_text(upsert), params or {})
     inserted, updated = cur.fetchone()
