@@ -118,6 +118,7 @@ def load(
     report.read = len(table.frame)
     cols = detect_columns(list(table.frame.columns), kind, opts.mapping)
     rows = np.arange(1, report.read + 1)
+    _check_frame_declared(table, cols, opts)
     conn = psycopg2.connect(dsn or admin_dsn(settings), connect_timeout=5)
     try:
         with conn, conn.cursor() as cur:
@@ -135,6 +136,14 @@ def load(
 
 
 # ---- shared steps ---------------------------------------------------------------------------
+
+
+def _check_frame_declared(table: Table, cols: dict[str, str], opts: Options) -> None:
+    """Refuse before connecting when the coordinates' frame is unknown (a CSV without --crs)."""
+    if table.geoms is not None:
+        checks.resolve_crs(opts.crs, table.crs, table.name)
+    elif opts.crs or "geometry" not in cols:  # a WKT/EWKB column may carry its SRID; checked when read
+        checks.resolve_crs(opts.crs, None, table.name)
 
 
 def _required(cols: dict[str, str], name: str, field_name: str, hint: str) -> str:

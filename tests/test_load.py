@@ -106,8 +106,11 @@ def test_nyc_boroughs_then_311_cases(empty, load_settings, tmp_path):
     assert _one(dsn, "SELECT status, closed_at FROM cases WHERE external_id = '45633481'") == [
         ("closed", datetime(2020, 2, 20, 14, 0, tzinfo=UTC))
     ]
-    assert _one(dsn, "SELECT from_status, to_status FROM case_events e JOIN cases c ON c.id = e.case_id "
-                     "WHERE c.external_id = '45633481' ORDER BY e.id") == [(None, "accepted"), ("accepted", "closed")]  # fmt: skip
+    assert _one(
+        dsn,
+        "SELECT from_status, to_status FROM case_events e JOIN cases c ON c.id = e.case_id "
+        "WHERE c.external_id = '45633481' ORDER BY e.id",
+    ) == [(None, "accepted"), ("accepted", "closed")]
 
 
 def _centroid_shift(raw, stored) -> tuple[float, float]:
