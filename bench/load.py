@@ -42,16 +42,18 @@ def make_csv(path: Path, rows: int, seed: int = 1) -> None:
     reported = pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 300 * 86400, n), unit="s")
     status = rng.choice(STATUSES, n)
     closed = (reported + pd.to_timedelta(rng.integers(3600, 5 * 86400, n), unit="s")).strftime("%Y-%m-%d %H:%M:%S")
-    frame = pd.DataFrame({
-        "工单编号": [f"BENCH{i:08d}" for i in range(n)],
-        "受理时间": reported.strftime("%Y-%m-%d %H:%M:%S"),
-        "问题类型": rng.choice(CATEGORIES, n),
-        "办理状态": status,
-        "结案时间": np.where(np.isin(status, ["已办结", "已关闭"]), closed, ""),
-        "问题描述": "市民反映",
-        "经度": lon.round(6),
-        "纬度": lat.round(6),
-    })
+    frame = pd.DataFrame(
+        {
+            "工单编号": [f"BENCH{i:08d}" for i in range(n)],
+            "受理时间": reported.strftime("%Y-%m-%d %H:%M:%S"),
+            "问题类型": rng.choice(CATEGORIES, n),
+            "办理状态": status,
+            "结案时间": np.where(np.isin(status, ["已办结", "已关闭"]), closed, ""),
+            "问题描述": "市民反映",
+            "经度": lon.round(6),
+            "纬度": lat.round(6),
+        }
+    )
     frame.to_csv(path, index=False, encoding="gbk")
 
 

@@ -419,7 +419,11 @@ def to_number(values: pd.Series) -> pd.Series:
     """Numbers from text (empty → NaN); a decimal comma is not guessed."""
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype(float)
-    return pd.to_numeric(text_or_none(values), errors="coerce")
+    out = pd.to_numeric(values, errors="coerce")
+    retry = out.isna() & values.notna() & (values.astype(object) != "")
+    if retry.any():  # surrounding spaces
+        out[retry] = pd.to_numeric(text_or_none(values[retry]), errors="coerce")
+    return out.astype(float)
 
 
 def text_or_none(values: pd.Series) -> pd.Series:
