@@ -118,7 +118,7 @@ def load(
     report.read = len(table.frame)
     cols = detect_columns(list(table.frame.columns), kind, opts.mapping)
     rows = np.arange(1, report.read + 1)
-    _check_frame_declared(table, cols, opts)
+    _check_frame_declared(kind, table, cols, opts)
     conn = psycopg2.connect(dsn or admin_dsn(settings), connect_timeout=5)
     try:
         with conn, conn.cursor() as cur:
@@ -138,8 +138,12 @@ def load(
 # ---- shared steps ---------------------------------------------------------------------------
 
 
-def _check_frame_declared(table: Table, cols: dict[str, str], opts: Options) -> None:
+def _check_frame_declared(kind: str, table: Table, cols: dict[str, str], opts: Options) -> None:
     """Refuse before connecting when the coordinates' frame is unknown (a CSV without --crs)."""
+    if kind == "units" and table.geoms is None and "geometry" not in cols:
+        raise LoadError(
+            f"{table.name}: units need polygons: load a shapefile, GeoJSON or GeoPackage, or a CSV with a WKT column"
+        )
     if table.geoms is not None:
         checks.resolve_crs(opts.crs, table.crs, table.name)
     elif opts.crs or "geometry" not in cols:  # a WKT/EWKB column may carry its SRID; checked when read
