@@ -646,9 +646,17 @@ BUILDERS = {"units": _units, "cameras": _cameras, "checkpoints": _checkpoints, "
 # ---- command line ---------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line."""
+
+    def error(self, message: str):
+        """Print one line and exit 2."""
+        self.exit(2, f"error: {message}; see python -m geodata.load --help\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: a summary on stdout, errors as one line on stderr."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.load", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m geodata.load", description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("path", type=Path)
     parser.add_argument(
@@ -702,6 +710,9 @@ def main(argv: list[str] | None = None) -> int:
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         print(f"error: the database refused the load ({detail}); nothing was written", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return 130
     except MemoryError:
         print("error: the file is too large to load in memory; split it", file=sys.stderr)
         return 2

@@ -191,7 +191,12 @@ def test_command_line_errors_are_one_line_with_a_non_zero_exit(tmp_path, capsys)
         (["cameras", str(csvfile), "--crs", "EPSG:999999"], "not a coordinate system"),
         (["cases", str(tmp_path / "missing.csv")], "does not exist"),
         (["cases", str(csvfile), "--map", "lon"], "write OUR_FIELD=THEIR_COLUMN"),
+        (["cases", str(csvfile), "--level", "planet"], "invalid choice: 'planet'"),
     ]:
-        assert main(argv) == 2
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse exits by itself
+            code = exc.code
+        assert code == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and expected in err and err.count("\n") == 1, err
