@@ -334,8 +334,17 @@ def parse_times(values: pd.Series, tz: str, placeholders: bool = False) -> tuple
     parsed = _sane(pd.to_datetime(text.where(~empty, None), format=best, errors="coerce"))
     naive = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
     out[:] = naive.astype("datetime64[us, UTC]")
+    for fmt in TIME_FORMATS:  # a column mixing spellings: the other formats, in order
+        rest = out.isna().to_numpy() & ~empty
+        if not rest.any():
+            break
+        more = _sane(pd.to_datetime(text.where(rest, None), format=fmt, errors="coerce"))
+        hit = more.notna().to_numpy()
+        if hit.any():
+            local = more[hit].dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
+            out[hit] = local.astype("datetime64[us, UTC]")
     rest = np.flatnonzero(out.isna().to_numpy() & ~empty)
-    if len(rest):  # ISO 8601 with offsets, and anything the chosen format missed
+    if len(rest):  # ISO 8601 with offsets
         for i in rest:
             out.iloc[i] = _one_time(text.iloc[i], tz)
     bad = out.isna().to_numpy() & ~empty

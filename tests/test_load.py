@@ -156,12 +156,19 @@ def test_grids_link_to_parents_and_get_a_topology_report(empty, load_settings, t
     s, dsn = load_settings, empty
     _hierarchy(tmp_path, dsn, s)
     grids = gpd.GeoDataFrame(
-        {"code": ["G1", "G2", "G3", "G4"], "name": ["一网格", "二网格", "三网格", "园区"],
-         "type": ["社区网格", "社区网格", "微网格", "专属网格"]},
-        geometry=[box(113.77, 34.72, 113.781, 34.74), box(113.78, 34.72, 113.79, 34.73),
-                  box(113.785, 34.735, 113.786, 34.736), Point(113.78, 34.73).buffer(0.002)],
+        {
+            "code": ["G1", "G2", "G3", "G4"],
+            "name": ["一网格", "二网格", "三网格", "园区"],
+            "type": ["社区网格", "社区网格", "微网格", "专属网格"],
+        },
+        geometry=[
+            box(113.77, 34.72, 113.781, 34.74),
+            box(113.78, 34.72, 113.79, 34.73),
+            box(113.785, 34.735, 113.786, 34.736),
+            Point(113.78, 34.73).buffer(0.002),
+        ],
         crs="EPSG:4326",
-    )  # fmt: skip
+    )
     path = tmp_path / "grids.gpkg"
     grids.to_file(path)
     report = _run("units", path, dsn, s, level="grid")
@@ -193,17 +200,19 @@ def test_cameras_and_checkpoints_from_chinese_csv(empty, load_settings, tmp_path
     glon, glat = coords.wgs84_to_gcj02(113.78, 34.73)
     cams = tmp_path / "cameras.csv"
     cams.write_bytes(
-        ("设备编码,设备名称,设备类型,在线状态,经度(lon),纬度(lat)\n"
-         f"CAM1,东门,球机,在线,{glon:.7f},{glat:.7f}\n"
-         "CAM2,西门,枪机,离线,116.0,39.0\n"
-         "CAM3,南门,飞碟,在线,113.781,34.731\n").encode("gbk")
-    )  # fmt: skip
+        (
+            "设备编码,设备名称,设备类型,在线状态,经度(lon),纬度(lat)\n"
+            f"CAM1,东门,球机,在线,{glon:.7f},{glat:.7f}\n"
+            "CAM2,西门,枪机,离线,116.0,39.0\n"
+            "CAM3,南门,飞碟,在线,113.781,34.731\n"
+        ).encode("gbk")
+    )
     report = _run("cameras", cams, dsn, s, crs="gcj02")
     assert report.inserted == 1
     assert report.rejected[2].startswith("outside the territory") and "飞碟" in report.rejected[3]
-    (lon, lat, kind, status, street), = _one(
+    ((lon, lat, kind, status, street),) = _one(
         dsn, "SELECT ST_X(geom), ST_Y(geom), kind, status, street_id IS NOT NULL FROM cameras"
-    )  # fmt: skip
+    )
     assert abs(lon - 113.78) < 1e-6 and abs(lat - 34.73) < 1e-6 and (kind, status, street) == ("dome", "online", True)
 
     points = tmp_path / "checkpoints.csv"
@@ -259,3 +268,39 @@ def test_a_shapefile_folder_copy_without_dbf_is_refused(load_settings, tmp_path,
     assert main(["units", str(tmp_path / "henan.shp"), "--crs", "gcj02"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "has no .dbf beside it" in err and "Traceback" not in err
+
+
+def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    grid = tmp_path / "grid.geojson"
+    gpd.GeoDataFrame({"code": ["G1"], "name": ["一"]}, geometry=[box(113.77, 34.72, 113.79, 34.74)],
+                     crs="EPSG:4326").to_file(grid)  # fmt: skip
+    _run("units", grid, dsn, s, level="grid")
+    ewkb = shapely.to_wkb(shapely.set_srid(Point(113.78, 34.73), 4326), hex=True, include_srid=True)
+    path = tmp_path / "12345.csv"
+    path.write_bytes(
+        (
+            "工单编号,受理时间,办结时间,办理状态,问题类型,诉求内容,满意度,来源渠道,geom\n"
+            f"RX1,26-11-20 08:30,26-11-20 10:00,已办结,暴露垃圾,门口垃圾,满意,网上,{ewkb}\n"
+            f"RX2,2026/11/21 09:00,,待受理,Noise,楼上装修,,电话,{ewkb}\n"
+            f"RX3,2026/11/21 09:00,,挂起,0503,乱停车,,电话,{ewkb}\n"
+        ).encode("gbk")
+    )
+    report = _run("cases", path, dsn, s, source="hotline")  # EWKB carries its SRID: no --crs needed
+    assert report.inserted == 2 and "status '挂起' is not in the status map" in report.rejected[3]
+    rows = _one(
+        dsn,
+        "SELECT external_id, status, category_code, satisfaction, handled_online, grid_id IS NOT NULL, "
+        "resolved_at - reported_at, deadline_at - reported_at FROM cases ORDER BY external_id",
+    )
+    assert [r[:6] for r in rows] == [
+        ("RX1", "resolved", "0101", 5, True, True),
+        ("RX2", "reported", "99", None, False, True),
+    ]
+    assert str(rows[0][6]) == "1:30:00" and str(rows[0][7]) == "1 day, 0:00:00"  # 0101: 24 h SLA
+
+    mapping = tmp_path / "status.csv"
+    mapping.write_text("source,target\n挂起,accepted\n", encoding="utf-8")
+    again = _run("cases", path, dsn, s, source="hotline", status_map=mapping)
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (1, 0, 2, {})
