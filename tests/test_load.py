@@ -189,6 +189,15 @@ def test_grids_link_to_parents_and_get_a_topology_report(empty, load_settings, t
                                crs="EPSG:4326")  # fmt: skip
     outside.to_file(tmp_path / "outside.geojson")
     far = _run("units", tmp_path / "outside.geojson", dsn, s, level="grid")
+    line = gpd.GeoDataFrame(
+        {"code": ["G8"], "name": ["线"]},
+        geometry=[shapely.LineString([(113.78, 34.73), (113.781, 34.731)])],
+        crs="EPSG:4326",
+    )
+    line.to_file(tmp_path / "line.geojson")
+    assert _run("units", tmp_path / "line.geojson", dsn, s, level="grid").rejected == {
+        1: "wrong geometry type LineString: units need polygons"
+    }
     assert far.rejected == {1: "no community contains this unit; load its community first or give a parent code column"}
 
 
@@ -214,6 +223,7 @@ def test_cameras_and_checkpoints_from_chinese_csv(empty, load_settings, tmp_path
         dsn, "SELECT ST_X(geom), ST_Y(geom), kind, status, street_id IS NOT NULL FROM cameras"
     )
     assert abs(lon - 113.78) < 1e-6 and abs(lat - 34.73) < 1e-6 and (kind, status, street) == ("dome", "online", True)
+    assert _run("cameras", cams, dsn, s, crs="gcj02").unchanged == 1
 
     points = tmp_path / "checkpoints.csv"
     points.write_text(
