@@ -1,8 +1,8 @@
 """Bulk case load speed (DESIGN §6: ≥ 50k cases/s): ``python -m bench.load [--rows 200000]``.
 
 Writes a hotline-style CSV (Chinese headers, GBK) of random cases inside the territory of the
-configured database, then loads it with geodata.load as a dry run (all the work, rolled back), then vacuums cases so that a
-repeated run meets the same table.
+configured database, loads it with geodata.load as a dry run (all the work, rolled back), then
+vacuums cases so that a repeated run meets the same table.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import psycopg2
+import psycopg2.extensions
+import psycopg2.sql
 import pyproj
 import pytest
 import shapely
@@ -31,8 +33,22 @@ GEOD = pyproj.Geod(ellps="WGS84")
 
 @pytest.fixture(scope="session")
 def load_settings() -> Settings:
-    """Settings of a database of its own, so the shared demo database stays as it is."""
-    settings = get_settings().model_copy(update={"db_name": "gridops_load_test"})
+    """Settings of a database of its own (these tests empty it), so the shared test database stays
+    as it is: gridops_load_test on the embedded cluster, or <database>_load beside DATABASE_URL."""
+    base = get_settings()
+    if base.database_url:
+        name = psycopg2.extensions.parse_dsn(base.database_url)["dbname"] + "_load"
+        conn = psycopg2.connect(base.database_url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cur.fetchone() is None:
+                cur.execute(psycopg2.sql.SQL("CREATE DATABASE {}").format(psycopg2.sql.Identifier(name)))
+        conn.close()
+        url = psycopg2.extensions.make_dsn(base.database_url, dbname=name)
+        settings = base.model_copy(update={"database_url": url, "admin_database_url": None})
+    else:
+        settings = base.model_copy(update={"db_name": "gridops_load_test"})
     ensure_database(settings, load_demo=False, reset=not settings.database_url)
     return settings
 
