@@ -106,6 +106,21 @@ def test_nyc_boroughs_then_311_cases(empty, load_settings, tmp_path):
     lines = list(csv.reader((tmp_path / "r.csv").open(encoding="utf-8")))
     assert sum(r[1] == "rejected" and r[0] != "" for r in lines) == 58 and ["", "loaded", "5837"] in lines
 
+    # The same requests from their State Plane feet (EPSG:2263), as a dry run into another source.
+    plane = {"lon": "X Coordinate (State Plane)", "lat": "Y Coordinate (State Plane)"}
+    feet = _run(
+        "cases",
+        NYC / "311.csv",
+        dsn,
+        s,
+        crs="EPSG:2263",
+        mapping=plane,
+        source="app",
+        dry_run=True,
+        tz="America/New_York",
+    )
+    assert (feet.inserted, len(feet.rejected)) == (5837, 58)
+
     again = _run("cases", NYC / "311.csv", dsn, s, crs="EPSG:4326", tz="America/New_York")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 5837)
 
