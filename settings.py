@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     basemap_url: str | None = None
     tianditu_key: str | None = None
 
+    # Data loads (python -m geodata.load, DESIGN §8): inputs past these limits are refused before
+    # they are read. Bytes count a file and its sidecars, or an archive's declared contents.
+    import_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
+    import_max_entries: int = Field(default=64, gt=0)  # members of a zip archive
+    import_max_ratio: float = Field(default=100.0, gt=1)  # uncompressed ÷ compressed, per member
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

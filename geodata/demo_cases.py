@@ -23,8 +23,9 @@ SOURCES = (["hotline", "app", "patrol", "camera_ai"], [0.45, 0.20, 0.25, 0.10])
 SOURCE_PREFIX = {"hotline": "RX", "app": "SSP", "patrol": "XC", "camera_ai": "AI", "inspection": "JC"}
 SOURCE_VOICE = {"hotline": "市民来电反映", "app": "市民随手拍上报", "patrol": "网格员巡查发现",
                 "camera_ai": "视频AI识别告警", "inspection": "专项检查发现"}  # fmt: skip
-# Relative frequency of leaf categories; a category missing here gets weight 1.
-CATEGORY_WEIGHT = {"0101": 9, "0102": 4, "0103": 5, "0104": 1, "0105": 4, "0201": 5, "0202": 2, "0301": 4,
+# Relative frequency of leaf categories; a category missing here gets weight 1. "99" (其他) is the
+# loader's fallback for foreign complaint types and never generated.
+CATEGORY_WEIGHT = {"99": 0, "0101": 9, "0102": 4, "0103": 5, "0104": 1, "0105": 4, "0201": 5, "0202": 2, "0301": 4,
                    "0302": 2, "0303": 3, "0401": 0.5, "0402": 1, "0403": 1, "0501": 8, "0502": 6, "0503": 7,
                    "0504": 5, "0601": 6, "0602": 5, "0603": 3, "0604": 2, "0605": 3}  # fmt: skip
 HOUR_PROFILE = np.array([1, 1, 1, 1, 1, 2, 4, 7, 9, 10, 10, 9, 8, 9, 10, 10, 9, 9, 8, 7, 6, 4, 3, 2], dtype=float)

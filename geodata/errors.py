@@ -3,3 +3,7 @@
 
 class SetupError(Exception):
     """The environment is not ready; the message says what is wrong and what to do."""
+
+
+class LoadError(Exception):
+    """A data load was refused as a whole; the message says what is wrong and what to do."""

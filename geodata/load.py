@@ -1,0 +1,742 @@
+"""Load real data into GridOps: units, cameras, checkpoints or cases from a file, in one transaction.
+
+    python -m geodata.load {units,cameras,checkpoints,cases} PATH [--crs EPSG:NNNN|ESRI:NNNN|gcj02|bd09]
+        [--level district|street|community|grid] [--map OUR_FIELD=THEIR_COLUMN ...] [--source NAME]
+        [--encoding ENC] [--tz ZONE] [--status-map FILE] [--repair] [--dry-run] [--report REPORT.csv]
+
+Rows that fail a check are rejected with a reason and the rest are loaded; a problem with the file
+as a whole refuses the load and writes nothing. Loading the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+import psycopg2
+import shapely
+
+from geodata import load_checks as checks
+from geodata import load_write as write
+from geodata.cluster import admin_dsn
+from geodata.errors import LoadError, SetupError
+from geodata.load_fields import (
+    CAMERA_STATUS,
+    ONLINE_CHANNELS,
+    SATISFACTION_WORDS,
+    detect_columns,
+    load_status_map,
+    map_status,
+    parse_map_args,
+    parse_times,
+    per_value,
+    text_or_none,
+    to_number,
+)
+from geodata.load_read import Table, csv_geometry, open_input, read_table
+from geodata.load_report import LoadReport
+from settings import Settings, get_settings
+
+KINDS = ("units", "cameras", "checkpoints", "cases")
+LEVELS = ("district", "street", "community", "grid")
+PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community"}
+UNIT_KINDS = {  # the unit kinds allowed per level, and the words that name them
+    "district": {"district": "district", "区": "district", "县": "district"},
+    "street": {"street": "street", "town": "town", "街道": "street", "办事处": "street", "镇": "town", "乡": "town"},
+    "community": {"community": "community", "village": "village", "社区": "community", "村": "village"},
+    "grid": {
+        "community": "community",
+        "micro": "micro",
+        "rural": "rural",
+        "exclusive": "exclusive",
+        "社区网格": "community",
+        "微网格": "micro",
+        "农村网格": "rural",
+        "专属网格": "exclusive",
+    },
+}
+CAMERA_KINDS = {
+    "bullet": "bullet",
+    "dome": "dome",
+    "ai": "ai",
+    "panorama": "panorama",
+    "枪机": "bullet",
+    "球机": "dome",
+    "半球": "dome",
+    "智能": "ai",
+    "全景": "panorama",
+}
+CODE_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
+DEFAULT_CATEGORY = "99"  # 其他, migration 0014
+OPEN_STATUSES = ("reported", "dispatched", "accepted", "returned")
+
+
+@dataclass
+class Options:
+    """How to read and load one file."""
+
+    crs: str | None = None
+    level: str | None = None
+    unit_kind: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    source: str = "import"
+    encoding: str | None = None
+    tz: str = "Asia/Shanghai"
+    status_map: Path | None = None
+    category: str = DEFAULT_CATEGORY
+    repair: bool = False
+    dry_run: bool = False
+
+
+class _DryRunError(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def load(
+    kind: str, path: Path | str, opts: Options | None = None, dsn: str | None = None, settings: Settings | None = None
+) -> LoadReport:
+    """Read, check and write one file in one transaction; return its report."""
+    opts = opts or Options()
+    settings = settings or get_settings()
+    if kind not in KINDS:
+        raise LoadError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    try:
+        ZoneInfo(opts.tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise LoadError(f"--tz {opts.tz}: unknown time zone; use e.g. Asia/Shanghai or America/New_York") from exc
+    path = Path(path)
+    report = LoadReport(kind, path.name, dry_run=opts.dry_run)
+    with tempfile.TemporaryDirectory(prefix="gridops-load-") as tmp:
+        table = read_table(open_input(path, settings, Path(tmp)), opts.encoding)
+    report.read = len(table.frame)
+    cols = detect_columns(list(table.frame.columns), kind, opts.mapping)
+    rows = np.arange(1, report.read + 1)
+    _check_frame_declared(kind, table, cols, opts)
+    conn = psycopg2.connect(dsn or admin_dsn(settings), connect_timeout=5)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SET LOCAL statement_timeout = 0")
+            inserted, updated, staged = BUILDERS[kind](cur, table, cols, rows, opts, report)
+            report.inserted, report.updated = inserted, updated
+            report.unchanged = staged - inserted - updated
+            if opts.dry_run:
+                raise _DryRunError
+    except _DryRunError:
+        pass
+    finally:
+        conn.close()
+    return report
+
+
+# ---- shared steps ---------------------------------------------------------------------------
+
+
+def _check_frame_declared(kind: str, table: Table, cols: dict[str, str], opts: Options) -> None:
+    """Refuse before connecting when the coordinates' frame is unknown (a CSV without --crs)."""
+    if kind == "units" and table.geoms is None and "geometry" not in cols:
+        raise LoadError(
+            f"{table.name}: units need polygons: load a shapefile, GeoJSON or GeoPackage, or a CSV with a WKT column"
+        )
+    if table.geoms is not None:
+        checks.resolve_crs(opts.crs, table.crs, table.name)
+    elif opts.crs or "geometry" not in cols:  # a WKT/EWKB column may carry its SRID; checked when read
+        checks.resolve_crs(opts.crs, None, table.name)
+
+
+def _required(cols: dict[str, str], name: str, field_name: str, hint: str) -> str:
+    if field_name not in cols:
+        raise LoadError(
+            f"{name}: no {field_name} column found ({hint}): name it, or point to it with --map {field_name}=COLUMN"
+        )
+    return cols[field_name]
+
+
+def _code_text(values: pd.Series) -> pd.Series:
+    """Codes as text; whole floats (1.0) lose their ".0"."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        return pd.Series(
+            [None if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)) for v in values],
+            index=values.index,
+            dtype=object,
+        )
+    return text_or_none(values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v)))
+
+
+def _points(table: Table, cols: dict[str, str], rows: np.ndarray, opts: Options, report: LoadReport):
+    """WGS84 lon/lat per row and the mask of rows with usable coordinates."""
+    frame = table.frame
+    if table.geoms is not None:
+        crs = checks.resolve_crs(opts.crs, table.crs, table.name)
+        lon, lat = checks.points_of(table.geoms, rows, report)
+    elif "lon" in cols and "lat" in cols:
+        crs = checks.resolve_crs(opts.crs, None, table.name)
+        lon = to_number(frame[cols["lon"]]).to_numpy(dtype=float)
+        lat = to_number(frame[cols["lat"]]).to_numpy(dtype=float)
+    elif "geometry" in cols:
+        parsed = csv_geometry(frame[cols["geometry"]].astype(str))
+        if parsed is None:
+            raise LoadError(
+                f"{table.name}: column {cols['geometry']!r} holds neither WKT nor hex WKB: map the "
+                "coordinates with --map lon=COLUMN --map lat=COLUMN"
+            )
+        geoms, srid = parsed
+        crs = checks.resolve_crs(opts.crs, f"EPSG:{srid}" if srid else None, table.name)
+        lon, lat = checks.points_of(geoms, rows, report)
+    else:
+        raise LoadError(
+            f"{table.name}: no coordinates found: name the columns lon and lat (or 经度/纬度, x/y), add a "
+            "WKT column, or point to them with --map lon=COLUMN --map lat=COLUMN"
+        )
+    lon, lat = checks.points_to_wgs84(lon, lat, crs)
+    return lon, lat, checks.check_points(lon, lat, rows, report)
+
+
+def _drop_duplicates(keys: pd.Series, keep: np.ndarray, rows: np.ndarray, what: str, report: LoadReport) -> None:
+    """Reject later rows whose key repeats an earlier kept row (in place on ``keep``)."""
+    kept = keys.where(keep)
+    dup = (kept.duplicated(keep="first") & kept.notna()).to_numpy()
+    if dup.any():
+        first = pd.Series(rows[keep], index=kept[keep].to_numpy()).groupby(level=0).min()
+        for i in np.flatnonzero(dup):
+            report.reject([rows[i]], f"{what} {kept.iloc[i]!r} repeats row {first[kept.iloc[i]]}")
+        keep &= ~dup
+
+
+def _reject_mask(mask: np.ndarray, keep: np.ndarray, rows: np.ndarray, report: LoadReport, reason) -> None:
+    """Reject rows where ``mask`` (and still kept); ``reason`` is a text or a function of the row index."""
+    hit = np.flatnonzero(mask & keep)
+    for i in hit:
+        report.reject([rows[i]], reason(i) if callable(reason) else reason)
+    keep[hit] = False
+
+
+def _unit_ids(cur, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+    index = write.unit_index(cur)
+    if index is None:
+        return pd.DataFrame({c: pd.array([None] * len(lon), dtype="Int64") for c in write.UNIT_ID_COLUMNS})
+    return index.assign(lon, lat)
+
+
+def _matcher(rows: list[tuple], value_cols: tuple[int, ...]) -> dict[str, object]:
+    """Lower-cased code/name/English name → the row's first column."""
+    out: dict[str, object] = {}
+    for r in rows:
+        for i in value_cols:
+            if r[i]:
+                out.setdefault(str(r[i]).strip().lower(), r[0])
+    return out
+
+
+def _lookup(values: pd.Series, table: dict[str, object]) -> pd.Series:
+    return per_value(values, lambda v: table.get(str(v).strip().lower()))
+
+
+# ---- units ----------------------------------------------------------------------------------
+
+
+def _units(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> tuple[int, int, int]:
+    frame, name = table.frame, table.name
+    level = opts.level or _level_from_file(frame, cols, report)
+    if level not in LEVELS:
+        raise LoadError(f"say which level these units are: --level {'|'.join(LEVELS)}")
+    geoms, file_crs = table.geoms, table.crs
+    if geoms is None:
+        parsed = csv_geometry(frame[cols["geometry"]].astype(str)) if "geometry" in cols else None
+        if parsed is None:
+            raise LoadError(
+                f"{name}: units need polygons: load a shapefile, GeoJSON or GeoPackage, or a CSV with a WKT column"
+            )
+        geoms, srid = parsed
+        file_crs = f"EPSG:{srid}" if srid else None
+    crs = checks.resolve_crs(opts.crs, file_crs, name)
+    geoms = checks.check_polygons(checks.geoms_to_wgs84(geoms, crs), rows, report, opts.repair)
+    keep = np.ones(len(rows), dtype=bool)
+    keep[[r - 1 for r in report.rejected]] = False
+    codes = _code_text(frame[_required(cols, name, "code", "code, adcode, 编码 or id")])
+    names = text_or_none(frame[_required(cols, name, "name", "name or 名称")])
+    _reject_mask(codes.isna().to_numpy(), keep, rows, report, "no code")
+    bad_code = ~codes.fillna("").str.match(CODE_PATTERN).to_numpy()
+    _reject_mask(bad_code, keep, rows, report, lambda i: f"code {codes.iloc[i]!r} must be 1–40 letters, digits, _ or -")
+    _reject_mask(names.isna().to_numpy(), keep, rows, report, "no name")
+    _reject_mask(names.fillna("").str.len().to_numpy() > 100, keep, rows, report, "name longer than 100 characters")
+    _drop_duplicates(codes, keep, rows, "code", report)
+    kinds = _unit_kinds(frame, cols, level, opts, keep, rows, report)
+    parent_ids = _parents(cur, level, geoms, frame, cols, keep, rows, report)
+    ok = np.flatnonzero(keep)
+    out = pd.DataFrame(
+        {
+            "code": codes.to_numpy()[ok],
+            "name": names.to_numpy()[ok],
+            "level": level,
+            "kind": kinds[ok],
+            "parent_id": pd.array(parent_ids[ok], dtype="Int64"),
+            "population": _count(frame, cols, "population", ok),
+            "households": _count(frame, cols, "households", ok),
+            "manager": _text(frame, cols, "manager", ok),
+            "phone": _text(frame, cols, "phone", ok),
+            "geom": geoms[ok],
+        }
+    )
+    inserted, updated = write.write_units(cur, out)
+    if level == "grid" and len(out):
+        report.topology = write.topology(cur, out.code.tolist())
+    return inserted, updated, len(out)
+
+
+def _level_from_file(frame: pd.DataFrame, cols, report: LoadReport) -> str:
+    if "level" in cols:
+        values = set(text_or_none(frame[cols["level"]]).fillna("").str.lower()) - {""}
+        if len(values) == 1 and (only := values.pop()) in LEVELS:
+            report.note(f"level {only} taken from column {cols['level']!r}")
+            return only
+    raise LoadError(f"say which level these units are: --level {'|'.join(LEVELS)}")
+
+
+def _unit_kinds(frame, cols, level, opts: Options, keep, rows, report) -> np.ndarray:
+    words = UNIT_KINDS[level]
+    default = {"district": "district", "street": "street", "community": "community", "grid": "community"}[level]
+    if opts.unit_kind:
+        if opts.unit_kind not in words.values():
+            raise LoadError(f"--kind {opts.unit_kind}: {level} units are {', '.join(sorted(set(words.values())))}")
+        return np.full(len(frame), opts.unit_kind, dtype=object)
+    if "kind" not in cols or level == "district":
+        return np.full(len(frame), default, dtype=object)
+    raw = text_or_none(frame[cols["kind"]]).fillna("")
+    mapped = _lookup(raw, words)
+    mapped[raw == ""] = default
+    _reject_mask(
+        mapped.isna().to_numpy(),
+        keep,
+        rows,
+        report,
+        lambda i: f"unknown {level} kind {raw.iloc[i]!r}; use {', '.join(sorted(set(words.values())))}",
+    )
+    return mapped.to_numpy(dtype=object)
+
+
+def _parents(cur, level, geoms, frame, cols, keep, rows, report) -> np.ndarray:
+    """Parent unit id per row: by parent code when given, else the parent containing the unit's
+    representative point (the lowest id when several do)."""
+    ids = np.full(len(rows), None, dtype=object)
+    if level == "district":
+        return ids
+    above = PARENT_LEVEL[level]
+    parents = write.units_at_level(cur, above)
+    if parents.empty:
+        raise LoadError(
+            f"there are no {above} units yet: load them first (a {level} is linked to the {above} containing it)"
+        )
+    if "parent_code" in cols:
+        by_code = dict(zip(parents.code, parents.id))
+        given = _code_text(frame[cols["parent_code"]])
+        found = given.map(by_code)
+        _reject_mask(
+            found.isna().to_numpy(),
+            keep,
+            rows,
+            report,
+            lambda i: f"parent code {given.iloc[i]!r} is not a {above} in the database",
+        )
+        ids[keep] = found.to_numpy(dtype=object)[keep]
+        return ids
+    idx = np.flatnonzero(keep)
+    points = shapely.point_on_surface(geoms[idx])
+    tree = shapely.STRtree(parents.geom.to_numpy())
+    pt, hit = tree.query(points, predicate="within")
+    best: dict[int, int] = {}
+    for p, h in zip(pt.tolist(), hit.tolist()):
+        pid = int(parents.id.iloc[h])
+        best[p] = min(best.get(p, pid), pid)
+    for j, i in enumerate(idx):
+        ids[i] = best.get(j)
+    _reject_mask(
+        np.array([v is None for v in ids]),
+        keep,
+        rows,
+        report,
+        f"no {above} contains this unit; load its {above} first or give a parent code column",
+    )
+    return ids
+
+
+def _count(frame, cols, field_name: str, ok: np.ndarray):
+    if field_name not in cols:
+        return pd.array([None] * len(ok), dtype="Int64")
+    values = to_number(frame[cols[field_name]]).to_numpy()[ok]
+    good = np.isfinite(values) & (values >= 0) & (values == np.round(values))
+    return pd.array(np.where(good, values, np.nan), dtype="Float64").astype("Int64")
+
+
+def _text(frame, cols, field_name: str, ok: np.ndarray) -> np.ndarray:
+    if field_name not in cols:
+        return np.full(len(ok), None, dtype=object)
+    return text_or_none(frame[cols[field_name]]).to_numpy(dtype=object)[ok]
+
+
+# ---- cameras and checkpoints --------------------------------------------------------------
+
+
+def _point_rows(cur, table: Table, cols, rows, opts: Options, report: LoadReport):
+    """Coordinates checked against the territory, codes, names and the rows kept."""
+    lon, lat, keep = _points(table, cols, rows, opts, report)
+    keep = checks.reject_outside(checks.Territory(write.territory_geoms(cur)), lon, lat, rows, keep, report)
+    codes = _code_text(table.frame[_required(cols, table.name, "code", "code, 编号 or id")])
+    _reject_mask(codes.isna().to_numpy(), keep, rows, report, "no code")
+    _drop_duplicates(codes, keep, rows, "code", report)
+    names = text_or_none(table.frame[cols["name"]]) if "name" in cols else codes
+    names = names.where(names.notna(), codes)
+    return lon, lat, keep, codes, names
+
+
+def _cameras(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> tuple[int, int, int]:
+    frame = table.frame
+    lon, lat, keep, codes, names = _point_rows(cur, table, cols, rows, opts, report)
+    n = len(rows)
+    if "kind" in cols:
+        raw = text_or_none(frame[cols["kind"]]).fillna("")
+        kind = _lookup(raw, CAMERA_KINDS)
+        _reject_mask(
+            kind.isna().to_numpy(),
+            keep,
+            rows,
+            report,
+            lambda i: f"unknown camera kind {raw.iloc[i]!r}; use bullet, dome, ai or panorama",
+        )
+    else:
+        kind = pd.Series(["bullet"] * n)
+        report.note("no camera kind column: cameras loaded as bullet")
+    if "status" in cols:
+        raw_s = text_or_none(frame[cols["status"]]).fillna("")
+        status = _lookup(raw_s, CAMERA_STATUS)
+        _reject_mask(
+            status.isna().to_numpy(),
+            keep,
+            rows,
+            report,
+            lambda i: f"unknown camera status {raw_s.iloc[i]!r}; use online or offline",
+        )
+    else:
+        status = pd.Series(["online"] * n)
+        report.note("no status column: cameras loaded as online")
+    seen = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
+    if "last_seen_at" in cols:
+        seen, bad = parse_times(frame[cols["last_seen_at"]], opts.tz)
+        _reject_mask(bad, keep, rows, report, f"unreadable time in {cols['last_seen_at']!r}")
+    view = to_number(frame[cols["view_range_m"]]) if "view_range_m" in cols else pd.Series(np.full(n, 50.0))
+    view = view.fillna(50.0).to_numpy()
+    _reject_mask(view <= 0, keep, rows, report, "view range must be more than 0 m")
+    ok = np.flatnonzero(keep)
+    out = pd.DataFrame(
+        {
+            "code": codes.to_numpy()[ok],
+            "name": names.to_numpy()[ok],
+            "kind": kind.to_numpy()[ok],
+            "status": status.to_numpy()[ok],
+            "last_seen_at": seen.iloc[ok].reset_index(drop=True),
+            "view_range_m": view[ok],
+            "lon": lon[ok],
+            "lat": lat[ok],
+        }
+    )
+    out = pd.concat([out, _unit_ids(cur, lon[ok], lat[ok])], axis=1)
+    inserted, updated = write.write_cameras(cur, out)
+    return inserted, updated, len(out)
+
+
+def _checkpoints(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> tuple[int, int, int]:
+    frame = table.frame
+    lon, lat, keep, codes, names = _point_rows(cur, table, cols, rows, opts, report)
+    types = write.catalogue(cur, "load_checkpoint_types")
+    raw = text_or_none(frame[_required(cols, table.name, "type", "type or 点位类型")]).fillna("")
+    type_code = _lookup(raw, _matcher(types, (0, 1, 2)))
+    known = ", ".join(t[0] for t in types)
+    _reject_mask(
+        type_code.isna().to_numpy(),
+        keep,
+        rows,
+        report,
+        lambda i: f"unknown checkpoint type {raw.iloc[i]!r}; known: {known}",
+    )
+    dept = _departments(cur, frame, cols, keep, report)
+    ok = np.flatnonzero(keep)
+    out = pd.DataFrame(
+        {
+            "code": codes.to_numpy()[ok],
+            "name": names.to_numpy()[ok],
+            "type_code": type_code.to_numpy()[ok],
+            "department_id": pd.array(dept[ok], dtype="Int64"),
+            "lon": lon[ok],
+            "lat": lat[ok],
+        }
+    )
+    out = pd.concat([out, _unit_ids(cur, lon[ok], lat[ok])], axis=1)
+    inserted, updated = write.write_checkpoints(cur, out)
+    return inserted, updated, len(out)
+
+
+def _departments(cur, frame, cols, keep, report: LoadReport) -> np.ndarray:
+    if "department" not in cols:
+        return np.full(len(frame), None, dtype=object)
+    raw = text_or_none(frame[cols["department"]]).fillna("")
+    found = _lookup(raw, _matcher(write.catalogue(cur, "load_departments"), (1, 2, 3)))
+    unknown = found.isna().to_numpy() & (raw != "").to_numpy() & keep
+    if unknown.any():
+        report.note(
+            f"{int(unknown.sum())} rows name a department we do not know (e.g. {raw[unknown].iloc[0]!r}): "
+            "loaded without a department"
+        )
+    return found.astype(object).where(found.notna(), None).to_numpy(dtype=object)
+
+
+# ---- cases ----------------------------------------------------------------------------------
+
+
+def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> tuple[int, int, int]:
+    frame, name = table.frame, table.name
+    sources = {r[0] for r in write.catalogue(cur, "load_sources")}
+    if opts.source not in sources:
+        raise LoadError(f"--source {opts.source}: unknown source; known: {', '.join(sorted(sources))}")
+    ext_col = _required(cols, name, "external_id", "an id such as Unique Key, 编号 or 工单编号")
+    at_col = _required(cols, name, "reported_at", "a time such as Created Date, 受理时间 or 上报时间")
+    status_map = load_status_map(opts.status_map)
+    lon, lat, keep = _points(table, cols, rows, opts, report)
+    keep = checks.reject_outside(checks.Territory(write.territory_geoms(cur)), lon, lat, rows, keep, report)
+    ext = _code_text(frame[ext_col])
+    _reject_mask(ext.isna().to_numpy(), keep, rows, report, "no external id")
+    reported, bad = parse_times(frame[at_col], opts.tz)
+    _reject_mask(
+        bad | reported.isna().to_numpy(),
+        keep,
+        rows,
+        report,
+        lambda i: f"unreadable or missing time {frame[at_col].iloc[i]!r} in {at_col!r}",
+    )
+    if "status" in cols:
+        raw_status = text_or_none(frame[cols["status"]]).fillna("")
+        status, unknown = map_status(raw_status, status_map)
+        _reject_mask(
+            unknown,
+            keep,
+            rows,
+            report,
+            lambda i: f"status {raw_status.iloc[i]!r} is not in the status map; add it with --status-map FILE",
+        )
+    else:
+        status = pd.Series(["reported"] * len(rows))
+        report.note("no status column: cases loaded as reported")
+    times = {"reported_at": reported}
+    for step in ("dispatched_at", "accepted_at", "resolved_at", "closed_at", "deadline_at"):
+        if step in cols:
+            times[step], bad_t = parse_times(frame[cols[step]], opts.tz, placeholders=True)
+            _reject_mask(
+                bad_t, keep, rows, report, lambda i, c=cols[step]: f"unreadable time {frame[c].iloc[i]!r} in {c!r}"
+            )
+        else:
+            times[step] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
+    steps = _step_times(status.to_numpy(dtype=object), times)
+    for step in ("dispatched_at", "resolved_at", "closed_at"):
+        early = (steps[step] < reported).fillna(False).to_numpy()
+        _reject_mask(early, keep, rows, report, f"{step.removesuffix('_at')} before it was reported")
+    early = (steps["accepted_at"] < steps["dispatched_at"]).fillna(False).to_numpy()
+    _reject_mask(early, keep, rows, report, "accepted before it was dispatched")
+    _drop_duplicates(ext, keep, rows, "external id", report)
+    category, sla, cat_dept = _categories(cur, frame, cols, opts, keep, report)
+    deadline = times["deadline_at"]
+    by_sla = reported + pd.to_timedelta(sla, unit="h")
+    deadline = deadline.where(deadline > reported, by_sla)
+    dept = _departments(cur, frame, cols, keep, report)
+    dept = np.where(pd.isna(dept), cat_dept, dept)
+    ok = np.flatnonzero(keep)
+    take = lambda s: s.iloc[ok].reset_index(drop=True)  # noqa: E731
+    out = pd.DataFrame(
+        {
+            "source": opts.source,
+            "external_id": ext.to_numpy()[ok],
+            "category_code": category[ok],
+            "status": status.to_numpy(dtype=object)[ok],
+            "description": _text(frame, cols, "description", ok),
+            "address": _text(frame, cols, "address", ok),
+            "department_id": pd.array(dept[ok], dtype="Int64"),
+            "reported_at": take(reported),
+            "dispatched_at": take(steps["dispatched_at"]),
+            "accepted_at": take(steps["accepted_at"]),
+            "resolved_at": take(steps["resolved_at"]),
+            "rated_at": pd.Series(pd.NaT, index=range(len(ok)), dtype="datetime64[us, UTC]"),
+            "closed_at": take(steps["closed_at"]),
+            "deadline_at": take(deadline),
+            "satisfaction": _satisfaction(frame, cols, ok),
+            "handled_online": _online(frame, cols, ok),
+            "reply": _text(frame, cols, "reply", ok),
+            "lon": lon[ok],
+            "lat": lat[ok],
+        }
+    )
+    out = pd.concat([out, _unit_ids(cur, lon[ok], lat[ok])], axis=1)
+    inserted, updated = write.write_cases(cur, out, actor=f"import:{opts.source}")
+    return inserted, updated, len(out)
+
+
+def _step_times(status: np.ndarray, times: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    """Step timestamps that agree with each row's status: an open case has no end, an ended one
+    takes its end from the resolved or closed column."""
+    st = pd.Series(status, index=times["reported_at"].index)
+    is_open = st.isin(OPEN_STATUSES)
+    ended = st.isin(("resolved", "rated", "closed"))
+    end = times["resolved_at"].fillna(times["closed_at"])
+    none = pd.Series(pd.NaT, index=st.index, dtype="datetime64[us, UTC]")
+    return {
+        "dispatched_at": times["dispatched_at"].where(st != "reported", none),
+        "accepted_at": times["accepted_at"].where(~st.isin(("reported", "dispatched")), none),
+        "resolved_at": end.where(ended, none),
+        "closed_at": times["closed_at"].fillna(end).where(st.isin(("closed", "rejected")) & ~is_open, none),
+    }
+
+
+def _categories(cur, frame, cols, opts: Options, keep, report: LoadReport):
+    rows = write.catalogue(cur, "load_categories")
+    leaves = {r[0]: r for r in rows if r[5]}
+    if opts.category not in leaves:
+        raise LoadError(f"--category {opts.category}: not a leaf category; known: {', '.join(sorted(leaves)[:30])}")
+    n = len(frame)
+    if "category" in cols:
+        raw = text_or_none(frame[cols["category"]]).fillna("")
+        code = _lookup(raw, _matcher([r for r in rows if r[5]], (0, 1, 2)))
+        foreign = code.isna().to_numpy() & keep
+        if foreign.any():
+            examples = ", ".join(repr(v) for v in raw[foreign].value_counts().index[:3])
+            report.note(
+                f"{int(foreign.sum())} rows have categories that match none of ours ({examples}): filed under "
+                f"{opts.category} {leaves[opts.category][1]}; choose another with --category CODE"
+            )
+        code = code.fillna(opts.category).to_numpy(dtype=object)
+    else:
+        code = np.full(n, opts.category, dtype=object)
+        report.note(f"no category column: cases filed under {opts.category} {leaves[opts.category][1]}")
+    sla = np.array([leaves[c][3] for c in code], dtype=float)
+    dept = np.array([leaves[c][4] for c in code], dtype=object)
+    return code, sla, dept
+
+
+def _satisfaction(frame, cols, ok: np.ndarray):
+    if "satisfaction" not in cols:
+        return pd.array([None] * len(ok), dtype="Int64")
+    raw = text_or_none(frame[cols["satisfaction"]]).fillna("")
+    values = to_number(raw).where(lambda v: v.between(1, 5) & (v == v.round()))
+    values = values.fillna(raw.map(SATISFACTION_WORDS))
+    return pd.array(values.to_numpy()[ok], dtype="Float64").astype("Int64")
+
+
+def _online(frame, cols, ok: np.ndarray) -> np.ndarray:
+    if "handled_online" not in cols:
+        return np.zeros(len(ok), dtype=bool)
+    online = per_value(frame[cols["handled_online"]], lambda v: str(v).strip().lower() in ONLINE_CHANNELS)
+    return online.fillna(False).to_numpy(dtype=bool)[ok]
+
+
+BUILDERS = {"units": _units, "cameras": _cameras, "checkpoints": _checkpoints, "cases": _cases}
+
+
+# ---- command line ---------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line."""
+
+    def error(self, message: str):
+        """Print one line and exit 2."""
+        self.exit(2, f"error: {message}; see python -m geodata.load --help\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: a summary on stdout, errors as one line on stderr."""
+    parser = _Parser(prog="python -m geodata.load", description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("path", type=Path)
+    parser.add_argument(
+        "--crs", help="the file's coordinate system: EPSG:NNNN, ESRI:NNNN, gcj02 or bd09 (wins over the file's own)"
+    )
+    parser.add_argument("--level", choices=LEVELS, help="units: the level of the units in the file")
+    parser.add_argument("--kind", dest="unit_kind", help="units: one kind for all (e.g. micro, exclusive, village)")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="OUR_FIELD=THEIR_COLUMN",
+        help="use this column for this field (repeatable)",
+    )
+    parser.add_argument("--source", default="import", help="cases: the source code (case_sources), default import")
+    parser.add_argument(
+        "--category",
+        default=DEFAULT_CATEGORY,
+        help="cases: the category for values matching none of ours (default 99 其他)",
+    )
+    parser.add_argument("--encoding", help="text encoding of a CSV or DBF (default: detected)")
+    parser.add_argument("--tz", default="Asia/Shanghai", help="time zone of times without one (default Asia/Shanghai)")
+    parser.add_argument("--status-map", type=Path, help="cases: CSV (source,target) or JSON adding to the status map")
+    parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of rejecting them")
+    parser.add_argument("--dry-run", action="store_true", help="check and count everything, then write nothing")
+    parser.add_argument("--report", type=Path, help="write the per-row report as CSV here")
+    parser.add_argument(
+        "--topology", type=Path, help="grids: the topology report (default: beside --report, or grids-topology.csv)"
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        opts = Options(
+            crs=args.crs,
+            level=args.level,
+            unit_kind=args.unit_kind,
+            mapping=parse_map_args(args.map),
+            source=args.source,
+            encoding=args.encoding,
+            tz=args.tz,
+            status_map=args.status_map,
+            category=args.category,
+            repair=args.repair,
+            dry_run=args.dry_run,
+        )
+        report = load(args.kind, args.path, opts)
+    except (LoadError, SetupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except psycopg2.Error as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"error: the database refused the load ({detail}); nothing was written", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("error: the file is too large to load in memory; split it", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback: one line, and the transaction was rolled back
+        print(
+            f"error: the load failed ({type(exc).__name__}: {str(exc).strip()[:200]}); nothing was written; "
+            "run with a --dry-run and check the file",
+            file=sys.stderr,
+        )
+        return 2
+    print(report.summary())
+    elapsed = time.perf_counter() - started
+    print(f"  {report.read / elapsed:,.0f} rows/s ({elapsed:.2f} s)" if elapsed > 0 else "")
+    if args.report:
+        report.write_csv(args.report)
+        print(f"  report: {args.report}")
+    if args.kind == "units" and report.topology is not None and (opts.level == "grid" or report.topology):
+        target = args.topology or (
+            args.report.with_suffix(".topology.csv") if args.report else Path("grids-topology.csv")
+        )
+        report.write_topology(target)
+        print(f"  topology report: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The database side of a load: what it reads (territory, parents, catalogues) and how it writes.
+
+Rows are COPYed into a temporary staging table, then moved with one INSERT … ON CONFLICT … DO
+UPDATE … WHERE (changed), so a repeated load changes nothing. Everything runs in the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.bulk import copy_frame, geom_ewkb, point_ewkb
+from geodata.queries import sql_text
+from geodata.unit_assign import UnitIndex
+
+UNIT_COLUMNS = ["code", "name", "level", "kind", "parent_id", "population", "households", "manager", "phone", "geom"]
+UNIT_ID_COLUMNS = ["street_id", "community_id", "grid_id", "exclusive_grid_id"]
+CAMERA_COLUMNS = ["code", "name", "kind", "status", "last_seen_at", "view_range_m", "geom", *UNIT_ID_COLUMNS]
+CHECKPOINT_COLUMNS = ["code", "name", "type_code", "department_id", "geom", *UNIT_ID_COLUMNS]
+CASE_COLUMNS = [
+    "source",
+    "external_id",
+    "category_code",
+    "status",
+    "description",
+    "address",
+    "geom",
+    *UNIT_ID_COLUMNS,
+    "department_id",
+    "reported_at",
+    "dispatched_at",
+    "accepted_at",
+    "resolved_at",
+    "rated_at",
+    "closed_at",
+    "deadline_at",
+    "satisfaction",
+    "handled_online",
+    "reply",
+]
+IMPORT_NOTE = "批量导入"
+
+
+def _rows(cur, name: str, params: dict | None = None) -> list[tuple]:
+    cur.execute(sql_text(name), params or {})
+    return cur.fetchall()
+
+
+def territory_geoms(cur) -> list:
+    """Polygons of the top-level units."""
+    return [shapely.from_wkb(bytes(r[0])) for r in _rows(cur, "load_territory")]
+
+
+def units_at_level(cur, level: str) -> pd.DataFrame:
+    """id, code and geometry of every unit of one level."""
+    rows = _rows(cur, "load_units_at_level", {"level": level})
+    return pd.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "code": [r[1] for r in rows],
+            "geom": np.array([shapely.from_wkb(bytes(r[2])) for r in rows], dtype=object),
+        }
+    )
+
+
+def unit_index(cur) -> UnitIndex | None:
+    """An STRtree index over streets, communities and grids (None when there are none)."""
+    rows = _rows(cur, "load_unit_index")
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=["id", "level", "kind", "street_id", "community_id", "wkb"])
+    frame["geometry"] = shapely.from_wkb([bytes(w) for w in frame.pop("wkb")])
+    frame["street_id"] = pd.array(frame.street_id, dtype="Int64")
+    frame["community_id"] = pd.array(frame.community_id, dtype="Int64")
+    return UnitIndex(frame)  # reads frame.geometry, the column
+
+
+def catalogue(cur, name: str) -> list[tuple]:
+    """Rows of a catalogue query (load_categories, load_departments, load_checkpoint_types, load_sources)."""
+    return _rows(cur, name)
+
+
+def _upsert(
+    cur, stage: str, table_sql: str, upsert: str, frame: pd.DataFrame, columns: list[str], params: dict | None = None
+) -> tuple[int, int]:
+    cur.execute(sql_text(stage))
+    if len(frame):
+        # Columns with no value at all stay NULL in the staging table without travelling.
+        columns = [c for c in columns if frame[c].notna().any()]
+        copy_frame(cur, table_sql, frame, columns, chunk_rows=20_000)
+    cur.execute(sql_text(upsert), params or {})
+    inserted, updated = cur.fetchone()
+    return int(inserted), int(updated)
+
+
+def write_units(cur, frame: pd.DataFrame) -> tuple[int, int]:
+    """Upsert units on code; ``frame`` has UNIT_COLUMNS with shapely MultiPolygons in ``geom``."""
+    staged = frame.assign(geom=geom_ewkb(frame["geom"].to_numpy()))
+    return _upsert(cur, "load_stage_units", "load_stage_units", "load_upsert_units", staged, UNIT_COLUMNS)
+
+
+def write_cameras(cur, frame: pd.DataFrame) -> tuple[int, int]:
+    """Upsert cameras on code; ``frame`` has lon/lat instead of geom."""
+    staged = frame.assign(geom=point_ewkb(frame.lon.to_numpy(), frame.lat.to_numpy()))
+    return _upsert(cur, "load_stage_cameras", "load_stage_cameras", "load_upsert_cameras", staged, CAMERA_COLUMNS)
+
+
+def write_checkpoints(cur, frame: pd.DataFrame) -> tuple[int, int]:
+    """Upsert checkpoints on code; ``frame`` has lon/lat instead of geom."""
+    staged = frame.assign(geom=point_ewkb(frame.lon.to_numpy(), frame.lat.to_numpy()))
+    return _upsert(
+        cur, "load_stage_checkpoints", "load_stage_checkpoints", "load_upsert_checkpoints", staged, CHECKPOINT_COLUMNS
+    )
+
+
+def write_cases(cur, frame: pd.DataFrame, actor: str) -> tuple[int, int]:
+    """Upsert cases on (source, external id), logging new cases and status changes as events."""
+    staged = frame.assign(geom=point_ewkb(frame.lon.to_numpy(), frame.lat.to_numpy()))
+    return _upsert(
+        cur,
+        "load_stage_cases",
+        "load_stage_cases",
+        "load_upsert_cases",
+        staged,
+        CASE_COLUMNS,
+        {"actor": actor, "note": IMPORT_NOTE},
+    )
+
+
+def topology(cur, codes: list[str], min_area_m2: float = 1.0) -> list[tuple[str, str, str, float]]:
+    """Overlaps between grids of one kind and gaps in their parents, larger than ``min_area_m2``."""
+    found = [("overlap", a, b, float(area)) for a, b, area in _rows(cur, "load_grid_overlaps", {"codes": codes})]
+    found += [("gap", parent, "", float(area)) for parent, area in _rows(cur, "load_grid_gaps", {"codes": codes})]
+    return [f for f in found if f[3] > min_area_m2]

@@ -1,0 +1,25 @@
+-- Staging for a cases load; dropped at commit or rollback.
+CREATE TEMP TABLE load_stage_cases (
+    source            text NOT NULL,
+    external_id       text NOT NULL,
+    category_code     text NOT NULL,
+    status            text NOT NULL,
+    description       text,
+    address           text,
+    geom              geometry(Point, 4326) NOT NULL,
+    street_id         integer,
+    community_id      integer,
+    grid_id           integer,
+    exclusive_grid_id integer,
+    department_id     integer,
+    reported_at       timestamptz NOT NULL,
+    dispatched_at     timestamptz,
+    accepted_at       timestamptz,
+    resolved_at       timestamptz,
+    rated_at          timestamptz,
+    closed_at         timestamptz,
+    deadline_at       timestamptz NOT NULL,
+    satisfaction      smallint,
+    handled_online    boolean NOT NULL,
+    reply             text
+) ON COMMIT DROP

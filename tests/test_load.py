@@ -1,0 +1,347 @@
+"""python -m geodata.load against real files and a real PostGIS (its own database, emptied per test)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import psycopg2
+import psycopg2.extensions
+import psycopg2.sql
+import pyproj
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+from geodata.cluster import admin_dsn
+from geodata.errors import LoadError
+from geodata.load import Options, load, main
+from geodata.setup import ensure_database
+from settings import Settings, get_settings
+from tests.conftest import ROOT
+
+DATA = ROOT.parent / "shared" / "data"
+NYC = DATA / "nyc311_data237"
+HENAN = DATA / "amap_gcj02_henan_shp" / "henan.shp"
+TABLES = "camera_events, case_events, cases, inspection_results, inspections, checkpoints, cameras, unit_stats, units"
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+@pytest.fixture(scope="session")
+def load_settings() -> Settings:
+    """Settings of a database of its own (these tests empty it), so the shared test database stays
+    as it is: gridops_load_test on the embedded cluster, or <database>_load beside DATABASE_URL."""
+    base = get_settings()
+    if base.database_url:
+        name = psycopg2.extensions.parse_dsn(base.database_url)["dbname"] + "_load"
+        conn = psycopg2.connect(base.database_url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cur.fetchone() is None:
+                cur.execute(psycopg2.sql.SQL("CREATE DATABASE {}").format(psycopg2.sql.Identifier(name)))
+        conn.close()
+        url = psycopg2.extensions.make_dsn(base.database_url, dbname=name)
+        settings = base.model_copy(update={"database_url": url, "admin_database_url": None})
+    else:
+        settings = base.model_copy(update={"db_name": "gridops_load_test"})
+    ensure_database(settings, load_demo=False, reset=not settings.database_url)
+    return settings
+
+
+@pytest.fixture
+def empty(load_settings) -> Iterator[str]:
+    """The loader's database with no units, points or cases; yields its owner DSN."""
+    dsn = admin_dsn(load_settings)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(f"TRUNCATE {TABLES} RESTART IDENTITY")
+    conn.close()
+    return dsn
+
+
+def _one(dsn: str, query: str, params=None):
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(query, params)
+        rows = cur.fetchall()
+    conn.close()
+    return rows
+
+
+def _run(kind, path, dsn, settings, **opts):
+    return load(kind, path, Options(**opts), dsn=dsn, settings=settings)
+
+
+def test_nyc_boroughs_then_311_cases(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    plain = _run("units", NYC / "nyc.geojson", dsn, s, level="district")
+    assert (plain.inserted, len(plain.rejected)) == (4, 1)
+    assert plain.rejected[2].startswith("invalid geometry (Ring Self-intersection")
+    repaired = _run("units", NYC / "nyc.geojson", dsn, s, level="district", repair=True)
+    assert (repaired.inserted, repaired.unchanged, list(repaired.repaired)) == (1, 4, [2])
+    assert {r[0] for r in _one(dsn, "SELECT name FROM units")} >= {"Queens", "Brooklyn", "Manhattan"}
+
+    with pytest.raises(LoadError, match="--crs"):
+        _run("cases", NYC / "311.csv", dsn, s, tz="America/New_York")
+    assert _one(dsn, "SELECT count(*) FROM cases") == [(0,)]
+
+    report = _run("cases", NYC / "311.csv", dsn, s, crs="EPSG:4326", tz="America/New_York")
+    assert report.read == 5895 and report.inserted == 5837 and report.updated == 0
+    reasons = list(report.rejected.values())
+    assert reasons.count("no coordinates") == 57
+    assert len(reasons) == 58 and sum(r.startswith("outside the territory") for r in reasons) == 1
+    statuses = dict(_one(dsn, "SELECT status, count(*) FROM cases GROUP BY 1"))
+    assert set(statuses) <= {"reported", "dispatched", "accepted", "closed"} and statuses["closed"] > 2000
+    assert _one(dsn, "SELECT DISTINCT category_code FROM cases") == [("99",)]
+    # Row 1: "02/17/2020 12:19:00 PM" in New York is 17:19 UTC.
+    assert _one(dsn, "SELECT reported_at FROM cases WHERE external_id = '45633481'") == [
+        (datetime(2020, 2, 17, 17, 19, tzinfo=UTC),)
+    ]
+    assert _one(dsn, "SELECT count(*) FROM case_events") == [(5837,)]
+
+    report.write_csv(tmp_path / "r.csv")
+    lines = list(csv.reader((tmp_path / "r.csv").open(encoding="utf-8")))
+    assert sum(r[1] == "rejected" and r[0] != "" for r in lines) == 58 and ["", "loaded", "5837"] in lines
+
+    # The same requests from their State Plane feet (EPSG:2263), as a dry run into another source.
+    plane = {"lon": "X Coordinate (State Plane)", "lat": "Y Coordinate (State Plane)"}
+    feet = _run(
+        "cases",
+        NYC / "311.csv",
+        dsn,
+        s,
+        crs="EPSG:2263",
+        mapping=plane,
+        source="app",
+        dry_run=True,
+        tz="America/New_York",
+    )
+    assert (feet.inserted, len(feet.rejected)) == (5837, 58)
+
+    again = _run("cases", NYC / "311.csv", dsn, s, crs="EPSG:4326", tz="America/New_York")
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 5837)
+
+    # One request closes in a later export: only it changes, and its status change is logged.
+    changed = tmp_path / "311.csv"
+    with (NYC / "311.csv").open(encoding="utf-8", newline="") as src:
+        table = list(csv.reader(src))
+    assert table[1][0] == "45633481" and table[1][19] == "In Progress"
+    table[1][2], table[1][19] = "02/20/2020 09:00:00 AM", "Closed"
+    with changed.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    third = _run("cases", changed, dsn, s, crs="EPSG:4326", tz="America/New_York")
+    assert (third.inserted, third.updated, third.unchanged) == (0, 1, 5836)
+    assert _one(dsn, "SELECT status, closed_at FROM cases WHERE external_id = '45633481'") == [
+        ("closed", datetime(2020, 2, 20, 14, 0, tzinfo=UTC))
+    ]
+    assert _one(
+        dsn,
+        "SELECT from_status, to_status FROM case_events e JOIN cases c ON c.id = e.case_id "
+        "WHERE c.external_id = '45633481' ORDER BY e.id",
+    ) == [(None, "accepted"), ("accepted", "closed")]
+
+
+def _centroid_shift(raw, stored) -> tuple[float, float]:
+    a, b = raw.centroid, stored.centroid
+    azimuth, _, metres = GEOD.inv(a.x, a.y, b.x, b.y)
+    return metres, azimuth
+
+
+def test_henan_gcj02_districts(empty, load_settings):
+    s, dsn = load_settings, empty
+    report = _run("units", HENAN, dsn, s, crs="gcj02")
+    assert (report.read, report.inserted, len(report.rejected)) == (158, 158, 0)
+    raw = gpd.read_file(HENAN, encoding="utf-8").set_index("adcode")
+    rows = _one(dsn, "SELECT code, name, level, ST_AsBinary(geom) FROM units WHERE code LIKE '4101%' ORDER BY code")
+    names = {r[1] for r in rows}
+    assert {"金水区", "中原区", "二七区", "管城回族区", "惠济区"} <= names and len(rows) == 12
+    assert {r[2] for r in rows} == {"district"}
+    for code, _name, _level, wkb in rows:
+        metres, azimuth = _centroid_shift(raw.geometry[code], shapely.from_wkb(bytes(wkb)))
+        assert 540 < metres < 610 and -95 < azimuth < -60, (code, metres, azimuth)  # about 570 m, to the west
+
+    # Without --crs the .prj's WGS84 claim is believed: the geometry goes back to the raw numbers.
+    trusting = _run("units", HENAN, dsn, s)
+    assert (trusting.inserted, trusting.updated) == (0, 158)
+    wkb = _one(dsn, "SELECT ST_AsBinary(geom) FROM units WHERE code = '410105'")[0][0]
+    assert _centroid_shift(raw.geometry["410105"], shapely.from_wkb(bytes(wkb)))[0] < 0.01
+
+
+def _hierarchy(tmp_path: Path, dsn: str, s: Settings) -> None:
+    """A 2 km square district → one street → one community, in WGS84 near 113.78, 34.73."""
+    square = box(113.77, 34.72, 113.79, 34.74)
+    for level, code, name in [
+        ("district", "D1", "测试区"),
+        ("street", "S1", "测试街道"),
+        ("community", "C1", "测试社区"),
+    ]:
+        path = tmp_path / f"{level}.geojson"
+        gpd.GeoDataFrame({"编码": [code], "名称": [name]}, geometry=[square], crs="EPSG:4326").to_file(path)
+        assert _run("units", path, dsn, s, level=level).inserted == 1
+
+
+def test_grids_link_to_parents_and_get_a_topology_report(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    grids = gpd.GeoDataFrame(
+        {
+            "code": ["G1", "G2", "G3", "G4"],
+            "name": ["一网格", "二网格", "三网格", "园区"],
+            "type": ["社区网格", "社区网格", "微网格", "专属网格"],
+        },
+        geometry=[
+            box(113.77, 34.72, 113.781, 34.74),
+            box(113.78, 34.72, 113.79, 34.73),
+            box(113.785, 34.735, 113.786, 34.736),
+            Point(113.78, 34.73).buffer(0.002),
+        ],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "grids.gpkg"
+    grids.to_file(path)
+    report = _run("units", path, dsn, s, level="grid")
+    assert report.inserted == 4 and not report.rejected
+    rows = dict(
+        _one(dsn, "SELECT u.code, p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.level = 'grid'")
+    )
+    assert rows == {"G1": "C1", "G2": "C1", "G3": "C1", "G4": "C1"}
+    kinds = dict(_one(dsn, "SELECT code, kind FROM units WHERE level = 'grid'"))
+    assert kinds == {"G1": "community", "G2": "community", "G3": "micro", "G4": "exclusive"}
+    problems = {(p, a, b) for p, a, b, _ in report.topology}
+    assert ("overlap", "G1", "G2") in problems  # same kind, 0.001° wide strip
+    assert ("gap", "C1", "") in problems  # the north-east quarter has no grid
+    assert not any("G4" in (a, b) for _, a, b in problems)  # an exclusive grid may overlap others
+    assert _run("units", path, dsn, s, level="grid").unchanged == 4
+
+    outside = gpd.GeoDataFrame({"code": ["G9"], "name": ["外面"]}, geometry=[box(114.0, 35.0, 114.01, 35.01)],
+                               crs="EPSG:4326")  # fmt: skip
+    outside.to_file(tmp_path / "outside.geojson")
+    far = _run("units", tmp_path / "outside.geojson", dsn, s, level="grid")
+    line = gpd.GeoDataFrame(
+        {"code": ["G8"], "name": ["线"]},
+        geometry=[shapely.LineString([(113.78, 34.73), (113.781, 34.731)])],
+        crs="EPSG:4326",
+    )
+    line.to_file(tmp_path / "line.geojson")
+    assert _run("units", tmp_path / "line.geojson", dsn, s, level="grid").rejected == {
+        1: "wrong geometry type LineString: units need polygons"
+    }
+    assert far.rejected == {1: "no community contains this unit; load its community first or give a parent code column"}
+
+
+def test_cameras_and_checkpoints_from_chinese_csv(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    from geodata import coords
+
+    glon, glat = coords.wgs84_to_gcj02(113.78, 34.73)
+    cams = tmp_path / "cameras.csv"
+    cams.write_bytes(
+        (
+            "设备编码,设备名称,设备类型,在线状态,经度(lon),纬度(lat)\n"
+            f"CAM1,东门,球机,在线,{glon:.7f},{glat:.7f}\n"
+            "CAM2,西门,枪机,离线,116.0,39.0\n"
+            "CAM3,南门,飞碟,在线,113.781,34.731\n"
+        ).encode("gbk")
+    )
+    report = _run("cameras", cams, dsn, s, crs="gcj02")
+    assert report.inserted == 1
+    assert report.rejected[2].startswith("outside the territory") and "飞碟" in report.rejected[3]
+    ((lon, lat, kind, status, street),) = _one(
+        dsn, "SELECT ST_X(geom), ST_Y(geom), kind, status, street_id IS NOT NULL FROM cameras"
+    )
+    assert abs(lon - 113.78) < 1e-6 and abs(lat - 34.73) < 1e-6 and (kind, status, street) == ("dome", "online", True)
+    assert _run("cameras", cams, dsn, s, crs="gcj02").unchanged == 1
+
+    points = tmp_path / "checkpoints.csv"
+    points.write_text(
+        "\ufeff点位编号,点位名称,点位类型,责任单位,WKT\n"
+        "CP1,经开区实验小学,学校,城市管理局,POINT (113.775 34.725)\n"
+        "CP2,路口,intersection,,POINT (113.776 34.726)\n"
+        "CP3,菜场,菜市场,,POINT (113.777 34.727)\n",
+        encoding="utf-8",
+    )
+    report = _run("checkpoints", points, dsn, s, crs="EPSG:4326")
+    assert report.inserted == 2 and "unknown checkpoint type '菜市场'" in report.rejected[3]
+    assert dict(_one(dsn, "SELECT code, type_code FROM checkpoints")) == {"CP1": "school", "CP2": "intersection"}
+
+
+def test_a_dry_run_and_a_failed_load_write_nothing(empty, load_settings, tmp_path, monkeypatch):
+    s, dsn = load_settings, empty
+    dry = _run("units", HENAN, dsn, s, crs="gcj02", dry_run=True)
+    assert dry.inserted == 158 and dry.dry_run
+    assert _one(dsn, "SELECT count(*) FROM units") == [(0,)]
+
+    _hierarchy(tmp_path, dsn, s)
+    from geodata import load_write
+
+    def broken(*_args, **_kwargs):
+        raise psycopg2.errors.QueryCanceled("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(load_write, "topology", broken)  # fails after the grids were upserted
+    grid = tmp_path / "g.geojson"
+    gpd.GeoDataFrame({"code": ["G1"], "name": ["一"]}, geometry=[box(113.77, 34.72, 113.78, 34.73)],
+                     crs="EPSG:4326").to_file(grid)  # fmt: skip
+    with pytest.raises(psycopg2.Error):
+        _run("units", grid, dsn, s, level="grid")
+    assert _one(dsn, "SELECT count(*) FROM units WHERE level = 'grid'") == [(0,)]
+
+
+def test_the_command_line_prints_a_summary_and_writes_the_report(empty, load_settings, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRIDOPS_DB_NAME", load_settings.db_name)
+    get_settings.cache_clear()
+    try:
+        code = main(["units", str(NYC / "nyc.geojson"), "--level", "district", "--repair",
+                     "--report", str(tmp_path / "units.csv")])  # fmt: skip
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert code == 0 and "5 read, 5 loaded, 0 updated, 0 unchanged, 0 rejected, 1 repaired" in out
+    assert (tmp_path / "units.csv").read_text(encoding="utf-8").count("made valid") == 1
+
+
+def test_a_shapefile_folder_copy_without_dbf_is_refused(load_settings, tmp_path, capsys):
+    for part in ("shp", "shx", "prj"):
+        shutil.copy(HENAN.with_suffix(f".{part}"), tmp_path / f"henan.{part}")
+    assert main(["units", str(tmp_path / "henan.shp"), "--crs", "gcj02"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "has no .dbf beside it" in err and "Traceback" not in err
+
+
+def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    grid = tmp_path / "grid.geojson"
+    gpd.GeoDataFrame({"code": ["G1"], "name": ["一"]}, geometry=[box(113.77, 34.72, 113.79, 34.74)],
+                     crs="EPSG:4326").to_file(grid)  # fmt: skip
+    _run("units", grid, dsn, s, level="grid")
+    ewkb = shapely.to_wkb(shapely.set_srid(Point(113.78, 34.73), 4326), hex=True, include_srid=True)
+    path = tmp_path / "12345.csv"
+    path.write_bytes(
+        (
+            "工单编号,受理时间,办结时间,办理状态,问题类型,诉求内容,满意度,来源渠道,geom\n"
+            f"RX1,26-11-20 08:30,26-11-20 10:00,已办结,暴露垃圾,门口垃圾,满意,网上,{ewkb}\n"
+            f"RX2,2026/11/21 09:00,,待受理,Noise,楼上装修,,电话,{ewkb}\n"
+            f"RX3,2026/11/21 09:00,,挂起,0503,乱停车,,电话,{ewkb}\n"
+        ).encode("gbk")
+    )
+    report = _run("cases", path, dsn, s, source="hotline")  # EWKB carries its SRID: no --crs needed
+    assert report.inserted == 2 and "status '挂起' is not in the status map" in report.rejected[3]
+    rows = _one(
+        dsn,
+        "SELECT external_id, status, category_code, satisfaction, handled_online, grid_id IS NOT NULL, "
+        "resolved_at - reported_at, deadline_at - reported_at FROM cases ORDER BY external_id",
+    )
+    assert [r[:6] for r in rows] == [
+        ("RX1", "resolved", "0101", 5, True, True),
+        ("RX2", "reported", "99", None, False, True),
+    ]
+    assert str(rows[0][6]) == "1:30:00" and str(rows[0][7]) == "1 day, 0:00:00"  # 0101: 24 h SLA
+
+    mapping = tmp_path / "status.csv"
+    mapping.write_text("source,target\n挂起,accepted\n", encoding="utf-8")
+    again = _run("cases", path, dsn, s, source="hotline", status_map=mapping)
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (1, 0, 2, {})
