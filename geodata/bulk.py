@@ -1,21 +1,30 @@
-"""Bulk writes through COPY (DESIGN §6), with geometry as hex EWKB.
+"""Bulk writes through COPY (DESIGN §6), with geometry as EWKB.
 
-Rows are encoded column by column in COPY's text format: timestamps, numbers and booleans are
-formatted as whole arrays, and only text columns are touched string by string. (pandas'
-``to_csv`` formats each tz-aware timestamp through Python, which cost more than the COPY.)
+``copy_frame`` encodes rows column by column in COPY's text format: timestamps, numbers and
+booleans are formatted as whole arrays, and only text columns are touched string by string.
+(pandas' ``to_csv`` formats each tz-aware timestamp through Python, which cost more than the COPY.)
+``encode_binary`` and ``copy_binary`` use COPY's binary format, which the server reads faster.
+For loads of millions of rows, ``deferred_indexes`` rebuilds a table's indexes and keys once at the
+end, and ``in_background`` produces the next rows in a second process while the server loads.
 """
 
 from __future__ import annotations
 
 import io
+import multiprocessing
+import queue
 import struct
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 import shapely
 from psycopg2 import sql
+
+T = TypeVar("T")
 
 NULL = "\\N"
 # COPY text format: these characters would end a field or a row, so they travel escaped.
@@ -153,32 +162,39 @@ def encode_binary(frame: pd.DataFrame, columns: list[str], types: list[str]) -> 
     """The named columns of ``frame`` as rows of COPY's binary format (no header or trailer).
 
     ``types`` are the columns' pg_type names (``column_types``): integers, floats, booleans,
-    timestamps, text, or geometry given as EWKB (bytes or hex). Fields are built as one byte matrix
-    per column and the rows cut out of their concatenation, with no Python work per row.
+    timestamps, text, or geometry given as EWKB (bytes or hex). Each column becomes one byte matrix
+    (a row per value, padded to the longest); rows are cut out of their concatenation, with no
+    Python work per row.
     """
     fields = [_binary_field(frame[c], t) for c, t in zip(columns, types)]
     count = np.frombuffer(struct.pack(">h", len(columns)), dtype=np.uint8)
     out = []
     for start in range(0, len(frame), _BINARY_ROWS):
-        part = [(data[start : start + _BINARY_ROWS], size[start : start + _BINARY_ROWS]) for data, size in fields]
-        rows = np.empty((len(part[0][0]) if part else 0, 2 + sum(d.shape[1] for d, _ in part)), dtype=np.uint8)
-        keep = np.ones(rows.shape, dtype=bool)
+        cut = slice(start, start + _BINARY_ROWS)
+        n = min(_BINARY_ROWS, len(frame) - start)
+        rows = np.empty((n, 2 + sum(4 + data.shape[1] for data, _, _ in fields)), dtype=np.uint8)
+        keep = None
         rows[:, :2] = count
         at = 2
-        for data, size in part:
+        for data, size, fixed in fields:
             width = data.shape[1]
-            rows[:, at : at + width] = data
-            keep[:, at : at + width] = np.arange(width) < size[:, None]
-            at += width
-        out.append(rows[keep].tobytes())
+            rows[:, at : at + 4] = size[cut].astype(">i4").view(np.uint8).reshape(n, 4)
+            rows[:, at + 4 : at + 4 + width] = data[cut]
+            if not fixed:
+                keep = np.ones(rows.shape, dtype=bool) if keep is None else keep
+                keep[:, at + 4 : at + 4 + width] = np.arange(width) < size[cut, None]
+            at += 4 + width
+        out.append(rows.tobytes() if keep is None else rows[keep].tobytes())
     return b"".join(out)
 
 
-def _binary_field(col: pd.Series, typname: str) -> tuple[np.ndarray, np.ndarray]:
-    """One column as (n x width byte matrix of length word and value, bytes used per row)."""
-    null = col.isna().to_numpy()
+def _binary_field(col: pd.Series, typname: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """One column as (n x width bytes, byte count per row or -1 for NULL, whether all rows are full width).
+
+    Text and EWKB are encoded once per distinct value."""
     n = len(col)
     if typname in _FIXED:
+        null = col.isna().to_numpy()
         dtype = np.dtype(_FIXED[typname])
         if typname.startswith("timestamp"):
             if isinstance(col.dtype, pd.DatetimeTZDtype):
@@ -190,25 +206,47 @@ def _binary_field(col: pd.Series, typname: str) -> tuple[np.ndarray, np.ndarray]
             values = col.to_numpy(dtype="float64", na_value=np.nan)
         else:
             values = col.to_numpy(dtype="int64", na_value=0)
-        payload = np.where(null, 0, values).astype(dtype).view(np.uint8).reshape(n, dtype.itemsize)
-        sizes = np.where(null, 0, dtype.itemsize)
+        data = np.where(null, 0, values).astype(dtype).view(np.uint8).reshape(n, dtype.itemsize)
+        sizes = np.full(n, dtype.itemsize)
     else:
-        codes, uniques = pd.factorize(col)
-        hexed = typname in ("geometry", "geography", "bytea")
-        encoded = [_raw(u, hexed) for u in uniques] or [b""]
-        width = max(map(len, encoded))
-        table = np.frombuffer(b"".join(e.ljust(width, b"\0") for e in encoded), dtype=np.uint8)
-        payload = table.reshape(len(encoded), width)[np.maximum(codes, 0)]
-        sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))[np.maximum(codes, 0)]
-        sizes[null] = 0
-    length = np.where(null, -1, sizes).astype(">i4").view(np.uint8).reshape(n, 4)
-    return np.hstack([length, payload]), sizes + 4
+        values = col.to_numpy(dtype=object)
+        null = pd.isna(values)
+        codes, uniques = pd.factorize(values)
+        data, sizes = _byte_matrix(uniques, typname in _HEX_TYPES)
+        data, sizes = data[codes], sizes[codes]
+    sizes[null] = -1
+    return data, sizes, bool((sizes == data.shape[1]).all())
 
 
-def _raw(value, hexed: bool) -> bytes:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    return bytes.fromhex(value) if hexed else str(value).encode("utf-8")
+_HEX_TYPES = ("geometry", "geography", "bytea")  # given as hex (as COPY's text format takes them) or bytes
+
+
+def _byte_matrix(values: np.ndarray, hexed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Strings (UTF-8, or hex when ``hexed``) or bytes as an (n x longest) byte matrix and their lengths."""
+    n = len(values)
+    if n == 0:
+        return np.zeros((0, 1), dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    if all(isinstance(v, bytes) for v in values):
+        raw = list(values)
+    else:
+        try:
+            joined = "\0".join(values)
+        except TypeError:  # not all strings
+            joined = "\0".join(map(str, values))
+        if hexed:
+            lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+            if lengths[0] and (lengths == lengths[0]).all():  # e.g. points: one decode for the column
+                flat = bytes.fromhex(joined.replace("\0", ""))
+                width = max(1, int(lengths[0]) // 2)
+                return np.frombuffer(flat, dtype=np.uint8).reshape(n, width), lengths // 2
+            raw = [bytes.fromhex(v) for v in values]
+        else:
+            raw = joined.encode("utf-8").split(b"\0")
+            if len(raw) != n:
+                raise ValueError("text for COPY cannot hold NUL characters")
+    sizes = np.fromiter(map(len, raw), dtype=np.int64, count=n)
+    width = max(1, int(sizes.max()))
+    return np.array(raw, dtype=f"S{width}").view(np.uint8).reshape(n, width), sizes
 
 
 def copy_binary(cur, table: str, columns: list[str], rows: bytes) -> None:
@@ -305,3 +343,43 @@ SELECT n.nspname, r.relname, x.relname, pg_get_indexdef(i.indexrelid)
 def _catalog(cur, query: str, tables: list[str]) -> list[tuple[str, str, str, str]]:
     cur.execute(query, {"tables": list(tables)})
     return cur.fetchall()
+
+
+def in_background(items: Iterator[T], ahead: int = 2) -> Iterator[T]:
+    """The items of the not yet started generator ``items``, produced in a forked process.
+
+    The child runs up to ``ahead`` items ahead, so that generating and encoding the next rows
+    overlaps with the server loading the last ones. An error in the child is raised here; closing
+    this iterator early stops the child.
+    """
+    mp = multiprocessing.get_context("fork")
+    channel = mp.Queue(maxsize=ahead)
+    child = mp.Process(target=_produce, args=(items, channel), name="bulk-producer", daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                kind, value = channel.get(timeout=5)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(f"the producer process died (exit code {child.exitcode})") from None
+                continue
+            if kind == "error":
+                raise RuntimeError(f"the producer process failed:\n{value}")
+            if kind == "done":
+                break
+            yield value
+        child.join()
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _produce(items: Iterator, channel) -> None:
+    try:
+        for item in items:
+            channel.put(("item", item))
+        channel.put(("done", None))
+    except BaseException:  # reported to the parent, whatever it was
+        channel.put(("error", traceback.format_exc()))
