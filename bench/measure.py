@@ -138,7 +138,7 @@ class Bench:
             changed_ms.append(ms)
             changed_bytes.append(size)
         with self.db.transaction() as cur:
-            cur.execute("DELETE FROM cases WHERE external_id LIKE 'BENCH-%'")
+            cur.execute("DELETE FROM cases WHERE source = 'app' AND external_id LIKE 'BENCH-%'")
         self.results["refresh_change_server_ms"] = round(statistics.median(changed_ms), 1)
         self.results["refresh_change_wire_bytes"] = int(statistics.median(changed_bytes))
 
@@ -271,7 +271,7 @@ class Bench:
             self.results.update(wall.measure(self.db, self.repeat, insert))
         finally:
             with self.db.transaction() as cur:
-                cur.execute("DELETE FROM cases WHERE external_id LIKE 'BENCH-WALL-%'")
+                cur.execute("DELETE FROM cases WHERE source = 'app' AND external_id LIKE 'BENCH-WALL-%'")
 
     def run(self) -> dict[str, Any]:
         """Everything, printed as a table."""
