@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,7 +24,17 @@ import pandas as pd
 import psycopg2
 
 from geodata import demo_cases, demo_points, demo_territory
-from geodata.bulk import copy_frame, geom_ewkb, point_ewkb, sync_identity
+from geodata.bulk import (
+    column_types,
+    copy_binary,
+    copy_frame,
+    deferred_indexes,
+    encode_binary,
+    geom_ewkb,
+    in_background,
+    point_ewkb,
+    sync_identity,
+)
 from geodata.demo_names import ROADS_EW, ROADS_NS
 from geodata.errors import SetupError
 from geodata.unit_assign import UnitIndex, with_ancestors
@@ -176,29 +188,55 @@ CASE_COLUMNS = ["id", "source", "external_id", "category_code", "status", "descr
                 "satisfaction", "handled_online", "reply", "merged_into"]  # fmt: skip
 
 
+EVENT_COLUMNS = ["id", "case_id", "at", "from_status", "to_status", "actor", "note"]
+CASE_TABLES = {"cases": CASE_COLUMNS, "case_events": EVENT_COLUMNS}
+
+
 def _load_cases(cur, city, size: Scale, anchor: datetime, rng, fast: bool, log) -> dict[str, int]:
+    """Cases and their events. ``fast`` (the city scale): generated in a second process while the
+    server loads the previous chunk, with the tables' indexes, keys and counters rebuilt once at
+    the end instead of maintained per row."""
     ctx = case_context(cur, city, rng)
-    if fast:  # counters are rebuilt once at the end instead of per statement
-        cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
+    types = {table: column_types(cur, table, columns) for table, columns in CASE_TABLES.items()}
+    chunks = _case_chunks(ctx, size, anchor, rng, types)
     n_cases = n_events = 0
+    started = time.perf_counter()
+    with deferred_indexes(cur, list(CASE_TABLES)) if fast else nullcontext():
+        if fast:  # counters are rebuilt once at the end instead of per statement
+            cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
+        for rows, cases, events in in_background(chunks) if fast else chunks:
+            copy_binary(cur, "cases", CASE_COLUMNS, cases)
+            copy_binary(cur, "case_events", EVENT_COLUMNS, events)
+            n_cases += rows[0]
+            n_events += rows[1]
+            if size.cases > size.chunk:
+                rate = n_cases / (time.perf_counter() - started)
+                log(f"  cases {n_cases:,}/{size.cases:,} ({rate:,.0f} cases/s)")
+        loaded = time.perf_counter()
+    if fast:
+        log(f"  {n_cases:,} cases and {n_events:,} events copied in {loaded - started:.1f} s; "
+            f"indexes and keys rebuilt in {time.perf_counter() - loaded:.1f} s")  # fmt: skip
+        cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
+        cur.execute("UPDATE data_version SET version = version + 1, changed_at = now() WHERE topic = 'cases'")
+    sync_identity(cur, "cases")
+    sync_identity(cur, "case_events")
+    return {"cases": n_cases, "case_events": n_events}
+
+
+def _case_chunks(ctx, size: Scale, anchor: datetime, rng, types: dict[str, list[str]]) -> Iterator[tuple]:
+    """((cases, events), cases, events) per chunk, the rows encoded for a binary COPY."""
     chunks = max(1, size.cases // size.chunk)
+    first_event = 1
     for i in range(chunks):
         # Each chunk covers its own slice of time, oldest first, so ids grow with report time.
         window_end = anchor_minus(anchor, size.days * (chunks - 1 - i) / chunks)
         cases, events = demo_cases.generate(ctx, size.chunk, size.days / chunks, anchor, rng,
-                                            first_id=n_cases + 1, window_end=window_end)  # fmt: skip
+                                            first_id=i * size.chunk + 1, window_end=window_end)  # fmt: skip
         cases["geom"] = point_ewkb(cases.lon.to_numpy(), cases.lat.to_numpy())
-        copy_frame(cur, "cases", cases, CASE_COLUMNS)
-        copy_frame(cur, "case_events", events, ["case_id", "at", "from_status", "to_status", "actor", "note"])
-        n_cases += len(cases)
-        n_events += len(events)
-        if chunks > 1:
-            log(f"  cases {n_cases:,}/{size.cases:,}")
-    if fast:
-        cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
-        cur.execute("UPDATE data_version SET version = version + 1, changed_at = now() WHERE topic = 'cases'")
-    sync_identity(cur, "cases")
-    return {"cases": n_cases, "case_events": n_events}
+        events.insert(0, "id", np.arange(first_event, first_event + len(events)))
+        first_event += len(events)
+        yield ((len(cases), len(events)), encode_binary(cases, CASE_COLUMNS, types["cases"]),
+               encode_binary(events, EVENT_COLUMNS, types["case_events"]))  # fmt: skip
 
 
 def anchor_minus(anchor: datetime, days: float) -> datetime:

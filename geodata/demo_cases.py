@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from geodata.demo_points import jitter, random_in
+from geodata.nearest_line import NearestLine
 from geodata.unit_assign import UnitIndex
 
 HOUR = 3600.0
@@ -153,7 +154,7 @@ def generate(ctx: CaseContext, n: int, days: float, anchor: datetime, rng: np.ra
     )
     merged_into = np.where(status == "merged", ids - rng.integers(1, 10, n), -1)
     ids_frame = ctx.index.assign(lon, lat)
-    nearest = shapely.STRtree(ctx.road_geoms).nearest(shapely.points(lon, lat))
+    nearest = NearestLine(ctx.road_geoms)(lon, lat)
     address = np.char.add(ctx.road_names[nearest].astype(str), "附近")
     voice = pd.Series(source).map(SOURCE_VOICE).to_numpy().astype(str)
     descr = np.char.add(np.char.add(np.char.add(voice, "："), address), cats.name.to_numpy().astype(str))
@@ -215,8 +216,9 @@ def _events(cases: pd.DataFrame, ctx: CaseContext, times: dict[str, np.ndarray])
     frames.append(pd.DataFrame({"case_id": cases.id.to_numpy()[ret], "at": _ts(times["dispatched"][ret] + 600),
                                 "from_status": "dispatched", "to_status": "returned", "actor": dept[ret],
                                 "note": "非本部门职责，退回重派"}))  # fmt: skip
-    events = pd.concat(frames, ignore_index=True).sort_values(["case_id", "at"], kind="stable")
-    return events.reset_index(drop=True)
+    events = pd.concat(frames, ignore_index=True)
+    order = np.lexsort((events["at"].to_numpy(dtype="datetime64[ns]"), events.case_id.to_numpy()))  # stable
+    return events.take(order).reset_index(drop=True)
 
 
 def _event_frame(case_ids, t, frm, to, actor, mask, note) -> pd.DataFrame:
