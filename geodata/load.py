@@ -11,6 +11,7 @@ as a whole refuses the load and writes nothing. Loading the same file again chan
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import tempfile
 import time
@@ -23,6 +24,7 @@ import pandas as pd
 import psycopg2
 import shapely
 
+from geodata import audit
 from geodata import load_checks as checks
 from geodata import load_write as write
 from geodata.cluster import admin_dsn
@@ -93,10 +95,18 @@ class Options:
     category: str = DEFAULT_CATEGORY
     repair: bool = False
     dry_run: bool = False
+    actor: str | None = None  # who loads, for the audit log (default: the operating-system user)
 
 
 class _DryRunError(Exception):
     """Raised inside the transaction to roll a dry run back."""
+
+
+def _os_user() -> str:
+    try:
+        return f"os:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "os:unknown"
 
 
 def load(
@@ -128,6 +138,8 @@ def load(
             report.unchanged = staged - inserted - updated
             if opts.dry_run:
                 raise _DryRunError
+            audit.record(cur, opts.actor or _os_user(), "import", None, kind=kind, file=path.name, read=report.read,
+                         inserted=inserted, updated=updated, rejected=len(report.rejected))  # fmt: skip
     except _DryRunError:
         pass
     finally:

@@ -274,8 +274,13 @@ def test_a_dry_run_and_a_failed_load_write_nothing(empty, load_settings, tmp_pat
     dry = _run("units", HENAN, dsn, s, crs="gcj02", dry_run=True)
     assert dry.inserted == 158 and dry.dry_run
     assert _one(dsn, "SELECT count(*) FROM units") == [(0,)]
+    imports = "SELECT count(*) FROM audit_log WHERE action = 'import'"
+    before = _one(dsn, imports)[0][0]  # a dry run leaves no audit entry either
 
     _hierarchy(tmp_path, dsn, s)
+    logged = _one(dsn, "SELECT actor, detail->>'kind', (detail->>'inserted')::int FROM audit_log "
+                       "WHERE action = 'import' ORDER BY id DESC LIMIT 1")  # fmt: skip
+    assert _one(dsn, imports)[0][0] > before and logged[0][0].startswith("os:") and logged[0][2] > 0
     from geodata import load_write
 
     def broken(*_args, **_kwargs):
