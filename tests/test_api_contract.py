@@ -15,7 +15,18 @@ CHECKS = "all"
 EXCLUDED = "positive_data_acceptance"
 
 
-def test_schemathesis_finds_no_server_error_or_schema_violation(server, api_key):
+def test_schemathesis_finds_no_server_error_or_schema_violation(server, api_key, db):
+    with db.transaction() as cur:
+        cur.execute("SELECT coalesce(max(id), 0) FROM cases")
+        last_before = cur.fetchone()[0]
+    try:
+        _run(server, api_key)
+    finally:  # the cases it made would change what later tests count
+        with db.transaction() as cur:
+            cur.execute("DELETE FROM cases WHERE id > %s AND external_id NOT LIKE 'T-%%'", (last_before,))
+
+
+def _run(server: str, api_key: str) -> None:
     cli = Path(sys.executable).with_name("schemathesis")
     report = ARTIFACTS / "schemathesis.txt"
     proc = subprocess.run(
