@@ -69,16 +69,22 @@ def _server_times(key: str, points: list[tuple[float, float]], n: int) -> list[f
 def _gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gunicorn", "app:server", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
            "--threads", "8", "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: a chatty server must never block on it
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-500:]}")
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
-            return proc
-        except requests.RequestException:
-            time.sleep(0.5)
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')[-500:]}")
+            try:
+                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+                return proc
+            except requests.RequestException:
+                time.sleep(0.5)
+    except BaseException:
+        proc.kill()  # never leave a server behind
+        raise
     proc.kill()
     raise RuntimeError("gunicorn did not start within 90 s")
 
