@@ -1,0 +1,333 @@
+"""The analyst workbench's questions as SQL: each layer's filters and spatial questions composed
+from whitelisted clauses (psycopg2.sql identifiers, values always parameters), then counted,
+paged, drawn or streamed.
+
+Every layer query (geodata/sql/analysis_<layer>.sql) exposes its rows as ``x`` with the unit
+ids and ``geom``; the clauses below only ever name those columns. The viewer's scope is added
+as a clause on top of row-level security, so units (which RLS does not hide) are scoped too.
+
+Distances are metres on the spheroid (geography), after a bounding test in degrees that the
+GiST indexes can use: ``metres / 60000`` degrees holds every point within that many metres
+anywhere south of 55° N, i.e. all of China.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import shapely
+from psycopg2 import sql
+
+from geodata import catalogue, hotspots, units
+from geodata.analysis_spec import Query
+from geodata.db import Database
+from geodata.lifecycle import FieldError
+from geodata.queries import sql_text
+
+TZ = ZoneInfo("Asia/Shanghai")
+METRES_PER_DEGREE_FLOOR = 60000.0
+STREAM_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table and export column: its id, its names, and the query column behind it."""
+
+    key: str
+    zh: str
+    en: str
+    source: str
+    source_en: str | None = None
+
+    def label(self, lang: str) -> str:
+        """The header in ``lang``."""
+        return self.en if lang == "en" else self.zh
+
+    def field(self, lang: str) -> str:
+        """The query column to show in ``lang``."""
+        return self.source_en if lang == "en" and self.source_en else self.source
+
+
+_PLACE = (Column("street", "办事处", "Street office", "street"), Column("community", "社区", "Community", "community"),
+          Column("grid", "网格", "Grid", "grid"))  # fmt: skip
+_LONLAT = (Column("lon", "经度", "Longitude", "lon"), Column("lat", "纬度", "Latitude", "lat"))
+
+
+def _named(code_zh: str) -> tuple[Column, ...]:
+    return (
+        Column("id", "编号", "ID", "id"),
+        Column("code", code_zh, "Code", "code"),
+        Column("name", "名称", "Name", "name"),
+    )
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "cases": (
+        Column("id", "编号", "ID", "id"), Column("external_id", "来源编号", "Source ID", "external_id"),
+        Column("category", "事项类别", "Category", "category", "category_en"),
+        Column("status", "状态", "Status", "status_name", "status_name_en"),
+        Column("source", "来源渠道", "Source", "source_name", "source_name_en"),
+        Column("department", "责任部门", "Department", "department", "department_en"), *_PLACE,
+        Column("address", "地址", "Address", "address"), Column("reported_at", "上报时间", "Reported", "reported_at"),
+        Column("deadline_at", "办理时限", "Deadline", "deadline_at"),
+        Column("overdue_hours", "超期小时", "Hours overdue", "overdue_hours"), *_LONLAT,
+    ),
+    "checkpoints": (
+        *_named("点位编码"),
+        Column("type", "类型", "Type", "type", "type_en"), *_PLACE,
+        Column("compliance", "达标率%", "Compliance %", "compliance"),
+        Column("failing", "未达标要素", "Failing elements", "failing", "failing_en"),
+        Column("inspected_at", "最近检查", "Last inspected", "inspected_at"),
+        Column("nearest_camera_m", "最近在线摄像头(米)", "Nearest online camera (m)", "nearest_camera_m"), *_LONLAT,
+    ),
+    "cameras": (
+        *_named("设备编码"),
+        Column("kind", "类型", "Kind", "kind"), Column("status", "状态", "Status", "status"), *_PLACE,
+        Column("last_seen_at", "最后在线", "Last seen", "last_seen_at"), *_LONLAT,
+    ),
+    "grids": (
+        *_named("网格编码"),
+        Column("kind", "类型", "Kind", "kind"), *_PLACE[:2],
+        Column("open_cases", "在办案件", "Open cases", "open_cases"),
+        Column("overdue", "超期", "Overdue", "overdue"), Column("gi_z", "Gi* z值", "Gi* z", "gi_z"),
+        Column("gi_p", "Gi* p值", "Gi* p", "gi_p"), *_LONLAT,
+    ),
+}  # fmt: skip
+BY_KEY = {layer: {c.key: c for c in cols} for layer, cols in COLUMNS.items()}
+# Query columns the map needs besides the table's (what colours a feature).
+MAP_FIELDS = {"cases": ("status", "is_overdue"), "checkpoints": (), "cameras": (), "grids": ()}
+
+
+def fields_of(layer: str) -> list[str]:
+    """The query columns a table row of ``layer`` carries: every column in both languages, and
+    what colours it on the map."""
+    names = [n for c in COLUMNS[layer] for n in (c.source, c.source_en) if n]
+    return list(dict.fromkeys([*names, *MAP_FIELDS[layer]]))
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One layer's filter as a WHERE clause and its parameters."""
+
+    layer: str
+    where: sql.Composable
+    params: dict[str, Any]
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time(0), TZ)
+
+
+def _unit_clause(layer: str, unit: units.Unit, name: str, db: Database) -> tuple[sql.Composable, dict[str, Any]]:
+    """The rows of ``layer`` inside ``unit``: facts by their unit ids, grids by their ancestry."""
+    if layer == "grids":
+        if unit.level == "district":
+            return sql.SQL("true"), {}
+        column = {"street": "street_id", "community": "community_id", "grid": "id"}[unit.level]
+        return sql.SQL("x.{} = %({})s").format(sql.Identifier(column), sql.SQL(name)), {name: unit.id}
+    column, ids = units.scope_of(db, unit)
+    return sql.SQL("x.{} = ANY(%({})s)").format(sql.Identifier(column), sql.SQL(name)), {name: ids}
+
+
+def _within_m(a: str, b: str, name: str) -> sql.Composed:
+    """``a`` and ``b`` (columns named by this module) at most %(<name>_m)s metres apart."""
+    left, right = sql.SQL(a), sql.SQL(b)
+    return sql.SQL(
+        "ST_DWithin({a}, {b}, %({n}_deg)s) AND ST_DWithin({a}::geography, {b}::geography, %({n}_m)s)"
+    ).format(a=left, b=right, n=sql.SQL(name))
+
+
+def _case_clauses(q: Query, db: Database) -> tuple[list[sql.Composable], dict[str, Any]]:
+    where: list[sql.Composable] = []
+    params: dict[str, Any] = {}
+    if q.category:
+        cat = catalogue.get(db)
+        where.append(sql.SQL("x.category_code = ANY(%(category)s)"))
+        params["category"] = sorted({leaf for code in q.category for leaf in cat.leaves_under(code)})
+    for name, column in (("status", "status"), ("source", "source")):
+        if getattr(q, name):
+            where.append(sql.SQL("x.{} = ANY(%({})s)").format(sql.Identifier(column), sql.SQL(name)))
+            params[name] = list(getattr(q, name))
+    if q.dept:
+        where.append(sql.SQL("x.department_id IN (SELECT id FROM departments WHERE code = ANY(%(dept)s))"))
+        params["dept"] = list(q.dept)
+    if q.since:
+        where.append(sql.SQL("x.reported_at >= %(since)s"))
+        params["since"] = _day_start(q.since)
+    if q.until:
+        where.append(sql.SQL("x.reported_at < %(until)s"))
+        params["until"] = _day_start(q.until + timedelta(days=1))
+    if q.overdue:
+        where.append(sql.SQL("x.is_open AND x.deadline_at < now()"))
+    if q.near_m:
+        # From the (few) checkpoints to the cases around them, through the cases' GiST index.
+        where.append(sql.SQL("x.id IN (SELECT n.id FROM checkpoints p JOIN cases n ON {near}"
+                             " WHERE p.type_code = ANY(%(near_type)s) OR p.id = ANY(%(near_ids)s))").format(
+            near=_within_m("p.geom", "n.geom", "near")))  # fmt: skip
+        params.update(near_m=q.near_m, near_deg=q.near_m / METRES_PER_DEGREE_FLOOR, near_type=list(q.near_type),
+                      near_ids=list(q.near_ids))  # fmt: skip
+    return where, params
+
+
+def _checkpoint_clauses(q: Query) -> tuple[list[sql.Composable], dict[str, Any]]:
+    where: list[sql.Composable] = []
+    params: dict[str, Any] = {}
+    if q.cp_type:
+        where.append(sql.SQL("x.type_code = ANY(%(cp_type)s)"))
+        params["cp_type"] = list(q.cp_type)
+    if q.below is not None:
+        where.append(sql.SQL("x.compliance < %(below)s"))
+        params["below"] = q.below
+    if q.failing:
+        where.append(sql.SQL("%(failing)s = ANY(x.failing_codes)"))
+        params["failing"] = q.failing
+    if q.gap_m:
+        where.append(sql.SQL("NOT EXISTS (SELECT 1 FROM cameras cam WHERE cam.status = 'online' AND {near})").format(
+            near=_within_m("cam.geom", "x.geom", "gap")))  # fmt: skip
+        params.update(gap_m=q.gap_m, gap_deg=q.gap_m / METRES_PER_DEGREE_FLOOR)
+    return where, params
+
+
+def _camera_clauses(q: Query) -> tuple[list[sql.Composable], dict[str, Any]]:
+    where: list[sql.Composable] = []
+    params: dict[str, Any] = {}
+    for name, column in (("cam_status", "status"), ("cam_kind", "kind")):
+        if getattr(q, name):
+            where.append(sql.SQL("x.{} = ANY(%({})s)").format(sql.Identifier(column), sql.SQL(name)))
+            params[name] = list(getattr(q, name))
+    return where, params
+
+
+def _grid_clauses(q: Query, db: Database) -> tuple[list[sql.Composable], dict[str, Any]]:
+    where: list[sql.Composable] = []
+    params: dict[str, Any] = {}
+    if q.grid_kind:
+        where.append(sql.SQL("x.kind = ANY(%(grid_kind)s)"))
+        params["grid_kind"] = list(q.grid_kind)
+    if q.min_open is not None:
+        where.append(sql.SQL("x.open_cases >= %(min_open)s"))
+        params["min_open"] = q.min_open
+    if q.hot:
+        where.append(sql.SQL("x.gi_z >= %(z_hot)s"))
+        params["z_hot"] = hotspots.Z_HOT
+    return where, params
+
+
+def gi_params(q: Query, db: Database) -> dict[str, list]:
+    """The Gi* arrays the grid query joins (empty unless hotspots were asked for)."""
+    if not q.hot:
+        return {"gi_ids": [], "gi_z": [], "gi_p": []}
+    gi = hotspots.gi_star(db)
+    return {"gi_ids": gi.ids.tolist(), "gi_z": gi.z.tolist(), "gi_p": gi.p.tolist()}
+
+
+def compile_layer(db: Database, q: Query, layer: str, scope: units.Unit | None) -> Compiled:
+    """``layer``'s rows under ``q``'s filters, inside ``scope`` (None: the whole territory)."""
+    if layer == "cases":
+        where, params = _case_clauses(q, db)
+    elif layer == "checkpoints":
+        where, params = _checkpoint_clauses(q)
+    elif layer == "cameras":
+        where, params = _camera_clauses(q)
+    else:
+        where, params = _grid_clauses(q, db)
+        params.update(gi_params(q, db))
+    if scope is not None and scope.level != "district":
+        clause, extra = _unit_clause(layer, scope, "scope_ids", db)
+        where.append(clause)
+        params.update(extra)
+    if q.unit:
+        unit = units.by_code(db, q.unit)
+        if not units.within(unit, scope):
+            raise FieldError({"unit": f"no unit with code {q.unit!r} in your area; pick a unit on the map"})
+        clause, extra = _unit_clause(layer, unit, "unit_ids", db)
+        where.append(clause)
+        params.update(extra)
+    at = sql.SQL("x.label_point" if layer == "grids" else "x.geom")
+    if q.box:
+        where.append(sql.SQL("ST_Intersects({}, ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326))").format(at))
+        params.update(zip(("x0", "y0", "x1", "y1"), q.box))
+    if q.lasso:
+        shape = shapely.make_valid(shapely.Polygon(q.lasso))  # a lasso drawn across itself is mended, not refused
+        where.append(sql.SQL("ST_Intersects({}, ST_GeomFromText(%(lasso)s, 4326))").format(at))
+        params["lasso"] = shape.wkt
+    return Compiled(layer, sql.SQL(" AND ").join(where) if where else sql.SQL("true"), params)
+
+
+def _inner(c: Compiled) -> sql.Composed:
+    return sql.SQL(sql_text(f"analysis_{c.layer}")).format(where=c.where)
+
+
+def _order(q: Query, layer: str) -> sql.Composed:
+    column = BY_KEY[layer][q.sort_column if layer == q.layer else COLUMNS[layer][0].key]
+    direction = sql.SQL("DESC" if q.desc and layer == q.layer else "ASC")
+    return sql.SQL("ORDER BY q.{col} {d} NULLS LAST, q.id {d}").format(col=sql.Identifier(column.source), d=direction)
+
+
+def count(db: Database, q: Query, scope: units.Unit | None, layer: str | None = None) -> int:
+    """How many rows of ``layer`` (default: the table's) the query selects."""
+    c = compile_layer(db, q, layer or q.layer, scope)
+    if c.layer == "cases":
+        stmt = sql.SQL(sql_text("analysis_cases_count")).format(where=c.where)
+    else:
+        stmt = sql.SQL("SELECT count(*) FROM ({}) q").format(_inner(c))
+    with db.transaction() as cur:
+        cur.execute(stmt, c.params)
+        return int(cur.fetchone()[0])
+
+
+def _select(c: Compiled, q: Query, geometry: bool, tail: sql.Composable) -> sql.Composed:
+    cols: list[sql.Composable] = [sql.SQL("q.{}").format(sql.Identifier(n)) for n in fields_of(c.layer)]
+    if geometry:
+        cols.append(sql.SQL("ST_AsBinary(q.geom) AS wkb"))
+    return sql.SQL("SELECT {cols} FROM ({inner}) q {order} {tail}").format(
+        cols=sql.SQL(", ").join(cols), inner=_inner(c), order=_order(q, c.layer), tail=tail
+    )
+
+
+def _rows(cur) -> list[dict[str, Any]]:
+    names = [d.name for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def page(db: Database, q: Query, scope: units.Unit | None) -> list[dict[str, Any]]:
+    """One page of the table's layer, sorted."""
+    c = compile_layer(db, q, q.layer, scope)
+    stmt = _select(c, q, False, sql.SQL("LIMIT %(_limit)s OFFSET %(_offset)s"))
+    with db.transaction() as cur:
+        cur.execute(stmt, {**c.params, "_limit": q.size, "_offset": q.page * q.size})
+        return _rows(cur)
+
+
+def features(db: Database, q: Query, layer: str, scope: units.Unit | None, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` rows of ``layer`` for the map (grids with their polygons as WKB)."""
+    c = compile_layer(db, q, layer, scope)
+    stmt = _select(c, q, layer == "grids", sql.SQL("LIMIT %(_limit)s"))
+    with db.transaction() as cur:
+        cur.execute(stmt, {**c.params, "_limit": limit})
+        return _rows(cur)
+
+
+def stream(db: Database, q: Query, scope: units.Unit | None, chunk: int = STREAM_CHUNK) -> Iterator[list[dict]]:
+    """Every row of the table's layer in the table's order, ``chunk`` rows at a time, through a
+    server-side cursor: memory stays flat however many rows there are."""
+    c = compile_layer(db, q, q.layer, scope)
+    stmt = _select(c, q, True, sql.SQL(""))
+    with db.transaction() as cur:
+        named = cur.connection.cursor(name="analysis_export")
+        try:
+            named.itersize = chunk
+            named.execute(stmt, c.params)
+            names = None
+            while True:
+                batch = named.fetchmany(chunk)
+                if not batch:
+                    break
+                names = names or [d.name for d in named.description]
+                yield [dict(zip(names, r)) for r in batch]
+        finally:
+            named.close()
