@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import api
 import callbacks  # noqa: F401  (registers every callback)
 from access import gate, secret, signin
-from callbacks import routes
+from callbacks import exports, routes
 from geodata.errors import SetupError
 from settings import get_settings
 
@@ -32,6 +32,7 @@ app = Dash(
     title="网格治理一张图",
     update_title=None,
     suppress_callback_exceptions=True,
+    assets_path_ignore=["vendor"],  # inlined into exports, never loaded by the pages
 )
 server = app.server
 server.secret_key = SECRET_KEY
@@ -46,6 +47,7 @@ app.layout = html.Div(dash.page_container, id="shell")
 gate.register(server)
 signin.register(server)
 routes.register(server)
+exports.register(server)
 api.register(server)
 
 if __name__ == "__main__":

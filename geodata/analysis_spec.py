@@ -18,7 +18,8 @@ cases.since, .until      report dates, YYYY-MM-DD, Beijing time, both inclusive
 cases.overdue            1: open cases past their deadline only
 cases.near_m             cases within this many metres (1–5000) of checkpoints that are
 cases.near_type          … of these types, or
-cases.near_ids           … these checkpoint ids (selected on the map)
+cases.near_ids           … these checkpoint ids (picked on the map); without near_m the
+                         checkpoints are only remembered (picked, not yet asked about)
 checkpoints.type         checkpoint types
 checkpoints.below        compliance of the latest inspection below this percentage (0–100]
 checkpoints.failing      an element (要素) code failing in the latest inspection
@@ -311,9 +312,7 @@ def parse(params: Mapping[str, str], ref: Reference) -> Query:
     if values.get("since") and values.get("until") and values["since"] > values["until"]:
         errors["cases.until"] = "must be on or after cases.since"
     if values.get("near_m") and not (values.get("near_type") or values.get("near_ids")):
-        errors["cases.near_m"] = "say which checkpoints: cases.near_type (types) or cases.near_ids (ids)"
-    if (values.get("near_type") or values.get("near_ids")) and not values.get("near_m"):
-        errors["cases.near_m"] = "give the distance in metres (1–5000) for the checkpoints named"
+        errors.setdefault("cases.near_m", "say which checkpoints: cases.near_type (types) or cases.near_ids (ids)")
     if values.get("lasso") and not shapely.Polygon(values["lasso"]).area > 0:
         errors["lasso"] = "the lasso encloses no area"
     if errors:
@@ -328,6 +327,8 @@ def encode(q: Query) -> str:
     for f in fields(Query):
         value = getattr(q, f.name)
         if value == getattr(default, f.name) and f.name != "layer":
+            continue
+        if f.name == "sort" and value == SORTS[q.layer][0]:
             continue
         param = FIELD_PARAM[f.name]
         kind = PARAMS[param][1]

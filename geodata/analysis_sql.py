@@ -280,12 +280,15 @@ def count(db: Database, q: Query, scope: units.Unit | None, layer: str | None = 
         return int(cur.fetchone()[0])
 
 
-def _select(c: Compiled, q: Query, geometry: bool, tail: sql.Composable) -> sql.Composed:
+def _select(c: Compiled, q: Query, geometry: bool, tail: sql.Composable, newest: bool = False) -> sql.Composed:
     cols: list[sql.Composable] = [sql.SQL("q.{}").format(sql.Identifier(n)) for n in fields_of(c.layer)]
     if geometry:
         cols.append(sql.SQL("ST_AsBinary(q.geom) AS wkb"))
     return sql.SQL("SELECT {cols} FROM ({inner}) q {order} {tail}").format(
-        cols=sql.SQL(", ").join(cols), inner=_inner(c), order=_order(q, c.layer), tail=tail
+        cols=sql.SQL(", ").join(cols),
+        inner=_inner(c),
+        tail=tail,
+        order=sql.SQL("ORDER BY q.id DESC") if newest else _order(q, c.layer),
     )
 
 
@@ -304,9 +307,9 @@ def page(db: Database, q: Query, scope: units.Unit | None) -> list[dict[str, Any
 
 
 def features(db: Database, q: Query, layer: str, scope: units.Unit | None, limit: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` rows of ``layer`` for the map (grids with their polygons as WKB)."""
+    """Up to ``limit`` rows of ``layer`` for the map, newest first (grids with their polygons as WKB)."""
     c = compile_layer(db, q, layer, scope)
-    stmt = _select(c, q, layer == "grids", sql.SQL("LIMIT %(_limit)s"))
+    stmt = _select(c, q, layer == "grids", sql.SQL("LIMIT %(_limit)s"), newest=True)
     with db.transaction() as cur:
         cur.execute(stmt, {**c.params, "_limit": limit})
         return _rows(cur)
@@ -331,3 +334,12 @@ def stream(db: Database, q: Query, scope: units.Unit | None, chunk: int = STREAM
                 yield [dict(zip(names, r)) for r in batch]
         finally:
             named.close()
+
+
+def map_rows(db: Database, q: Query, scope: units.Unit | None, cap: int) -> dict[str, tuple[list[dict], int]]:
+    """Per shown layer: up to ``cap`` rows to draw, and how many there are in all."""
+    out = {}
+    for layer in q.show:
+        rows = features(db, q, layer, scope, cap)
+        out[layer] = (rows, len(rows) if len(rows) < cap else count(db, q, scope, layer))
+    return out

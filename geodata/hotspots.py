@@ -1,7 +1,8 @@
 """Hotspots of open cases among the tiling grids: Getis-Ord Gi* (esda.G_Local, star=True).
 
-Gi* compares the open-case count of a grid and its queen-contiguity neighbours (grids that
-share an edge or a corner) with the whole district: its z-score is high where a cluster of
+Gi* compares the open-case count of a grid and its queen-contiguity neighbours (grids whose
+polygons touch: an edge or a single point, T-junctions included, as PostGIS's ST_Intersects
+sees them) with the whole district: its z-score is high where a cluster of
 high counts sits. A grid is a hotspot when z ≥ 1.96, i.e. significantly above its
 surroundings at the 95 % level (two-sided normal approximation; binary weights, the grid
 itself included). Exclusive grids overlap the tiling grids and are left out.
@@ -16,7 +17,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
 from geodata.db import Database
 from geodata.memo import Memo
@@ -46,17 +46,16 @@ def _versions(db: Database) -> dict[str, int]:
 
 
 def _contiguity(db: Database, version: int):
-    from libpysal.weights import Queen
+    """(grid ids, libpysal weights) of the tiling grids; a grid with no neighbour is an island."""
+    from libpysal.weights import W
 
-    shapes = fetch_columns("unit_shapes", {"level": "grid", "exclusive": False}, db)
-    geoms = shapely.from_wkb(np.asarray([bytes(w) for w in shapes["wkb"]], dtype=object))
-    import geopandas as gpd
-
-    frame = gpd.GeoDataFrame({"id": shapes["id"]}, geometry=geoms, crs=4326)
+    ids = np.asarray(fetch_columns("unit_shapes", {"level": "grid", "exclusive": False}, db)["id"], dtype=np.int64)
+    neighbours: dict[int, list[int]] = {int(i): [] for i in ids}
+    for a, b in fetch_rows("grid_neighbours", None, db):
+        neighbours[a].append(b)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # islands (a grid with no neighbour) are allowed and keep z = 0
-        weights = Queen.from_dataframe(frame, use_index=False, silence_warnings=True)
-    return np.asarray(shapes["id"], dtype=np.int64), weights
+        warnings.simplefilter("ignore")  # islands keep z = 0
+        return ids, W(neighbours, id_order=[int(i) for i in ids], silence_warnings=True)
 
 
 def gi_star(db: Database) -> GiStar:

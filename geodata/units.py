@@ -134,3 +134,12 @@ def child_groupings(db: Database, unit: Unit) -> list[tuple[str, list[int], str]
         if excl:
             out.append(("exclusive_grid_id", excl, "exclusive_grid_id"))
     return out
+
+
+def pickable(db: Database, scope: Unit | None) -> list[tuple[str, str, str, str | None]]:
+    """(code, name, level, street name) of the street offices and communities inside ``scope``."""
+    street = scope.id if scope is not None and scope.level == "street" else None
+    community = scope.id if scope is not None and scope.level == "community" else None
+    if scope is not None and scope.level == "grid":
+        community = scope.community_id
+    return fetch_rows("unit_pickable", {"street_id": street, "community_id": community}, db)

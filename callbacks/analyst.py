@@ -1,0 +1,320 @@
+"""Workbench behaviour: controls → one query string (the URL), then the table, the map and the
+export links from it. Every value is checked again on the server (geodata/analysis_spec.py):
+a crafted callback gets the same errors as a bad URL.
+
+The map is redrawn only when its filters change (not for paging, sorting or the table layer);
+clicks pick checkpoints (for "cases near the picked checkpoints") or a grid (as the area); a
+box or lasso drawn on the map becomes the area; a table row focuses the map on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import flask
+import psycopg2
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+import ids
+from access.principal import current
+from geodata import analysis_spec as spec
+from geodata import analysis_sql, units
+from geodata.db import get_db
+from geodata.exports import plain
+from geodata.lifecycle import FieldError
+from i18n import pick, t
+from layers import analysis_map
+from layers.basemap import map_style, projector
+from layers.outlines import COMMUNITIES, STREETS
+from settings import get_settings
+
+MAP_CAP = 20000  # points per layer drawn in the browser; the table and exports hold every row
+EXPORT_FORMATS = ("csv", "geojson", "gpkg", "html")
+CONTROL_PARAMS = {
+    ids.AN_LAYER: "layer", ids.AN_SHOW: "show", ids.AN_CATEGORY: "cases.category", ids.AN_STATUS: "cases.status",
+    ids.AN_SOURCE: "cases.source", ids.AN_DEPT: "cases.dept", ids.AN_OVERDUE: "cases.overdue",
+    ids.AN_NEAR_M: "cases.near_m", ids.AN_NEAR_TYPE: "cases.near_type", ids.AN_NEAR_IDS: "cases.near_ids",
+    ids.AN_CP_TYPE: "checkpoints.type", ids.AN_BELOW: "checkpoints.below", ids.AN_FAILING: "checkpoints.failing",
+    ids.AN_GAP_M: "checkpoints.gap_m", ids.AN_CAM_STATUS: "cameras.status", ids.AN_CAM_KIND: "cameras.kind",
+    ids.AN_GRID_KIND: "grids.kind", ids.AN_MIN_OPEN: "grids.min_open", ids.AN_HOT: "grids.hot", ids.AN_UNIT: "unit",
+}  # fmt: skip
+
+
+def _viewer() -> units.Unit | None:
+    """The caller's area (None: the whole territory); a wall display or nobody gets nothing."""
+    who = current()
+    if who is None or who.read_only:
+        raise PreventUpdate
+    return None if who.whole_territory else who.scope
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def params_of(values: dict[str, Any], dates: tuple[Any, Any], area: dict | None, page: int | None,
+              sort_by: list | None, size: int | None) -> dict[str, str]:  # fmt: skip
+    """URL parameters from the controls' values (checked later by ``spec.parse``, like a URL)."""
+    params = {CONTROL_PARAMS[cid]: _text(v) for cid, v in values.items()}
+    for flag in ("cases.overdue", "grids.hot"):
+        params[flag] = "1" if params.get(flag) else ""
+    params["cases.since"], params["cases.until"] = (str(d)[:10] if d else "" for d in dates)
+    if isinstance(area, dict) and area.get("box"):
+        params["box"] = _text(area["box"])
+    elif isinstance(area, dict) and area.get("lasso"):
+        params["lasso"] = ";".join(f"{p[0]} {p[1]}" for p in area["lasso"] if isinstance(p, list) and len(p) == 2)
+    if sort_by:
+        params["sort"] = str(sort_by[0].get("column_id", ""))
+        params["dir"] = "desc" if sort_by[0].get("direction") == "desc" else "asc"
+    params["page"] = _text(page or 0)
+    params["size"] = _text(size or 50)
+    return {k: v for k, v in params.items() if v != ""}
+
+
+def _errors(problems: dict[str, str], lang: str) -> tuple[list, str]:
+    if not problems:
+        return [], "an-errors empty"
+    items = [html.Li(f"{k}: {v}") for k, v in problems.items()]
+    return [html.B(t("an.bad_query", lang)), html.Ul(items)], "an-errors"
+
+
+@callback(
+    Output(ids.AN_QUERY, "data"),
+    Output(ids.AN_ERRORS, "children"),
+    Output(ids.AN_ERRORS, "className"),
+    Output(ids.AN_TABLE, "page_current"),
+    Output(ids.AN_TABLE, "sort_by"),
+    inputs={
+        "values": {cid: Input(cid, "data" if cid == ids.AN_NEAR_IDS else "value") for cid in CONTROL_PARAMS},
+        "start": Input(ids.AN_DATES, "start_date"),
+        "end": Input(ids.AN_DATES, "end_date"),
+        "area": Input(ids.AN_AREA, "data"),
+        "page": Input(ids.AN_TABLE, "page_current"),
+        "sort_by": Input(ids.AN_TABLE, "sort_by"),
+        "size": State(ids.AN_TABLE, "page_size"),
+        "lang": State(ids.LANG, "data"),
+    },
+    prevent_initial_call=True,
+)
+def collect(values: dict, start: Any, end: Any, area: Any, page: Any, sort_by: Any, size: Any, lang: str):
+    """Any control changed → the query string; a changed filter goes back to the first page, a
+    changed table layer to its own default sort."""
+    _viewer()
+    lang = pick(lang)
+    trigger = ctx.triggered_id
+    if trigger == ids.AN_LAYER:
+        sort_by = []
+    if trigger not in (ids.AN_TABLE,):
+        page = 0
+    try:
+        q = spec.parse(params_of(values, (start, end), area, page, sort_by, size), spec.reference(get_db()))
+    except FieldError as exc:
+        children, cls = _errors(exc.errors, lang)
+        return no_update, children, cls, no_update, no_update
+    except psycopg2.Error:
+        children, cls = _errors({"database": t("an.db_down", lang)}, lang)
+        return no_update, children, cls, no_update, no_update
+    sort = [{"column_id": q.sort_column, "direction": "desc" if q.desc else "asc"}]
+    return spec.encode(q), [], "an-errors empty", q.page, sort
+
+
+def _query(encoded: str) -> spec.Query:
+    from urllib.parse import parse_qsl
+
+    return spec.parse(dict(parse_qsl(encoded or "", keep_blank_values=False)), spec.reference(get_db()))
+
+
+def table_rows(rows: list[dict[str, Any]], layer: str, lang: str) -> list[dict[str, Any]]:
+    """Rows as the table shows them (times in Beijing time, names in ``lang``)."""
+    cols = analysis_sql.COLUMNS[layer]
+    out = []
+    for r in rows:
+        row = {c.key: plain(r.get(c.field(lang))) for c in cols}
+        for key in ("reported_at", "deadline_at", "inspected_at", "last_seen_at"):
+            if isinstance(row.get(key), str):
+                row[key] = row[key][:16].replace("T", " ")
+        out.append(row)
+    return out
+
+
+@callback(
+    Output(ids.AN_TABLE, "columns"),
+    Output(ids.AN_TABLE, "data"),
+    Output(ids.AN_TABLE, "page_count"),
+    Output(ids.AN_TOTAL, "children"),
+    Output(ids.AN_EXPORTS, "children"),
+    Output(ids.AN_TABLE, "active_cell"),
+    Input(ids.AN_QUERY, "data"),
+    State(ids.LANG, "data"),
+)
+def render_table(encoded: str, lang: str):
+    """The query → one sorted page of its layer, the total, and export links for all of it."""
+    scope = _viewer()
+    lang = pick(lang)
+    try:
+        q = _query(encoded)
+        db = get_db()
+        total = analysis_sql.count(db, q, scope)
+        rows = analysis_sql.page(db, q, scope)
+    except FieldError as exc:
+        return no_update, [], 0, "; ".join(exc.errors.values()), no_update, None
+    except psycopg2.Error:
+        return no_update, [], 0, t("an.db_down", lang), no_update, None
+    cols = [{"name": c.label(lang), "id": c.key} for c in analysis_sql.COLUMNS[q.layer]]
+    query = spec.encode(q) + ("&lang=en" if lang == "en" else "")
+    links = [html.A(t(f"an.export.{f}", lang), id=f"an-export-{f}", className="an-export", download="",
+                    href=f"/analyst/export.{f}?{query}") for f in EXPORT_FORMATS]  # fmt: skip
+    pages = max(1, -(-total // q.size))
+    return cols, table_rows(rows, q.layer, lang), pages, t("an.total", lang).format(n=f"{total:,}"), links, None
+
+
+def _map_key(q: spec.Query, lang: str) -> str:
+    return spec.encode(replace(q, layer="cases", sort="", desc=True, page=0, size=50)) + lang
+
+
+@callback(
+    Output(ids.AN_MAP, "figure"),
+    Output(ids.AN_MAP_KEY, "data"),
+    Output(ids.AN_MAP_NOTE, "children"),
+    Input(ids.AN_QUERY, "data"),
+    State(ids.AN_MAP_KEY, "data"),
+    State(ids.LANG, "data"),
+)
+def render_map(encoded: str, drawn: str | None, lang: str):
+    """The query's filters changed → redraw the shown layers (paging and sorting do not)."""
+    scope = _viewer()
+    lang = pick(lang)
+    try:
+        q = _query(encoded)
+        key = _map_key(q, lang)
+        if key == drawn:
+            raise PreventUpdate
+        db = get_db()
+        found = analysis_sql.map_rows(db, q, scope, MAP_CAP)
+        shapes = {"community": COMMUNITIES.load(db)["shapes"], "street": STREETS.load(db)["shapes"]}
+    except FieldError:
+        raise PreventUpdate from None
+    except psycopg2.Error:
+        return no_update, no_update, t("an.db_down", lang)
+    s = get_settings()
+    style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
+    rows = {layer: r for layer, (r, _) in found.items()}
+    figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot)
+    notes = [t("an.map_capped", lang).format(shown=f"{len(r):,}", n=f"{n:,}", layer=t(f"an.{layer}", lang))
+             for layer, (r, n) in found.items() if n > len(r)]  # fmt: skip
+    return figure, key, html.Div([html.Div(n) for n in notes]) if notes else ""
+
+
+@callback(
+    Output(ids.AN_NEAR_IDS, "data"),
+    Output(ids.AN_AREA, "data"),
+    Output(ids.AN_UNIT, "value"),
+    Output(ids.AN_UNIT, "options"),
+    Input(ids.AN_MAP, "clickData"),
+    Input(ids.AN_MAP, "selectedData"),
+    Input(ids.AN_CLEAR_AREA, "n_clicks"),
+    Input(ids.AN_CLEAR_PICKS, "n_clicks"),
+    State(ids.AN_NEAR_IDS, "data"),
+    State(ids.AN_UNIT, "options"),
+    prevent_initial_call=True,
+)
+def pick_on_map(click: Any, selected: Any, _clear_area: Any, _clear_picks: Any, near_ids: Any, options: Any):
+    """A checkpoint clicked → picked or unpicked; a grid clicked → the area; a box or lasso → the
+    area; the clear buttons empty them."""
+    _viewer()
+    trigger = ctx.triggered_id
+    prop = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
+    near = [int(i) for i in (near_ids or []) if isinstance(i, int)]
+    if trigger == ids.AN_CLEAR_AREA:
+        return no_update, None, None, no_update
+    if trigger == ids.AN_CLEAR_PICKS:
+        return [], no_update, no_update, no_update
+    if prop.endswith("selectedData"):
+        area = _area(selected)
+        if area is None:
+            raise PreventUpdate
+        return no_update, area, None, no_update
+    point = (click or {}).get("points", [{}])[0] if isinstance(click, dict) else {}
+    data = point.get("customdata") if isinstance(point, dict) else None
+    if not isinstance(data, list) or len(data) < 3:
+        raise PreventUpdate
+    layer, fid, code = data[0], data[1], data[2]
+    if layer == "checkpoints" and isinstance(fid, int):
+        return ([i for i in near if i != fid] if fid in near else [*near, fid]), no_update, no_update, no_update
+    if layer == "grids" and isinstance(code, str) and units.valid_code(code):
+        opts = list(options or [])
+        if code not in {o.get("value") for o in opts if isinstance(o, dict)}:
+            opts.append({"label": str(point.get("text", code)).split("<br>")[0].replace("<b>", "").replace("</b>", ""),
+                         "value": code})  # fmt: skip
+        return no_update, None, code, opts
+    raise PreventUpdate
+
+
+def _area(selected: Any) -> dict[str, Any] | None:
+    """A box ({"box": [min lon, min lat, max lon, max lat]}) or a lasso from plotly's selectedData."""
+    if not isinstance(selected, dict):
+        return None
+    box = (selected.get("range") or {}).get("map")
+    if isinstance(box, list) and len(box) == 2:
+        (x0, y0), (x1, y1) = box
+        return {"box": [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]}
+    lasso = (selected.get("lassoPoints") or {}).get("map")
+    if isinstance(lasso, list) and len(lasso) >= 3:
+        return {"lasso": [[round(float(x), 6), round(float(y), 6)] for x, y in lasso[: spec.MAX_LASSO_VERTICES]]}
+    return None
+
+
+@callback(
+    Output(ids.AN_PICKS, "children"),
+    Input(ids.AN_NEAR_IDS, "data"),
+    Input(ids.AN_AREA, "data"),
+    State(ids.LANG, "data"),
+)
+def describe_picks(near_ids: Any, area: Any, lang: str) -> list:
+    """What is picked, in words."""
+    lang = pick(lang)
+    out = []
+    if near_ids:
+        out.append(html.Div(f"{t('an.picked', lang)}：{len(near_ids)}"))
+    if isinstance(area, dict) and area:
+        out.append(html.Div(t("an.area_box" if "box" in area else "an.area_lasso", lang)))
+    return out
+
+
+@callback(
+    Output(ids.AN_MAP, "figure", allow_duplicate=True),
+    Input(ids.AN_TABLE, "active_cell"),
+    State(ids.AN_TABLE, "data"),
+    prevent_initial_call=True,
+)
+def focus_row(cell: Any, rows: Any):
+    """A table row clicked → the map centred on it, close in."""
+    if not isinstance(cell, dict) or not isinstance(rows, list):
+        raise PreventUpdate
+    index = cell.get("row")
+    if not isinstance(index, int) or not 0 <= index < len(rows):
+        raise PreventUpdate
+    row = rows[index]
+    if not isinstance(row.get("lon"), (int, float)) or not isinstance(row.get("lat"), (int, float)):
+        raise PreventUpdate
+    patch = Patch()
+    view = analysis_map.focus_patch(row["lon"], row["lat"], projector(get_settings().basemap))
+    patch["layout"]["map"]["center"] = view["center"]
+    patch["layout"]["map"]["zoom"] = view["zoom"]
+    return patch
+
+
+clientside_callback(
+    ClientsideFunction(namespace="analyst", function_name="remember"),
+    Output(ids.AN_URL, "data"),
+    Input(ids.AN_QUERY, "data"),
+    State(ids.LANG, "data"),
+)

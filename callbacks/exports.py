@@ -1,0 +1,131 @@
+"""/analyst/export.<fmt>?<the workbench's query>: the current filtered result as a download.
+
+The caller's scope applies (row-level security, and the scope clause for units); every export is
+written to the audit log (who, format, layer, query, rows) before its first byte is sent. CSV and
+GeoJSON stream from a server-side cursor; a GeoPackage is built chunk by chunk in a temporary
+file; the HTML map draws at most ``HTML_CAP`` features per layer and says so in its title.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import flask
+import psycopg2
+
+from access.principal import current
+from geodata import analysis_spec as spec
+from geodata import analysis_sql, audit, exports
+from geodata.db import SCOPE, get_db
+from geodata.lifecycle import FieldError
+from i18n import pick, t
+from layers import folium_export
+from layers.basemap import projector
+from layers.outlines import COMMUNITIES, STREETS
+from settings import get_settings
+
+TZ = ZoneInfo("Asia/Shanghai")
+HTML_CAP = 20000
+
+
+def _refuse(status: int, message: str, errors: dict[str, str] | None = None) -> flask.Response:
+    response = flask.jsonify(error="invalid_query" if status == 400 else "unavailable", message=message,
+                             fields=errors or {})  # fmt: skip
+    response.status_code = status
+    return response
+
+
+def _filename(layer: str, fmt: str) -> str:
+    return f"gridops-{layer}-{datetime.now(TZ).strftime('%Y%m%d-%H%M')}.{fmt}"
+
+
+def _send(body, fmt: str, layer: str) -> flask.Response:
+    response = flask.Response(body, mimetype=exports.FORMATS[fmt].split(";")[0])
+    if ";" in exports.FORMATS[fmt]:
+        response.headers["Content-Type"] = exports.FORMATS[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(layer, fmt)}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _scoped(rows_scope, chunks):
+    """Run a generator under the request's row scope (the WSGI server iterates after the view returns)."""
+    token = SCOPE.set(rows_scope)
+    try:
+        yield from chunks
+    finally:
+        SCOPE.reset(token)
+
+
+def export(fmt: str) -> flask.Response:
+    """Check the query, log the export, then send the file."""
+    who = current()
+    if who is None or who.read_only:
+        return _refuse(403, "sign in as a user to export")
+    if fmt not in exports.FORMATS:
+        return _refuse(404, f"unknown export format {fmt!r}; use one of {', '.join(exports.FORMATS)}")
+    lang = pick(flask.request.args.get("lang", "zh"))
+    params = {k: v for k, v in flask.request.args.items()}
+    scope = None if who.whole_territory else who.scope
+    db = get_db()
+    try:
+        q = spec.parse(params, spec.reference(db))
+        total = analysis_sql.count(db, q, scope)
+        with db.transaction() as cur:
+            audit.record(cur, who.name, "export", flask.request.remote_addr, format=fmt, layer=q.layer,
+                         query=spec.encode(q), rows=total)  # fmt: skip
+    except FieldError as exc:
+        return _refuse(400, "the export's query is not valid: " + "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
+                       exc.errors)  # fmt: skip
+    except psycopg2.Error:
+        return _refuse(503, "the database is unavailable; retry shortly")
+    rows_scope = SCOPE.get()
+    if fmt == "csv":
+        return _send(_scoped(rows_scope, exports.csv_chunks(analysis_sql.stream(db, q, scope), q.layer, lang)), fmt,
+                     q.layer)  # fmt: skip
+    if fmt == "geojson":
+        return _send(_scoped(rows_scope, exports.geojson_chunks(analysis_sql.stream(db, q, scope), q.layer, lang)),
+                     fmt, q.layer)  # fmt: skip
+    if fmt == "gpkg":
+        return _send(_gpkg(db, q, scope, lang), fmt, q.layer)
+    return _send(_html(db, q, scope, lang, total), fmt, q.layer)
+
+
+def _gpkg(db, q: spec.Query, scope, lang: str):
+    """Write the GeoPackage to a temporary file, then stream it from disk and remove it."""
+    folder = Path(tempfile.mkdtemp(prefix="gridops-export-"))
+    path = folder / f"{q.layer}.gpkg"
+    exports.write_gpkg(analysis_sql.stream(db, q, scope), q.layer, lang, path)
+
+    def chunks():
+        try:
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 16):
+                    yield block
+        finally:
+            path.unlink(missing_ok=True)
+            os.rmdir(folder)
+
+    return chunks()
+
+
+def _html(db, q: spec.Query, scope, lang: str, total: int) -> str:
+    found = analysis_sql.map_rows(db, q, scope, HTML_CAP)
+    shapes = {"community": COMMUNITIES.load(db)["shapes"], "street": STREETS.load(db)["shapes"]}
+    s = get_settings()
+    title = f"{t('app.district', lang)} · {t('an.title', lang)}"
+    notes = [t("an.map_capped", lang).format(shown=f"{len(r):,}", n=f"{n:,}", layer=t(f"an.{layer}", lang))
+             for layer, (r, n) in found.items() if n > len(r)]  # fmt: skip
+    subtitle = " · ".join([f"{t(f'an.{q.layer}', lang)} {t('an.total', lang).format(n=f'{total:,}')}", *notes])
+    rows = {layer: r for layer, (r, _) in found.items()}
+    return folium_export.render(rows, shapes, lang, projector(s.basemap), s.basemap, title, subtitle, q.hot)
+
+
+def register(server: flask.Flask) -> None:
+    """Attach the export route."""
+    server.add_url_rule("/analyst/export.<fmt>", "analyst_export", export)

@@ -1,0 +1,120 @@
+"""The workbench map: street and community outlines, then each shown layer's filtered rows.
+
+Every marker carries ``customdata = [layer, id, code]`` so a click says what was hit; the
+checkpoints picked for a "near" question are ringed, and a focused table row gets a marker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from i18n import t
+from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
+from layers.base import geojson_features, hover, line_coords
+from layers.basemap import Projector
+from layers.figure import DISTRICT_VIEW
+from layers.grids import OPEN_CASE_CLASSES
+
+PICKED = "#00e5ff"
+
+
+def _title(row: dict[str, Any], layer: str, lang: str) -> str:
+    if layer == "cases":
+        return f"<b>{t('an.cases', lang)} {row['id']}</b><br>{row.get('category_en' if lang == 'en' else 'category')}"
+    return f"<b>{row.get('name') or row['id']}</b>"
+
+
+def _detail(row: dict[str, Any], layer: str, lang: str) -> str:
+    en = lang == "en"
+    if layer == "cases":
+        return f"{row.get('status_name_en' if en else 'status_name')}<br>{row.get('address') or ''}"
+    if layer == "checkpoints":
+        comp = "—" if row.get("compliance") is None else f"{row['compliance']:.0f}%"
+        return f"{row.get('type_en' if en else 'type')}<br>{t('hover.compliance', lang)}：{comp}"
+    if layer == "cameras":
+        return f"{t('camera.' + row['status'], lang)}"
+    return ""
+
+
+def _points(layer: str, rows: list[dict[str, Any]], lang: str, proj: Projector, picked: set[int]) -> list[dict]:
+    style = STYLES[layer]
+    lon, lat = proj.shift([r["lon"] for r in rows], [r["lat"] for r in rows])
+    traces = [{
+        "type": "scattermap", "name": layer, "mode": "markers",
+        "lon": np.round(lon, 6).tolist(), "lat": np.round(lat, 6).tolist(),
+        "marker": {"color": style.colors(rows), "size": style.size, "opacity": 0.9},
+        "text": [f"{_title(r, layer, lang)}<br>{_detail(r, layer, lang)}" for r in rows],
+        "customdata": [[layer, r["id"], r.get("code")] for r in rows],
+        "hovertemplate": hover(["%{text}"]),
+    }]  # fmt: skip
+    if layer == "checkpoints" and picked:
+        keep = [i for i, r in enumerate(rows) if r["id"] in picked]
+        traces.append({"type": "scattermap", "name": "picked", "mode": "markers", "hoverinfo": "skip",
+                       "lon": [traces[0]["lon"][i] for i in keep], "lat": [traces[0]["lat"][i] for i in keep],
+                       "marker": {"size": 22, "color": PICKED, "opacity": 0.45}})  # fmt: skip
+        traces.reverse()  # the ring under the markers, so the markers stay clickable
+    return traces
+
+
+def _grids(rows: list[dict[str, Any]], lang: str, proj: Projector, hot: bool) -> list[dict]:
+    if not rows:
+        return []
+    values = np.asarray([r["open_cases"] for r in rows], dtype=float)
+    trace = {
+        "type": "choroplethmap", "name": "grids",
+        "geojson": geojson_features([r["id"] for r in rows], [r["wkb"] for r in rows], proj),
+        "locations": [r["id"] for r in rows], "featureidkey": "id",
+        "z": OPEN_CASE_CLASSES.classify(values).tolist(), "zmin": -0.5, "zmax": len(OPEN_CASE_CLASSES.colors) - 0.5,
+        "colorscale": OPEN_CASE_CLASSES.colorscale(), "showscale": False,
+        "marker": {"opacity": 0.7, "line": {"color": "rgba(140,200,255,0.45)", "width": 0.6}},
+        "text": [f"<b>{r['name']}</b><br>{r.get('community') or ''}" for r in rows],
+        "customdata": [["grids", r["id"], r["code"], r["open_cases"], r.get("gi_z")] for r in rows],
+        "hovertemplate": hover(["%{text}", f"{t('hover.open', lang)}：%{{customdata[3]}}"]
+                               + (["Gi* z：%{customdata[4]}"] if hot else [])),
+    }  # fmt: skip
+    out = [trace]
+    if hot:
+        lon, lat = line_coords([r["wkb"] for r in rows], proj)
+        out.append({"type": "scattermap", "mode": "lines", "name": "hot", "lon": lon, "lat": lat,
+                    "line": {"color": HOT_OUTLINE, "width": 2.5}, "hoverinfo": "skip"})  # fmt: skip
+    return out
+
+
+def outlines(shapes: dict[str, dict[str, list]], proj: Projector) -> list[dict[str, Any]]:
+    """Community (thin) and street-office (heavy) outlines."""
+    out = []
+    for level, color, width in (("community", "#7fd3ff", 0.8), ("street", "#e8f4ff", 2.4)):
+        lon, lat = line_coords(shapes[level]["wkb"], proj)
+        out.append({"type": "scattermap", "mode": "lines", "name": f"{level}-outline", "lon": lon, "lat": lat,
+                    "line": {"color": color, "width": width}, "hoverinfo": "skip"})  # fmt: skip
+    return out
+
+
+def figure(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, list]], lang: str, proj: Projector,
+           style: dict[str, Any], picked: set[int], hot: bool) -> dict[str, Any]:  # fmt: skip
+    """The whole map: outlines, then the shown layers bottom to top."""
+    traces = outlines(shapes, proj)
+    for layer in DRAW_ORDER:
+        if layer not in rows:
+            continue
+        traces += _grids(rows[layer], lang, proj, hot) if layer == "grids" else _points(
+            layer, rows[layer], lang, proj, picked)  # fmt: skip
+    for trace in traces:
+        trace["showlegend"] = False
+    center = dict(zip(("lon", "lat"), (float(v) for v in proj.shift(DISTRICT_VIEW["center"]["lon"],
+                                                                   DISTRICT_VIEW["center"]["lat"]))))  # fmt: skip
+    return {"data": traces, "layout": {
+        "map": {"style": style, "center": center, "zoom": DISTRICT_VIEW["zoom"] - 0.4},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "#0b1626",
+        "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1", "font": {"color": "#eaf6ff", "size": 13}},
+        "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+        "uirevision": "analyst", "dragmode": "pan", "clickmode": "event",
+    }}  # fmt: skip
+
+
+def focus_patch(lon: float, lat: float, proj: Projector) -> dict[str, Any]:
+    """The view centred on one row, close in (for a Patch of layout.map)."""
+    x, y = proj.shift([lon], [lat])
+    return {"center": {"lon": float(x[0]), "lat": float(y[0])}, "zoom": 16}

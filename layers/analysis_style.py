@@ -1,0 +1,69 @@
+"""How the workbench draws each layer's rows: one colour per row and the legend that explains it.
+
+The workbench map (layers/analysis_map.py) and the standalone HTML export (layers/folium_export.py)
+both colour from here, with the one map's classes (grids by open cases, checkpoints by
+compliance, cameras online/offline), so a briefing map reads like the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from layers.base import LegendItem
+from layers.cameras import COLORS as CAMERA_COLORS
+from layers.checkpoints import COMPLIANCE_CLASSES, NOT_INSPECTED
+from layers.checkpoints import LAYER as CHECKPOINTS
+from layers.grids import LAYER as GRIDS
+from layers.grids import OPEN_CASE_CLASSES
+
+CASE_COLORS = {"overdue": "#ff1744", "open": "#ffb300", "ended": "rgba(144,164,174,0.35)"}
+HOT_OUTLINE = "#ff1744"
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """A layer's name, marker size, legend and colouring rule."""
+
+    key: str
+    zh: str
+    en: str
+    size: int
+    legend: tuple[LegendItem, ...]
+
+    def label(self, lang: str) -> str:
+        """The layer's name in ``lang``."""
+        return self.en if lang == "en" else self.zh
+
+    def colors(self, rows: list[dict[str, Any]]) -> list[str]:
+        """One colour per row."""
+        if not rows:
+            return []
+        if self.key == "cases":
+            return [CASE_COLORS["overdue" if r["is_overdue"] else "open" if r.get("status") in OPEN else "ended"]
+                    for r in rows]  # fmt: skip
+        if self.key == "cameras":
+            return [CAMERA_COLORS.get(r["status"], CAMERA_COLORS["offline"]) for r in rows]
+        if self.key == "checkpoints":
+            comp = np.array([np.nan if r["compliance"] is None else r["compliance"] for r in rows], dtype=float)
+            cls = np.minimum(COMPLIANCE_CLASSES.classify(np.nan_to_num(comp)), len(COMPLIANCE_CLASSES.colors) - 1)
+            return np.where(np.isnan(comp), NOT_INSPECTED, np.asarray(COMPLIANCE_CLASSES.colors)[cls]).tolist()
+        cls = OPEN_CASE_CLASSES.classify(np.asarray([r["open_cases"] for r in rows], dtype=float))
+        return np.asarray(OPEN_CASE_CLASSES.colors)[np.minimum(cls, len(OPEN_CASE_CLASSES.colors) - 1)].tolist()
+
+
+OPEN = ("reported", "dispatched", "accepted", "returned")
+STYLES: dict[str, LayerStyle] = {
+    "grids": LayerStyle("grids", "网格", "Grids", 0, GRIDS.legend),
+    "cameras": LayerStyle("cameras", "摄像头", "Cameras", 6, (
+        LegendItem(CAMERA_COLORS["online"], "摄像头 在线", "Camera online", "dot"),
+        LegendItem(CAMERA_COLORS["offline"], "摄像头 离线", "Camera offline", "dot"))),
+    "checkpoints": LayerStyle("checkpoints", "创文点位", "Checkpoints", 11, CHECKPOINTS.legend),
+    "cases": LayerStyle("cases", "案件", "Cases", 7, (
+        LegendItem(CASE_COLORS["overdue"], "案件 超期", "Case overdue", "dot"),
+        LegendItem(CASE_COLORS["open"], "案件 在办", "Case open", "dot"),
+        LegendItem(CASE_COLORS["ended"], "案件 已办结", "Case closed", "dot"))),
+}  # fmt: skip
+DRAW_ORDER = ("grids", "cameras", "checkpoints", "cases")  # bottom to top
