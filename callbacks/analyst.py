@@ -100,13 +100,16 @@ def _errors(problems: dict[str, str], lang: str) -> tuple[list, str]:
         "page": Input(ids.AN_TABLE, "page_current"),
         "sort_by": Input(ids.AN_TABLE, "sort_by"),
         "size": State(ids.AN_TABLE, "page_size"),
+        "current": State(ids.AN_QUERY, "data"),
         "lang": State(ids.LANG, "data"),
     },
     prevent_initial_call=True,
 )
-def collect(values: dict, start: Any, end: Any, area: Any, page: Any, sort_by: Any, size: Any, lang: str):
+def collect(values: dict, start: Any, end: Any, area: Any, page: Any, sort_by: Any, size: Any, current: Any,
+            lang: str):  # fmt: skip
     """Any control changed → the query string; a changed filter goes back to the first page, a
-    changed table layer to its own default sort."""
+    changed table layer to its own default sort. Nothing changed (the table settling as it
+    mounts) → nothing is sent, so a bad URL's message stays up."""
     _viewer()
     lang = pick(lang)
     trigger = ctx.triggered_id
@@ -122,6 +125,8 @@ def collect(values: dict, start: Any, end: Any, area: Any, page: Any, sort_by: A
     except psycopg2.Error:
         children, cls = _errors({"database": t("an.db_down", lang)}, lang)
         return no_update, children, cls, no_update, no_update
+    if spec.encode(q) == current:
+        raise PreventUpdate
     sort = [{"column_id": q.sort_column, "direction": "desc" if q.desc else "asc"}]
     return spec.encode(q), [], "an-errors empty", q.page, sort
 
@@ -141,6 +146,9 @@ def table_rows(rows: list[dict[str, Any]], layer: str, lang: str) -> list[dict[s
         for key in ("reported_at", "deadline_at", "inspected_at", "last_seen_at"):
             if isinstance(row.get(key), str):
                 row[key] = row[key][:16].replace("T", " ")
+        for key in ("lon", "lat"):
+            if isinstance(row.get(key), float):
+                row[key] = round(row[key], 6)
         out.append(row)
     return out
 

@@ -107,7 +107,7 @@ def _legend(layers: list[str], lang: str) -> str:
             swatch = (f'<span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
                       f'border-radius:{radius};background:{item.color}"></span>')  # fmt: skip
             rows.append(f"<div>{swatch}{html.escape(item.label(lang))}</div>")
-    return ('<div id="legend" style="position:fixed;bottom:24px;left:16px;z-index:9999;background:rgba(11,22,38,.9);'
+    return ('<div id="legend" style="position:fixed;bottom:48px;left:16px;z-index:9999;background:rgba(11,22,38,.9);'
             'color:#eaf6ff;padding:10px 14px;border:1px solid #2d4b6e;border-radius:6px;font:13px sans-serif">'
             f'<b>{t("map.legend", lang)}</b>{"".join(rows)}</div>')  # fmt: skip
 

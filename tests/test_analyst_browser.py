@@ -1,0 +1,132 @@
+"""Headless Chromium on the analyst workbench: filters on each layer (set through the controls
+and through a shared URL) give the table total an independent SQL count gives; the URL follows
+the controls; a table row focuses the map; the HTML export opens and shows its layers."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import psycopg2
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+import ids
+from tests.conftest import ARTIFACTS
+from tests.test_browser import _wait
+
+pytestmark = pytest.mark.browser
+
+
+def _sql_count(admin_dsn_: str, text: str) -> int:
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute(text)
+        return int(cur.fetchone()[0])
+
+
+def _total(driver, expected: int, timeout: float = 30) -> int:
+    """The table's total once it reads ``expected`` (or whatever it reads at the timeout)."""
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        text = driver.execute_script(f"const e = document.getElementById('{ids.AN_TOTAL}'); return e && e.textContent")
+        digits = re.sub(r"[^0-9]", "", text or "")
+        seen = int(digits) if digits else None
+        if seen == expected:
+            return seen
+        time.sleep(0.25)
+    return seen
+
+
+def _check(driver, selector: str) -> None:
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+
+
+def _type(driver, component_id: str, value: str) -> None:
+    box = driver.find_element(By.CSS_SELECTOR, f"input#{component_id}, #{component_id} input")
+    box.clear()
+    box.send_keys(value, Keys.ENTER)
+
+
+def test_filters_on_every_layer_match_sql_and_the_url_follows(server, browser, admin_dsn_):
+    open_cases = "status IN ('reported', 'dispatched', 'accepted', 'returned')"
+    browser.get(server + "/analyst")
+    total = _sql_count(admin_dsn_, "SELECT count(*) FROM cases")
+    assert _total(browser, total) == total
+    # Cases: overdue only (a checkbox), then a category group from a shared URL.
+    _check(browser, f"#{ids.AN_OVERDUE} input[type=checkbox]")
+    overdue = _sql_count(admin_dsn_, f"SELECT count(*) FROM cases WHERE {open_cases} AND deadline_at < now()")
+    assert _total(browser, overdue) == overdue
+    assert "cases.overdue=1" in browser.execute_script("return window.location.search")
+    browser.get(server + "/analyst?layer=cases&cases.category=05&cases.source=hotline")
+    street_order = _sql_count(admin_dsn_, "SELECT count(*) FROM cases WHERE category_code LIKE '05%' "
+                                          "AND source = 'hotline'")  # fmt: skip
+    assert _total(browser, street_order) == street_order
+    # Checkpoints: compliance below 80 % (a number box).
+    browser.get(server + "/analyst?layer=checkpoints")
+    _total(browser, _sql_count(admin_dsn_, "SELECT count(*) FROM checkpoints"))
+    _type(browser, ids.AN_BELOW, "80")
+    below = _sql_count(admin_dsn_, """WITH l AS (SELECT DISTINCT ON (checkpoint_id) id, checkpoint_id FROM inspections
+                                                 ORDER BY checkpoint_id, inspected_at DESC)
+        SELECT count(*) FROM (SELECT l.checkpoint_id FROM l JOIN inspection_results r ON r.inspection_id = l.id
+                              GROUP BY 1 HAVING 100.0 * avg(r.passed::int) < 80) x""")  # fmt: skip
+    assert _total(browser, below) == below
+    assert "checkpoints.below=80" in browser.execute_script("return window.location.search")
+    # Cameras: offline (a checkbox).
+    browser.get(server + "/analyst?layer=cameras")
+    _total(browser, _sql_count(admin_dsn_, "SELECT count(*) FROM cameras"))
+    _check(browser, f"#{ids.AN_CAM_STATUS} input[value=offline]")
+    offline = _sql_count(admin_dsn_, "SELECT count(*) FROM cameras WHERE status = 'offline'")
+    assert _total(browser, offline) == offline
+    # Grids: open cases ≥ 5 (a number box).
+    browser.get(server + "/analyst?layer=grids")
+    _total(browser, _sql_count(admin_dsn_, "SELECT count(*) FROM units WHERE level = 'grid'"))
+    _type(browser, ids.AN_MIN_OPEN, "5")
+    busy = _sql_count(admin_dsn_, "SELECT count(*) FROM units u JOIN unit_stats s ON s.unit_id = u.id "
+                                  "WHERE u.level = 'grid' AND s.open_cases >= 5")  # fmt: skip
+    assert _total(browser, busy) == busy
+    browser.save_screenshot(str(ARTIFACTS / "analyst-grids.png"))
+
+
+def test_a_bad_url_says_what_is_wrong_and_a_row_focuses_the_map(server, browser, admin_dsn_):
+    browser.get(server + "/analyst?layer=cases&cases.status=pending&cases.overdue=1")
+    errors = _wait(browser, f"const e = document.getElementById('{ids.AN_ERRORS}'); return e && e.textContent")
+    assert "cases.status" in errors and "known:" in errors
+    overdue = _sql_count(admin_dsn_, "SELECT count(*) FROM cases WHERE status IN ('reported', 'dispatched', "
+                                     "'accepted', 'returned') AND deadline_at < now()")  # fmt: skip
+    assert _total(browser, overdue) == overdue  # the valid part of the URL still applies
+    graph = f"document.querySelector('#{ids.AN_MAP} .js-plotly-plot')"
+    _wait(browser, f"const g = {graph}; return g && g._fullLayout && g._fullLayout.map && g.data.length > 3")
+    before = browser.execute_script(f"return {graph}._fullLayout.map.zoom")
+    cell = browser.find_element(By.CSS_SELECTOR, f"#{ids.AN_TABLE} td[data-dash-column=id]")
+    lon, lat = browser.execute_script(
+        "const t = arguments[0].closest('tr').querySelectorAll('td');"
+        "const cols = [...t].map(td => td.getAttribute('data-dash-column'));"
+        "return [parseFloat(t[cols.indexOf('lon')].textContent), parseFloat(t[cols.indexOf('lat')].textContent)];",
+        cell,
+    )
+    cell.click()
+    _wait(browser, f"return {graph}._fullLayout.map.zoom > {before} + 1")
+    center = browser.execute_script(f"return {graph}._fullLayout.map.center")
+    assert abs(center["lon"] - lon) < 1e-3 and abs(center["lat"] - lat) < 1e-3
+    browser.save_screenshot(str(ARTIFACTS / "analyst-cases.png"))
+
+
+def test_the_html_export_opens_and_shows_its_layers(server, http, anon_browser, tmp_path):
+    response = http.get(
+        f"{server}/analyst/export.html?layer=grids&show=grids,checkpoints&grids.min_open=3", timeout=120
+    )
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    html = response.text
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", html), "standalone: no script or style is fetched"
+    assert "L.map(" in html and "leaflet" in html
+    path = tmp_path / "map.html"
+    path.write_text(html, encoding="utf-8")
+    anon_browser.get(path.as_uri())
+    painted = _wait(anon_browser, "const n = document.querySelectorAll('path.leaflet-interactive').length;"
+                                  "return n > 20 ? n : 0")  # fmt: skip
+    legend = anon_browser.find_element(By.ID, "legend").text
+    assert "在办" in legend and "点位" in legend
+    assert painted > 20
+    anon_browser.save_screenshot(str(ARTIFACTS / "analyst-export-map.png"))
