@@ -56,8 +56,20 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+TIMES = {"reported_at", "deadline_at", "inspected_at", "last_seen_at"}
+
+
 def _columns(layer: str) -> tuple[Column, ...]:
     return COLUMNS[layer]
+
+
+def _cell_writer(key: str):
+    """How one column's values become CSV cells (chosen once per column, not per cell)."""
+    if key in TIMES:
+        return lambda v: "" if v is None else v.astimezone(TZ).isoformat(timespec="seconds")
+    if key in NUMERIC:
+        return lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else v
+    return lambda v: "" if v is None else neutralise(plain(v))
 
 
 def csv_chunks(chunks: Iterable[list[dict]], layer: str, lang: str) -> Iterator[bytes]:
@@ -67,11 +79,13 @@ def csv_chunks(chunks: Iterable[list[dict]], layer: str, lang: str) -> Iterator[
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.label(lang) for c in cols])
     yield ("\ufeff" + buf.getvalue()).encode("utf-8")
+    fields = [c.field(lang) for c in cols]
+    cells = [_cell_writer(c.key) for c in cols]
     for rows in chunks:
         buf.seek(0)
         buf.truncate()
-        for row in rows:
-            writer.writerow(["" if (v := plain(row.get(c.field(lang)))) is None else neutralise(v) for c in cols])
+        columns = [list(map(cell, (r.get(f) for r in rows))) for f, cell in zip(fields, cells)]
+        writer.writerows(zip(*columns))
         yield buf.getvalue().encode("utf-8")
 
 
