@@ -52,6 +52,9 @@ CASE_FILTERS = [
      "AND ST_Distance(p.geom::geography, c.geom::geography) <= 150)"),
     ({"unit": "410171001"},
      "SELECT count(*) FROM cases c JOIN units s ON s.id = c.street_id WHERE s.code = '410171001'"),
+    ({"lasso": "113.70 34.70;113.76 34.70;113.76 34.74"},  # a triangle: below the line from SW to NE
+     "SELECT count(*) FROM cases WHERE ST_X(geom) <= 113.76 AND ST_Y(geom) >= 34.70 "
+     "AND (ST_Y(geom) - 34.70) <= (ST_X(geom) - 113.70) * (0.04 / 0.06)"),
     ({"box": "113.70,34.70,113.76,34.74"},
      "SELECT count(*) FROM cases WHERE ST_X(geom) BETWEEN 113.70 AND 113.76 AND ST_Y(geom) BETWEEN 34.70 AND 34.74"),
 ]  # fmt: skip
