@@ -181,7 +181,21 @@ def render_table(encoded: str, lang: str):
     links = [html.A(t(f"an.export.{f}", lang), id=f"an-export-{f}", className="an-export", download="",
                     href=f"/analyst/export.{f}?{query}") for f in EXPORT_FORMATS]  # fmt: skip
     pages = max(1, -(-total // q.size))
-    return cols, table_rows(rows, q.layer, lang), pages, t("an.total", lang).format(n=f"{total:,}"), links, None
+    return (
+        cols,
+        table_rows(rows, q.layer, lang),
+        pages,
+        t("an.total", lang).format(n=analysis_sql.count_text(total)),
+        links,
+        None,
+    )
+
+
+def map_notes(found: dict[str, tuple[list, int]], lang: str) -> list[str]:
+    """ "The map shows N of M …" for each layer drawn only in part."""
+    return [t("an.map_capped", lang).format(shown=f"{len(rows):,}", n=analysis_sql.count_text(n),
+                                            layer=t(f"an.{layer}", lang))
+            for layer, (rows, n) in found.items() if n > len(rows)]  # fmt: skip
 
 
 def _map_key(q: spec.Query, lang: str) -> str:
@@ -216,8 +230,7 @@ def render_map(encoded: str, drawn: str | None, lang: str):
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}
     figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot)
-    notes = [t("an.map_capped", lang).format(shown=f"{len(r):,}", n=f"{n:,}", layer=t(f"an.{layer}", lang))
-             for layer, (r, n) in found.items() if n > len(r)]  # fmt: skip
+    notes = map_notes(found, lang)
     return figure, key, html.Div([html.Div(n) for n in notes]) if notes else ""
 
 

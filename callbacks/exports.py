@@ -18,6 +18,7 @@ import flask
 import psycopg2
 
 from access.principal import current
+from callbacks.analyst import map_notes
 from geodata import analysis_spec as spec
 from geodata import analysis_sql, audit, exports
 from geodata.db import SCOPE, get_db
@@ -77,8 +78,9 @@ def export(fmt: str) -> flask.Response:
         q = spec.parse(params, spec.reference(db))
         total = analysis_sql.count(db, q, scope)
         with db.transaction() as cur:
+            rows = total if not analysis_sql.capped(total) else f"more than {analysis_sql.COUNT_CAP}"
             audit.record(cur, who.name, "export", flask.request.remote_addr, format=fmt, layer=q.layer,
-                         query=spec.encode(q), rows=total)  # fmt: skip
+                         query=spec.encode(q), rows=rows)  # fmt: skip
     except FieldError as exc:
         return _refuse(400, "the export's query is not valid: " + "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
                        exc.errors)  # fmt: skip
@@ -119,9 +121,10 @@ def _html(db, q: spec.Query, scope, lang: str, total: int) -> str:
     shapes = {"community": COMMUNITIES.load(db)["shapes"], "street": STREETS.load(db)["shapes"]}
     s = get_settings()
     title = f"{t('app.district', lang)} · {t('an.title', lang)}"
-    notes = [t("an.map_capped", lang).format(shown=f"{len(r):,}", n=f"{n:,}", layer=t(f"an.{layer}", lang))
-             for layer, (r, n) in found.items() if n > len(r)]  # fmt: skip
-    subtitle = " · ".join([f"{t(f'an.{q.layer}', lang)} {t('an.total', lang).format(n=f'{total:,}')}", *notes])
+    notes = map_notes(found, lang)
+    subtitle = " · ".join(
+        [f"{t(f'an.{q.layer}', lang)} {t('an.total', lang).format(n=analysis_sql.count_text(total))}", *notes]
+    )
     rows = {layer: r for layer, (r, _) in found.items()}
     return folium_export.render(rows, shapes, lang, projector(s.basemap), s.basemap, title, subtitle, q.hot)
 

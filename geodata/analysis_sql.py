@@ -31,6 +31,8 @@ from geodata.queries import sql_text
 TZ = ZoneInfo("Asia/Shanghai")
 METRES_PER_DEGREE_FLOOR = 60000.0
 STREAM_CHUNK = 5000
+OPEN_STATUSES = {"reported", "dispatched", "accepted", "returned"}  # cases.is_open (migration 0004)
+COUNT_CAP = 100_000  # case counts stop here ("more than 100,000"); the table and exports still hold all
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ def _case_clauses(q: Query, db: Database) -> tuple[list[sql.Composable], dict[st
         cat = catalogue.get(db)
         where.append(sql.SQL("x.category_code = ANY(%(category)s)"))
         params["category"] = sorted({leaf for code in q.category for leaf in cat.leaves_under(code)})
+    if q.status and set(q.status) <= OPEN_STATUSES:
+        where.append(sql.SQL("x.is_open"))  # lets the planner use the partial indexes on open cases
     for name, column in (("status", "status"), ("source", "source")):
         if getattr(q, name):
             where.append(sql.SQL("x.{} = ANY(%({})s)").format(sql.Identifier(column), sql.SQL(name)))
@@ -269,15 +273,26 @@ def _order(q: Query, layer: str) -> sql.Composed:
 
 
 def count(db: Database, q: Query, scope: units.Unit | None, layer: str | None = None) -> int:
-    """How many rows of ``layer`` (default: the table's) the query selects."""
+    """How many rows of ``layer`` (default: the table's) the query selects; for cases at most
+    ``COUNT_CAP + 1``, which reads as "more than COUNT_CAP" (see ``capped``)."""
     c = compile_layer(db, q, layer or q.layer, scope)
     if c.layer == "cases":
         stmt = sql.SQL(sql_text("analysis_cases_count")).format(where=c.where)
     else:
         stmt = sql.SQL("SELECT count(*) FROM ({}) q").format(_inner(c))
     with db.transaction() as cur:
-        cur.execute(stmt, c.params)
+        cur.execute(stmt, {**c.params, "cap": COUNT_CAP})
         return int(cur.fetchone()[0])
+
+
+def capped(n: int) -> bool:
+    """True when ``n`` came from a count that stopped at the cap (there are more rows)."""
+    return n > COUNT_CAP
+
+
+def count_text(n: int) -> str:
+    """A count for people: "1,234", or "100,000+" when the count stopped at the cap."""
+    return f"{COUNT_CAP:,}+" if capped(n) else f"{n:,}"
 
 
 def _select(c: Compiled, q: Query, geometry: bool, tail: sql.Composable, newest: bool = False) -> sql.Composed:
