@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import api
 import callbacks  # noqa: F401  (registers every callback)
 from access import gate, secret, signin
-from callbacks import exports, routes
+from callbacks import exports, imports, routes
 from geodata.errors import SetupError
 from settings import get_settings
 
@@ -48,6 +48,7 @@ gate.register(server)
 signin.register(server)
 routes.register(server)
 exports.register(server)
+imports.register(server)
 api.register(server)
 
 if __name__ == "__main__":

@@ -6,9 +6,8 @@ Every layer query (geodata/sql/analysis_<layer>.sql) exposes its rows as ``x`` w
 ids and ``geom``; the clauses below only ever name those columns. The viewer's scope is added
 as a clause on top of row-level security, so units (which RLS does not hide) are scoped too.
 
-Distances are metres on the spheroid (geography), after a bounding test in degrees that the
-GiST indexes can use: ``metres / 60000`` degrees holds every point within that many metres
-anywhere south of 55° N, i.e. all of China.
+Distances are metres on the spheroid (geography), after a bounding-box test that the GiST
+indexes can use (see ``_within_m``).
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from geodata.lifecycle import FieldError
 from geodata.queries import sql_text
 
 TZ = ZoneInfo("Asia/Shanghai")
-METRES_PER_DEGREE_FLOOR = 60000.0
 STREAM_CHUNK = 5000
 OPEN_STATUSES = {"reported", "dispatched", "accepted", "returned"}  # cases.is_open (migration 0004)
 COUNT_CAP = 100_000  # case counts stop here ("more than 100,000"); the table and exports still hold all
@@ -135,12 +133,15 @@ def _unit_clause(layer: str, unit: units.Unit, name: str, db: Database) -> tuple
     return sql.SQL("x.{} = ANY(%({})s)").format(sql.Identifier(column), sql.SQL(name)), {name: ids}
 
 
-def _within_m(a: str, b: str, name: str) -> sql.Composed:
-    """``a`` and ``b`` (columns named by this module) at most %(<name>_m)s metres apart."""
-    left, right = sql.SQL(a), sql.SQL(b)
+def _within_m(near: str, far: str, name: str) -> sql.Composed:
+    """``far`` (an indexed column) at most %(<name>_m)s metres from ``near``: first the box around
+    ``near`` that holds that circle (the GiST index finds what is in it), then the exact distance
+    on the spheroid. A degree of latitude is at least 110 km, a degree of longitude at least
+    111 km × cos(latitude), so the box is never too small."""
     return sql.SQL(
-        "ST_DWithin({a}, {b}, %({n}_deg)s) AND ST_DWithin({a}::geography, {b}::geography, %({n}_m)s)"
-    ).format(a=left, b=right, n=sql.SQL(name))
+        "{far} && ST_Expand({near}, %({n}_m)s / (111000 * cos(radians(ST_Y({near})))), %({n}_m)s / 110000.0)"
+        " AND ST_DWithin({near}::geography, {far}::geography, %({n}_m)s)"
+    ).format(near=sql.SQL(near), far=sql.SQL(far), n=sql.SQL(name))
 
 
 def _case_clauses(q: Query, db: Database) -> tuple[list[sql.Composable], dict[str, Any]]:
@@ -172,7 +173,7 @@ def _case_clauses(q: Query, db: Database) -> tuple[list[sql.Composable], dict[st
         where.append(sql.SQL("x.id IN (SELECT n.id FROM checkpoints p JOIN cases n ON {near}"
                              " WHERE p.type_code = ANY(%(near_type)s) OR p.id = ANY(%(near_ids)s))").format(
             near=_within_m("p.geom", "n.geom", "near")))  # fmt: skip
-        params.update(near_m=q.near_m, near_deg=q.near_m / METRES_PER_DEGREE_FLOOR, near_type=list(q.near_type),
+        params.update(near_m=q.near_m, near_type=list(q.near_type),
                       near_ids=list(q.near_ids))  # fmt: skip
     return where, params
 
@@ -191,8 +192,8 @@ def _checkpoint_clauses(q: Query) -> tuple[list[sql.Composable], dict[str, Any]]
         params["failing"] = q.failing
     if q.gap_m:
         where.append(sql.SQL("NOT EXISTS (SELECT 1 FROM cameras cam WHERE cam.status = 'online' AND {near})").format(
-            near=_within_m("cam.geom", "x.geom", "gap")))  # fmt: skip
-        params.update(gap_m=q.gap_m, gap_deg=q.gap_m / METRES_PER_DEGREE_FLOOR)
+            near=_within_m("x.geom", "cam.geom", "gap")))  # fmt: skip
+        params["gap_m"] = q.gap_m
     return where, params
 
 

@@ -35,6 +35,8 @@ class UnitIndex:
         if len(rows) == 0 or len(points) == 0:
             return out
         pt_idx, tree_idx = tree.query(points, predicate="intersects")
+        if len(pt_idx) == 0:  # no point in any unit of this kind
+            return out
         unit_rows = rows[tree_idx]
         order = np.lexsort((self._ids[unit_rows], pt_idx))
         pt_sorted, rows_sorted = pt_idx[order], unit_rows[order]

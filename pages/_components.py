@@ -28,7 +28,13 @@ def layer_toggles(component_id: str, lang: str) -> html.Div:
     ])  # fmt: skip
 
 
-NAV = (("nav.onemap", "/"), ("nav.drill", "/unit"), ("nav.analyst", "/analyst"), ("nav.wall", "/wall"))
+NAV = (
+    ("nav.onemap", "/"),
+    ("nav.drill", "/unit"),
+    ("nav.analyst", "/analyst"),
+    ("nav.wall", "/wall"),
+    ("nav.import", "/import"),
+)
 
 
 def header(title: str, status_id: str, lang: str) -> html.Header:

@@ -1,0 +1,106 @@
+"""/import, /import/upload and /import/rejected/<run>.csv: data loads from a web page
+(pages/_import_html.py renders it).
+
+Only administrators (the data stewards) load. The upload is a plain multipart form, so files up
+to GRIDOPS_IMPORT_MAX_BYTES pass (every other request stays under GRIDOPS_REQUEST_MAX_BYTES); the
+load itself is geodata.load's (checks, one transaction, upserts, audit), run by geodata.import_runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import flask
+
+from access.principal import current
+from geodata import import_runs, load
+from geodata.errors import LoadError
+from geodata.load_fields import parse_map_args
+from i18n import t
+from pages import _import_html as view
+from settings import get_settings
+
+STEWARD_ROLES = ("admin",)
+
+
+def may_load() -> bool:
+    """The caller is a signed-in administrator."""
+    who = current()
+    return who is not None and who.kind == "user" and who.role in STEWARD_ROLES
+
+
+def _html(body: str, status: int = 200) -> flask.Response:
+    response = flask.Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def show() -> flask.Response:
+    """GET /import: the form, and the report of ``?run=<token>`` (one of the caller's loads)."""
+    lang = "en" if flask.request.args.get("lang") == "en" else "zh"
+    if not may_load():
+        return _html(view.page(lang, view.message(t("im.only_admin", lang))), 403)
+    csrf = flask.session.setdefault("csrf", secrets.token_urlsafe(24))
+    main = view.form(lang, csrf)
+    token = flask.request.args.get("run")
+    if token:
+        found = import_runs.get(token, current().name)
+        main += view.report(found, lang) if found else view.message(t("im.no_run", lang))
+    return _html(view.page(lang, main))
+
+
+def upload() -> flask.Response:
+    """Run one load from the form, then show its report."""
+    if not may_load():
+        return flask.Response(
+            "只有管理员可以导入数据 (only administrators load data)", status=403, mimetype="text/plain"
+        )
+    flask.request.max_content_length = get_settings().import_max_bytes
+    form = flask.request.form
+    sent = str(form.get("csrf", ""))
+    if not sent or not secrets.compare_digest(sent, str(flask.session.get("csrf", ""))):
+        return flask.Response("表单已过期，请刷新页面后重试 (the form expired: reload the page)", status=400,
+                              mimetype="text/plain")  # fmt: skip
+    kind = form.get("kind", "")
+    level = form.get("level") or None
+    lang = "en" if form.get("lang") == "en" else "zh"
+    problems = []
+    if kind not in load.KINDS:
+        problems.append(f"kind: choose one of {', '.join(load.KINDS)}")
+    if level is not None and level not in load.LEVELS:
+        problems.append(f"level: choose one of {', '.join(load.LEVELS)}")
+    file = flask.request.files.get("file")
+    if file is None or not file.filename:
+        problems.append("file: choose a file to load")
+    try:
+        mapping = parse_map_args([m.strip() for m in form.get("map", "").splitlines() if m.strip()])
+    except LoadError as exc:
+        problems.append(f"map: {exc}")
+        mapping = {}
+    if problems:
+        return flask.Response("; ".join(problems), status=400, mimetype="text/plain")
+    opts = load.Options(
+        crs=(form.get("crs") or "").strip() or None, level=level, mapping=mapping,
+        source=(form.get("source") or "").strip() or "import", repair=form.get("repair") == "1",
+        dry_run=form.get("dry_run") == "1", actor=current().name,
+    )  # fmt: skip
+    token = import_runs.run(kind, file.filename, file.stream, opts, current().name)
+    return flask.redirect(f"/import?run={token}" + ("&lang=en" if lang == "en" else ""), code=303)
+
+
+def rejected(token: str) -> flask.Response:
+    """The rejected rows of one of the caller's runs, as CSV."""
+    who = current()
+    path = import_runs.rejected_file(token, who.name) if may_load() else None
+    if path is None:
+        return flask.Response(
+            "没有这次导入的被拒行 (no rejected rows for this load)", status=404, mimetype="text/plain"
+        )
+    return flask.send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"rejected-{token[:8]}.csv")
+
+
+def register(server: flask.Flask) -> None:
+    """Attach the routes."""
+    server.add_url_rule("/import", "import_page", show)
+    server.add_url_rule("/import/upload", "import_upload", upload, methods=["POST"])
+    server.add_url_rule("/import/rejected/<token>.csv", "import_rejected", rejected)

@@ -1,0 +1,139 @@
+"""Loads started from the web page (/import): each run's report and its rejected rows, kept on disk
+under <var>/imports/<token>/ for the user who ran it, so the page can show them and offer the
+rejected rows (the file's own columns plus the reason) as a download.
+
+The loading itself is geodata.load's, unchanged: one transaction, idempotent, audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from geodata import load
+from geodata.cluster import resolve_var_dir
+from geodata.errors import LoadError, SetupError
+from geodata.load_read import open_input, read_table
+from geodata.load_report import LoadReport
+from settings import Settings, get_settings
+
+SUFFIXES = (".zip", ".geojson", ".json", ".gpkg", ".csv", ".txt")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEEP_SECONDS = 7 * 24 * 3600  # reports older than a week are removed when the next load runs
+
+
+def _root(settings: Settings) -> Path:
+    root = resolve_var_dir(settings) / "imports"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _prune(root: Path) -> None:
+    cutoff = time.time() - KEEP_SECONDS
+    for run in root.iterdir():
+        if run.is_dir() and run.stat().st_mtime < cutoff:
+            shutil.rmtree(run, ignore_errors=True)
+
+
+def run(kind: str, filename: str, data, opts: load.Options, user: str, settings: Settings | None = None) -> str:
+    """Load an uploaded file (``data``: a readable binary stream); return the run's token. A problem
+    with the file as a whole is kept as the run's error (nothing was written)."""
+    settings = settings or get_settings()
+    suffix = Path(filename or "").suffix.lower()
+    root = _root(settings)
+    _prune(root)
+    token = secrets.token_urlsafe(24)
+    folder = root / token
+    folder.mkdir()
+    summary: dict[str, Any] = {"token": token, "user": user, "kind": kind, "file": Path(filename or "").name[:200],
+                               "dry_run": opts.dry_run, "at": time.time()}  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="gridops-upload-") as tmp:
+        upload = Path(tmp) / f"upload{suffix}"
+        try:
+            if suffix not in SUFFIXES:
+                raise LoadError(f"unsupported file type {suffix or '(none)'}: upload one of {', '.join(SUFFIXES)} "
+                                "(a shapefile as a .zip with its .shp, .shx, .dbf and .prj)")  # fmt: skip
+            _save(data, upload, settings.import_max_bytes)
+            report = load.load(kind, upload, opts, settings=settings)
+            report.path = summary["file"]
+            summary.update(_report(report))
+            _rejected_rows(upload, report, opts, folder / "rejected.csv", settings)
+        except (LoadError, SetupError) as exc:
+            summary["error"] = str(exc)
+    (folder / "report.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def _save(data, path: Path, limit: int) -> None:
+    size = 0
+    with path.open("wb") as out:
+        while block := data.read(1 << 20):
+            size += len(block)
+            if size > limit:
+                raise LoadError(f"the file is larger than GRIDOPS_IMPORT_MAX_BYTES ({limit:,} bytes)")
+            out.write(block)
+
+
+def _report(report: LoadReport) -> dict[str, Any]:
+    return {
+        "counts": report.counts(),
+        "summary": report.summary(limit=20),
+        "rejected": sorted(report.rejected.items())[:1000],
+        "repaired": sorted(report.repaired.items())[:1000],
+        "notes": report.notes,
+        "topology": [list(t) for t in report.topology[:500]],
+    }
+
+
+def _rejected_rows(upload: Path, report: LoadReport, opts: load.Options, out: Path, settings: Settings) -> None:
+    """The file's rejected rows, its own columns first, then the row number and the reason."""
+    if not report.rejected:
+        return
+    with tempfile.TemporaryDirectory(prefix="gridops-rejected-") as tmp:
+        frame = read_table(open_input(upload, settings, Path(tmp)), opts.encoding).frame
+    frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"], errors="ignore")
+    with out.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*map(str, frame.columns), "行号 row", "拒绝原因 reason"])
+        for row, reason in sorted(report.rejected.items()):
+            values = frame.iloc[row - 1].tolist() if 0 < row <= len(frame) else []
+            writer.writerow([*("" if v is None else _safe(v) for v in values), row, reason])
+
+
+def _safe(value: Any) -> Any:
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) and not _number(text) else text
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def get(token: str | None, user: str, settings: Settings | None = None) -> dict[str, Any] | None:
+    """A run's summary, for the user who ran it only; None otherwise."""
+    if not token or not TOKEN.match(token):
+        return None
+    path = _root(settings or get_settings()) / token / "report.json"
+    if not path.is_file():
+        return None
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    return summary if summary.get("user") == user else None
+
+
+def rejected_file(token: str, user: str, settings: Settings | None = None) -> Path | None:
+    """The rejected rows' CSV of a run of ``user``'s, if it has any."""
+    if get(token, user, settings) is None:
+        return None
+    path = _root(settings or get_settings()) / token / "rejected.csv"
+    return path if path.is_file() else None
