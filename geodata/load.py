@@ -6,6 +6,9 @@
 
 Rows that fail a check are rejected with a reason and the rest are loaded; a problem with the file
 as a whole refuses the load and writes nothing. Loading the same file again changes nothing.
+
+Exit status: 0 every row loaded (or unchanged); 1 loaded, but some rows were rejected (see the
+summary and --report); 2 refused, nothing written; 130 interrupted, nothing written.
 """
 
 from __future__ import annotations
@@ -747,7 +750,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         report.write_topology(target)
         print(f"  topology report: {target}")
-    return 0
+    return 1 if report.rejected else 0
 
 
 if __name__ == "__main__":

@@ -308,6 +308,21 @@ def test_the_command_line_prints_a_summary_and_writes_the_report(empty, load_set
     assert (tmp_path / "units.csv").read_text(encoding="utf-8").count("made valid") == 1
 
 
+def test_the_exit_status_says_when_rows_were_rejected(empty, load_settings, tmp_path, monkeypatch, capsys):
+    _hierarchy(tmp_path, empty, load_settings)
+    cams = tmp_path / "cams.csv"
+    cams.write_text("code,name,kind,status,lon,lat\nC1,东门,dome,online,113.78,34.73\n", encoding="utf-8")
+    monkeypatch.setenv("GRIDOPS_DB_NAME", load_settings.db_name)
+    get_settings.cache_clear()
+    try:
+        assert main(["cameras", str(cams), "--crs", "EPSG:4326"]) == 0
+        cams.write_text(cams.read_text(encoding="utf-8") + "C2,西门,dome,online,116.0,39.0\n", encoding="utf-8")
+        assert main(["cameras", str(cams), "--crs", "EPSG:4326"]) == 1  # loaded, one row rejected
+    finally:
+        get_settings.cache_clear()
+    assert "1 rejected" in capsys.readouterr().out
+
+
 def test_a_shapefile_folder_copy_without_dbf_is_refused(load_settings, tmp_path, capsys):
     for part in ("shp", "shx", "prj"):
         shutil.copy(HENAN.with_suffix(f".{part}"), tmp_path / f"henan.{part}")
