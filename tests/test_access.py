@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import psycopg2
 import pytest
 import requests
 
@@ -16,7 +17,8 @@ from tests import signin
 from tests.conftest import ROOT, TEST_SECRET
 from tests.server import serve
 
-PAGES = ["/", "/wall", "/wall?unit=410171001", "/unit", "/unit/410171", "/case/1", "/nowhere"]
+PAGES = ["/", "/wall", "/wall?unit=410171001", "/unit", "/unit/410171", "/case/1", "/nowhere", "/analyst",
+         "/analyst/export.csv", "/import"]  # fmt: skip
 DASH = ["/_dash-layout", "/_dash-dependencies"]
 API_READS = ["/api/v1/cases", "/api/v1/cases/1", "/api/v1/categories", "/open311/v2/services.json",
              "/open311/v2/requests.json", "/open311/v2/requests/1.json"]  # fmt: skip
@@ -170,3 +172,55 @@ def test_a_street_user_reads_only_their_streets_cases_through_the_api(server, db
     assert street_user.get(f"{server}/api/v1/cases/{outside}", timeout=10).status_code == 404
     r = street_user.get(f"{server}/api/v1/cases", params={"unit": units.root_code(db)}, timeout=10)
     assert r.status_code == 400 and "unit" in r.json()["fields"]
+
+
+def _table_post(http, server, query: str):
+    """The workbench's table callback with a crafted query string."""
+    deps = http.get(server + "/_dash-dependencies", timeout=10).json()
+    dep = next(d for d in deps if f"{ids.AN_TABLE}.columns" in d["output"])
+    body = {
+        "output": dep["output"],
+        "outputs": [
+            {"id": o.split(".")[0], "property": o.split(".")[1]} for o in dep["output"].strip(".").split("...")
+        ],
+        "inputs": [{"id": ids.AN_QUERY, "property": "data", "value": query}],
+        "state": [{"id": ids.LANG, "property": "data", "value": "zh"}],
+        "changedPropIds": [f"{ids.AN_QUERY}.data"],
+    }
+    return http.post(server + "/_dash-update-component", json=body, timeout=30)
+
+
+@pytest.mark.parametrize("role", ["street", "community"])
+def test_the_workbench_and_its_exports_keep_to_the_users_area(server, db, role, admin_dsn_):
+    user = signin.session(server, role)
+    root = units.by_code(db, units.root_code(db))
+    streets = units.children(db, root)["code"]
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute("SELECT s.id, s.code FROM users u JOIN units s ON s.code = u.scope_code WHERE u.username = %s",
+                    (role,))  # fmt: skip
+        scope_id, scope_code = cur.fetchone()
+        cur.execute(f"SELECT count(*) FROM cases WHERE {role}_id = %s", (scope_id,))
+        own = cur.fetchone()[0]
+    # A crafted callback asking for another street reads as an unknown unit; no rows come back.
+    other = next(code for code in streets if not scope_code.startswith(code))
+    r = _table_post(user, server, f"layer=cases&unit={other}")
+    assert r.status_code == 200
+    response = r.json()["response"]
+    assert response[ids.AN_TABLE]["data"] == [] and "no unit with code" in response[ids.AN_TOTAL]["children"]
+    r = _table_post(user, server, "layer=cases")
+    assert str(own) in response_total(r.json()["response"])
+    # Every export holds the user's own rows only.
+    csv = user.get(f"{server}/analyst/export.csv?layer=cases", timeout=120)
+    assert csv.status_code == 200
+    rows = csv.content.decode("utf-8-sig").count("\r\n") - 1
+    assert rows == own > 0
+    geo = user.get(f"{server}/analyst/export.geojson?layer=cameras", timeout=60).json()
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM cameras WHERE {role}_id = %s", (scope_id,))
+        assert len(geo["features"]) == cur.fetchone()[0] > 0
+    assert user.post(f"{server}/import/upload", data={"kind": "cases"}, timeout=10).status_code == 403
+
+
+def response_total(response: dict) -> str:
+    """The total's text ("共 N 条"), digits only."""
+    return "".join(ch for ch in response[ids.AN_TOTAL]["children"] if ch.isdigit())
