@@ -210,14 +210,14 @@ def _map_key(q: spec.Query, lang: str) -> str:
     State(ids.AN_MAP_KEY, "data"),
     State(ids.LANG, "data"),
 )
-def render_map(encoded: str, drawn: str | None, lang: str):
+def render_map(encoded: str, drawn: dict | None, lang: str):
     """The query's filters changed → redraw the shown layers (paging and sorting do not)."""
     scope = _viewer()
     lang = pick(lang)
     try:
         q = _query(encoded)
         key = _map_key(q, lang)
-        if key == drawn:
+        if isinstance(drawn, dict) and key == drawn.get("key"):
             raise PreventUpdate
         db = get_db()
         found = analysis_sql.map_rows(db, q, scope, MAP_CAP)
@@ -231,7 +231,11 @@ def render_map(encoded: str, drawn: str | None, lang: str):
     rows = {layer: r for layer, (r, _) in found.items()}
     figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot)
     notes = map_notes(found, lang)
-    return figure, key, html.Div([html.Div(n) for n in notes]) if notes else ""
+    return (
+        figure,
+        {"key": key, "focus": len(figure["data"]) - 1},
+        html.Div([html.Div(n) for n in notes]) if notes else "",
+    )
 
 
 @callback(
@@ -314,9 +318,10 @@ def describe_picks(near_ids: Any, area: Any, lang: str) -> list:
     Output(ids.AN_MAP, "figure", allow_duplicate=True),
     Input(ids.AN_TABLE, "active_cell"),
     State(ids.AN_TABLE, "data"),
+    State(ids.AN_MAP_KEY, "data"),
     prevent_initial_call=True,
 )
-def focus_row(cell: Any, rows: Any):
+def focus_row(cell: Any, rows: Any, drawn: Any):
     """A table row clicked → the map centred on it, close in."""
     if not isinstance(cell, dict) or not isinstance(rows, list):
         raise PreventUpdate
@@ -330,6 +335,10 @@ def focus_row(cell: Any, rows: Any):
     view = analysis_map.focus_patch(row["lon"], row["lat"], projector(get_settings().basemap))
     patch["layout"]["map"]["center"] = view["center"]
     patch["layout"]["map"]["zoom"] = view["zoom"]
+    focus = drawn.get("focus") if isinstance(drawn, dict) else None
+    if isinstance(focus, int) and focus >= 0:
+        patch["data"][focus]["lon"] = view["marker"]["lon"]
+        patch["data"][focus]["lat"] = view["marker"]["lat"]
     return patch
 
 

@@ -18,6 +18,8 @@ from layers.figure import DISTRICT_VIEW
 from layers.grids import OPEN_CASE_CLASSES
 
 PICKED = "#00e5ff"
+FOCUS_TRACE = {"type": "scattermap", "name": "focus", "mode": "markers", "lon": [], "lat": [], "hoverinfo": "skip",
+               "marker": {"size": 26, "color": "rgba(255,255,255,0.35)"}}  # fmt: skip
 
 
 def _title(row: dict[str, Any], layer: str, lang: str) -> str:
@@ -101,6 +103,7 @@ def figure(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, li
             continue
         traces += _grids(rows[layer], lang, proj, hot) if layer == "grids" else _points(
             layer, rows[layer], lang, proj, picked)  # fmt: skip
+    traces.append(dict(FOCUS_TRACE))  # last: the row focused in the table (focus_patch moves it)
     for trace in traces:
         trace["showlegend"] = False
     center = dict(zip(("lon", "lat"), (float(v) for v in proj.shift(DISTRICT_VIEW["center"]["lon"],
@@ -115,6 +118,8 @@ def figure(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, li
 
 
 def focus_patch(lon: float, lat: float, proj: Projector) -> dict[str, Any]:
-    """The view centred on one row, close in (for a Patch of layout.map)."""
+    """The view centred on one row, close in (for a Patch of layout.map), and the focus marker's
+    position (for a Patch of the figure's last trace)."""
     x, y = proj.shift([lon], [lat])
-    return {"center": {"lon": float(x[0]), "lat": float(y[0])}, "zoom": 16}
+    return {"center": {"lon": float(x[0]), "lat": float(y[0])}, "zoom": 16,
+            "marker": {"lon": [float(x[0])], "lat": [float(y[0])]}}  # fmt: skip

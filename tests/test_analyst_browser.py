@@ -110,6 +110,8 @@ def test_a_bad_url_says_what_is_wrong_and_a_row_focuses_the_map(server, browser,
     _wait(browser, f"return {graph}._fullLayout.map.zoom > {before} + 1")
     center = browser.execute_script(f"return {graph}._fullLayout.map.center")
     assert abs(center["lon"] - lon) < 1e-3 and abs(center["lat"] - lat) < 1e-3
+    marker = browser.execute_script(f"const d = {graph}.data; return [d[d.length - 1].lon, d[d.length - 1].lat]")
+    assert abs(marker[0][0] - lon) < 1e-5 and abs(marker[1][0] - lat) < 1e-5  # the row is marked on the map
     browser.save_screenshot(str(ARTIFACTS / "analyst-cases.png"))
 
 
