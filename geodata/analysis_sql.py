@@ -30,6 +30,7 @@ from geodata.queries import sql_text
 TZ = ZoneInfo("Asia/Shanghai")
 STREAM_CHUNK = 5000
 OPEN_STATUSES = {"reported", "dispatched", "accepted", "returned"}  # cases.is_open (migration 0004)
+SAMPLE_SURE = 2  # a sample estimate above twice the cap is taken as "more than the cap"
 COUNT_CAP = 100_000  # case counts stop here ("more than 100,000"); the table and exports still hold all
 
 
@@ -98,6 +99,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }  # fmt: skip
 BY_KEY = {layer: {c.key: c for c in cols} for layer, cols in COLUMNS.items()}
+NOT_NULL = {"id", "reported_at", "deadline_at", "external_id", "code", "name", "kind", "open_cases", "overdue"}
 # Query columns the map needs besides the table's (what colours a feature).
 MAP_FIELDS = {"cases": ("status", "is_overdue"), "checkpoints": (), "cameras": (), "grids": ()}
 
@@ -144,7 +146,7 @@ def _within_m(near: str, far: str, name: str) -> sql.Composed:
     ).format(near=sql.SQL(near), far=sql.SQL(far), n=sql.SQL(name))
 
 
-def _case_clauses(q: Query, db: Database) -> tuple[list[sql.Composable], dict[str, Any]]:
+def _case_clauses(q: Query, db: Database, probe: bool = False) -> tuple[list[sql.Composable], dict[str, Any]]:
     where: list[sql.Composable] = []
     params: dict[str, Any] = {}
     if q.category:
@@ -169,12 +171,20 @@ def _case_clauses(q: Query, db: Database) -> tuple[list[sql.Composable], dict[st
     if q.overdue:
         where.append(sql.SQL("x.is_open AND x.deadline_at < now()"))
     if q.near_m:
+        params.update(near_m=q.near_m, near_type=list(q.near_type), near_ids=list(q.near_ids))
+    if q.near_m and probe and q.near_type:
+        # A first page of cases near every checkpoint of some types: walk the cases in the table's
+        # order and ask the checkpoints' GiST index about each (OFFSET 0 keeps it a per-row probe),
+        # which stops after one page, where collecting every case near hundreds of checkpoints
+        # first would not.
+        where.append(sql.SQL("EXISTS (SELECT 1 FROM checkpoints p WHERE (p.type_code = ANY(%(near_type)s)"
+                             " OR p.id = ANY(%(near_ids)s)) AND {near} OFFSET 0)").format(
+            near=_within_m("x.geom", "p.geom", "near")))  # fmt: skip
+    elif q.near_m:
         # From the (few) checkpoints to the cases around them, through the cases' GiST index.
         where.append(sql.SQL("x.id IN (SELECT n.id FROM checkpoints p JOIN cases n ON {near}"
                              " WHERE p.type_code = ANY(%(near_type)s) OR p.id = ANY(%(near_ids)s))").format(
             near=_within_m("p.geom", "n.geom", "near")))  # fmt: skip
-        params.update(near_m=q.near_m, near_type=list(q.near_type),
-                      near_ids=list(q.near_ids))  # fmt: skip
     return where, params
 
 
@@ -230,10 +240,11 @@ def gi_params(q: Query, db: Database) -> dict[str, list]:
     return {"gi_ids": gi.ids.tolist(), "gi_z": gi.z.tolist(), "gi_p": gi.p.tolist()}
 
 
-def compile_layer(db: Database, q: Query, layer: str, scope: units.Unit | None) -> Compiled:
-    """``layer``'s rows under ``q``'s filters, inside ``scope`` (None: the whole territory)."""
+def compile_layer(db: Database, q: Query, layer: str, scope: units.Unit | None, probe: bool = False) -> Compiled:
+    """``layer``'s rows under ``q``'s filters, inside ``scope`` (None: the whole territory).
+    ``probe``: the query reads one page in order, so per-row tests beat collecting every match."""
     if layer == "cases":
-        where, params = _case_clauses(q, db)
+        where, params = _case_clauses(q, db, probe)
     elif layer == "checkpoints":
         where, params = _checkpoint_clauses(q)
     elif layer == "cameras":
@@ -270,7 +281,11 @@ def _inner(c: Compiled) -> sql.Composed:
 def _order(q: Query, layer: str) -> sql.Composed:
     column = BY_KEY[layer][q.sort_column if layer == q.layer else COLUMNS[layer][0].key]
     direction = sql.SQL("DESC" if q.desc and layer == q.layer else "ASC")
-    return sql.SQL("ORDER BY q.{col} {d} NULLS LAST, q.id {d}").format(col=sql.Identifier(column.source), d=direction)
+    # A NOT NULL column is ordered as its index is (a backward scan gives DESC NULLS FIRST), so a
+    # first page over ten million cases reads 50 index entries instead of sorting every match.
+    nulls = sql.SQL("" if column.source in NOT_NULL else "NULLS LAST")
+    return sql.SQL("ORDER BY q.{col} {d} {nulls}, q.id {d}").format(col=sql.Identifier(column.source), d=direction,
+                                                                      nulls=nulls)  # fmt: skip
 
 
 def count(db: Database, q: Query, scope: units.Unit | None, layer: str | None = None) -> int:
@@ -282,6 +297,13 @@ def count(db: Database, q: Query, scope: units.Unit | None, layer: str | None = 
     else:
         stmt = sql.SQL("SELECT count(*) FROM ({}) q").format(_inner(c))
     with db.transaction() as cur:
+        if c.layer == "cases" and q.near_m and q.near_type:
+            # Every case near hundreds of checkpoints is costly to collect (seconds over ten million
+            # cases); a sample says first whether there are clearly more than the cap anyway.
+            probe = compile_layer(db, q, "cases", scope, probe=True)
+            cur.execute(sql.SQL(sql_text("analysis_cases_sample")).format(where=probe.where), probe.params)
+            if int(cur.fetchone()[0]) > SAMPLE_SURE * COUNT_CAP:
+                return COUNT_CAP + 1
         cur.execute(stmt, {**c.params, "cap": COUNT_CAP})
         return int(cur.fetchone()[0])
 
@@ -315,7 +337,7 @@ def _rows(cur) -> list[dict[str, Any]]:
 
 def page(db: Database, q: Query, scope: units.Unit | None) -> list[dict[str, Any]]:
     """One page of the table's layer, sorted."""
-    c = compile_layer(db, q, q.layer, scope)
+    c = compile_layer(db, q, q.layer, scope, probe=True)
     stmt = _select(c, q, False, sql.SQL("LIMIT %(_limit)s OFFSET %(_offset)s"))
     with db.transaction() as cur:
         cur.execute(stmt, {**c.params, "_limit": q.size, "_offset": q.page * q.size})
