@@ -133,6 +133,7 @@ def check():
 def _bad_callback_input(exc: Exception):
     """A crafted callback POST whose values have the wrong shape is refused with 400, not a 500."""
     if flask.request.path != "/_dash-update-component":
+        flask.current_app.logger.error("error on %s", flask.request.path, exc_info=exc)  # a bug: keep its traceback
         return InternalServerError(original_exception=exc)
     flask.current_app.logger.warning("refused callback input: %s: %s", type(exc).__name__, exc)
     response = flask.jsonify(error="invalid_input", message=f"invalid callback input ({type(exc).__name__})")

@@ -21,7 +21,7 @@ from access.principal import current
 from callbacks.analyst import map_notes
 from geodata import analysis_spec as spec
 from geodata import analysis_sql, audit, exports
-from geodata.db import SCOPE, get_db
+from geodata.db import SCOPE, STATEMENT_TIMEOUT, get_db
 from geodata.lifecycle import FieldError
 from i18n import pick, t
 from layers import folium_export
@@ -31,6 +31,7 @@ from settings import get_settings
 
 TZ = ZoneInfo("Asia/Shanghai")
 HTML_CAP = 20000
+EXPORT_TIMEOUT_MS = 120_000  # a download may take longer per statement than a dashboard panel
 
 
 def _refuse(status: int, message: str, errors: dict[str, str] | None = None) -> flask.Response:
@@ -55,16 +56,26 @@ def _send(body, fmt: str, layer: str) -> flask.Response:
 
 
 def _scoped(rows_scope, chunks):
-    """Run a generator under the request's row scope (the WSGI server iterates after the view returns)."""
-    token = SCOPE.set(rows_scope)
+    """Run a generator under the request's row scope and the export's statement timeout (the WSGI
+    server iterates after the view returns)."""
+    token, timeout = SCOPE.set(rows_scope), STATEMENT_TIMEOUT.set(EXPORT_TIMEOUT_MS)
     try:
         yield from chunks
     finally:
+        STATEMENT_TIMEOUT.reset(timeout)
         SCOPE.reset(token)
 
 
 def export(fmt: str) -> flask.Response:
     """Check the query, log the export, then send the file."""
+    timeout = STATEMENT_TIMEOUT.set(EXPORT_TIMEOUT_MS)
+    try:
+        return _export(fmt)
+    finally:
+        STATEMENT_TIMEOUT.reset(timeout)
+
+
+def _export(fmt: str) -> flask.Response:
     who = current()
     if who is None or who.read_only:
         return _refuse(403, "sign in as a user to export")

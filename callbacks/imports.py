@@ -8,7 +8,8 @@ load itself is geodata.load's (checks, one transaction, upserts, audit), run by 
 
 from __future__ import annotations
 
-import secrets
+import hashlib
+import hmac
 
 import flask
 
@@ -35,13 +36,20 @@ def _html(body: str, status: int = 200) -> flask.Response:
     return response
 
 
+def _csrf() -> str:
+    """The form's token: derived from the signed-in user and the app's secret, not kept in the
+    session (a cookie session rewritten by a concurrent request could lose it)."""
+    who = current()
+    message = f"import-form:{who.name}:{flask.session.get('uid')}".encode()
+    return hmac.new(flask.current_app.secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
 def show() -> flask.Response:
     """GET /import: the form, and the report of ``?run=<token>`` (one of the caller's loads)."""
     lang = "en" if flask.request.args.get("lang") == "en" else "zh"
     if not may_load():
         return _html(view.page(lang, view.message(t("im.only_admin", lang))), 403)
-    csrf = flask.session.setdefault("csrf", secrets.token_urlsafe(24))
-    main = view.form(lang, csrf)
+    main = view.form(lang, _csrf())
     token = flask.request.args.get("run")
     if token:
         found = import_runs.get(token, current().name)
@@ -57,8 +65,7 @@ def upload() -> flask.Response:
         )
     flask.request.max_content_length = get_settings().import_max_bytes
     form = flask.request.form
-    sent = str(form.get("csrf", ""))
-    if not sent or not secrets.compare_digest(sent, str(flask.session.get("csrf", ""))):
+    if not hmac.compare_digest(str(form.get("csrf", "")), _csrf()):
         return flask.Response("表单已过期，请刷新页面后重试 (the form expired: reload the page)", status=400,
                               mimetype="text/plain")  # fmt: skip
     kind = form.get("kind", "")

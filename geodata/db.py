@@ -22,6 +22,9 @@ DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
 # ("community", id). A scoped pool enters it at the start of every transaction (row-level
 # security, migration 0013); with none, tables under row-level security show no row.
 SCOPE: ContextVar[tuple[str, int] | None] = ContextVar("gridops_scope", default=None)
+# A longer statement timeout for the work that is allowed it (a download), in milliseconds; None:
+# the pool's own (GRIDOPS_STATEMENT_TIMEOUT_MS). Set it around that work only, and reset it.
+STATEMENT_TIMEOUT: ContextVar[int | None] = ContextVar("gridops_statement_timeout", default=None)
 
 
 def _alive(conn: psycopg2.extensions.connection) -> bool:
@@ -129,6 +132,8 @@ class Database:
             with conn.cursor() as cur:
                 if self.scoped:
                     self._enter_scope(cur)
+                if (timeout := STATEMENT_TIMEOUT.get()) is not None:
+                    cur.execute("SELECT set_config('statement_timeout', %s, true)", (str(int(timeout)),))
                 yield cur
             conn.commit()
 
