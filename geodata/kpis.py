@@ -122,7 +122,7 @@ def _rate(num: int, den: int) -> float | None:
 
 TOPIC = {"kpi_cases": "cases", "kpi_checkpoints": "checkpoints", "kpi_cameras": "cameras"}
 _memo = Memo(512)
-# The levels of the daily case counts (case_days, migration 0015) by the case columns they keep.
+# The levels of the daily case counts (case_days, migration 0016) by the case columns they keep.
 ROLLUP_LEVELS = ((1, ("street_id",)), (2, ("street_id", "community_id")), (3, ("community_id", "grid_id")),
                  (4, ("exclusive_grid_id",)))  # fmt: skip
 
