@@ -217,6 +217,9 @@ def _load_cases(cur, city, size: Scale, anchor: datetime, rng, fast: bool, log) 
         log(f"  {n_cases:,} cases and {n_events:,} events copied in {loaded - started:.1f} s; "
             f"indexes and keys rebuilt in {time.perf_counter() - loaded:.1f} s")  # fmt: skip
         cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
+        started = time.perf_counter()
+        cur.execute("SELECT case_days_rebuild()")
+        log(f"  daily case counts rebuilt in {time.perf_counter() - started:.1f} s")
         cur.execute("UPDATE data_version SET version = version + 1, changed_at = now() WHERE topic = 'cases'")
     sync_identity(cur, "cases")
     sync_identity(cur, "case_events")

@@ -24,17 +24,18 @@ GRID_CASE_DAYS = 30  # a grid lists its open cases and those reported in this ma
 GRID_CASE_LIMIT = 200
 
 
-def _scoped(db: Database, unit: Unit, name: str, **params: Any) -> dict[str, list]:
-    """Run a named drill-down query over the facts inside ``unit``."""
+def _scoped(db: Database, unit: Unit, name: str, bounds: str | None = None, **params: Any) -> dict[str, list]:
+    """Run a named drill-down query over the facts inside ``unit`` (``bounds``: see fetch_columns)."""
     col, ids = scope_of(db, unit)
-    return fetch_columns(name, {**params, "scope_ids": ids}, db, scope=col)
+    args = {**params, "scope_ids": ids, "level": kpis.rollup_level(col)}
+    return fetch_columns(name, args, db, bounds=bounds, scope=col)
 
 
 def trend(db: Database, unit: Unit, days: int = TREND_WINDOWS[0], now: datetime | None = None) -> dict[str, list]:
     """Per day (Beijing time), oldest first: cases new, closed, and overdue at the end of the day."""
     if days not in TREND_WINDOWS:
         raise ValueError(f"trend window must be one of {TREND_WINDOWS} days, not {days!r}")
-    return _scoped(db, unit, "drill_trend", days=days, now=now)
+    return _scoped(db, unit, "drill_trend", bounds="case_windows", days=days, now=now)
 
 
 def categories(db: Database, unit: Unit, days: int = CATEGORY_DAYS, now: datetime | None = None) -> dict[str, list]:

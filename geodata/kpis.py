@@ -122,6 +122,17 @@ def _rate(num: int, den: int) -> float | None:
 
 TOPIC = {"kpi_cases": "cases", "kpi_checkpoints": "checkpoints", "kpi_cameras": "cameras"}
 _memo = Memo(512)
+# The levels of the daily case counts (case_days, migration 0016) by the case columns they keep.
+ROLLUP_LEVELS = ((1, ("street_id",)), (2, ("street_id", "community_id")), (3, ("community_id", "grid_id")),
+                 (4, ("exclusive_grid_id",)))  # fmt: skip
+
+
+def rollup_level(scope: str, group: str | None = None) -> int:
+    """The case_days level that holds the cases of ``scope`` by ``group`` (None: not grouped)."""
+    for level, columns in ROLLUP_LEVELS:
+        if scope in columns and (group is None or group in columns):
+            return level
+    raise ValueError(f"no daily case counts by {group} within a {scope}")
 
 
 def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | None, params: dict[str, Any],
@@ -134,7 +145,12 @@ def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | N
     col, ids = scope
 
     def run() -> dict[Any, dict[str, int]]:
-        cols = fetch_columns(name, {**params, "scope_ids": list(ids)}, db, scope=col, group=group)
+        args = {**params, "scope_ids": list(ids)}
+        bounds = None
+        if name == "kpi_cases":
+            args["level"] = rollup_level(col, group)
+            bounds = "case_windows"
+        cols = fetch_columns(name, args, db, bounds=bounds, scope=col, group=group)
         keys = [k for k in cols if k != "unit_id"]
         return {u: {k: int(cols[k][i]) for k in keys} for i, u in enumerate(cols["unit_id"])}
 

@@ -40,10 +40,19 @@ def query(name: str, columns: dict[str, str | None]) -> str | sql.Composed:
 
 
 def fetch_columns(name: str, params: dict[str, Any] | None = None, db: Database | None = None,
-                  **columns: str | None) -> dict[str, list]:  # fmt: skip
-    """Run a named query and return its result column by column."""
+                  bounds: str | None = None, **columns: str | None) -> dict[str, list]:  # fmt: skip
+    """Run a named query and return its result column by column.
+
+    ``bounds`` names a query run first in the same transaction (so at the same database clock)
+    whose one row is added to the parameters: time bounds, say, which the planner then sees as
+    values rather than as expressions.
+    """
+    params = dict(params or {})
     with (db or get_db()).transaction() as cur:
-        cur.execute(query(name, columns), params or {})
+        if bounds:
+            cur.execute(sql_text(bounds), params)
+            params.update(zip([d.name for d in cur.description], cur.fetchone()))
+        cur.execute(query(name, columns), params)
         names = [d.name for d in cur.description]
         rows = cur.fetchall()
     return {n: [r[i] for r in rows] for i, n in enumerate(names)}

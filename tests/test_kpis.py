@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -47,14 +47,14 @@ def inside(df: pd.DataFrame, unit: units.Unit, all_units: pd.DataFrame) -> pd.Da
     return df[df[col] == unit.id]
 
 
-def expected(raw: dict, unit: units.Unit) -> dict[str, tuple]:
-    """(value, previous) of every KPI, recomputed in pandas."""
+def expected(raw: dict, unit: units.Unit, now: datetime = NOW, days: int = DAYS) -> dict[str, tuple]:
+    """(value, previous) of every KPI as of ``now`` over ``days``, recomputed in pandas."""
     c = inside(raw["cases"], unit, raw["units"])
-    c = c[c.reported_at <= NOW]
+    c = c[c.reported_at <= now]
     terminal = c.status.isin(["resolved", "rated", "closed", "rejected", "merged"])
     ended = c.resolved_at.where(c.resolved_at.notna(), c.closed_at).where(terminal)
-    day = pd.Timestamp(NOW).tz_convert("Asia/Shanghai").normalize()
-    yday = NOW - timedelta(days=1)
+    day = pd.Timestamp(now).tz_convert("Asia/Shanghai").normalize()
+    yday = now - timedelta(days=1)
 
     def open_at(t):
         return (c.reported_at <= t) & (ended.isna() | (ended > t))
@@ -63,16 +63,16 @@ def expected(raw: dict, unit: units.Unit) -> dict[str, tuple]:
         return num.sum() / den.sum() if den.sum() else None
 
     resolved = c.status.isin(["resolved", "rated", "closed"])
-    win = timedelta(days=DAYS)
+    win = timedelta(days=days)
 
     def win_mask(ts, k):
-        return (ts > NOW - (k + 1) * win) & (ts <= NOW - k * win)
+        return (ts > now - (k + 1) * win) & (ts <= now - k * win)
 
     out = {
         "new_today": ((c.reported_at >= day).sum(),
                       ((c.reported_at >= day - timedelta(days=1)) & (c.reported_at < yday)).sum()),
-        "open": (open_at(NOW).sum(), open_at(yday).sum()),
-        "overdue": ((open_at(NOW) & (c.deadline_at < NOW)).sum(), (open_at(yday) & (c.deadline_at < yday)).sum()),
+        "open": (open_at(now).sum(), open_at(yday).sum()),
+        "overdue": ((open_at(now) & (c.deadline_at < now)).sum(), (open_at(yday) & (c.deadline_at < yday)).sum()),
     }  # fmt: skip
     on_time = resolved & (ended <= c.deadline_at)
     out["on_time_rate"] = tuple(rate(on_time & win_mask(ended, k), resolved & win_mask(ended, k)) for k in (0, 1))
@@ -92,7 +92,7 @@ def expected(raw: dict, unit: units.Unit) -> dict[str, tuple]:
         res = done[done.inspected_at == latest]
         return rate(res.passed, pd.Series(True, index=res.index))
 
-    out["checkpoint_rate"] = (compliance(NOW), compliance(NOW - win))
+    out["checkpoint_rate"] = (compliance(now), compliance(now - win))
     cams = inside(raw["cameras"], unit, raw["units"])
     ev = raw["camera_events"]
 
@@ -102,7 +102,7 @@ def expected(raw: dict, unit: units.Unit) -> dict[str, tuple]:
         status = before.where(before.notna(), cams.status)
         return rate(status == "online", pd.Series(True, index=cams.index))
 
-    out["cameras_online"] = (online_at(NOW), online_at(yday))
+    out["cameras_online"] = (online_at(now), online_at(yday))
     return out
 
 
@@ -126,13 +126,43 @@ def test_every_kpi_matches_raw_rows_at_every_level(db, raw):
         want = expected(raw, unit)
         if unit.level == "district":  # the comparison means something only if the numbers do
             assert all(v is not None and v > 0 for pair in want.values() for v in pair), want
-        assert set(got) == {k.key for k in kpis.KPIS}
-        for key, (value, previous) in want.items():
-            for label, a, b in (("value", got[key].value, value), ("previous", got[key].previous, previous)):
-                if b is None:
-                    assert a is None, (unit.name, key, label)
-                else:
-                    assert a == pytest.approx(float(b)), (unit.name, key, label, a, b)
+        assert_kpis_equal(got, want, unit)
+
+
+def assert_kpis_equal(got: dict[str, kpis.KpiValue], want: dict[str, tuple], unit: units.Unit) -> None:
+    """Every KPI's value and previous value as recomputed."""
+    assert set(got) == {k.key for k in kpis.KPIS}
+    for key, (value, previous) in want.items():
+        for label, a, b in (("value", got[key].value, value), ("previous", got[key].previous, previous)):
+            if b is None:
+                assert a is None, (unit.name, key, label)
+            else:
+                assert a == pytest.approx(float(b)), (unit.name, key, label, a, b)
+
+
+# Moments that put the window edges inside a day, at midnight and just before it, and a past
+# moment with later reports, ends and ratings that must count nowhere.
+OTHER_TIMES = [ANCHOR.replace(hour=0, minute=0, second=0, microsecond=0),
+               ANCHOR.replace(hour=23, minute=59, second=59, microsecond=999999),
+               ANCHOR - timedelta(days=3, hours=5, minutes=11)]  # fmt: skip
+
+
+@pytest.mark.parametrize("now", OTHER_TIMES, ids=["midnight", "before-midnight", "past"])
+@pytest.mark.parametrize("days", [1, 30])
+def test_every_kpi_matches_raw_rows_at_other_times_and_windows(db, raw, now, days):
+    for unit in sample_units(db, raw):
+        assert_kpis_equal(kpis.unit_kpis(db, unit, now=now, days=days), expected(raw, unit, now, days), unit)
+
+
+@pytest.mark.parametrize("now", OTHER_TIMES[2:], ids=["past"])
+def test_every_child_kpi_matches_raw_rows(db, raw, now):
+    for parent in sample_units(db, raw)[1:3]:  # a street (its communities) and a community (its grids)
+        got = kpis.child_kpis(db, parent, now=now, days=30)
+        kids = units.children(db, parent)
+        assert set(got) <= set(kids["id"]) and len(got) >= 3
+        for kid in kids["id"]:
+            child = units.by_id(db, kid)
+            assert_kpis_equal(got.get(kid, kpis.from_counts({})), expected(raw, child, now, 30), child)
 
 
 def test_the_district_total_is_the_sum_of_its_streets(db, raw):

@@ -115,3 +115,63 @@ def test_reimport_of_the_same_external_id_is_refused(db):
         cur.execute("INSERT INTO cases (source, external_id, category_code, status, geom, reported_at, deadline_at) "
                     "SELECT source, external_id, category_code, status, geom, reported_at, deadline_at FROM cases "
                     "WHERE source = %s AND external_id = %s", (source, external))  # fmt: skip
+
+
+class UndoError(Exception):
+    """Raised to roll a test's writes back."""
+
+
+DAY_COLUMNS = ("lvl, street_id, community_id, grid_id, exclusive_grid_id, day, reported, online, ended, resolved, "
+               "on_time, rated, satisfied, late_from, late_to")  # fmt: skip
+
+
+def _daily_mismatches(cur) -> int:
+    """Rows of case_days (all-zero ones aside) that differ from a fresh count over the cases."""
+    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS fresh_days ON COMMIT DROP AS SELECT {DAY_COLUMNS} FROM case_days "
+                "WHERE false; TRUNCATE fresh_days")  # fmt: skip
+    cur.execute("SELECT case_days_query('SELECT 1 AS sign, * FROM cases')")
+    cur.execute("INSERT INTO fresh_days " + cur.fetchone()[0])
+    cur.execute(f"""
+        SELECT count(*) FROM (
+            (SELECT {DAY_COLUMNS} FROM case_days WHERE reported <> 0 OR online <> 0 OR ended <> 0 OR resolved <> 0
+                OR on_time <> 0 OR rated <> 0 OR satisfied <> 0 OR late_from <> 0 OR late_to <> 0
+             EXCEPT SELECT * FROM fresh_days)
+            UNION ALL
+            (SELECT * FROM fresh_days EXCEPT SELECT {DAY_COLUMNS} FROM case_days)) x""")  # fmt: skip
+    return cur.fetchone()[0]
+
+
+def test_daily_case_counts_follow_every_change(db):
+    """The app's role writes cases; the triggers keep case_days equal to a fresh count."""
+    with pytest.raises(UndoError), db.transaction() as cur:
+        assert _daily_mismatches(cur) == 0
+        cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' ORDER BY id LIMIT 1")
+        lon, lat = cur.fetchone()
+        for i in range(3):
+            insert_case(cur, lon, lat, f"T-DAYS-{i}")
+        changes = [
+            "SET status = 'resolved', resolved_at = greatest(reported_at, now() - interval '5 hours') "
+            "WHERE id IN (SELECT id FROM cases WHERE is_open ORDER BY id LIMIT 40)",
+            "SET status = 'rated', rated_at = resolved_at + interval '1 hour', satisfaction = 4 "
+            "WHERE id IN (SELECT id FROM cases WHERE status = 'resolved' ORDER BY id DESC LIMIT 20)",
+            "SET deadline_at = deadline_at + interval '2 days', handled_online = NOT handled_online WHERE id % 101 = 0",
+            "SET status = 'returned' WHERE id IN (SELECT id FROM cases WHERE status = 'resolved' ORDER BY id LIMIT 5)",
+            "SET reply = 'ok' WHERE id % 53 = 0",
+        ]
+        for change in changes:
+            cur.execute("UPDATE cases " + change)
+        cur.execute("DELETE FROM cases WHERE external_id LIKE 'T-DAYS-%'")
+        assert _daily_mismatches(cur) == 0
+        raise UndoError
+
+
+def test_daily_case_counts_rebuild_to_the_same_rows(admin_dsn_):
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute(f"SELECT {DAY_COLUMNS} FROM case_days ORDER BY 1, 2, 3, 4, 5, 6")
+        before = cur.fetchall()
+        cur.execute("SELECT case_days_rebuild()")
+        cur.execute(f"SELECT {DAY_COLUMNS} FROM case_days ORDER BY 1, 2, 3, 4, 5, 6")
+        after = cur.fetchall()
+        conn.rollback()
+    conn.close()
+    assert [row for row in before if any(row[6:])] == after

@@ -1,47 +1,136 @@
 -- Counts behind the case KPIs (geodata/kpis.py defines them), per {group} unit, for the cases
--- whose {scope} is in %(scope_ids)s, as of %(now)s (NULL: the database clock). Day boundaries
--- are Beijing time. "Open at T" is reported_at <= T AND (ended_at IS NULL OR ended_at > T).
-WITH p AS (
-    SELECT n AS now,
-           date_trunc('day', n AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' AS today,
-           make_interval(days => %(days)s) AS win
-      FROM (SELECT coalesce(%(now)s::timestamptz, now()) AS n) x
+-- whose {scope} is in %(scope_ids)s, as of %(now)s. Day boundaries are Beijing time. "Open at T"
+-- is reported_at <= T AND (ended_at IS NULL OR ended_at > T). The time bounds come from
+-- case_windows.sql: the windows are (c1, c2] and (c2, now].
+--
+-- A count over a window (a, b] of one timestamp is read from the daily counts (case_days, level
+-- %(level)s: see geodata.kpis.rollup_level) for the days after day(a) up to day(b), plus the
+-- cases of day(a) after a, minus the cases of day(b) after b ("after x": x < t < the midnight
+-- that ends its day, less than a day of cases). Open and overdue cases and yesterday's new ones
+-- are counted from the cases themselves. Each branch below counts its part; the sums are the
+-- counts of one GROUP BY over every case in scope.
+WITH ended AS MATERIALIZED (
+    -- Cases ended since this time yesterday or in the partial days, and cases rated in the partial
+    -- days, are read by time (a day or two of the whole territory's cases) and then kept when in
+    -- scope: planned together, the unit's own index would be read whole to narrow them down.
+    SELECT c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id, c.status, c.reported_at, c.ended_at,
+           c.deadline_at
+      FROM cases c
+     WHERE c.ended_at > %(now_1d)s OR (c.ended_at > %(c1)s AND c.ended_at < %(e1)s)
+        OR (c.ended_at > %(c2)s AND c.ended_at < %(e2)s)
+), rated AS MATERIALIZED (
+    SELECT c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id, c.reported_at, c.rated_at, c.satisfaction
+      FROM cases c
+     WHERE c.satisfaction IS NOT NULL
+       AND ((c.rated_at > %(c1)s AND c.rated_at < %(e1)s) OR (c.rated_at > %(c2)s AND c.rated_at < %(e2)s)
+            OR (c.rated_at > %(now)s AND c.rated_at < %(e0)s)
+            OR (c.reported_at > %(now)s AND c.rated_at > %(c1)s AND c.rated_at <= %(now)s))
+), parts AS (
+    -- Whole days (new today: all of today, less the cases after now below).
+    SELECT {group} AS unit_id,
+           coalesce(sum(d.reported) FILTER (WHERE d.day = %(d0)s), 0) AS new_now,
+           0 AS new_prev, 0 AS open_now, 0 AS open_prev, 0 AS overdue_now, 0 AS overdue_prev,
+           coalesce(sum(d.resolved) FILTER (WHERE d.day > %(d2)s), 0) AS resolved_now,
+           coalesce(sum(d.on_time) FILTER (WHERE d.day > %(d2)s), 0) AS on_time_now,
+           coalesce(sum(d.resolved) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS resolved_prev,
+           coalesce(sum(d.on_time) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS on_time_prev,
+           coalesce(sum(d.rated) FILTER (WHERE d.day > %(d2)s), 0) AS rated_now,
+           coalesce(sum(d.satisfied) FILTER (WHERE d.day > %(d2)s), 0) AS satisfied_now,
+           coalesce(sum(d.rated) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS rated_prev,
+           coalesce(sum(d.satisfied) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS satisfied_prev,
+           coalesce(sum(d.reported) FILTER (WHERE d.day > %(d2)s), 0) AS reported_now,
+           coalesce(sum(d.online) FILTER (WHERE d.day > %(d2)s), 0) AS online_now,
+           coalesce(sum(d.reported) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS reported_prev,
+           coalesce(sum(d.online) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS online_prev
+      FROM case_days d
+     WHERE d.lvl = %(level)s AND {scope} = ANY(%(scope_ids)s)
+       AND d.day >= least(%(d1)s + 1, %(d0)s) AND d.day <= %(d0)s
+     GROUP BY 1
+    UNION ALL
+    -- Never ended: open now, and at this time yesterday.
+    SELECT {group}, 0, 0,
+           count(*),
+           count(*) FILTER (WHERE c.reported_at <= %(now_1d)s),
+           count(*) FILTER (WHERE c.deadline_at < %(now)s),
+           count(*) FILTER (WHERE c.reported_at <= %(now_1d)s AND c.deadline_at < %(now_1d)s),
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+      FROM cases c
+     WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.reported_at <= %(now)s
+     GROUP BY 1
+    UNION ALL
+    -- Ended since this time yesterday (open then), and the partial days of the resolved counts.
+    SELECT {group}, 0, 0,
+           count(*) FILTER (WHERE c.reported_at <= %(now)s AND c.ended_at > %(now)s),
+           count(*) FILTER (WHERE c.reported_at <= %(now_1d)s AND c.ended_at > %(now_1d)s),
+           count(*) FILTER (WHERE c.reported_at <= %(now)s AND c.ended_at > %(now)s AND c.deadline_at < %(now)s),
+           count(*) FILTER (WHERE c.reported_at <= %(now_1d)s AND c.ended_at > %(now_1d)s
+                              AND c.deadline_at < %(now_1d)s),
+           count(*) FILTER (WHERE r AND c.ended_at > %(c2)s AND c.ended_at < %(e2)s)
+             - count(*) FILTER (WHERE r AND c.ended_at > %(now)s AND c.ended_at < %(e0)s),
+           count(*) FILTER (WHERE r AND c.ended_at <= c.deadline_at AND c.ended_at > %(c2)s AND c.ended_at < %(e2)s)
+             - count(*) FILTER (WHERE r AND c.ended_at <= c.deadline_at AND c.ended_at > %(now)s
+                                  AND c.ended_at < %(e0)s),
+           count(*) FILTER (WHERE r AND c.ended_at > %(c1)s AND c.ended_at < %(e1)s)
+             - count(*) FILTER (WHERE r AND c.ended_at > %(c2)s AND c.ended_at < %(e2)s),
+           count(*) FILTER (WHERE r AND c.ended_at <= c.deadline_at AND c.ended_at > %(c1)s AND c.ended_at < %(e1)s)
+             - count(*) FILTER (WHERE r AND c.ended_at <= c.deadline_at AND c.ended_at > %(c2)s
+                                  AND c.ended_at < %(e2)s),
+           0, 0, 0, 0, 0, 0, 0, 0
+      FROM ended c
+     CROSS JOIN LATERAL (SELECT c.status IN ('resolved', 'rated', 'closed') AS r) s
+     WHERE c.{scope} = ANY(%(scope_ids)s)
+     GROUP BY 1
+    UNION ALL
+    -- Reported: new yesterday up to this time, and the partial days of today and the windows.
+    SELECT {group},
+           -count(*) FILTER (WHERE c.reported_at > %(now)s AND c.reported_at < %(e0)s),
+           count(*) FILTER (WHERE c.reported_at >= %(today_1d)s AND c.reported_at < %(now_1d)s),
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           count(*) FILTER (WHERE c.reported_at > %(c2)s AND c.reported_at < %(e2)s)
+             - count(*) FILTER (WHERE c.reported_at > %(now)s AND c.reported_at < %(e0)s),
+           count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c2)s AND c.reported_at < %(e2)s)
+             - count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(now)s AND c.reported_at < %(e0)s),
+           count(*) FILTER (WHERE c.reported_at > %(c1)s AND c.reported_at < %(e1)s)
+             - count(*) FILTER (WHERE c.reported_at > %(c2)s AND c.reported_at < %(e2)s),
+           count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c1)s AND c.reported_at < %(e1)s)
+             - count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c2)s AND c.reported_at < %(e2)s)
+      FROM cases c
+     WHERE c.{scope} = ANY(%(scope_ids)s)
+       AND ((c.reported_at > %(c1)s AND c.reported_at < %(e1)s) OR (c.reported_at > %(c2)s AND c.reported_at < %(e2)s)
+            OR (c.reported_at > %(now)s AND c.reported_at < %(e0)s)
+            OR (c.reported_at >= %(today_1d)s AND c.reported_at < %(now_1d)s))
+     GROUP BY 1
+    UNION ALL
+    -- Rated: the partial days, and ratings of cases reported after now (which count nowhere).
+    SELECT {group}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           count(*) FILTER (WHERE c.rated_at > %(c2)s AND c.rated_at < %(e2)s)
+             - count(*) FILTER (WHERE c.rated_at > %(now)s AND c.rated_at < %(e0)s)
+             - count(*) FILTER (WHERE c.reported_at > %(now)s AND c.rated_at > %(c2)s AND c.rated_at <= %(now)s),
+           count(*) FILTER (WHERE c.satisfaction >= 4 AND c.rated_at > %(c2)s AND c.rated_at < %(e2)s)
+             - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.rated_at > %(now)s AND c.rated_at < %(e0)s)
+             - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.reported_at > %(now)s AND c.rated_at > %(c2)s
+                                  AND c.rated_at <= %(now)s),
+           count(*) FILTER (WHERE c.rated_at > %(c1)s AND c.rated_at < %(e1)s)
+             - count(*) FILTER (WHERE c.rated_at > %(c2)s AND c.rated_at < %(e2)s)
+             - count(*) FILTER (WHERE c.reported_at > %(now)s AND c.rated_at > %(c1)s AND c.rated_at <= %(c2)s),
+           count(*) FILTER (WHERE c.satisfaction >= 4 AND c.rated_at > %(c1)s AND c.rated_at < %(e1)s)
+             - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.rated_at > %(c2)s AND c.rated_at < %(e2)s)
+             - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.reported_at > %(now)s AND c.rated_at > %(c1)s
+                                  AND c.rated_at <= %(c2)s),
+           0, 0, 0, 0
+      FROM rated c
+     WHERE c.{scope} = ANY(%(scope_ids)s)
+     GROUP BY 1
 )
-SELECT {group} AS unit_id,
-       count(*) FILTER (WHERE c.reported_at >= p.today) AS new_now,
-       count(*) FILTER (WHERE c.reported_at >= p.today - interval '1 day'
-                          AND c.reported_at < p.now - interval '1 day') AS new_prev,
-       count(*) FILTER (WHERE c.ended_at IS NULL OR c.ended_at > p.now) AS open_now,
-       count(*) FILTER (WHERE c.reported_at <= p.now - interval '1 day'
-                          AND (c.ended_at IS NULL OR c.ended_at > p.now - interval '1 day')) AS open_prev,
-       count(*) FILTER (WHERE (c.ended_at IS NULL OR c.ended_at > p.now) AND c.deadline_at < p.now) AS overdue_now,
-       count(*) FILTER (WHERE c.reported_at <= p.now - interval '1 day'
-                          AND (c.ended_at IS NULL OR c.ended_at > p.now - interval '1 day')
-                          AND c.deadline_at < p.now - interval '1 day') AS overdue_prev,
-       count(*) FILTER (WHERE c.status IN ('resolved', 'rated', 'closed')
-                          AND c.ended_at > p.now - p.win AND c.ended_at <= p.now) AS resolved_now,
-       count(*) FILTER (WHERE c.status IN ('resolved', 'rated', 'closed') AND c.ended_at <= c.deadline_at
-                          AND c.ended_at > p.now - p.win AND c.ended_at <= p.now) AS on_time_now,
-       count(*) FILTER (WHERE c.status IN ('resolved', 'rated', 'closed')
-                          AND c.ended_at > p.now - 2 * p.win AND c.ended_at <= p.now - p.win) AS resolved_prev,
-       count(*) FILTER (WHERE c.status IN ('resolved', 'rated', 'closed') AND c.ended_at <= c.deadline_at
-                          AND c.ended_at > p.now - 2 * p.win AND c.ended_at <= p.now - p.win) AS on_time_prev,
-       count(*) FILTER (WHERE c.satisfaction IS NOT NULL
-                          AND c.rated_at > p.now - p.win AND c.rated_at <= p.now) AS rated_now,
-       count(*) FILTER (WHERE c.satisfaction >= 4
-                          AND c.rated_at > p.now - p.win AND c.rated_at <= p.now) AS satisfied_now,
-       count(*) FILTER (WHERE c.satisfaction IS NOT NULL
-                          AND c.rated_at > p.now - 2 * p.win AND c.rated_at <= p.now - p.win) AS rated_prev,
-       count(*) FILTER (WHERE c.satisfaction >= 4
-                          AND c.rated_at > p.now - 2 * p.win AND c.rated_at <= p.now - p.win) AS satisfied_prev,
-       count(*) FILTER (WHERE c.reported_at > p.now - p.win) AS reported_now,
-       count(*) FILTER (WHERE c.handled_online AND c.reported_at > p.now - p.win) AS online_now,
-       count(*) FILTER (WHERE c.reported_at > p.now - 2 * p.win AND c.reported_at <= p.now - p.win) AS reported_prev,
-       count(*) FILTER (WHERE c.handled_online
-                          AND c.reported_at > p.now - 2 * p.win AND c.reported_at <= p.now - p.win) AS online_prev
-  FROM cases c CROSS JOIN p
- WHERE c.{scope} = ANY(%(scope_ids)s)
-   AND c.reported_at <= p.now
-   AND (c.ended_at IS NULL OR c.ended_at > p.now - 2 * p.win - interval '1 day'
-        OR c.reported_at > p.now - 2 * p.win - interval '1 day' OR c.rated_at > p.now - 2 * p.win)
- GROUP BY 1
+SELECT unit_id,
+       sum(new_now)::bigint AS new_now, sum(new_prev)::bigint AS new_prev,
+       sum(open_now)::bigint AS open_now, sum(open_prev)::bigint AS open_prev,
+       sum(overdue_now)::bigint AS overdue_now, sum(overdue_prev)::bigint AS overdue_prev,
+       sum(resolved_now)::bigint AS resolved_now, sum(on_time_now)::bigint AS on_time_now,
+       sum(resolved_prev)::bigint AS resolved_prev, sum(on_time_prev)::bigint AS on_time_prev,
+       sum(rated_now)::bigint AS rated_now, sum(satisfied_now)::bigint AS satisfied_now,
+       sum(rated_prev)::bigint AS rated_prev, sum(satisfied_prev)::bigint AS satisfied_prev,
+       sum(reported_now)::bigint AS reported_now, sum(online_now)::bigint AS online_now,
+       sum(reported_prev)::bigint AS reported_prev, sum(online_prev)::bigint AS online_prev
+  FROM parts
+ GROUP BY unit_id
