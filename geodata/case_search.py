@@ -46,8 +46,11 @@ def _clauses(db: Database, f: CaseFilter) -> tuple[list[sql.Composable], dict[st
             errors["unit"] = f"no unit with code {f.unit!r}"
         else:
             column, ids = units.scope_of(db, unit)
-            where.append(sql.SQL("c.{} = ANY(%(unit_ids)s)").format(sql.Identifier(column)))
-            params["unit_ids"] = ids
+            # Inside the user's own scope the policy already says this; saying it twice makes the
+            # planner square the selectivity and sort a whole street's cases (14x at city scale).
+            if [db.row_scope()] != [(column, i) for i in ids]:
+                where.append(sql.SQL("c.{} = ANY(%(unit_ids)s)").format(sql.Identifier(column)))
+                params["unit_ids"] = ids
     if f.status:
         bad = sorted(set(f.status) - set(cat.statuses))
         if bad:

@@ -18,6 +18,8 @@ from geodata.cluster import SCOPE_ROLES, app_dsn
 from settings import get_settings
 
 DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
+# The column each narrow scope's policies (migration 0013) compare with gridops.scope_id.
+SCOPE_COLUMNS = {"street": "street_id", "community": "community_id"}
 # The scope of the work in hand (set per request by access.gate): ("all", 0), ("street", id) or
 # ("community", id). A scoped pool enters it at the start of every transaction (row-level
 # security, migration 0013); with none, tables under row-level security show no row.
@@ -136,6 +138,16 @@ class Database:
                     cur.execute("SELECT set_config('statement_timeout', %s, true)", (str(int(timeout)),))
                 yield cur
             conn.commit()
+
+    def row_scope(self) -> tuple[str, int] | None:
+        """(case column, unit id) that row-level security already limits this pool's transactions
+        to right now; None when it limits them to nothing narrower than the territory."""
+        if not self.scoped:
+            return None
+        scope = SCOPE.get() or self.default_scope
+        if scope is None or scope[0] not in SCOPE_COLUMNS:
+            return None
+        return SCOPE_COLUMNS[scope[0]], int(scope[1])
 
     def _enter_scope(self, cur) -> None:
         scope = SCOPE.get() or self.default_scope

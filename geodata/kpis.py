@@ -146,7 +146,7 @@ def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | N
 
     def run() -> dict[Any, dict[str, int]]:
         args = {**params, "scope_ids": list(ids)}
-        bounds = None
+        bounds = "kpi_as_of"
         if name == "kpi_cases":
             args["level"] = rollup_level(col, group)
             bounds = "case_windows"

@@ -89,7 +89,11 @@ def test_each_dashboard_query_returns_only_in_scope_rows(app_db, db, places, lev
         assert cases.detail(app_db, outside_case) is None and cases.timeline(app_db, outside_case) == []
         points = fetch_columns("camera_points", {}, app_db)
         assert points[next(iter(points))]  # the layer draws this unit's cameras
-        # The unit's own KPIs are the same as the district sees them: nothing inside is hidden.
+        # The unit's own KPIs and case list are the same as the district sees them: nothing inside
+        # is hidden (the list leaves the unit's clause to the policy here), nothing outside shows.
         scoped = kpis.unit_kpis(app_db, unit)
+        own_list = case_search.search(app_db, case_search.CaseFilter(unit=unit.code, limit=1000))
+        assert case_search.search(app_db, case_search.CaseFilter(unit=root.code, limit=1000)) == found
     whole = kpis.unit_kpis(db, unit)
+    assert own_list and own_list == case_search.search(db, case_search.CaseFilter(unit=unit.code, limit=1000))
     assert {k: v.value for k, v in scoped.items()} == {k: v.value for k, v in whole.items()}

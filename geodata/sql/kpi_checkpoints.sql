@@ -1,12 +1,11 @@
--- Checkpoint compliance per {group} unit as of %(back)s days before %(now)s (NULL: the database
--- clock): the latest inspection of each checkpoint at or before then, and how many of its
--- required elements passed.
+-- Checkpoint compliance per {group} unit as of the moment as_of (kpi_as_of.sql): the latest
+-- inspection of each checkpoint at or before then, and how many of its required elements passed.
 WITH k AS (
     SELECT id, {group} AS unit_id FROM checkpoints WHERE {scope} = ANY(%(scope_ids)s)
 ), latest AS (
     SELECT DISTINCT ON (i.checkpoint_id) i.checkpoint_id, i.id
       FROM inspections i JOIN k ON k.id = i.checkpoint_id
-     WHERE i.inspected_at <= coalesce(%(now)s::timestamptz, now()) - make_interval(days => %(back)s)
+     WHERE i.inspected_at <= %(as_of)s
      ORDER BY i.checkpoint_id, i.inspected_at DESC
 ), per_point AS (
     SELECT l.checkpoint_id, count(*) AS elements, count(*) FILTER (WHERE r.passed) AS passed
