@@ -30,7 +30,7 @@ from geodata.queries import sql_text
 TZ = ZoneInfo("Asia/Shanghai")
 STREAM_CHUNK = 5000
 OPEN_STATUSES = {"reported", "dispatched", "accepted", "returned"}  # cases.is_open (migration 0004)
-SAMPLE_SURE = 2  # a sample estimate above twice the cap is taken as "more than the cap"
+SAMPLE_SURE = 3  # a sample estimate above three times the cap is taken as "more than the cap"
 COUNT_CAP = 100_000  # case counts stop here ("more than 100,000"); the table and exports still hold all
 
 
