@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import flask
+import numpy as np
 import psycopg2
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
@@ -26,7 +27,7 @@ from geodata.exports import plain
 from geodata.lifecycle import FieldError
 from i18n import pick, t
 from layers import analysis_map
-from layers.basemap import map_style, projector
+from layers.basemap import Projector, map_style, projector
 from layers.outlines import COMMUNITIES, STREETS
 from settings import get_settings
 
@@ -229,7 +230,8 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     s = get_settings()
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}
-    figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot)
+    figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot,
+                                 analysis_map.area_ring(q.box, q.lasso))  # fmt: skip
     notes = map_notes(found, lang)
     return (
         figure,
@@ -263,7 +265,7 @@ def pick_on_map(click: Any, selected: Any, _clear_area: Any, _clear_picks: Any, 
     if trigger == ids.AN_CLEAR_PICKS:
         return [], no_update, no_update, no_update
     if prop.endswith("selectedData"):
-        area = _area(selected)
+        area = _area(selected, projector(get_settings().basemap))
         if area is None:
             raise PreventUpdate
         return no_update, area, None, no_update
@@ -283,10 +285,20 @@ def pick_on_map(click: Any, selected: Any, _clear_area: Any, _clear_picks: Any, 
     raise PreventUpdate
 
 
-def _area(selected: Any) -> dict[str, Any] | None:
-    """A box ({"box": [min lon, min lat, max lon, max lat]}) or a lasso from plotly's selectedData."""
+def _area(selected: Any, proj: Projector) -> dict[str, Any] | None:
+    """A box ({"box": [min lon, min lat, max lon, max lat]}) or a lasso from plotly's selectedData,
+    drawn in the basemap's frame and returned in WGS84 (the frame of the data)."""
     if not isinstance(selected, dict):
         return None
+    box = (selected.get("range") or {}).get("map")
+    if isinstance(box, list) and len(box) == 2:
+        lon, lat = proj.unshift(*np.asarray(box, dtype=float).T)
+        return {"box": [float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())]}
+    lasso = (selected.get("lassoPoints") or {}).get("map")
+    if isinstance(lasso, list) and len(lasso) >= 3:
+        lon, lat = proj.unshift(*np.asarray(lasso[: spec.MAX_LASSO_VERTICES], dtype=float).T)
+        return {"lasso": [[round(float(x), 6), round(float(y), 6)] for x, y in zip(lon, lat)]}
+    return None
     box = (selected.get("range") or {}).get("map")
     if isinstance(box, list) and len(box) == 2:
         (x0, y0), (x1, y1) = box

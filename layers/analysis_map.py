@@ -6,6 +6,7 @@ checkpoints picked for a "near" question are ringed, and a focused table row get
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from layers.figure import DISTRICT_VIEW
 from layers.grids import OPEN_CASE_CLASSES
 
 PICKED = "#00e5ff"
+AREA_COLOR = "#ffe066"  # the outline of a box or lasso drawn as the query's area
 FOCUS_TRACE = {"type": "scattermap", "name": "focus", "mode": "markers", "lon": [], "lat": [], "hoverinfo": "skip",
                "marker": {"size": 26, "color": "rgba(255,255,255,0.35)"}}  # fmt: skip
 
@@ -94,15 +96,35 @@ def outlines(shapes: dict[str, dict[str, list]], proj: Projector) -> list[dict[s
     return out
 
 
+def area_ring(box: tuple[float, ...] | None, lasso: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
+    """The closed outline (WGS84) of the query's drawn area: a box or a lasso; [] for none."""
+    if box:
+        x0, y0, x1, y1 = box
+        return [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+    return [*lasso, lasso[0]] if lasso else []
+
+
+def _area(ring: list[tuple[float, float]], proj: Projector) -> list[dict[str, Any]]:
+    if not ring:
+        return []
+    lon, lat = proj.shift([p[0] for p in ring], [p[1] for p in ring])
+    return [{"type": "scattermap", "name": "area", "mode": "lines", "hoverinfo": "skip",
+             "lon": np.round(lon, 6).tolist(), "lat": np.round(lat, 6).tolist(),
+             "line": {"color": AREA_COLOR, "width": 2.5}}]  # fmt: skip
+
+
 def figure(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, list]], lang: str, proj: Projector,
-           style: dict[str, Any], picked: set[int], hot: bool) -> dict[str, Any]:  # fmt: skip
-    """The whole map: outlines, then the shown layers bottom to top."""
+           style: dict[str, Any], picked: set[int], hot: bool,
+           area: list[tuple[float, float]] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The whole map: outlines, then the shown layers bottom to top, then the drawn area's outline
+    (``area``, a closed WGS84 ring)."""
     traces = outlines(shapes, proj)
     for layer in DRAW_ORDER:
         if layer not in rows:
             continue
         traces += _grids(rows[layer], lang, proj, hot) if layer == "grids" else _points(
             layer, rows[layer], lang, proj, picked)  # fmt: skip
+    traces += _area(area or [], proj)
     traces.append(dict(FOCUS_TRACE))  # last: the row focused in the table (focus_patch moves it)
     for trace in traces:
         trace["showlegend"] = False
@@ -114,6 +136,8 @@ def figure(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, li
         "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1", "font": {"color": "#eaf6ff", "size": 13}},
         "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
         "uirevision": "analyst", "dragmode": "pan", "clickmode": "event",
+        # A new area or filter clears the drawn selection, which would otherwise dim every point.
+        "selectionrevision": json.dumps(area or []) + str(len(traces)),
     }}  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from geodata.coords import wgs84_to_gcj02
+from geodata.coords import gcj02_to_wgs84, wgs84_to_gcj02
 
 BACKGROUND = "#0b1626"
 # An unused source, so that the style's "sources" is never empty: Dash's renderer drops empty
@@ -37,6 +37,12 @@ class Projector:
         if not self.gcj02:
             return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
         return wgs84_to_gcj02(lon, lat)
+
+    def unshift(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The basemap's frame → WGS84: where a click or a selection drawn on the map lies."""
+        if not self.gcj02:
+            return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        return gcj02_to_wgs84(lon, lat)
 
 
 def projector(source: str) -> Projector:

@@ -288,3 +288,19 @@ def test_a_street_user_exports_only_their_street(server, admin_dsn_):
                                       "JOIN units s ON s.code = u.scope_code WHERE c.street_id = s.id")  # fmt: skip
     assert len(rows) == expected > 0
     assert set(rows["办事处"]) == {rows["办事处"].iloc[0]}
+
+
+def test_a_selection_drawn_over_a_gcj02_basemap_is_read_back_in_wgs84():
+    from callbacks.analyst import _area
+    from geodata.coords import wgs84_to_gcj02
+    from layers.basemap import Projector
+
+    lon, lat = np.array([113.70, 113.76, 113.73]), np.array([34.70, 34.71, 34.76])
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    assert np.hypot(glon - lon, glat - lat).min() > 1e-3  # the two frames are hundreds of metres apart here
+    box = _area({"range": {"map": [[glon[1], glat[1]], [glon[0], glat[0]]]}}, Projector(gcj02=True))
+    assert np.allclose(box["box"], [lon[0], lat[0], lon[1], lat[1]], atol=1e-6)
+    lasso = _area({"lassoPoints": {"map": np.column_stack([glon, glat]).tolist()}}, Projector(gcj02=True))
+    assert np.allclose(lasso["lasso"], np.column_stack([lon, lat]), atol=2e-6)
+    plain = _area({"range": {"map": [[lon[0], lat[0]], [lon[1], lat[1]]]}}, Projector())
+    assert plain["box"] == [lon[0], lat[0], lon[1], lat[1]]

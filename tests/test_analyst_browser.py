@@ -1,14 +1,17 @@
 """Headless Chromium on the analyst workbench: filters on each layer (set through the controls
 and through a shared URL) give the table total an independent SQL count gives; the URL follows
-the controls; a table row focuses the map; the HTML export opens and shows its layers."""
+the controls; a box and a lasso drawn with the mouse and a checkpoint clicked on the map become
+the question; a table row focuses the map; the HTML export opens and shows its layers."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 
 import psycopg2
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -132,3 +135,69 @@ def test_the_html_export_opens_and_shows_its_layers(server, http, anon_browser, 
     assert "在办" in legend and "点位" in legend
     assert painted > 20
     anon_browser.save_screenshot(str(ARTIFACTS / "analyst-export-map.png"))
+
+
+GRAPH = f"document.querySelector('#{ids.AN_MAP} .js-plotly-plot')"
+
+
+def _map_ready(driver) -> None:
+    _wait(driver, f"const g = {GRAPH}; return g && g._fullLayout && g._fullLayout.map && g.data.length > 3")
+    time.sleep(1)  # MapLibre settles its first frame before it takes gestures
+
+
+def _url_param(driver, name: str) -> str:
+    return _wait(driver, f"return new URLSearchParams(window.location.search).get('{name}')")
+
+
+def _drag(driver, tool: str, path: list[tuple[int, int]]) -> None:
+    """Pick the modebar tool, then press, move through ``path`` (offsets from the map's centre) and release."""
+    driver.find_element(By.CSS_SELECTOR, f"#{ids.AN_MAP} .modebar-btn[data-val='{tool}']").click()
+    canvas = driver.find_element(By.CSS_SELECTOR, f"#{ids.AN_MAP} canvas.maplibregl-canvas")
+    chain = ActionChains(driver).move_to_element_with_offset(canvas, *path[0]).click_and_hold()
+    for (x0, y0), (x1, y1) in itertools.pairwise(path):
+        chain = chain.move_by_offset(x1 - x0, y1 - y0)
+    chain.release().perform()
+
+
+def test_a_box_a_lasso_and_a_picked_checkpoint_become_the_question(server, browser, admin_dsn_):
+    browser.get(server + "/analyst?layer=cases")
+    _map_ready(browser)
+    _drag(browser, "select", [(-90, -60), (-40, -20), (90, 60)])
+    box = [float(v) for v in _url_param(browser, "box").split(",")]
+    envelope = "ST_MakeEnvelope({}, {}, {}, {}, 4326)".format(*box)
+    in_box = _sql_count(admin_dsn_, f"SELECT count(*) FROM cases WHERE ST_Intersects(geom, {envelope})")
+    assert 0 < in_box < _sql_count(admin_dsn_, "SELECT count(*) FROM cases")
+    assert _total(browser, in_box) == in_box
+    outline = _wait(browser, f"return {GRAPH}.data.find(t => t.name === 'area')")
+    assert len(outline["lon"]) == 5  # the box is drawn on the map
+    # A lasso replaces the box.
+    _drag(browser, "lasso", [(-200, -100), (-50, -100), (0, 50), (-150, 70), (-190, -10)])
+    lasso = _url_param(browser, "lasso")
+    assert "box" not in browser.execute_script("return window.location.search")
+    ring = [v.split(" ") for v in lasso.split(";")]
+    wkt = ", ".join(f"{x} {y}" for x, y in [*ring, ring[0]])
+    in_lasso = _sql_count(admin_dsn_, f"SELECT count(*) FROM cases WHERE ST_Intersects(geom, "
+                                      f"ST_MakeValid(ST_GeomFromText('POLYGON(({wkt}))', 4326)))")  # fmt: skip
+    assert in_lasso > 0 and _total(browser, in_lasso) == in_lasso
+    browser.save_screenshot(str(ARTIFACTS / "analyst-lasso.png"))
+    # A checkpoint clicked on the map (the one nearest the map's centre), then a distance: the
+    # cases within 200 m of it.
+    browser.get(server + "/analyst?layer=cases&show=checkpoints")
+    _map_ready(browser)
+    picked, dx, dy = browser.execute_script(
+        f"const g = {GRAPH}; const t = g.data.find(t => t.name === 'checkpoints');"
+        "const m = g._fullLayout.map._subplot.map; const c = m.getCanvas(); let best = null;"
+        "t.lon.forEach((lon, i) => { const p = m.project([lon, t.lat[i]]);"
+        "  const dx = p.x - c.clientWidth / 2, dy = p.y - c.clientHeight / 2;"
+        "  if (!best || dx * dx + dy * dy < best[3]) best = [t.customdata[i][1], dx, dy, dx * dx + dy * dy]; });"
+        "return best.slice(0, 3);"
+    )
+    canvas = browser.find_element(By.CSS_SELECTOR, f"#{ids.AN_MAP} canvas.maplibregl-canvas")
+    ActionChains(browser).move_to_element_with_offset(canvas, round(dx), round(dy)).pause(0.5).click().perform()
+    assert _url_param(browser, "cases.near_ids") == str(picked)
+    _type(browser, ids.AN_NEAR_M, "200")
+    near = _sql_count(admin_dsn_, f"SELECT count(*) FROM cases c, checkpoints p WHERE p.id = {int(picked)} "
+                                  "AND ST_DWithin(c.geom::geography, p.geom::geography, 200)")  # fmt: skip
+    assert _total(browser, near) == near
+    assert _url_param(browser, "cases.near_m") == "200"
+    browser.save_screenshot(str(ARTIFACTS / "analyst-picked.png"))
