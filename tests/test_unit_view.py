@@ -146,3 +146,29 @@ def test_a_grids_case_numbers_open_the_case_view(db):
     rows = drilldown.grid_cases(db, grid)
     panel = str(grid_cases_panel(rows, "zh"))
     assert rows["id"] and all(f"/case/{case_id}" in panel for case_id in rows["id"])
+
+
+@pytest.mark.parametrize(("level", "overview"), [("district", True), ("district", False), ("street", True),
+                                                  ("community", False)])  # fmt: skip
+def test_the_unit_maps_open_and_overdue_counts_match_a_count_of_cases(db, level, overview):
+    from layers.unit_map import MapPlan, load_values
+
+    unit = units.by_code(db, units.root_code(db))
+    while unit.level != level:
+        kids = units.children(db, unit)
+        unit = units.by_code(db, kids["code"][kids["level"].index(units.CHILD_LEVEL[unit.level])])
+    plan = MapPlan.overview(unit) if overview else MapPlan.children(unit)
+    shapes = load_values(db, plan)["shapes"]
+    with db.transaction() as cur:
+        cur.execute(
+            f"""SELECT u.id, count(c.id) FILTER (WHERE c.is_open),
+                       count(c.id) FILTER (WHERE c.is_open AND c.deadline_at < now())
+                  FROM units u LEFT JOIN cases c
+                    ON (CASE WHEN u.kind = 'exclusive' THEN c.exclusive_grid_id ELSE c.{plan.level}_id END) = u.id
+                 WHERE u.level = %s AND (u.id = %s OR %s IN (u.community_id, u.street_id, u.district_id))
+                 GROUP BY u.id""",
+            (plan.level, unit.id, unit.id),
+        )
+        expected = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
+    got = {i: (o, d) for i, o, d in zip(shapes["id"], shapes["open_cases"], shapes["overdue"])}
+    assert got == expected and sum(d for _, d in got.values()) > 0

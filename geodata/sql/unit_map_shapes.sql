@@ -1,11 +1,19 @@
--- The polygons a unit's map colours: its descendants at %(level)s (a grid draws itself), with
--- open (maintained counter; geometry only when %(with_geom)s) and overdue counts. Overdue is counted from the unit's open cases
--- (partial index on deadline_at), once for each unit a case belongs to.
+-- The polygons a unit's map colours: its descendants at %(level)s, found by their {ancestor}
+-- column (the unit's own level's id column, or id itself when a grid draws itself), with
+-- open (maintained counter; geometry only when %(with_geom)s) and overdue counts. Overdue counts
+-- the unit's open cases by their {group} column (the open-case indexes of 0016 hold it for the
+-- usual scopes, so no case row is read), and for exclusive grids, which a case may have besides
+-- its tiling grid, by exclusive_grid_id too.
 WITH overdue AS (
     SELECT x.unit_id, count(*) AS n FROM (
-        SELECT unnest(ARRAY[c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id]) AS unit_id
+        SELECT c.{group} AS unit_id
           FROM cases c
-         WHERE c.is_open AND c.deadline_at < now() AND c.{scope} = ANY(%(scope_ids)s)) x
+         WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.deadline_at < now()
+        UNION ALL
+        SELECT c.exclusive_grid_id
+          FROM cases c
+         WHERE %(level)s = 'grid' AND c.exclusive_grid_id IS NOT NULL
+           AND c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.deadline_at < now()) x
      GROUP BY 1
 )
 SELECT u.id, u.code, u.name, u.kind, CASE WHEN %(with_geom)s THEN ST_AsBinary(u.geom) END AS wkb,
@@ -14,6 +22,5 @@ SELECT u.id, u.code, u.name, u.kind, CASE WHEN %(with_geom)s THEN ST_AsBinary(u.
   FROM units u
   LEFT JOIN unit_stats s ON s.unit_id = u.id
   LEFT JOIN overdue o ON o.unit_id = u.id
- WHERE CASE WHEN %(level)s = u.level AND u.id = %(id)s THEN true
-            ELSE u.level = %(level)s AND %(id)s IN (u.parent_id, u.community_id, u.street_id, u.district_id) END
+ WHERE u.level = %(level)s AND u.{ancestor} = %(id)s
  ORDER BY (u.kind = 'exclusive'), u.code
