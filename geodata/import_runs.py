@@ -1,6 +1,6 @@
 """Loads started from the web page (/import): each run's report and its rejected rows, kept on disk
 under <var>/imports/<token>/ for the user who ran it, so the page can show them and offer the
-rejected rows (the file's own columns plus the reason) as a download.
+rejected rows (the file's own columns plus the reason, in Chinese and English) as a download.
 
 The loading itself is geodata.load's, unchanged: one transaction, idempotent, audited.
 """
@@ -21,6 +21,7 @@ from geodata import load
 from geodata.cluster import resolve_var_dir
 from geodata.errors import LoadError, SetupError
 from geodata.load_read import open_input, read_table
+from geodata.load_reasons import say
 from geodata.load_report import LoadReport
 from settings import Settings, get_settings
 
@@ -85,8 +86,9 @@ def _report(report: LoadReport) -> dict[str, Any]:
     return {
         "counts": report.counts(),
         "summary": report.summary(limit=20),
-        "rejected": sorted(report.rejected.items())[:1000],
-        "repaired": sorted(report.repaired.items())[:1000],
+        # Each reason in both languages: the page shows the reader's.
+        "rejected": [[row, say(r, "zh"), say(r, "en")] for row, r in sorted(report.rejected.items())[:1000]],
+        "repaired": [[row, say(r, "zh"), say(r, "en")] for row, r in sorted(report.repaired.items())[:1000]],
         "notes": report.notes,
         "topology": [list(t) for t in report.topology[:500]],
     }
@@ -101,10 +103,11 @@ def _rejected_rows(upload: Path, report: LoadReport, opts: load.Options, out: Pa
     frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"], errors="ignore")
     with out.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*map(str, frame.columns), "行号 row", "拒绝原因 reason"])
+        writer.writerow([*map(str, frame.columns), "行号 row", "拒绝原因", "reason"])
         for row, reason in sorted(report.rejected.items()):
             values = frame.iloc[row - 1].tolist() if 0 < row <= len(frame) else []
-            writer.writerow([*("" if v is None else _safe(v) for v in values), row, reason])
+            writer.writerow([*("" if v is None else _safe(v) for v in values), row, say(reason, "zh"),
+                             say(reason, "en")])  # fmt: skip
 
 
 def _safe(value: Any) -> Any:

@@ -46,6 +46,7 @@ from geodata.load_fields import (
     to_number,
 )
 from geodata.load_read import Table, csv_geometry, open_input, read_table
+from geodata.load_reasons import Reason
 from geodata.load_report import LoadReport
 from settings import Settings, get_settings
 
@@ -220,7 +221,7 @@ def _drop_duplicates(keys: pd.Series, keep: np.ndarray, rows: np.ndarray, what: 
     if dup.any():
         first = pd.Series(rows[keep], index=kept[keep].to_numpy()).groupby(level=0).min()
         for i in np.flatnonzero(dup):
-            report.reject([rows[i]], f"{what} {kept.iloc[i]!r} repeats row {first[kept.iloc[i]]}")
+            report.reject([rows[i]], Reason("repeats", what=what, value=kept.iloc[i], first=first[kept.iloc[i]]))
         keep &= ~dup
 
 
@@ -276,11 +277,11 @@ def _units(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
     keep[[r - 1 for r in report.rejected]] = False
     codes = _code_text(frame[_required(cols, name, "code", "code, adcode, 编码 or id")])
     names = text_or_none(frame[_required(cols, name, "name", "name or 名称")])
-    _reject_mask(codes.isna().to_numpy(), keep, rows, report, "no code")
+    _reject_mask(codes.isna().to_numpy(), keep, rows, report, Reason("no_code"))
     bad_code = ~codes.fillna("").str.match(CODE_PATTERN).to_numpy()
-    _reject_mask(bad_code, keep, rows, report, lambda i: f"code {codes.iloc[i]!r} must be 1–40 letters, digits, _ or -")
-    _reject_mask(names.isna().to_numpy(), keep, rows, report, "no name")
-    _reject_mask(names.fillna("").str.len().to_numpy() > 100, keep, rows, report, "name longer than 100 characters")
+    _reject_mask(bad_code, keep, rows, report, lambda i: Reason("bad_code", code=codes.iloc[i]))
+    _reject_mask(names.isna().to_numpy(), keep, rows, report, Reason("no_name"))
+    _reject_mask(names.fillna("").str.len().to_numpy() > 100, keep, rows, report, Reason("long_name"))
     _drop_duplicates(codes, keep, rows, "code", report)
     kinds = _unit_kinds(frame, cols, level, opts, keep, rows, report)
     parent_ids = _parents(cur, level, geoms, frame, cols, keep, rows, report)
@@ -326,12 +327,13 @@ def _unit_kinds(frame, cols, level, opts: Options, keep, rows, report) -> np.nda
     raw = text_or_none(frame[cols["kind"]]).fillna("")
     mapped = _lookup(raw, words)
     mapped[raw == ""] = default
+    known = ", ".join(sorted(set(words.values())))
     _reject_mask(
         mapped.isna().to_numpy(),
         keep,
         rows,
         report,
-        lambda i: f"unknown {level} kind {raw.iloc[i]!r}; use {', '.join(sorted(set(words.values())))}",
+        lambda i: Reason("unknown_unit_kind", level=level, value=raw.iloc[i], known=known),
     )
     return mapped.to_numpy(dtype=object)
 
@@ -357,7 +359,7 @@ def _parents(cur, level, geoms, frame, cols, keep, rows, report) -> np.ndarray:
             keep,
             rows,
             report,
-            lambda i: f"parent code {given.iloc[i]!r} is not a {above} in the database",
+            lambda i: Reason("no_parent_code", value=given.iloc[i], above=above),
         )
         ids[keep] = found.to_numpy(dtype=object)[keep]
         return ids
@@ -376,7 +378,7 @@ def _parents(cur, level, geoms, frame, cols, keep, rows, report) -> np.ndarray:
         keep,
         rows,
         report,
-        f"no {above} contains this unit; load its {above} first or give a parent code column",
+        Reason("no_parent", above=above),
     )
     return ids
 
@@ -403,7 +405,7 @@ def _point_rows(cur, table: Table, cols, rows, opts: Options, report: LoadReport
     lon, lat, keep = _points(table, cols, rows, opts, report)
     keep = checks.reject_outside(checks.Territory(write.territory_geoms(cur)), lon, lat, rows, keep, report)
     codes = _code_text(table.frame[_required(cols, table.name, "code", "code, 编号 or id")])
-    _reject_mask(codes.isna().to_numpy(), keep, rows, report, "no code")
+    _reject_mask(codes.isna().to_numpy(), keep, rows, report, Reason("no_code"))
     _drop_duplicates(codes, keep, rows, "code", report)
     names = text_or_none(table.frame[cols["name"]]) if "name" in cols else codes
     names = names.where(names.notna(), codes)
@@ -422,7 +424,7 @@ def _cameras(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -
             keep,
             rows,
             report,
-            lambda i: f"unknown camera kind {raw.iloc[i]!r}; use bullet, dome, ai or panorama",
+            lambda i: Reason("unknown_camera_kind", value=raw.iloc[i]),
         )
     else:
         kind = pd.Series(["bullet"] * n)
@@ -435,7 +437,7 @@ def _cameras(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -
             keep,
             rows,
             report,
-            lambda i: f"unknown camera status {raw_s.iloc[i]!r}; use online or offline",
+            lambda i: Reason("unknown_camera_status", value=raw_s.iloc[i]),
         )
     else:
         status = pd.Series(["online"] * n)
@@ -443,10 +445,10 @@ def _cameras(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -
     seen = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
     if "last_seen_at" in cols:
         seen, bad = parse_times(frame[cols["last_seen_at"]], opts.tz)
-        _reject_mask(bad, keep, rows, report, f"unreadable time in {cols['last_seen_at']!r}")
+        _reject_mask(bad, keep, rows, report, Reason("bad_seen_time", column=cols["last_seen_at"]))
     view = to_number(frame[cols["view_range_m"]]) if "view_range_m" in cols else pd.Series(np.full(n, 50.0))
     view = view.fillna(50.0).to_numpy()
-    _reject_mask(view <= 0, keep, rows, report, "view range must be more than 0 m")
+    _reject_mask(view <= 0, keep, rows, report, Reason("bad_view_range"))
     ok = np.flatnonzero(keep)
     out = pd.DataFrame(
         {
@@ -477,7 +479,7 @@ def _checkpoints(cur, table: Table, cols, rows, opts: Options, report: LoadRepor
         keep,
         rows,
         report,
-        lambda i: f"unknown checkpoint type {raw.iloc[i]!r}; known: {known}",
+        lambda i: Reason("unknown_checkpoint_type", value=raw.iloc[i], known=known),
     )
     dept = _departments(cur, frame, cols, keep, report)
     ok = np.flatnonzero(keep)
@@ -524,14 +526,14 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
     lon, lat, keep = _points(table, cols, rows, opts, report)
     keep = checks.reject_outside(checks.Territory(write.territory_geoms(cur)), lon, lat, rows, keep, report)
     ext = _code_text(frame[ext_col])
-    _reject_mask(ext.isna().to_numpy(), keep, rows, report, "no external id")
+    _reject_mask(ext.isna().to_numpy(), keep, rows, report, Reason("no_external_id"))
     reported, bad = parse_times(frame[at_col], opts.tz)
     _reject_mask(
         bad | reported.isna().to_numpy(),
         keep,
         rows,
         report,
-        lambda i: f"unreadable or missing time {frame[at_col].iloc[i]!r} in {at_col!r}",
+        lambda i: Reason("bad_reported_time", value=frame[at_col].iloc[i], column=at_col),
     )
     if "status" in cols:
         raw_status = text_or_none(frame[cols["status"]]).fillna("")
@@ -541,7 +543,7 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
             keep,
             rows,
             report,
-            lambda i: f"status {raw_status.iloc[i]!r} is not in the status map; add it with --status-map FILE",
+            lambda i: Reason("unknown_status", value=raw_status.iloc[i]),
         )
     else:
         status = pd.Series(["reported"] * len(rows))
@@ -551,16 +553,20 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
         if step in cols:
             times[step], bad_t = parse_times(frame[cols[step]], opts.tz, placeholders=True)
             _reject_mask(
-                bad_t, keep, rows, report, lambda i, c=cols[step]: f"unreadable time {frame[c].iloc[i]!r} in {c!r}"
+                bad_t,
+                keep,
+                rows,
+                report,
+                lambda i, c=cols[step]: Reason("bad_step_time", value=frame[c].iloc[i], column=c),
             )
         else:
             times[step] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
     steps = _step_times(status.to_numpy(dtype=object), times)
     for step in ("dispatched_at", "resolved_at", "closed_at"):
         early = (steps[step] < reported).fillna(False).to_numpy()
-        _reject_mask(early, keep, rows, report, f"{step.removesuffix('_at')} before it was reported")
+        _reject_mask(early, keep, rows, report, Reason("step_before_report", step=step.removesuffix("_at")))
     early = (steps["accepted_at"] < steps["dispatched_at"]).fillna(False).to_numpy()
-    _reject_mask(early, keep, rows, report, "accepted before it was dispatched")
+    _reject_mask(early, keep, rows, report, Reason("accepted_before_dispatch"))
     _drop_duplicates(ext, keep, rows, "external id", report)
     category, sla, cat_dept = _categories(cur, frame, cols, opts, keep, report)
     deadline = times["deadline_at"]

@@ -15,6 +15,7 @@ from pyproj.exceptions import CRSError
 
 from geodata import coords
 from geodata.errors import LoadError
+from geodata.load_reasons import Reason
 from geodata.load_report import LoadReport
 
 CHINA_FRAMES = {"gcj02": coords.gcj02_to_wgs84, "bd09": coords.bd09_to_wgs84}
@@ -85,13 +86,9 @@ def geoms_to_wgs84(geoms: np.ndarray, crs: str) -> np.ndarray:
 def check_points(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, report: LoadReport) -> np.ndarray:
     """Mask of rows with usable lon/lat; the others are rejected with the reason."""
     missing = ~(np.isfinite(lon) & np.isfinite(lat))
-    report.reject(rows[missing], "no coordinates")
+    report.reject(rows[missing], Reason("no_coordinates"))
     out_of_range = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-    report.reject(
-        rows[out_of_range],
-        "coordinates are not longitude/latitude degrees after conversion; declare the "
-        "file's projection with --crs EPSG:NNNN",
-    )
+    report.reject(rows[out_of_range], Reason("not_degrees"))
     return ~(missing | out_of_range)
 
 
@@ -99,13 +96,13 @@ def points_of(geoms: np.ndarray, rows: np.ndarray, report: LoadReport) -> tuple[
     """lon/lat of point geometries (a one-part MultiPoint counts); others are rejected."""
     geoms = geoms.copy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    report.reject(rows[missing], "no geometry")
+    report.reject(rows[missing], Reason("no_geometry"))
     types = shapely.get_type_id(geoms)
     single = (types == 4) & (shapely.get_num_geometries(geoms) == 1)
     geoms[single] = shapely.get_geometry(geoms[single], 0)
     wrong = ~missing & (shapely.get_type_id(geoms) != 0)
     for row, g in zip(rows[wrong], geoms[wrong]):
-        report.reject([row], f"wrong geometry type {g.geom_type}: expected a point")
+        report.reject([row], Reason("not_point", kind=g.geom_type))
     lon = np.full(len(geoms), np.nan)
     lat = np.full(len(geoms), np.nan)
     ok = ~(missing | wrong)
@@ -117,24 +114,24 @@ def check_polygons(geoms: np.ndarray, rows: np.ndarray, report: LoadReport, repa
     """MultiPolygons, valid and 2D; rows that are not are rejected (or repaired with ``repair``)."""
     out = np.array(shapely.force_2d(geoms), dtype=object)
     missing = shapely.is_missing(out) | shapely.is_empty(out)
-    report.reject(rows[missing], "no geometry")
+    report.reject(rows[missing], Reason("no_geometry"))
     kinds = pd.Series([None if m else g.geom_type for g, m in zip(out, missing)], dtype=object)
     wrong = ~missing & ~kinds.isin(POLYGONAL).to_numpy()
     for row, kind in zip(rows[wrong], kinds[wrong]):
-        report.reject([row], f"wrong geometry type {kind}: units need polygons")
+        report.reject([row], Reason("not_polygon", kind=kind))
     candidates = np.flatnonzero(~missing & ~wrong)
     invalid = candidates[~shapely.is_valid(out[candidates])]
     for i in invalid:
         reason = shapely.is_valid_reason(out[i])
         if not repair:
-            report.reject([rows[i]], f"invalid geometry ({reason}); fix it, or load with --repair")
+            report.reject([rows[i]], Reason("invalid_geometry", detail=reason))
             continue
         fixed = _polygonal(shapely.make_valid(out[i]))
         if fixed is None:
-            report.reject([rows[i]], f"invalid geometry ({reason}) that no repair turns into a polygon")
+            report.reject([rows[i]], Reason("unrepairable", detail=reason))
         else:
             out[i] = fixed
-            report.repair([rows[i]], f"made valid: {reason}")
+            report.repair([rows[i]], Reason("repaired", detail=reason))
     for i in candidates:
         if out[i] is not None and out[i].geom_type == "Polygon":
             out[i] = shapely.MultiPolygon([out[i]])
@@ -175,7 +172,7 @@ def reject_outside(
     inside = territory.inside(lon[idx], lat[idx])
     report.reject(
         rows[idx[~inside]],
-        "outside the territory (no top-level unit contains the point); check the coordinates and their frame (--crs)",
+        Reason("outside"),
     )
     keep = usable.copy()
     keep[idx[~inside]] = False

@@ -91,8 +91,14 @@ def load_values(db: Database, plan: MapPlan, with_geom: bool = False) -> dict[st
     col, ids = scope_of(db, plan.unit)
     params = {"id": plan.unit.id, "level": plan.level, "scope_ids": ids, "with_geom": with_geom}
     return {
-        "shapes": fetch_columns("unit_map_shapes", params, db, scope=col, group=f"{plan.level}_id",
-                                ancestor="id" if plan.unit.level == plan.level else f"{plan.unit.level}_id"),
+        "shapes": fetch_columns(
+            "unit_map_shapes",
+            params,
+            db,
+            scope=col,
+            group=f"{plan.level}_id",
+            ancestor="id" if plan.unit.level == plan.level else f"{plan.unit.level}_id",
+        ),
         "flash": fetch_columns("newly_overdue", {"scope_ids": ids, "minutes": FLASH_MINUTES}, db, scope=col),
     }
 

@@ -71,7 +71,8 @@ def report(run: dict[str, Any], lang: str) -> str:
         body += f'<div class="im-dry">{escape(t("im.dry", lang))}</div>'
     if run.get("rejected"):
         rows = "".join(
-            f"<tr><td>{int(r)}</td><td>{escape(str(reason))}</td></tr>" for r, reason in run["rejected"][:50]
+            f"<tr><td>{int(r[0])}</td><td>{escape(str(r[2] if lang == 'en' else r[1]))}</td></tr>"
+            for r in run["rejected"][:50]
         )
         body += (f'<a class="im-download" id="im-download" href="/import/rejected/{escape(run["token"])}.csv">'
                  f'{escape(t("im.rejected_rows", lang))}</a><h3>{escape(t("im.reasons", lang))}</h3>'

@@ -55,13 +55,16 @@ def test_an_administrator_loads_a_file_and_gets_its_rejected_rows(server, anon_b
         _submit(anon_browser, server, "cameras", path, crs="EPSG:4326")
         counts = {k: anon_browser.find_element(By.ID, f"im-count-{k}").text for k in ("read", "loaded", "rejected")}
         assert counts == {"read": "3", "loaded": "1", "rejected": "2"}
+        reasons = anon_browser.find_element(By.CSS_SELECTOR, "table.im-reasons").text
+        assert "位于辖区之外" in reasons and "未知的摄像头类型 '飞碟'" in reasons  # said in Chinese on the Chinese page
         assert _count(admin_dsn_, "SELECT count(*) FROM cameras WHERE code LIKE 'IMPTEST-%'") == 1
         anon_browser.save_screenshot(str(ARTIFACTS / "import-report.png"))
         link = anon_browser.find_element(By.ID, "im-download").get_attribute("href")
         admin = signin.session(server, "admin")
         rejected = pd.read_csv(io.BytesIO(admin.get(link, timeout=30).content), encoding="utf-8-sig")
         assert list(rejected["设备编码"]) == ["IMPTEST-2", "IMPTEST-3"]
-        assert "outside the territory" in rejected["拒绝原因 reason"].iloc[0] and "飞碟" in rejected.iloc[1, -1]
+        assert "位于辖区之外" in rejected["拒绝原因"].iloc[0] and "outside the territory" in rejected["reason"].iloc[0]
+        assert "飞碟" in rejected["拒绝原因"].iloc[1] and "unknown camera kind" in rejected["reason"].iloc[1]
         assert signin.session(server).get(link, timeout=30).status_code == 404, "another user's load is not theirs"
         with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
             cur.execute("SELECT actor, detail FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1")

@@ -365,3 +365,20 @@ def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_s
     mapping.write_text("source,target\n挂起,accepted\n", encoding="utf-8")
     again = _run("cases", path, dsn, s, source="hotline", status_map=mapping)
     assert (again.inserted, again.updated, again.unchanged, again.rejected) == (1, 0, 2, {})
+
+
+def test_every_rejection_reason_reads_in_chinese_and_keeps_its_english_text():
+    import string
+
+    from geodata.load_reasons import NAMES_ZH, TEMPLATES, Reason, say
+
+    for key, (_zh, en) in TEMPLATES.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(en) if f}
+        values = {f: "x" for f in fields}
+        reason = Reason(key, **values)
+        assert str(reason) == en.format(**values) and say(reason, "en") == str(reason)
+        chinese = say(reason, "zh")
+        assert chinese == reason.text("zh") and any("\u4e00" <= ch <= "\u9fff" for ch in chinese), key
+    assert say(Reason("repeats", what="external id", value="A1", first=3)) == "工单编号 'A1' 与第 3 行重复"
+    assert say(Reason("step_before_report", step="resolved")) == "办结时间早于上报时间"
+    assert NAMES_ZH["community"] == "社区" and say("an older plain text") == "an older plain text"
