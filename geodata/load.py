@@ -2,7 +2,8 @@
 
     python -m geodata.load {units,cameras,checkpoints,cases} PATH [--crs EPSG:NNNN|ESRI:NNNN|gcj02|bd09]
         [--level district|street|community|grid] [--map OUR_FIELD=THEIR_COLUMN ...] [--source NAME]
-        [--encoding ENC] [--tz ZONE] [--status-map FILE] [--repair] [--dry-run] [--report REPORT.csv]
+        [--encoding ENC] [--tz ZONE] [--status-map FILE] [--category-map FILE] [--repair] [--dry-run]
+        [--report REPORT.csv]
 
 Rows that fail a check are rejected with a reason and the rest are loaded; a problem with the file
 as a whole refuses the load and writes nothing. Loading the same file again changes nothing.
@@ -37,6 +38,7 @@ from geodata.load_fields import (
     ONLINE_CHANNELS,
     SATISFACTION_WORDS,
     detect_columns,
+    load_category_map,
     load_status_map,
     map_status,
     parse_map_args,
@@ -96,6 +98,7 @@ class Options:
     encoding: str | None = None
     tz: str = "Asia/Shanghai"
     status_map: Path | None = None
+    category_map: Path | None = None  # their category → our code (CSV source,target or JSON)
     category: str = DEFAULT_CATEGORY
     repair: bool = False
     dry_run: bool = False
@@ -626,15 +629,19 @@ def _categories(cur, frame, cols, opts: Options, keep, report: LoadReport):
     if opts.category not in leaves:
         raise LoadError(f"--category {opts.category}: not a leaf category; known: {', '.join(sorted(leaves)[:30])}")
     n = len(frame)
+    mapped = load_category_map(opts.category_map, set(leaves))
     if "category" in cols:
         raw = text_or_none(frame[cols["category"]]).fillna("")
         code = _lookup(raw, _matcher([r for r in rows if r[5]], (0, 1, 2)))
+        if mapped:  # the file's pairs first: they say what a category of theirs is among ours
+            code = _lookup(raw, mapped).where(lambda c: c.notna(), code)
         foreign = code.isna().to_numpy() & keep
         if foreign.any():
             examples = ", ".join(repr(v) for v in raw[foreign].value_counts().index[:3])
             report.note(
                 f"{int(foreign.sum())} rows have categories that match none of ours ({examples}): filed under "
-                f"{opts.category} {leaves[opts.category][1]}; choose another with --category CODE"
+                f"{opts.category} {leaves[opts.category][1]}; choose another with --category CODE, or map them "
+                "with --category-map FILE"
             )
         code = code.fillna(opts.category).to_numpy(dtype=object)
     else:
@@ -701,6 +708,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoding", help="text encoding of a CSV or DBF (default: detected)")
     parser.add_argument("--tz", default="Asia/Shanghai", help="time zone of times without one (default Asia/Shanghai)")
     parser.add_argument("--status-map", type=Path, help="cases: CSV (source,target) or JSON adding to the status map")
+    parser.add_argument("--category-map", type=Path,
+                        help="cases: CSV (source,target) or JSON: their categories → our category codes")  # fmt: skip
     parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of rejecting them")
     parser.add_argument("--dry-run", action="store_true", help="check and count everything, then write nothing")
     parser.add_argument("--report", type=Path, help="write the per-row report as CSV here")
@@ -719,6 +728,7 @@ def main(argv: list[str] | None = None) -> int:
             encoding=args.encoding,
             tz=args.tz,
             status_map=args.status_map,
+            category_map=args.category_map,
             category=args.category,
             repair=args.repair,
             dry_run=args.dry_run,

@@ -369,35 +369,60 @@ def _one_time(value: str, tz: str):
     return (ts.tz_localize(tz) if ts.tzinfo is None else ts).tz_convert("UTC")
 
 
-def load_status_map(path: Path | None) -> dict[str, str]:
-    """The default status map, updated from a CSV (``source,target`` rows) or JSON object file."""
-    mapping = dict(DEFAULT_STATUS_MAP)
-    if path is None:
-        return mapping
+def read_map_file(path: Path, flag: str) -> dict[str, str]:
+    """Pairs "their value → ours" from a UTF-8 CSV (two columns, an optional header) or a JSON
+    object file; keys stripped and lower-cased, as the loader matches them."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError(f"--status-map {path}: cannot be read ({exc}): give a UTF-8 CSV or JSON file") from exc
+        raise LoadError(f"{flag} {path}: cannot be read ({exc}): give a UTF-8 CSV or JSON file") from exc
     try:
-        extra = (
+        pairs = (
             json.loads(text)
             if path.suffix.lower() == ".json"
             else dict((r[0], r[1]) for r in csv.reader(text.splitlines()) if len(r) >= 2 and r[0].strip())
         )
     except (ValueError, TypeError) as exc:
-        raise LoadError(f"--status-map {path}: not a JSON object or two-column CSV ({exc})") from exc
-    if not isinstance(extra, dict):
-        raise LoadError(f"--status-map {path}: expected an object of source status → our status")
-    for source, target in extra.items():
-        target = str(target).strip()
-        if source.strip().lower() in {"source", "status", "from"} and target.lower() in {"target", "to", "ours"}:
+        raise LoadError(f"{flag} {path}: not a JSON object or two-column CSV ({exc})") from exc
+    if not isinstance(pairs, dict):
+        raise LoadError(f"{flag} {path}: expected an object of their value → ours")
+    out: dict[str, str] = {}
+    for source, target in pairs.items():
+        source, target = str(source).strip(), str(target).strip()
+        if source.lower() in {"source", "status", "category", "from"} and target.lower() in {"target", "to", "ours"}:
             continue  # a header row
+        out[source.lower()] = target
+    return out
+
+
+def load_status_map(path: Path | None) -> dict[str, str]:
+    """The default status map, updated from a CSV (``source,target`` rows) or JSON object file."""
+    mapping = dict(DEFAULT_STATUS_MAP)
+    if path is None:
+        return mapping
+    for source, target in read_map_file(path, "--status-map").items():
         if target not in CASE_STATUSES or target == "merged":
             raise LoadError(
                 f"--status-map {path}: {source!r} → {target!r}: the target must be one of "
                 f"{', '.join(s for s in CASE_STATUSES if s != 'merged')}"
             )
-        mapping[str(source).strip().lower()] = target
+        mapping[source] = target
+    return mapping
+
+
+def load_category_map(path: Path | None, leaves: set[str]) -> dict[str, str]:
+    """Their category (text, lower-cased) → our leaf category code, from a ``--category-map`` file
+    (CSV ``source,target`` rows or a JSON object); empty without one."""
+    if path is None:
+        return {}
+    mapping = read_map_file(path, "--category-map")
+    wrong = {s: t for s, t in mapping.items() if t not in leaves}
+    if wrong:
+        source, target = next(iter(wrong.items()))
+        raise LoadError(
+            f"--category-map {path}: {source!r} → {target!r}: the target must be one of our leaf category "
+            f"codes (GET /api/v1/categories; {len(wrong)} such rows)"
+        )
     return mapping
 
 

@@ -366,6 +366,18 @@ def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_s
     again = _run("cases", path, dsn, s, source="hotline", status_map=mapping)
     assert (again.inserted, again.updated, again.unchanged, again.rejected) == (1, 0, 2, {})
 
+    # A category map says what their categories are among ours (keys match whatever the case).
+    categories = tmp_path / "categories.json"
+    categories.write_text('{"noise": "0102"}', encoding="utf-8")
+    mapped = _run("cases", path, dsn, s, source="hotline", status_map=mapping, category_map=categories)
+    assert (mapped.inserted, mapped.updated, mapped.unchanged) == (0, 1, 2)
+    assert _one(dsn, "SELECT category_code FROM cases WHERE external_id = 'RX2'") == [("0102",)]
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("source,target\nNoise,01\n", encoding="utf-8")  # 01 is a group, not a category
+    with pytest.raises(LoadError, match=r"--category-map .*'noise' → '01'.*leaf category"):
+        _run("cases", path, dsn, s, source="hotline", category_map=wrong)
+    assert _one(dsn, "SELECT category_code FROM cases WHERE external_id = 'RX2'") == [("0102",)]
+
 
 def test_every_rejection_reason_reads_in_chinese_and_keeps_its_english_text():
     import string
