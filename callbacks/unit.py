@@ -11,6 +11,7 @@ charts stay mounted and one callback renders the new unit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ from dash.exceptions import PreventUpdate
 import ids
 from access.principal import scope_or_refuse
 from callbacks.onemap import data_versions
-from geodata import drilldown, kpis, units
+from geodata import drilldown, fanout, kpis, units
 from geodata.db import Database, get_db
 from i18n import pick, t
 from layers import unit_map
@@ -60,31 +61,40 @@ OUTPUTS = {
 NOTHING = dict.fromkeys(OUTPUTS, no_update)
 
 
-def unit_panels(db: Database, unit: units.Unit, lang: str, days: int) -> dict[str, Any]:
-    """Every panel except the map, from the KPI module and geodata.drilldown."""
-    values = kpis.unit_kpis(db, unit)
+def unit_panels(db: Database, unit: units.Unit, lang: str, days: int,
+                map_read: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+    """Every panel except the map, from the KPI module and geodata.drilldown, and the map's data
+    (``map_read``): all read at once."""
     grid = unit.level == "grid"  # a grid lists every checkpoint and its own cases; it has nothing to rank
     limit = None if grid else drilldown.WEAKEST_CHECKPOINTS
-    ranked = [] if grid else drilldown.ranking(db, unit)
+    reads = {
+        "values": lambda: kpis.unit_kpis(db, unit),
+        "ranked": lambda: [] if grid else drilldown.ranking(db, unit),
+        "crumbs": lambda: drilldown.breadcrumbs(db, unit),
+        "trend": lambda: drilldown.trend(db, unit, days),
+        "categories": lambda: drilldown.categories(db, unit),
+        "overdue": lambda: drilldown.overdue_cases(db, unit),
+        "checkpoints": lambda: drilldown.checkpoints(db, unit, limit=limit),
+        "camera_kinds": lambda: drilldown.camera_kinds(db, unit),
+        "offline": lambda: drilldown.offline_cameras(db, unit),
+        "grid_cases": lambda: drilldown.grid_cases(db, unit) if grid else None,
+        "map": map_read,
+    }
+    got = fanout.at_once(reads)
+    values, ranked = got["values"], got["ranked"]
     out = {
-        "crumbs": panels.crumbs(drilldown.breadcrumbs(db, unit), lang),
+        "crumbs": panels.crumbs(got["crumbs"], lang),
         "kpis": kpi_cards(values, lang, prefix="unit-kpi"),
         "info": panels.unit_info(unit, len(ranked), lang),
         "ranking": panels.ranking_rows(ranked, lang),
-        "trend": charts.trend_figure(drilldown.trend(db, unit, days), lang),
-        "categories": charts.category_figure(drilldown.categories(db, unit), lang),
-        "overdue": panels.overdue_table(drilldown.overdue_cases(db, unit), lang),
-        "checkpoints": panels.checkpoint_panel(
-            values["checkpoint_rate"], drilldown.checkpoints(db, unit, limit=limit), lang, every=grid
-        ),
-        "cameras": panels.camera_panel(
-            values["cameras_online"], drilldown.camera_kinds(db, unit), drilldown.offline_cameras(db, unit), lang
-        ),
-        "grid": [],
+        "trend": charts.trend_figure(got["trend"], lang),
+        "categories": charts.category_figure(got["categories"], lang),
+        "overdue": panels.overdue_table(got["overdue"], lang),
+        "checkpoints": panels.checkpoint_panel(values["checkpoint_rate"], got["checkpoints"], lang, every=grid),
+        "cameras": panels.camera_panel(values["cameras_online"], got["camera_kinds"], got["offline"], lang),
+        "grid": [panels.grid_cases_panel(got["grid_cases"], lang)] if grid else [],
     }
-    if grid:
-        out["grid"] = [panels.grid_cases_panel(drilldown.grid_cases(db, unit), lang)]
-    return out
+    return out, got["map"]
 
 
 def values_patch(values: list[dict[str, Any]]) -> Patch:
@@ -128,15 +138,16 @@ def unit_view(state: dict | None, code: str | None, lang: str, days: int, db: Da
         if not units.within(unit, allowed):
             missing = panels.not_found(code, allowed.code if allowed else units.root_code(db), lang)
             return {**NOTHING, "view": "unit-view missing", "missing": missing, "state": new_state, "status": ""}
-        out = unit_panels(db, unit, lang, days)
         plan = unit_map.MapPlan.children(unit)
         proj = projector(get_settings().basemap)
-        if same_unit and "breaks" in state and versions.get("units") == state["versions"].get("units"):
+        patch = same_unit and "breaks" in state and versions.get("units") == state["versions"].get("units")
+        load = unit_map.load_values if patch else unit_map.load
+        out, data = unit_panels(db, unit, lang, days, lambda: load(db, plan))
+        if patch:
             classes = ColourClasses(tuple(state["breaks"]), unit_map.PALETTE)
-            out["figure"] = values_patch(unit_map.values(unit_map.load_values(db, plan), classes, proj))
+            out["figure"] = values_patch(unit_map.values(data, classes, proj))
         else:
             s = get_settings()
-            data = unit_map.load(db, plan)
             style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
             figure, classes = unit_map.figure(data, plan, lang, proj, style)
             figure["layout"]["map"]["zoom"] = unit_map.fit(unit.bounds, *MAP_PX)["zoom"]

@@ -28,7 +28,7 @@ from plotly.io.json import to_json_plotly
 import ids
 from access.principal import scope_or_refuse
 from callbacks.onemap import data_versions
-from geodata import kpis, ticker, units
+from geodata import fanout, kpis, ticker, units
 from geodata.db import Database, get_db
 from i18n import pick, t
 from layers import unit_map
@@ -128,17 +128,18 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
             failed.append(key)
             return None
 
-    strip = attempt("kpis", lambda: kpi_cards(kpis.unit_kpis(db, unit, versions=versions), lang, prefix="wall-kpi"))
-    drawn = attempt("map", lambda: _map_panel(db, unit, map_state, lang, base_url, scale))
     # The 30-day ranking moves slowly: rebuilt once a minute (and on a new scope), not on every case.
     rank_due = not same or state.get("minute") != minute or "ranking" in state.get("failed", [])
-    ranked = (
-        attempt("ranking", lambda: panels.ranking_table(kpis.ranking(db, unit, versions=versions), lang))
-        if rank_due
-        else None
-    )
-    urgent = attempt("urgent", lambda: panels.urgent_list(ticker.urgent(db, unit), lang))
-    latest = attempt("ticker", lambda: panels.ticker_items(ticker.latest(db, unit), lang))
+    builds = {
+        "kpis": lambda: kpi_cards(kpis.unit_kpis(db, unit, versions=versions), lang, prefix="wall-kpi"),
+        "map": lambda: _map_panel(db, unit, map_state, lang, base_url, scale),
+        "ranking": (lambda: panels.ranking_table(kpis.ranking(db, unit, versions=versions), lang)) if rank_due
+        else (lambda: None),
+        "urgent": lambda: panels.urgent_list(ticker.urgent(db, unit), lang),
+        "ticker": lambda: panels.ticker_items(ticker.latest(db, unit), lang),
+    }  # fmt: skip
+    built = fanout.at_once({key: (lambda k=key, b=build: attempt(k, b)) for key, build in builds.items()})
+    strip, drawn, ranked, urgent, latest = (built[k] for k in ("kpis", "map", "ranking", "urgent", "ticker"))
 
     stamp = now.strftime("%H:%M:%S")
     # A panel whose content did not change is not sent again (its digest is kept in the state).
