@@ -237,6 +237,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "im.count.rejected": ("拒绝", "Rejected"),
     "im.count.repaired": ("修复", "Repaired"),
     "im.reasons": ("被拒原因（前 50 行）", "Rejections (first 50 rows)"),
+    "im.summary": ("加载器原始摘要（英文，与命令行输出相同）", "The loader's summary (as on the command line)"),
 }
 
 

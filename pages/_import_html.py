@@ -77,7 +77,9 @@ def report(run: dict[str, Any], lang: str) -> str:
         body += (f'<a class="im-download" id="im-download" href="/import/rejected/{escape(run["token"])}.csv">'
                  f'{escape(t("im.rejected_rows", lang))}</a><h3>{escape(t("im.reasons", lang))}</h3>'
                  f'<table class="im-reasons">{rows}</table>')  # fmt: skip
-    return body + f'<pre class="im-summary" id="im-summary">{escape(run.get("summary", ""))}</pre></section>'
+    return (body + f'<details class="im-details"{" open" if lang == "en" else ""}><summary>'
+            f'{escape(t("im.summary", lang))}</summary><pre class="im-summary" id="im-summary">'
+            f'{escape(run.get("summary", ""))}</pre></details></section>')  # fmt: skip
 
 
 def page(lang: str, main: str) -> str:
