@@ -31,7 +31,9 @@ def _run(server: str, api_key: str) -> None:
     report = ARTIFACTS / "schemathesis.txt"
     proc = subprocess.run(
         [str(cli), "--no-color", "run", f"{server}/api/v1/openapi.json", "-H", f"X-API-Key: {api_key}",
-         "--checks", CHECKS, "--exclude-checks", EXCLUDED, "--max-examples", "40", "--workers", "2",
+         # One worker: in threads, Python 3.11's ast module can raise a spurious "AST constructor
+         # recursion depth mismatch" (CPython gh-106905) inside hypothesis and fail the run.
+         "--checks", CHECKS, "--exclude-checks", EXCLUDED, "--max-examples", "40", "--workers", "1",
          "--seed", "20261122", "--request-timeout", "30"],
         capture_output=True, text=True, timeout=900,
     )  # fmt: skip
