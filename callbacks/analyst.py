@@ -25,6 +25,7 @@ from geodata import analysis_sql, units
 from geodata.db import get_db
 from geodata.exports import plain
 from geodata.lifecycle import FieldError
+from geodata.said import say
 from i18n import pick, t
 from layers import analysis_map
 from layers.basemap import Projector, map_style, projector
@@ -83,7 +84,7 @@ def params_of(values: dict[str, Any], dates: tuple[Any, Any], area: dict | None,
 def _errors(problems: dict[str, str], lang: str) -> tuple[list, str]:
     if not problems:
         return [], "an-errors empty"
-    items = [html.Li(f"{k}: {v}") for k, v in problems.items()]
+    items = [html.Li(f"{k}: {say(v, lang)}") for k, v in problems.items()]
     return [html.B(t("an.bad_query", lang)), html.Ul(items)], "an-errors"
 
 
@@ -174,7 +175,7 @@ def render_table(encoded: str, lang: str):
         total = analysis_sql.count(db, q, scope)
         rows = analysis_sql.page(db, q, scope)
     except FieldError as exc:
-        return no_update, [], 0, "; ".join(exc.errors.values()), no_update, None
+        return no_update, [], 0, "; ".join(say(v, lang) for v in exc.errors.values()), no_update, None
     except psycopg2.Error:
         return no_update, [], 0, t("an.db_down", lang), no_update, None
     cols = [{"name": c.label(lang), "id": c.key} for c in analysis_sql.COLUMNS[q.layer]]

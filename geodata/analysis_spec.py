@@ -54,6 +54,7 @@ from geodata.db import Database
 from geodata.lifecycle import FieldError
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
+from geodata.said import Said
 
 LAYERS = ("cases", "checkpoints", "cameras", "grids")
 CAMERA_STATUSES = ("online", "offline")
@@ -206,20 +207,29 @@ def _split(raw: str) -> list[str]:
     return [p.strip() for p in raw.split(",") if p.strip()]
 
 
+WHAT_ZH = {"whole metres": "整数米", "a percentage": "百分比", "a whole number": "整数", "an id": "编号",
+           "a longitude": "经度", "a latitude": "纬度"}  # fmt: skip
+
+
 def _number(raw: str, kind: type, low: float, high: float, what: str) -> Any:
     try:
         value = kind(raw)
     except ValueError:
-        raise ValueError(f"{raw!r} is not {what}") from None
+        raise ValueError(Said(f"{raw!r} 不是{WHAT_ZH[what]}", f"{raw!r} is not {what}")) from None
     if not low <= value <= high:  # also false for NaN
-        raise ValueError(f"{raw!r} is out of range: give {what} from {low:g} to {high:g}")
+        raise ValueError(
+            Said(
+                f"{raw!r} 超出范围：{WHAT_ZH[what]}应在 {low:g} 到 {high:g} 之间",
+                f"{raw!r} is out of range: give {what} from {low:g} to {high:g}",
+            )
+        )
     return value
 
 
 def _coord(raw: str) -> tuple[float, float]:
     parts = raw.replace(",", " ").split()
     if len(parts) != 2:
-        raise ValueError(f"{raw!r} is not a 'lon lat' pair")
+        raise ValueError(Said(f"{raw!r} 不是“经度 纬度”坐标对", f"{raw!r} is not a 'lon lat' pair"))
     lon = _number(parts[0], float, -180, 180, "a longitude")
     lat = _number(parts[1], float, -90, 90, "a latitude")
     return lon, lat
@@ -230,30 +240,51 @@ def _value(name: str, kind: str, raw: str, ref: Reference) -> Any:
     known = _known(ref)
     if kind == "layer":
         if raw not in LAYERS:
-            raise ValueError(f"unknown layer {raw!r}; known: {', '.join(LAYERS)}")
+            raise ValueError(
+                Said(
+                    f"未知图层 {raw!r}；可用：{', '.join(LAYERS)}", f"unknown layer {raw!r}; known: {', '.join(LAYERS)}"
+                )
+            )
         return raw
     if kind == "layers":
         bad = [p for p in _split(raw) if p not in LAYERS]
         if bad:
-            raise ValueError(f"unknown layer {', '.join(bad)}; known: {', '.join(LAYERS)}")
+            raise ValueError(
+                Said(
+                    f"未知图层 {', '.join(bad)}；可用：{', '.join(LAYERS)}",
+                    f"unknown layer {', '.join(bad)}; known: {', '.join(LAYERS)}",
+                )
+            )
         return tuple(p for p in LAYERS if p in _split(raw))
     if kind in ("codes", "code"):
         values = _split(raw) if kind == "codes" else [raw.strip()]
         if not values or any(not CODE.match(v) for v in values):
-            raise ValueError(f"{raw!r} is not a code (letters, digits, '_', '.', '-')")
+            raise ValueError(
+                Said(
+                    f"{raw!r} 不是编码（字母、数字、_、.、-）",
+                    f"{raw!r} is not a code (letters, digits, '_', '.', '-')",
+                )
+            )
         if name in known:
             bad = [v for v in values if v not in known[name]]
             if bad:
-                raise ValueError(f"unknown value {', '.join(bad)}; known: {', '.join(known[name])}")
+                raise ValueError(
+                    Said(
+                        f"未知取值 {', '.join(bad)}；可用：{', '.join(known[name])}",
+                        f"unknown value {', '.join(bad)}; known: {', '.join(known[name])}",
+                    )
+                )
         return tuple(dict.fromkeys(values)) if kind == "codes" else values[0]
     if kind == "date":
         try:
             return date.fromisoformat(raw.strip())
         except ValueError:
-            raise ValueError(f"{raw!r} is not a date: write YYYY-MM-DD") from None
+            raise ValueError(
+                Said(f"{raw!r} 不是日期：请写成 YYYY-MM-DD", f"{raw!r} is not a date: write YYYY-MM-DD")
+            ) from None
     if kind == "flag":
         if raw not in ("0", "1", "true", "false"):
-            raise ValueError(f"{raw!r} is not a flag: write 1 or 0")
+            raise ValueError(Said(f"{raw!r} 不是开关值：请写 1 或 0", f"{raw!r} is not a flag: write 1 or 0"))
         return raw in ("1", "true")
     if kind == "metres":
         return _number(raw, int, 1, MAX_DISTANCE_M, "whole metres")
@@ -264,24 +295,41 @@ def _value(name: str, kind: str, raw: str, ref: Reference) -> Any:
     if kind == "ids":
         values = _split(raw)
         if len(values) > MAX_IDS:
-            raise ValueError(f"at most {MAX_IDS} ids, got {len(values)}")
+            raise ValueError(
+                Said(f"最多 {MAX_IDS} 个编号，收到 {len(values)} 个", f"at most {MAX_IDS} ids, got {len(values)}")
+            )
         return tuple(dict.fromkeys(_number(v, int, 1, 2**31 - 1, "an id") for v in values))
     if kind == "dir":
         if raw not in ("asc", "desc"):
-            raise ValueError(f"{raw!r}: write asc or desc")
+            raise ValueError(Said(f"{raw!r}：请写 asc（升序）或 desc（降序）", f"{raw!r}: write asc or desc"))
         return raw == "desc"
     if kind == "box":
         parts = _split(raw)
         if len(parts) != 4:
-            raise ValueError(f"{raw!r}: write min_lon,min_lat,max_lon,max_lat")
+            raise ValueError(
+                Said(
+                    f"{raw!r}：请写成 最小经度,最小纬度,最大经度,最大纬度",
+                    f"{raw!r}: write min_lon,min_lat,max_lon,max_lat",
+                )
+            )
         (x0, y0), (x1, y1) = _coord(f"{parts[0]} {parts[1]}"), _coord(f"{parts[2]} {parts[3]}")
         if x0 >= x1 or y0 >= y1:
-            raise ValueError("the box's minimum must be below its maximum (min_lon,min_lat,max_lon,max_lat)")
+            raise ValueError(
+                Said(
+                    "框选范围的最小值须小于最大值（最小经度,最小纬度,最大经度,最大纬度）",
+                    "the box's minimum must be below its maximum (min_lon,min_lat,max_lon,max_lat)",
+                )
+            )
         return (x0, y0, x1, y1)
     if kind == "lasso":
         points = tuple(_coord(p) for p in raw.split(";") if p.strip())
         if not 3 <= len(points) <= MAX_LASSO_VERTICES:
-            raise ValueError(f"a lasso needs 3 to {MAX_LASSO_VERTICES} 'lon lat' vertices separated by ';'")
+            raise ValueError(
+                Said(
+                    f"套索需要 3 到 {MAX_LASSO_VERTICES} 个以“;”分隔的“经度 纬度”顶点",
+                    f"a lasso needs 3 to {MAX_LASSO_VERTICES} 'lon lat' vertices separated by ';'",
+                )
+            )
         return points
     raise AssertionError(kind)
 
@@ -294,7 +342,9 @@ def parse(params: Mapping[str, str], ref: Reference) -> Query:
         if param not in PARAMS:
             if param == "lang":
                 continue
-            errors[param] = f"unknown parameter; known: {', '.join(PARAMS)}"
+            errors[param] = Said(
+                f"未知参数；可用：{', '.join(PARAMS)}", f"unknown parameter; known: {', '.join(PARAMS)}"
+            )
             continue
         if raw is None or str(raw).strip() == "":
             continue
@@ -302,19 +352,30 @@ def parse(params: Mapping[str, str], ref: Reference) -> Query:
         try:
             values[name] = _value(name, kind, str(raw), ref)
         except ValueError as exc:
-            errors[param] = str(exc)
+            errors[param] = exc.args[0]
     layer = values.get("layer", "cases")
     values.setdefault("desc", DEFAULT_DESC.get(layer, True))
     if "sort" in values and layer in SORTS and values["sort"] not in SORTS[layer]:
-        errors["sort"] = f"cannot sort {layer} by {values['sort']!r}; sort by one of {', '.join(SORTS[layer])}"
+        errors["sort"] = Said(
+            f"{layer} 不能按 {values['sort']!r} 排序；可用：{', '.join(SORTS[layer])}",
+            f"cannot sort {layer} by {values['sort']!r}; sort by one of {', '.join(SORTS[layer])}",
+        )
     if "size" in values and not PAGE_SIZES[0] <= values["size"] <= PAGE_SIZES[1]:
-        errors["size"] = f"a page holds {PAGE_SIZES[0]} to {PAGE_SIZES[1]} rows"
+        errors["size"] = Said(
+            f"每页 {PAGE_SIZES[0]} 到 {PAGE_SIZES[1]} 行", f"a page holds {PAGE_SIZES[0]} to {PAGE_SIZES[1]} rows"
+        )
     if values.get("since") and values.get("until") and values["since"] > values["until"]:
-        errors["cases.until"] = "must be on or after cases.since"
+        errors["cases.until"] = Said("结束日期须不早于开始日期", "must be on or after cases.since")
     if values.get("near_m") and not (values.get("near_type") or values.get("near_ids")):
-        errors.setdefault("cases.near_m", "say which checkpoints: cases.near_type (types) or cases.near_ids (ids)")
+        errors.setdefault(
+            "cases.near_m",
+            Said(
+                "请指定哪些点位：选择点位类型，或在地图上点击点位",
+                "say which checkpoints: cases.near_type (types) or cases.near_ids (ids)",
+            ),
+        )
     if values.get("lasso") and not shapely.Polygon(values["lasso"]).area > 0:
-        errors["lasso"] = "the lasso encloses no area"
+        errors["lasso"] = Said("套索没有围出面积", "the lasso encloses no area")
     if errors:
         raise FieldError(errors)
     return Query(**values)

@@ -26,6 +26,7 @@ from geodata.analysis_spec import Query
 from geodata.db import Database
 from geodata.lifecycle import FieldError
 from geodata.queries import sql_text
+from geodata.said import Said
 
 TZ = ZoneInfo("Asia/Shanghai")
 STREAM_CHUNK = 5000
@@ -259,7 +260,14 @@ def compile_layer(db: Database, q: Query, layer: str, scope: units.Unit | None, 
     if q.unit:
         unit = units.by_code(db, q.unit)
         if not units.within(unit, scope):
-            raise FieldError({"unit": f"no unit with code {q.unit!r} in your area; pick a unit on the map"})
+            raise FieldError(
+                {
+                    "unit": Said(
+                        f"您的辖区内没有编码为 {q.unit!r} 的单元；请在地图上选取单元",
+                        f"no unit with code {q.unit!r} in your area; pick a unit on the map",
+                    )
+                }
+            )
         clause, extra = _unit_clause(layer, unit, "unit_ids", db)
         where.append(clause)
         params.update(extra)

@@ -21,8 +21,8 @@ from geodata import load
 from geodata.cluster import resolve_var_dir
 from geodata.errors import LoadError, SetupError
 from geodata.load_read import open_input, read_table
-from geodata.load_reasons import say
 from geodata.load_report import LoadReport
+from geodata.said import say
 from settings import Settings, get_settings
 
 SUFFIXES = (".zip", ".geojson", ".json", ".gpkg", ".csv", ".txt")

@@ -1,13 +1,15 @@
 """Why a load refused or repaired a row, in Chinese and English.
 
-A ``Reason`` is the English text (what the command line, the report CSV and a script read), and it
-also keeps its key and values, so the upload page and the rejected-rows download can say it in
-Chinese. Values are shown as the loader found them (``!r``: quoted), so a stray space is visible.
+A ``Reason`` is a ``geodata.said.Said``: the English text (what the command line, the report CSV and
+a script read) that also knows its Chinese, for the upload page and the rejected-rows download.
+Values are shown as the loader found them (``!r``: quoted), so a stray space is visible.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from geodata.said import Said, say
 
 # key: (Chinese, English); str.format fields are the reason's values.
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -87,8 +89,8 @@ NAMES_ZH = {
 }  # fmt: skip
 
 
-class Reason(str):
-    """The English text of one reason, which also knows how to say itself in Chinese."""
+class Reason(Said):
+    """One reason, keeping its key and values (``text`` says it in either language)."""
 
     key: str
     values: dict[str, Any]
@@ -97,15 +99,11 @@ class Reason(str):
         for name in ("what", "level", "above", "step"):
             if name in values:
                 values[f"{name}_zh"] = NAMES_ZH.get(str(values[name]), str(values[name]))
-        text = super().__new__(cls, TEMPLATES[key][1].format(**values))
+        zh, en = TEMPLATES[key]
+        text = super().__new__(cls, zh.format(**values), en.format(**values))
         text.key, text.values = key, values
         return text
 
     def text(self, lang: str = "zh") -> str:
         """The reason in ``lang`` ("zh" or "en")."""
-        return TEMPLATES[self.key][1 if lang == "en" else 0].format(**self.values)
-
-
-def say(reason: str, lang: str = "zh") -> str:
-    """A reason in ``lang``; a plain text (from an older report) as it is."""
-    return reason.text(lang) if isinstance(reason, Reason) else str(reason)
+        return say(self, lang)

@@ -17,6 +17,7 @@ from geodata import analysis_spec as spec
 from geodata import units
 from geodata.db import get_db
 from geodata.lifecycle import FieldError
+from geodata.said import say
 from i18n import pick, t
 from pages._components import header
 from pages._unit_panels import table_style
@@ -158,7 +159,7 @@ def layout(lang: str = "zh", **params: str) -> html.Div:
     try:
         q = spec.parse(params, ref)
     except FieldError as exc:
-        problems = [f"{k}: {v}" for k, v in exc.errors.items()]
+        problems = [f"{k}: {say(v, lang)}" for k, v in exc.errors.items()]
         q = spec.parse({k: v for k, v in params.items() if k not in exc.errors}, ref) if len(exc.errors) < len(
             params) else spec.Query()  # fmt: skip
     errors = [html.B(t("an.bad_query", lang)), html.Ul([html.Li(p) for p in problems])] if problems else []

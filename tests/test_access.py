@@ -206,7 +206,7 @@ def test_the_workbench_and_its_exports_keep_to_the_users_area(server, db, role, 
     r = _table_post(user, server, f"layer=cases&unit={other}")
     assert r.status_code == 200
     response = r.json()["response"]
-    assert response[ids.AN_TABLE]["data"] == [] and "no unit with code" in response[ids.AN_TOTAL]["children"]
+    assert response[ids.AN_TABLE]["data"] == [] and "您的辖区内没有编码为" in response[ids.AN_TOTAL]["children"]
     r = _table_post(user, server, "layer=cases")
     assert str(own) in response_total(r.json()["response"])
     # Every export holds the user's own rows only.

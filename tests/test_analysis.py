@@ -18,6 +18,7 @@ from geodata import analysis_spec as spec
 from geodata import analysis_sql, hotspots
 from geodata.db import Database
 from geodata.lifecycle import FieldError
+from geodata.said import say
 from tests import signin
 
 # A hand-built corner of the demo district for the gap test: no demo checkpoint inside it, and no
@@ -188,6 +189,8 @@ def test_untrusted_parameters_get_a_clear_error(db, params, field, message):
     with pytest.raises(FieldError) as caught:
         _q(db, **params)
     assert message in caught.value.errors[field]
+    chinese = say(caught.value.errors[field], "zh")  # the page shows it in Chinese
+    assert chinese != caught.value.errors[field] and any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
 
 
 def test_a_view_survives_its_url(db):

@@ -95,7 +95,7 @@ def test_filters_on_every_layer_match_sql_and_the_url_follows(server, browser, a
 def test_a_bad_url_says_what_is_wrong_and_a_row_focuses_the_map(server, browser, admin_dsn_):
     browser.get(server + "/analyst?layer=cases&cases.status=pending&cases.overdue=1")
     errors = _wait(browser, f"const e = document.getElementById('{ids.AN_ERRORS}'); return e && e.textContent")
-    assert "cases.status" in errors and "known:" in errors
+    assert "cases.status" in errors and "未知取值 pending；可用：" in errors  # said in Chinese
     overdue = _sql_count(admin_dsn_, "SELECT count(*) FROM cases WHERE status IN ('reported', 'dispatched', "
                                      "'accepted', 'returned') AND deadline_at < now()")  # fmt: skip
     assert _total(browser, overdue) == overdue  # the valid part of the URL still applies

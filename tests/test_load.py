@@ -382,7 +382,8 @@ def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_s
 def test_every_rejection_reason_reads_in_chinese_and_keeps_its_english_text():
     import string
 
-    from geodata.load_reasons import NAMES_ZH, TEMPLATES, Reason, say
+    from geodata.load_reasons import NAMES_ZH, TEMPLATES, Reason
+    from geodata.said import say
 
     for key, (_zh, en) in TEMPLATES.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(en) if f}
