@@ -55,11 +55,14 @@ class Scale:
     cases: int
     days: int
     chunk: int
+    stalled_share: float = 0.0  # cases never resolved (demo_cases.generate)
 
 
 SCALES = {
     "demo": Scale(cameras=1_500, checkpoint_factor=1.0, cases=20_000, days=180, chunk=20_000),
-    "city": Scale(cameras=200_000, checkpoint_factor=16.7, cases=10_000_000, days=730, chunk=500_000),
+    # 10M cases, of which about 1M open: ~73k still in hand by age alone, and a stalled backlog.
+    "city": Scale(cameras=200_000, checkpoint_factor=16.7, cases=10_000_000, days=730, chunk=500_000,
+                  stalled_share=0.094),
 }
 
 
@@ -234,7 +237,8 @@ def _case_chunks(ctx, size: Scale, anchor: datetime, rng, types: dict[str, list[
         # Each chunk covers its own slice of time, oldest first, so ids grow with report time.
         window_end = anchor_minus(anchor, size.days * (chunks - 1 - i) / chunks)
         cases, events = demo_cases.generate(ctx, size.chunk, size.days / chunks, anchor, rng,
-                                            first_id=i * size.chunk + 1, window_end=window_end)  # fmt: skip
+                                            first_id=i * size.chunk + 1, window_end=window_end,
+                                            stalled_share=size.stalled_share)  # fmt: skip
         cases["geom"] = point_ewkb(cases.lon.to_numpy(), cases.lat.to_numpy())
         events.insert(0, "id", np.arange(first_event, first_event + len(events)))
         first_event += len(events)

@@ -94,10 +94,13 @@ def _report_times(anchor_s: float, days: int, n: int, rng: np.random.Generator) 
 
 
 def generate(ctx: CaseContext, n: int, days: float, anchor: datetime, rng: np.random.Generator,
-             first_id: int = 1, window_end: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+             first_id: int = 1, window_end: datetime | None = None,
+             stalled_share: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """``n`` cases with ids from ``first_id`` and their events, as seen at ``anchor`` (now).
 
-    They are reported in the ``days`` before ``window_end`` (default: ``anchor``).
+    They are reported in the ``days`` before ``window_end`` (default: ``anchor``). A
+    ``stalled_share`` of them (积压件) is taken on by a department and never resolved, so that they
+    stay open whatever their age: the city scale's backlog of about a million open cases.
     """
     now = anchor.timestamp()
     ids = np.arange(first_id, first_id + n)
@@ -116,6 +119,8 @@ def generate(ctx: CaseContext, n: int, days: float, anchor: datetime, rng: np.ra
         hard, rng.lognormal(np.log(HARD_DAYS * DAY), 0.9, n), rng.lognormal(np.log(NORMAL_SHARE), 0.7, n) * sla
     )
     resolved = accepted + work
+    if stalled_share > 0:  # drawn only then, so that the demo's rows stay as they were
+        resolved[rng.random(n) < stalled_share] = np.inf
     rates = rng.random(n) < 0.75
     rated = resolved + rng.exponential(10 * HOUR, n) + 300
     closed = np.where(rates, rated, resolved) + rng.exponential(20 * HOUR, n) + 300

@@ -29,6 +29,16 @@ def test_same_seed_same_cases(db):
     one, ev1 = demo_cases.generate(ctx, 500, 180, ANCHOR, np.random.default_rng(3))
     two, ev2 = demo_cases.generate(ctx, 500, 180, ANCHOR, np.random.default_rng(3))
     assert one.equals(two) and ev1.equals(ev2)
+    # The city scale's stalled backlog: those cases stay open at any age, with a timeline that
+    # stops at 签收 and finite times throughout.
+    stalled, events = demo_cases.generate(ctx, 2000, 730, ANCHOR, np.random.default_rng(3), stalled_share=0.5)
+    open_ = stalled.status.isin(["reported", "dispatched", "accepted", "returned"])
+    assert 0.45 < open_.mean() < 0.6, open_.mean()
+    old = stalled.reported_at < ANCHOR - np.timedelta64(365, "D")
+    assert open_[old].mean() > 0.4  # a year old and still in hand
+    assert stalled.loc[open_, "resolved_at"].isna().all()
+    assert stalled.deadline_at.notna().all() and events["at"].notna().all()
+    assert not events[events.case_id.isin(stalled.id[open_])].to_status.isin(["resolved", "closed"]).any()
 
 
 def test_demo_city_has_the_real_structure(db, loaded):
