@@ -61,8 +61,9 @@ class Scale:
 SCALES = {
     "demo": Scale(cameras=1_500, checkpoint_factor=1.0, cases=20_000, days=180, chunk=20_000),
     # 10M cases, of which about 1M open: ~73k still in hand by age alone, and a stalled backlog.
-    "city": Scale(cameras=200_000, checkpoint_factor=16.7, cases=10_000_000, days=730, chunk=500_000,
-                  stalled_share=0.094),
+    "city": Scale(
+        cameras=200_000, checkpoint_factor=16.7, cases=10_000_000, days=730, chunk=500_000, stalled_share=0.094
+    ),
 }
 
 
