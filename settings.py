@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     basemap: Literal["none", "osm", "tianditu", "amap", "xyz"] = "none"
     basemap_url: str | None = None
     tianditu_key: str | None = None
+    # A map layer with more features than this (70k grids, 200k cameras at city scale) is drawn
+    # from vector tiles, recoloured in the browser, instead of being sent whole (DESIGN §6).
+    map_tiles_above: int = Field(default=5000, ge=0)
 
     # Data loads (python -m geodata.load, DESIGN §8): inputs past these limits are refused before
     # they are read. Bytes count a file and its sidecars, or an archive's declared contents.

@@ -4,6 +4,10 @@ The refresh follows three rules:
   * the data versions have not moved → nothing is sent (HTTP 204);
   * only values moved → a Patch with the changed layers' values, never geometry;
   * unit geometry moved (or the first load) → the full figure.
+
+Layers past settings.map_tiles_above features (the city's grids and cameras) are drawn from
+vector tiles instead; their values travel as feature-state arrays, and a refresh sends only the
+entries that changed since the version the page holds.
 """
 
 from __future__ import annotations
@@ -14,20 +18,26 @@ from zoneinfo import ZoneInfo
 
 import flask
 import psycopg2
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, Patch, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import current
+from geodata import tiles
 from geodata.db import Database, get_db
+from geodata.memo import Memo
 from geodata.queries import fetch_rows
 from i18n import pick, t
 from layers import registry
 from layers.basemap import map_style, projector
-from layers.figure import build_figure, load_all, values_patch, visibility_patch
+from layers.figure import build_figure, load_all, tile_state_patch, values_patch, visibility_patch
 from settings import get_settings
 
 TZ = ZoneInfo("Asia/Shanghai")
+# (database, layer, version) → the feature-state arrays a page got at that version, to send the
+# next one only what changed. A page whose version is not here (another server process, say)
+# gets whole arrays.
+_tile_states = Memo(maxsize=32)
 
 
 def data_versions(db: Database) -> tuple[dict[str, int], datetime]:
@@ -36,14 +46,37 @@ def data_versions(db: Database) -> tuple[dict[str, int], datetime]:
     return {topic: int(version) for topic, version, _ in rows}, max(changed for _, _, changed in rows)
 
 
-def full_figure(db: Database, lang: str, visible: list[str], base_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The whole figure and the fingerprints of its point layers."""
+def tiled_layers(db: Database) -> list[str]:
+    """The layers too big to send whole (more features than settings.map_tiles_above)."""
+    sizes = fetch_rows("map_layer_sizes", None, db)[0]
+    limit = get_settings().map_tiles_above
+    return [key for key, n in zip(tiles.SOURCES, sizes) if n > limit]
+
+
+def tile_url(key: str, versions: dict[str, int]) -> str:
+    """A tiled layer's tile URL, dated by its topic's data version (so tiles can be cached)."""
+    return f"/tiles/{key}/{{z}}/{{x}}/{{y}}.pbf?v={versions.get(tiles.SOURCES[key].topic, 0)}"
+
+
+def full_figure(
+    db: Database, lang: str, visible: list[str], base_url: str, versions: dict[str, int] | None = None
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The whole figure, the fingerprints of its point layers and the layers drawn from tiles."""
     s = get_settings()
-    data = load_all(db)
+    versions = versions if versions is not None else data_versions(db)[0]
+    tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
+    data = load_all(db, tiled)
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
-    figure = build_figure(data, lang, projector(s.basemap), style, visible)
-    prints = {layer.key: layer.fingerprint(data[layer.key]) for layer in registry.LAYERS}
-    return figure, prints
+    figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled)
+    prints = {layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key])
+              for layer in registry.LAYERS}  # fmt: skip
+    for key in tiled:
+        _tile_states.put(_state_key(db, key, versions), registry.BY_KEY[key].tile_state(data[key]))
+    return figure, prints, list(tiled)
+
+
+def _state_key(db: Database, key: str, versions: dict[str, int]) -> tuple:
+    return (db.dsn, key, tuple(versions.get(topic) for topic in registry.BY_KEY[key].topics))
 
 
 def _changed_layers(old: dict[str, int], new: dict[str, int]) -> list[str]:
@@ -61,14 +94,20 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
             if not state.get("stale"):
                 raise PreventUpdate
             return no_update, {**state, "stale": False}, _fresh(state["changed_at"], lang)
-        if not state or state.get("lang") != lang or versions.get("units") != state["versions"].get("units"):
-            figure, prints = full_figure(db, lang, visible, base_url)
-            new_state = {"versions": versions, "lang": lang, "prints": prints, "changed_at": changed_at.isoformat()}
+        tiled = state.get("tiled", []) if state else []
+        moved = {topic for topic in versions if versions[topic] != state["versions"].get(topic)} if state else set()
+        if (not state or state.get("lang") != lang or "units" in moved
+                or ("cameras" in moved and tiled_layers(db) != tiled)):  # fmt: skip
+            figure, prints, tiled = full_figure(db, lang, visible, base_url, versions)
+            new_state = {"versions": versions, "lang": lang, "prints": prints, "tiled": tiled,
+                         "changed_at": changed_at.isoformat()}  # fmt: skip
             return figure, new_state, _fresh(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
+        patch = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions)
+        keys = [k for k in keys if k not in tiled]
         data = {key: by_key[key].load_values(db) for key in keys}
-        patch = values_patch(data, lang, [k for k in keys if by_key[k].fingerprint(data[k]) == state["prints"].get(k)])
+        values_patch(data, lang, [k for k in keys if by_key[k].fingerprint(data[k]) == state["prints"].get(k)], patch)
         prints = dict(state["prints"])
         for key in keys:
             fp = by_key[key].fingerprint(data[key])
@@ -78,7 +117,8 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
                     trace.update(visible=key in visible, showlegend=False)
                     patch["data"][idx] = trace
                 prints[key] = fp
-        new_state = {"versions": versions, "lang": lang, "prints": prints, "changed_at": changed_at.isoformat()}
+        new_state = {"versions": versions, "lang": lang, "prints": prints, "tiled": tiled,
+                     "changed_at": changed_at.isoformat()}  # fmt: skip
         return patch, new_state, _fresh(new_state["changed_at"], lang)
     except psycopg2.Error:
         if not state:
@@ -86,6 +126,22 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
         if state.get("stale"):
             raise PreventUpdate from None
         return no_update, {**state, "stale": True}, _stale(state["changed_at"], lang)
+
+
+def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[str, int]) -> Patch:
+    """A Patch for the tiled layers among the changed ones: a new tile URL when their tiles'
+    topic moved, and the feature-state entries that changed."""
+    patch = Patch()
+    for key in keys:
+        layer = registry.BY_KEY[key]
+        topic = tiles.SOURCES[key].topic
+        if old.get(topic) != new.get(topic):
+            patch["layout"]["meta"]["tiles"][key]["url"] = tile_url(key, new)
+        state = layer.tile_state(layer.load_tiled(db))
+        if state is not None:
+            tile_state_patch(patch, key, state, _tile_states.peek(_state_key(db, key, old)))
+            _tile_states.put(_state_key(db, key, new), state)
+    return patch
 
 
 def _fresh(changed_at: str, lang: str) -> html.Span:
@@ -126,4 +182,4 @@ def toggle_layers(visible: list[str], state: dict | None) -> Any:
     """Checklist change → show or hide whole layers in place."""
     if not state:
         raise PreventUpdate
-    return visibility_patch(registry.validate_keys(visible))
+    return visibility_patch(registry.validate_keys(visible), state.get("tiled"))

@@ -1,5 +1,5 @@
-"""Plain HTTP routes beside the Dash app: /healthz, /unit (to the top of the drill-down) and the
-map's glyph ranges."""
+"""Plain HTTP routes beside the Dash app: /healthz, /unit (to the top of the drill-down), the
+map's glyph ranges and its vector tiles."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import flask
 import psycopg2
 
 from access.principal import current
-from geodata import units
-from geodata.db import get_db
+from callbacks.onemap import data_versions
+from geodata import tiles, units
+from geodata.db import SCOPE, get_db
 from geodata.queries import fetch_rows
+from layers.basemap import projector
+from settings import get_settings
 
 
 def healthz() -> tuple[flask.Response, int]:
@@ -35,6 +38,26 @@ def glyphs(fontstack: str, glyph_range: str) -> flask.Response:
     return response
 
 
+def map_tile(layer: str, z: int, x: int, y: int) -> flask.Response | tuple[flask.Response, int]:
+    """/tiles/<layer>/<z>/<x>/<y>.pbf: one vector tile of a big map layer, for the viewers of the
+    one map. The page names the data version in the URL (?v=), so a tile may be cached for long."""
+    who = current()
+    if who is None or not who.whole_territory:
+        return flask.jsonify(error="forbidden", message="the map tiles are for viewers of the whole district"), 403
+    db = get_db()
+    try:
+        tiles.check_tile(layer, z, x, y)
+        version = data_versions(db)[0].get(tiles.SOURCES[layer].topic, 0)
+        body = tiles.tile(db, layer, z, x, y, version, projector(get_settings().basemap).gcj02, SCOPE.get())
+    except tiles.TileError as exc:
+        return flask.jsonify(error="not_found", message=str(exc)), 404
+    except psycopg2.Error:
+        return flask.jsonify(error="unavailable", message="the database is unavailable; retry shortly"), 503
+    response = flask.Response(body, mimetype="application/vnd.mapbox-vector-tile")
+    response.headers["Cache-Control"] = "private, max-age=3600" if flask.request.args.get("v") else "no-cache"
+    return response
+
+
 def drill_top() -> flask.Response | tuple[str, int]:
     """/unit → the drill-down of the viewer's own unit (the district for the district's users)."""
     who = current()
@@ -53,3 +76,4 @@ def register(server: flask.Flask) -> None:
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/unit", "drill_top", drill_top)
     server.add_url_rule("/glyphs/<path:fontstack>/<glyph_range>.pbf", "glyphs", glyphs)
+    server.add_url_rule("/tiles/<layer>/<int:z>/<int:x>/<int:y>.pbf", "map_tile", map_tile)

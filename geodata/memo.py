@@ -28,8 +28,18 @@ class Memo:
         value = compute()  # outside the lock: a slow query must not block other keys
         with self._lock:
             self.misses += 1
+        self.put(key, value)
+        return value
+
+    def peek(self, key: Hashable) -> Any:
+        """The stored result for ``key``, or None (nothing is computed)."""
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store ``value`` under ``key``."""
+        with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
-        return value

@@ -89,6 +89,42 @@ class Layer:
         return None
 
 
+class TiledLayer(Layer):
+    """A layer that, past a size (settings.map_tiles_above), is drawn from the vector tiles of
+    geodata/tiles.py: MapLibre draws them with ``tile_paint``, and what changes with data travels
+    as a few arrays by feature id (``tile_state``) that the browser puts into feature state
+    (assets/maptiles.js). Its traces then stay empty, keeping their slots."""
+
+    tile_kind: str = "fill"  # the MapLibre layer type
+    count_query: str = ""  # a named query: the number of features, to choose the drawing
+
+    def tile_paint(self) -> dict[str, Any]:
+        """MapLibre paint properties of the tiled drawing."""
+        raise NotImplementedError
+
+    def tile_hover(self, lang: str) -> str:
+        """Hover text with {property} placeholders, filled from the tile's feature and its state."""
+        raise NotImplementedError
+
+    def tile_labels(self, lang: str) -> dict[str, dict[str, str]]:
+        """Per feature property, the words its coded values show as in the hover."""
+        return {}
+
+    def load_tiled(self, db: Database) -> dict[str, Any]:
+        """What a tiled drawing needs besides its tiles (default: nothing)."""
+        return {}
+
+    def tile_state(self, data: dict[str, Any]) -> dict[str, list] | None:
+        """Arrays by feature: "ids" and one per feature-state property; None when the tiles
+        carry everything."""
+        return None
+
+    def placeholders(self) -> list[dict[str, Any]]:
+        """Empty traces in this layer's slots."""
+        return [{"type": "scattermap", "name": self.key, "lon": [], "lat": [], "hoverinfo": "skip"}
+                for _ in range(self.trace_count)]  # fmt: skip
+
+
 class PointLayer(Layer):
     """A layer of points kept in ``data[rows_key]``; new or moved points resend the whole trace."""
 

@@ -9,7 +9,7 @@ import numpy as np
 from geodata.db import Database
 from geodata.queries import fetch_columns
 from i18n import t
-from layers.base import LegendItem, PointLayer, hover
+from layers.base import LegendItem, PointLayer, TiledLayer, hover
 from layers.basemap import Projector
 
 COLORS = {"online": "#4dd0e1", "offline": "#ff5252"}
@@ -21,8 +21,11 @@ KIND = {
 }
 
 
-class CameraLayer(PointLayer):
-    """One Scattermap marker trace; a refresh patches colours, sizes and the status text."""
+class CameraLayer(TiledLayer, PointLayer):
+    """One Scattermap marker trace; a refresh patches colours, sizes and the status text. Past
+    the tiling threshold: vector tiles, which carry the status (new tiles on a camera change)."""
+
+    tile_kind = "circle"
 
     key = "cameras"
     rows_key = "cameras"
@@ -53,6 +56,28 @@ class CameraLayer(PointLayer):
         }
         trace.update(self.values(data, lang)[0])
         return [trace]
+
+    def tile_paint(self) -> dict[str, Any]:
+        """Online and offline as in the trace; offline larger, and both growing with the zoom."""
+        offline = ["!=", ["get", "status"], "online"]
+        return {
+            "circle-color": ["case", offline, COLORS["offline"], COLORS["online"]],
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, ["case", offline, 2, 1],
+                              15, ["case", offline, 4.5, 2.5]],
+            "circle-opacity": 0.85,
+        }  # fmt: skip
+
+    def tile_hover(self, lang: str) -> str:
+        """Name, kind, grid and status."""
+        return (
+            f"<b>{{name}}</b><br>{{kind}}<br>{t('hover.grid', lang)}：{{grid}}<br>{t('hover.status', lang)}：{{status}}"
+        )
+
+    def tile_labels(self, lang: str) -> dict[str, dict[str, str]]:
+        """Kinds and statuses in ``lang``."""
+        idx = 1 if lang == "en" else 0
+        return {"kind": {k: names[idx] for k, names in KIND.items()},
+                "status": {s: t(f"camera.{s}", lang) for s in COLORS}}  # fmt: skip
 
     def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         """Colour, size and status label per camera."""

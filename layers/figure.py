@@ -4,27 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from dash import Patch
 
 from geodata.db import Database
+from layers.base import TiledLayer
 from layers.basemap import Projector
-from layers.registry import LAYERS, trace_slots
+from layers.registry import BY_KEY, LAYERS, trace_slots
 
 # The whole 经开区 at a glance on a 1920×1080 screen.
 DISTRICT_VIEW = {"center": {"lon": 113.775, "lat": 34.709}, "zoom": 12.2}
 
 
-def load_all(db: Database) -> dict[str, dict[str, Any]]:
-    """Every layer's full data."""
-    return {layer.key: layer.load(db) for layer in LAYERS}
+def load_all(db: Database, tiled: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every layer's full data; of a tiled layer, only what its tiles do not carry."""
+    tiled = tiled or {}
+    return {layer.key: layer.load_tiled(db) if layer.key in tiled else layer.load(db) for layer in LAYERS}
+
+
+def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, visible: bool) -> dict[str, Any]:
+    """What the browser needs to draw a tiled layer (assets/maptiles.js)."""
+    return {"url": url, "kind": layer.tile_kind, "paint": layer.tile_paint(), "hover": layer.tile_hover(lang),
+            "labels": layer.tile_labels(lang), "visible": visible, "slot": trace_slots()[layer.key].start,
+            "state": layer.tile_state(data)}  # fmt: skip
 
 
 def build_figure(data: dict[str, dict[str, Any]], lang: str, proj: Projector, style: dict[str, Any],
-                 visible: list[str]) -> dict[str, Any]:  # fmt: skip
-    """The full figure: geometry and values of every layer (sent once per geometry version)."""
+                 visible: list[str], tiled: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The full figure: geometry and values of every layer (sent once per geometry version). The
+    layers in ``tiled`` (key → tile URL) keep empty traces and are described in layout.meta."""
+    tiled = tiled or {}
     traces: list[dict[str, Any]] = []
     for layer in LAYERS:
-        for trace in layer.traces(data[layer.key], lang, proj):
+        drawn = layer.placeholders() if layer.key in tiled else layer.traces(data[layer.key], lang, proj)
+        for trace in drawn:
             trace["visible"] = layer.key in visible
             trace["showlegend"] = False
             traces.append(trace)
@@ -40,25 +53,51 @@ def build_figure(data: dict[str, dict[str, Any]], lang: str, proj: Projector, st
         "uirevision": "keep-view",
         "dragmode": "pan",
     }  # fmt: skip
+    if tiled:
+        layout["meta"] = {"tiles": {key: tile_spec(BY_KEY[key], data[key], lang, url, key in visible)
+                                    for key, url in tiled.items()}}  # fmt: skip
     return {"data": traces, "layout": layout}
 
 
-def values_patch(data: dict[str, dict[str, Any]], lang: str, keys: list[str]) -> Patch:
-    """A Patch that replaces only the changing properties of the given layers' traces."""
-    patch = Patch()
+def values_patch(data: dict[str, dict[str, Any]], lang: str, keys: list[str], patch: Patch | None = None) -> Patch:
+    """A Patch (``patch``, or a new one) that replaces only the changing properties of the given
+    layers' traces."""
+    patch = Patch() if patch is None else patch
     slots = trace_slots()
-    by_key = {layer.key: layer for layer in LAYERS}
     for key in keys:
-        for idx, props in zip(slots[key], by_key[key].values(data[key], lang)):
+        for idx, props in zip(slots[key], BY_KEY[key].values(data[key], lang)):
             for prop, value in props.items():
                 patch["data"][idx][prop] = value
     return patch
 
 
-def visibility_patch(visible: list[str]) -> Patch:
-    """A Patch that shows and hides whole layers."""
+def tile_state_patch(patch: Patch, key: str, new: dict[str, list] | None, old: dict[str, list] | None) -> int:
+    """Put a tiled layer's new feature-state arrays into ``patch``: only the entries that differ
+    from ``old`` (the arrays the browser holds), or whole arrays when the features changed or the
+    old ones are unknown. Returns the number of entries sent."""
+    if new is None:
+        return 0
+    spec = patch["layout"]["meta"]["tiles"][key]
+    if old is None or old.get("ids") != new["ids"] or old.keys() != new.keys():
+        spec["state"] = new
+        return len(new["ids"]) * len(new)
+    state, sent = spec["state"], 0
+    for name, values in new.items():
+        if name == "ids":
+            continue
+        a, b = np.asarray(old[name]), np.asarray(values)
+        for i in np.flatnonzero(a != b).tolist():
+            state[name][i] = values[i]
+            sent += 1
+    return sent
+
+
+def visibility_patch(visible: list[str], tiled: list[str] | None = None) -> Patch:
+    """A Patch that shows and hides whole layers (of a tiled layer, its tiles)."""
     patch = Patch()
     for key, idx_range in trace_slots().items():
         for idx in idx_range:
             patch["data"][idx]["visible"] = key in visible
+    for key in tiled or []:
+        patch["layout"]["meta"]["tiles"][key]["visible"] = key in visible
     return patch

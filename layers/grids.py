@@ -9,7 +9,7 @@ import numpy as np
 from geodata.db import Database
 from geodata.queries import fetch_columns
 from i18n import t
-from layers.base import ColourClasses, Layer, LegendItem, geojson_features, hover
+from layers.base import ColourClasses, LegendItem, TiledLayer, geojson_features, hover
 from layers.basemap import Projector
 
 OPEN_CASE_CLASSES = ColourClasses(
@@ -19,8 +19,9 @@ OPEN_CASE_CLASSES = ColourClasses(
 LABELS = (("0", "0"), ("1–2", "1–2"), ("3–5", "3–5"), ("6–10", "6–10"), ("11–20", "11–20"), (">20", ">20"))
 
 
-class GridLayer(Layer):
-    """Grid polygons as one Choroplethmap trace; a refresh patches z and customdata only."""
+class GridLayer(TiledLayer):
+    """Grid polygons as one Choroplethmap trace; a refresh patches z and customdata only. Past
+    the tiling threshold: vector tiles, coloured by the class in each grid's feature state."""
 
     key = "grids"
     zh, en = "网格", "Grids"
@@ -66,6 +67,30 @@ class GridLayer(Layer):
         }
         trace.update(self.values(data, lang)[0])
         return [trace]
+
+    def load_tiled(self, db: Database) -> dict[str, Any]:
+        """Only the values: the shapes come as tiles."""
+        return self.load_values(db)
+
+    def tile_state(self, data: dict[str, Any]) -> dict[str, list]:
+        """Colour class, open and overdue cases by grid id."""
+        vals = data["values"]
+        open_cases = np.asarray(vals["open_cases"], dtype=int)
+        return {"ids": list(vals["id"]), "cls": self.classes.classify(open_cases).tolist(),
+                "open": open_cases.tolist(), "overdue": [int(v) for v in vals["overdue"]]}  # fmt: skip
+
+    def tile_paint(self) -> dict[str, Any]:
+        """Fill by class (no colour before the state arrives), with the trace's outline."""
+        match: list[Any] = ["match", ["coalesce", ["feature-state", "cls"], -1]]
+        for i, colour in enumerate(self.classes.colors):
+            match += [i, colour]
+        return {"fill-color": [*match, "rgba(0,0,0,0)"], "fill-opacity": 0.78,
+                "fill-outline-color": "rgba(140,200,255,0.45)"}  # fmt: skip
+
+    def tile_hover(self, lang: str) -> str:
+        """Name, community, street, open and overdue."""
+        return (f"<b>{{name}}</b><br>{t('hover.community', lang)}：{{parent}}<br>{t('hover.street', lang)}：{{street}}"
+                f"<br>{t('hover.open', lang)}：{{open}}<br>{t('hover.overdue', lang)}：{{overdue}}")  # fmt: skip
 
     def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         """z (colour class) and customdata (open, overdue) per grid."""

@@ -1,0 +1,137 @@
+// Vector-tile layers on Plotly's own MapLibre map (DESIGN §6; layers/base.py TiledLayer).
+//
+// A figure that names tiled layers in layout.meta.tiles gets, for each, a vector source and a
+// MapLibre layer drawn just above the trace before its slot. The layer's feature-state arrays
+// ({ids, <name>: [...]}) go into MapLibre's feature state, only the entries that changed since
+// the last figure; a new tile URL (the data version moved) refetches the tiles; "visible"
+// follows the layer toggle. A hover box shows the spec's template, filled from the feature's
+// properties and state.
+(function () {
+  "use strict";
+  var PREFIX = "gridops-tiles-";
+
+  function subplotMap(gd) {
+    var full = gd._fullLayout;
+    return full && full.map && full.map._subplot ? full.map._subplot.map : null;
+  }
+
+  // The first MapLibre layer of the traces after ``slot``: the tiled layer goes just below it.
+  function beforeId(gd, map, slot) {
+    var uids = (gd._fullData || []).slice(slot + 1).map(function (t) { return t.uid; });
+    var layers = map.getStyle().layers;
+    for (var i = 0; i < layers.length; i++) {
+      for (var j = 0; j < uids.length; j++) {
+        if (layers[i].id.indexOf("plotly-trace-layer-" + uids[j]) === 0) return layers[i].id;
+      }
+    }
+    return undefined;
+  }
+
+  function tooltip(gd) {
+    var box = gd.querySelector(".gridops-tile-hover");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "gridops-tile-hover";
+      gd.appendChild(box);
+    }
+    return box;
+  }
+
+  function fill(template, values, labels) {
+    return template.replace(/\{(\w+)\}/g, function (_, name) {
+      var v = values[name];
+      if (labels[name] && labels[name][v] !== undefined) v = labels[name][v];
+      return v === undefined || v === null ? "—" : String(v).replace(/[&<>"]/g, function (c) {
+        return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+      });
+    });
+  }
+
+  function bindHover(gd, map, id, key) {
+    map.on("mousemove", id, function (e) {
+      var f = e.features && e.features[0];
+      var spec = gd.layout.meta.tiles[key];
+      if (!f || !spec) return;
+      var values = Object.assign({}, f.properties, map.getFeatureState({ source: id, sourceLayer: key, id: f.id }));
+      var box = tooltip(gd);
+      box.innerHTML = fill(spec.hover, values, spec.labels || {});
+      box.style.left = e.point.x + 14 + "px";
+      box.style.top = e.point.y + 14 + "px";
+      box.style.display = "block";
+      map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", id, function () {
+      tooltip(gd).style.display = "none";
+      map.getCanvas().style.cursor = "";
+    });
+  }
+
+  function applyState(map, id, key, state, held) {
+    var ids = state.ids;
+    var names = Object.keys(state).filter(function (n) { return n !== "ids"; });
+    var sameIds = held && held.ids === ids.join(",");
+    var changed = 0;
+    for (var i = 0; i < ids.length; i++) {
+      var value = {};
+      var differs = !sameIds;
+      for (var k = 0; k < names.length; k++) {
+        var v = state[names[k]][i];
+        value[names[k]] = v;
+        if (sameIds && held.values[names[k]][i] !== v) differs = true;
+      }
+      if (differs) {
+        map.setFeatureState({ source: id, sourceLayer: key, id: ids[i] }, value);
+        changed++;
+      }
+    }
+    var copy = {};
+    names.forEach(function (n) { copy[n] = state[n].slice(); });
+    return { ids: ids.join(","), values: copy, changed: changed };
+  }
+
+  function sync(gd) {
+    var tiles = gd.layout && gd.layout.meta && gd.layout.meta.tiles;
+    var map = subplotMap(gd);
+    if (!tiles || !map) return;
+    if (!map.isStyleLoaded()) {
+      map.once("idle", function () { sync(gd); });
+      return;
+    }
+    var held = gd.__gridopsTiles || (gd.__gridopsTiles = {});
+    Object.keys(tiles).forEach(function (key) {
+      var spec = tiles[key];
+      var id = PREFIX + key;
+      var url = new URL(spec.url, window.location.href).href.replace(/%7B/g, "{").replace(/%7D/g, "}");
+      var mine = held[key];
+      if (!map.getSource(id)) {
+        map.addSource(id, { type: "vector", tiles: [url], minzoom: 0, maxzoom: 16 });
+        mine = held[key] = { url: url, state: null };
+      } else if (!mine || mine.url !== url) {
+        map.getSource(id).setTiles([url]);
+        mine = held[key] = Object.assign(mine || { state: null }, { url: url });
+      }
+      if (!map.getLayer(id)) {
+        map.addLayer({ id: id, type: spec.kind, source: id, "source-layer": key, paint: spec.paint },
+                     beforeId(gd, map, spec.slot));
+        bindHover(gd, map, id, key);
+        mine.state = null;  // a new layer (or a new style): set every feature's state again
+      }
+      map.setLayoutProperty(id, "visibility", spec.visible ? "visible" : "none");
+      if (spec.state) {
+        mine.state = applyState(map, id, key, spec.state, mine.state);
+        gd.dataset["tiles" + key.charAt(0).toUpperCase() + key.slice(1)] = String(mine.state.changed);
+      }
+    });
+  }
+
+  function attach() {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+      if (gd.__gridopsTilesBound || !gd.on) return;
+      gd.__gridopsTilesBound = true;
+      gd.on("plotly_afterplot", function () { sync(gd); });
+      sync(gd);
+    });
+  }
+
+  setInterval(attach, 400);
+})();

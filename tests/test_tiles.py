@@ -1,0 +1,237 @@
+"""Vector tiles of the big map layers (geodata/tiles.py, /tiles/…): what a tile holds, its GCJ-02
+shift, the route's refusals, and the one map's refresh when its grids are drawn from tiles."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import numpy as np
+import pytest
+from dash.exceptions import PreventUpdate
+
+import callbacks.onemap as onemap
+from geodata import tiles
+from geodata.coords import wgs84_to_gcj02
+from layers.registry import trace_slots
+from settings import get_settings
+from tests.test_refresh import _empty_grid, _insert_open_case, _patch_ops
+
+
+def _varint(buf: bytes, i: int) -> tuple[int, int]:
+    shift = value = 0
+    while True:
+        b = buf[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value, i
+        shift += 7
+
+
+def _fields(buf: bytes):
+    """(field number, wire type, value) of one protobuf message (varints and bytes only)."""
+    i = 0
+    while i < len(buf):
+        key, i = _varint(buf, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _varint(buf, i)
+        elif wire == 2:
+            size, i = _varint(buf, i)
+            value, i = buf[i : i + size], i + size
+        else:
+            raise AssertionError(f"unexpected wire type {wire}")
+        yield number, wire, value
+
+
+def decode(tile: bytes) -> dict[str, dict]:
+    """Layer name → {"ids": feature ids, "keys": property names} of a Mapbox Vector Tile."""
+    layers = {}
+    for number, _, layer in _fields(tile):
+        assert number == 3
+        name, ids, keys = None, [], []
+        for n, _, value in _fields(layer):
+            if n == 1:
+                name = value.decode()
+            elif n == 2:
+                ids += [v for f, _, v in _fields(value) if f == 1]
+            elif n == 3:
+                keys.append(value.decode())
+        layers[name] = {"ids": ids, "keys": keys}
+    return layers
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The XYZ tile holding a WGS84 point."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def test_sql_gcj02_offset_is_the_python_one(db):
+    points = [(113.775, 34.709), (116.397, 39.909), (121.47, 31.23), (2.35, 48.85)]
+    with db.transaction() as cur:
+        for lon, lat in points:
+            cur.execute("SELECT dlon, dlat FROM gcj02_offset(%s, %s)", (lon, lat))
+            dlon, dlat = cur.fetchone()
+            glon, glat = wgs84_to_gcj02(lon, lat)
+            assert abs(lon + dlon - glon) < 1e-9 and abs(lat + dlat - glat) < 1e-9
+
+
+def test_a_tile_holds_the_grids_it_covers_and_shifts_for_gcj02(db):
+    with db.transaction() as cur:
+        cur.execute("SELECT id, ST_X(label_point), ST_Y(label_point) FROM units "
+                    "WHERE level = 'grid' AND kind <> 'exclusive' ORDER BY id LIMIT 1")  # fmt: skip
+        grid_id, lon, lat = cur.fetchone()
+        cur.execute("SELECT array_agg(id) FROM units WHERE level = 'grid' AND kind <> 'exclusive'")
+        tiling = set(cur.fetchone()[0])
+    x, y = tile_of(lon, lat, 15)
+    plain = tiles.tile(db, "grids", 15, x, y, version=-1)
+    layer = decode(plain)["grids"]
+    assert grid_id in layer["ids"] and set(layer["ids"]) <= tiling
+    assert {"name", "parent", "street"} <= set(layer["keys"])
+    # Over a GCJ-02 basemap the same shapes are drawn about 600 m away: another tile's worth.
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    gx, gy = tile_of(float(glon), float(glat), 15)
+    assert grid_id in decode(tiles.tile(db, "grids", 15, gx, gy, version=-1, gcj02=True))["grids"]["ids"]
+    assert tiles.tile(db, "grids", 15, x, y, version=-1, gcj02=True) != plain
+    cams = decode(tiles.tile(db, "cameras", 12, *tile_of(lon, lat, 12), version=-1))["cameras"]
+    assert cams["ids"] and {"name", "status", "kind", "grid"} <= set(cams["keys"])
+    assert tiles.tile(db, "grids", 15, *tile_of(2.35, 48.85, 15), version=-1) == b""  # Paris: nothing there
+
+
+def test_tile_route_serves_viewers_of_the_district_and_refuses_nonsense(server, http, db):
+    from tests import signin
+
+    with db.transaction() as cur:
+        cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'district'")
+        lon, lat = cur.fetchone()
+    x, y = tile_of(lon, lat, 13)
+    ok = http.get(f"{server}/tiles/grids/13/{x}/{y}.pbf?v=1", timeout=30)
+    assert ok.status_code == 200 and ok.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    assert decode(ok.content)["grids"]["ids"] and "max-age" in ok.headers["Cache-Control"]
+    unknown = http.get(f"{server}/tiles/shops/13/{x}/{y}.pbf", timeout=30)
+    assert unknown.status_code == 404 and "tiled layers: cameras, grids" in unknown.json()["message"]
+    outside = http.get(f"{server}/tiles/grids/3/9/9.pbf", timeout=30)
+    assert outside.status_code == 404 and "x and y run from 0 to 7" in outside.json()["message"]
+    deep = http.get(f"{server}/tiles/grids/40/0/0.pbf", timeout=30)
+    assert deep.status_code == 404 and "zoom 40" in deep.json()["message"]
+    street = signin.session(server, "street")
+    assert street.get(f"{server}/tiles/grids/13/{x}/{y}.pbf", timeout=30).status_code == 403
+
+
+@pytest.fixture
+def tiled_everything(monkeypatch):
+    """The one map's callbacks with every tileable layer past the threshold (as at city scale)."""
+    settings = get_settings().model_copy(update={"map_tiles_above": 0})
+    monkeypatch.setattr(onemap, "get_settings", lambda: settings)
+
+
+def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db, tiled_everything):
+    visible = ["grids", "cameras"]
+    figure, state, _ = onemap.map_refresh(None, "zh", visible, db, "http://x/")
+    assert sorted(state["tiled"]) == ["cameras", "grids"]
+    for key in state["tiled"]:
+        for slot in trace_slots()[key]:
+            assert figure["data"][slot]["lon"] == [] and "geojson" not in figure["data"][slot]
+    spec = figure["layout"]["meta"]["tiles"]["grids"]
+    assert spec["url"] == f"/tiles/grids/{{z}}/{{x}}/{{y}}.pbf?v={state['versions']['units']}"
+    assert spec["visible"] and spec["slot"] == trace_slots()["grids"][0] and spec["kind"] == "fill"
+    grid_id, lon, lat = _empty_grid(db)
+    position = spec["state"]["ids"].index(grid_id)
+    assert spec["state"]["cls"][position] == 0 and spec["state"]["open"][position] == 0
+    assert figure["layout"]["meta"]["tiles"]["cameras"]["state"] is None  # the tiles carry the status
+
+    with pytest.raises(PreventUpdate):
+        onemap.map_refresh(state, "zh", visible, db, "http://x/")
+    _insert_open_case(db, lon, lat, "T-TILES-1")
+    patch, new_state, _ = onemap.map_refresh(state, "zh", visible, db, "http://x/")
+    ops = _patch_ops(patch)
+    where = {tuple(op["location"]) for op in ops}
+    base = ("layout", "meta", "tiles", "grids", "state")
+    assert (*base, "cls", position) in where and (*base, "open", position) in where
+    assert all(loc[:5] == base and isinstance(loc[6], int) for loc in where), where
+    assert len(json.dumps(patch.to_plotly_json())) < 2000  # a few entries, not 900 grids' arrays
+    values = {op["location"][5]: op["params"]["value"] for op in ops if op["location"][6] == position}
+    assert values["cls"] == 1 and values["open"] == 1
+
+    # A page whose version this process never sent (another server process) gets whole arrays.
+    stranger = {**state, "versions": {**state["versions"], "cases": -5}}
+    whole = _patch_ops(onemap.map_refresh(stranger, "zh", visible, db, "http://x/")[0])
+    assert [op["location"] for op in whole] == [list(base)]
+    assert np.array_equal(whole[0]["params"]["value"]["ids"], spec["state"]["ids"])
+    with pytest.raises(PreventUpdate):
+        onemap.map_refresh(new_state, "zh", visible, db, "http://x/")
+
+    toggled = onemap.visibility_patch(["cameras"], new_state["tiled"]).to_plotly_json()["operations"]
+    assert {"location": ["layout", "meta", "tiles", "grids", "visible"], "operation": "Assign",
+            "params": {"value": False}} in toggled  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tiled_server(loaded):
+    """The real app with the grids and cameras drawn from tiles, refreshing every second."""
+    from tests.conftest import TEST_SECRET
+    from tests.server import serve
+
+    proc, url = serve({"GRIDOPS_REFRESH_SECONDS": "1", "GRIDOPS_SECRET_KEY": TEST_SECRET,
+                       "GRIDOPS_MAP_TILES_ABOVE": "0"})  # fmt: skip
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.browser
+def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_browser, db):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    from tests import signin
+    from tests.conftest import ARTIFACTS
+    from tests.test_browser import GRAPH, _wait
+
+    browser = anon_browser
+    signin.browser(browser, tiled_server)
+    browser.get(tiled_server + "/")
+    grid_id, lon, lat = _empty_grid(db)
+    state = (f"var g = document.querySelector('{GRAPH}'); var m = g && g._fullLayout && g._fullLayout.map "
+             f"&& g._fullLayout.map._subplot.map; if (!m || !m.getSource('gridops-tiles-grids')) return null; "
+             "return m.getFeatureState({source: 'gridops-tiles-grids', sourceLayer: 'grids', "
+             f"id: {grid_id}}});")  # fmt: skip
+    _wait(browser, state, timeout=60)
+    drawn = (
+        f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
+        "return m.querySourceFeatures('gridops-tiles-grids', {sourceLayer: 'grids'}).map(f => f.id);"
+    )
+    ids_drawn = set(_wait(browser, drawn, timeout=60))
+    with db.transaction() as cur:
+        cur.execute("SELECT count(*) FROM units WHERE level = 'grid' AND kind <> 'exclusive'")
+        assert len(ids_drawn) == cur.fetchone()[0]  # every grid came in a tile
+    assert browser.execute_script(state)["cls"] == 0
+    cameras = (f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
+               "return m.querySourceFeatures('gridops-tiles-cameras', {sourceLayer: 'cameras'}).length;")  # fmt: skip
+    assert _wait(browser, cameras, timeout=30) > 0
+    time.sleep(2)
+    browser.save_screenshot(str(ARTIFACTS / "onemap-tiles.png"))
+
+    _insert_open_case(db, lon, lat, "T-TILES-BROWSER-1")
+    _wait(browser, f"var s = (function () {{ {state} }})(); return s && s.cls === 1 && s.open === 1;", timeout=15)
+    # The refresh set the feature state of the one grid that changed, not of every grid.
+    assert browser.execute_script(f"return document.querySelector('{GRAPH}').dataset.tilesGrids;") == "1"
+
+    # Hovering the grid shows its name and its counts.
+    x, y = browser.execute_script(f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
+                                  f"var p = m.project([{lon}, {lat}]); return [p.x, p.y];")  # fmt: skip
+    canvas = browser.find_element("css selector", f"{GRAPH} canvas.maplibregl-canvas")
+    size = canvas.size
+    ActionChains(browser).move_to_element_with_offset(canvas, x - size["width"] / 2, y - size["height"] / 2).perform()
+    ActionChains(browser).move_by_offset(1, 1).perform()
+    text = _wait(browser, f"var b = document.querySelector('{GRAPH} .gridops-tile-hover'); "
+                          "return b && b.style.display === 'block' && b.innerText;", timeout=10)  # fmt: skip
+    with db.transaction() as cur:
+        cur.execute("SELECT name FROM units WHERE id = %s", (grid_id,))
+        assert cur.fetchone()[0] in text
+    assert "在办案件：1" in text and "所属社区" in text
+    browser.save_screenshot(str(ARTIFACTS / "onemap-tiles-hover.png"))
