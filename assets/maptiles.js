@@ -2,7 +2,7 @@
 //
 // A figure that names tiled layers in layout.meta.tiles gets, for each, a vector source and a
 // MapLibre layer drawn just above the trace before its slot. The layer's feature-state arrays
-// ({ids, <name>: [...]}) go into MapLibre's feature state, only the entries that changed since
+// ({id_runs, <name>: [...]}) go into MapLibre's feature state, only the entries that changed since
 // the last figure; a new tile URL (the data version moved) refetches the tiles; "visible"
 // follows the layer toggle. A hover box shows the spec's template, filled from the feature's
 // properties and state.
@@ -66,9 +66,18 @@
     });
   }
 
+  // The ids of a state, sent as runs of consecutive ids ([first, count], ...).
+  function stateIds(state) {
+    var ids = [];
+    (state.id_runs || []).forEach(function (run) {
+      for (var k = 0; k < run[1]; k++) ids.push(run[0] + k);
+    });
+    return ids;
+  }
+
   function applyState(map, id, key, state, held) {
-    var ids = state.ids;
-    var names = Object.keys(state).filter(function (n) { return n !== "ids"; });
+    var ids = stateIds(state);
+    var names = Object.keys(state).filter(function (n) { return n !== "id_runs"; });
     var sameIds = held && held.ids === ids.join(",");
     var changed = 0;
     for (var i = 0; i < ids.length; i++) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 from typing import Any
@@ -143,6 +144,26 @@ class Bench:
             cur.execute("DELETE FROM cases WHERE source = 'app' AND external_id LIKE 'BENCH-%'")
         self.results["refresh_change_server_ms"] = round(statistics.median(changed_ms), 1)
         self.results["refresh_change_wire_bytes"] = int(statistics.median(changed_bytes))
+
+    def map_tiles(self) -> None:
+        """Vector tiles (drawn past GRIDOPS_MAP_TILES_ABOVE features, the city's grids and cameras):
+        an uncached tile at the district's centre, the overview zoom and a street zoom."""
+        from geodata import tiles
+
+        with self.db.transaction() as cur:
+            cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'district' LIMIT 1")
+            lon, lat = cur.fetchone()
+        for layer, z in (("grids", 12), ("grids", 14), ("cameras", 12), ("cameras", 14)):
+            n = 2**z
+            x = int((lon + 180) / 360 * n)
+            y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+            times, size = [], 0
+            for i in range(max(3, self.repeat // 3)):
+                t0 = time.perf_counter()
+                size = len(tiles.tile(self.db, layer, z, x, y, version=-time.time_ns() - i))  # a new key: uncached
+                times.append((time.perf_counter() - t0) * 1000)
+            self.results[f"tile_{layer}_z{z}_ms"] = round(statistics.median(times), 1)
+            self.results[f"tile_{layer}_z{z}_bytes"] = size
 
     def drilldown(self) -> None:
         """A drill-down click on the server: the page keeps its frame and moves its Location, so a
@@ -319,6 +340,7 @@ class Bench:
         """Everything, printed as a table."""
         self.prepare()
         self.refresh()
+        self.map_tiles()
         self.wall()
         self.drilldown()
         self.queries()

@@ -26,7 +26,21 @@ def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, visi
     """What the browser needs to draw a tiled layer (assets/maptiles.js)."""
     return {"url": url, "kind": layer.tile_kind, "paint": layer.tile_paint(), "hover": layer.tile_hover(lang),
             "labels": layer.tile_labels(lang), "visible": visible, "slot": trace_slots()[layer.key].start,
-            "state": layer.tile_state(data)}  # fmt: skip
+            "state": wire_state(layer.tile_state(data))}  # fmt: skip
+
+
+def wire_state(state: dict[str, list] | None) -> dict[str, list] | None:
+    """Feature-state arrays as sent: the ids as runs of consecutive ids ([first, count], …),
+    which a level's ids nearly are; the other arrays as they are."""
+    if state is None:
+        return None
+    ids = np.asarray(state["ids"], dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, np.diff(ids) != 1]) if len(ids) else np.array([], dtype=int)
+    counts = np.diff(np.r_[starts, len(ids)])
+    return {
+        "id_runs": np.column_stack([ids[starts], counts]).tolist(),
+        **{k: v for k, v in state.items() if k != "ids"},
+    }
 
 
 def build_figure(data: dict[str, dict[str, Any]], lang: str, proj: Projector, style: dict[str, Any],
@@ -79,7 +93,7 @@ def tile_state_patch(patch: Patch, key: str, new: dict[str, list] | None, old: d
         return 0
     spec = patch["layout"]["meta"]["tiles"][key]
     if old is None or old.get("ids") != new["ids"] or old.keys() != new.keys():
-        spec["state"] = new
+        spec["state"] = wire_state(new)
         return len(new["ids"]) * len(new)
     state, sent = spec["state"], 0
     for name, values in new.items():

@@ -73,19 +73,18 @@ class GridLayer(TiledLayer):
         return self.load_values(db)
 
     def tile_state(self, data: dict[str, Any]) -> dict[str, list]:
-        """Colour class, open and overdue cases by grid id."""
+        """Open and overdue cases by grid id (the paint classes the open count)."""
         vals = data["values"]
-        open_cases = np.asarray(vals["open_cases"], dtype=int)
-        return {"ids": list(vals["id"]), "cls": self.classes.classify(open_cases).tolist(),
-                "open": open_cases.tolist(), "overdue": [int(v) for v in vals["overdue"]]}  # fmt: skip
+        return {"ids": list(vals["id"]), "open": [int(v) for v in vals["open_cases"]],
+                "overdue": [int(v) for v in vals["overdue"]]}  # fmt: skip
 
     def tile_paint(self) -> dict[str, Any]:
-        """Fill by class (no colour before the state arrives), with the trace's outline."""
-        match: list[Any] = ["match", ["coalesce", ["feature-state", "cls"], -1]]
-        for i, colour in enumerate(self.classes.colors):
-            match += [i, colour]
-        return {"fill-color": [*match, "rgba(0,0,0,0)"], "fill-opacity": 0.78,
-                "fill-outline-color": "rgba(140,200,255,0.45)"}  # fmt: skip
+        """Fill by the class of the open count (no colour before the state arrives), with the
+        trace's outline."""
+        step: list[Any] = ["step", ["coalesce", ["feature-state", "open"], -1], "rgba(0,0,0,0)"]
+        for lower, colour in zip(self.classes.breaks, self.classes.colors):
+            step += [lower, colour]
+        return {"fill-color": step, "fill-opacity": 0.78, "fill-outline-color": "rgba(140,200,255,0.45)"}
 
     def tile_hover(self, lang: str) -> str:
         """Name, community, street, open and overdue."""
