@@ -16,8 +16,7 @@ def take_in(new: intake.NewCase, rename: dict[str, str] | None = None) -> tuple[
     db = get_db()
     try:
         intake.check(db, new, datetime.now(UTC))
-        with db.transaction() as cur:
-            return intake.create(cur, new)  # commits at once: it holds the counter rows' locks
+        return intake.create(db, new)
     except lifecycle.FieldError as exc:
         raise invalid_fields({(rename or {}).get(k, k): v for k, v in exc.errors.items()}) from None
     except intake.OutsideTerritoryError as exc:

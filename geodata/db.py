@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import select
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 import psycopg2
 import psycopg2.extensions
@@ -149,13 +150,38 @@ class Database:
             return None
         return SCOPE_COLUMNS[scope[0]], int(scope[1])
 
-    def _enter_scope(self, cur) -> None:
+    def _scope_sql(self) -> tuple[sql.Composable, list[str]] | None:
+        """The statements that enter the current scope, and their parameters (None: no scope)."""
         scope = SCOPE.get() or self.default_scope
         if scope is None:
-            return  # the app role itself: no row of any table under row-level security
+            return None  # the app role itself: no row of any table under row-level security
         level, unit_id = scope
-        cur.execute(sql.SQL("SET LOCAL ROLE {}; SELECT set_config('gridops.scope_id', %s, true)").format(
-            sql.Identifier(SCOPE_ROLES[level])), (str(int(unit_id)),))  # fmt: skip
+        enter = sql.SQL("SET LOCAL ROLE {}; SELECT set_config('gridops.scope_id', %s, true)").format(
+            sql.Identifier(SCOPE_ROLES[level]))  # fmt: skip
+        return enter, [str(int(unit_id))]
+
+    def _enter_scope(self, cur) -> None:
+        if (scope := self._scope_sql()) is not None:
+            cur.execute(*scope)
+
+    def one_trip(self, statement: Callable[[Any], tuple[sql.Composable, list]]) -> tuple[list[str], list[tuple]]:
+        """(column names, rows) of one statement run as its own transaction in a single round
+        trip: the scope's statements and this one go as one query string, which the server runs
+        as one implicit transaction, committed at its end (no BEGIN and COMMIT of their own, and
+        no row lock held while the client thinks). ``statement(cursor)`` returns the statement
+        and its parameters (a prepared one may PREPARE on the cursor first)."""
+        with self.connection() as conn:
+            conn.autocommit = True
+            try:
+                with conn.cursor() as cur:
+                    text, args = statement(cur)
+                    if self.scoped and (scope := self._scope_sql()) is not None:
+                        text, args = scope[0] + sql.SQL("; ") + text, scope[1] + list(args)
+                    cur.execute(text, args)
+                    return [d.name for d in cur.description], cur.fetchall()
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
 
     def close(self) -> None:
         """Close every idle connection; connections in use are closed when they come back."""

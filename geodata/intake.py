@@ -1,7 +1,8 @@
 """Taking in a case (民意收集): from the hotline, the citizen app or a grid worker's phone.
 
-``create`` runs inside the caller's transaction. It is idempotent on (source, external id):
-sending the same case twice, even from several threads at once, gives one case.
+``create`` is one statement in a transaction of its own, sent in one round trip (the counter
+rows it updates are locked only while the server runs it). It is idempotent on (source,
+external id): sending the same case twice, even from several threads at once, gives one case.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from geodata import catalogue
 from geodata.db import Database
 from geodata.lifecycle import FieldError
-from geodata.queries import execute_prepared
+from geodata.queries import prepared
 
 INTAKE_NOTE = "民意收集"
 FUTURE_SLACK = timedelta(minutes=5)  # clocks of the sending systems drift
@@ -57,11 +58,11 @@ def check(db: Database, case: NewCase, now: datetime) -> None:
         raise FieldError(errors)
 
 
-def create(cur, case: NewCase) -> tuple[int, dict[str, Any] | None]:
+def create(db: Database, case: NewCase) -> tuple[int, dict[str, Any] | None]:
     """Insert the case; return (id, the new case in case_list's shape with its first event under
     ``event``), or (id of the existing case, None) for a repeat.
 
-    Raises OutsideTerritoryError when no street office covers the place (roll back then).
+    Raises OutsideTerritoryError when no street office covers the place (nothing is written).
     """
     params = {
         "source": case.source, "external_id": case.external_id, "category": case.category,
@@ -69,22 +70,28 @@ def create(cur, case: NewCase) -> tuple[int, dict[str, Any] | None]:
         "reported_at": case.reported_at, "handled_online": case.handled_online, "actor": case.actor,
         "note": INTAKE_NOTE,
     }  # fmt: skip
-    execute_prepared(cur, "case_create", params)
-    names = [d.name for d in cur.description]
-    row = cur.fetchone()
-    if row is None:
-        # Another request holds or committed this (source, external id): ON CONFLICT waited for it.
-        cur.execute("SELECT id FROM cases WHERE source = %s AND external_id = %s", (case.source, case.external_id))
-        existing = cur.fetchone()
-        if existing is None:
-            raise FieldError({"category": f"unknown category {case.category!r}"})
-        return existing[0], None
-    new = dict(zip(names, row))
-    if new["street_code"] is None:
-        raise OutsideTerritoryError(
-            f"({case.lon:.6f}, {case.lat:.6f}) lies outside every street office of the territory; "
-            "check the coordinates and their frame (crs: wgs84, gcj02 or bd09)"
-        )
+    names, rows = db.one_trip(lambda cur: prepared(cur, "case_create", params))
+    if not rows:
+        return _not_inserted(db, case), None
+    new = dict(zip(names, rows[0]))
     event = {k: new.pop(f"event_{k}") for k in ("id", "at", "actor", "note")}
     new["event"] = {**event, "from_status": None, "to_status": "reported"}
     return new["id"], new
+
+
+def _not_inserted(db: Database, case: NewCase) -> int:
+    """The id of the case already taken in under this (source, external id) (ON CONFLICT waited
+    for a concurrent insert of it to commit); else OutsideTerritoryError or a FieldError."""
+    with db.transaction() as cur:
+        cur.execute("SELECT id FROM cases WHERE source = %s AND external_id = %s", (case.source, case.external_id))
+        existing = cur.fetchone()
+        if existing is not None:
+            return existing[0]
+        cur.execute("SELECT EXISTS (SELECT 1 FROM units WHERE level = 'street' AND "
+                    "ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)))", (case.lon, case.lat))  # fmt: skip
+        if not cur.fetchone()[0]:
+            raise OutsideTerritoryError(
+                f"({case.lon:.6f}, {case.lat:.6f}) lies outside every street office of the territory; "
+                "check the coordinates and their frame (crs: wgs84, gcj02 or bd09)"
+            )
+    raise FieldError({"category": f"unknown category {case.category!r}"})

@@ -72,6 +72,12 @@ def execute_prepared(cur, name: str, params: dict[str, Any], text: str | None = 
     For the hot paths (a case taken in through the API): planning a many-join query costs more
     than running it. ``text`` overrides the file's text (same ``%(name)s`` parameters).
     """
+    cur.execute(*prepared(cur, name, params, text))
+
+
+def prepared(cur, name: str, params: dict[str, Any], text: str | None = None) -> tuple[sql.Composed, list]:
+    """The EXECUTE of a named query prepared on the cursor's connection (PREPAREd there first if
+    it is not yet), and its arguments: for execute_prepared, or to send with other statements."""
     text = text or sql_text(name)
     order = list(dict.fromkeys(PARAM.findall(text)))
     done = _prepared.setdefault(cur.connection, set())
@@ -82,4 +88,4 @@ def execute_prepared(cur, name: str, params: dict[str, Any], text: str | None = 
     args = sql.SQL(", ").join([sql.Placeholder()] * len(order))
     stmt = sql.SQL("EXECUTE {} ({})").format(sql.Identifier(name), args) if order else sql.SQL("EXECUTE {}").format(
         sql.Identifier(name))  # fmt: skip
-    cur.execute(stmt, [params[k] for k in order])
+    return stmt, [params[k] for k in order]

@@ -147,6 +147,30 @@ def test_same_external_id_from_many_threads_gives_exactly_one_case(server, db, a
         assert cur.fetchone()[0] == 1
 
 
+def test_concurrent_creates_keep_the_open_counters_exact(server, db, api_key):
+    """Many cases at once into the same grids (the counter rows every create updates): each gets
+    its own case, and the maintained open counts equal a recount of the cases."""
+    points = [_grid_point(db, i)[1:] for i in (6, 7)]
+
+    def fire(i):
+        lon, lat = points[i % 2]
+        return _post(server, "/cases", _new(f"T-API-COUNT-{i}", lon, lat), api_key).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        assert list(pool.map(fire, range(48))) == [201] * 48
+    with db.transaction() as cur:
+        cur.execute("""SELECT count(*) FROM (
+                           SELECT unit_id, count(*) AS n FROM (
+                               SELECT unnest(ARRAY[street_id, community_id, grid_id, exclusive_grid_id]) AS unit_id
+                                 FROM cases WHERE is_open
+                               UNION ALL
+                               SELECT s.district_id FROM cases c JOIN units s ON s.id = c.street_id WHERE c.is_open) x
+                            WHERE unit_id IS NOT NULL GROUP BY unit_id) r
+                         FULL JOIN unit_stats s ON s.unit_id = r.unit_id
+                        WHERE coalesce(r.n, 0) <> coalesce(s.open_cases, 0)""")  # fmt: skip
+        assert cur.fetchone()[0] == 0
+
+
 def test_search_filters_and_keyset_paging(server, db, api_key, http):
     grid, lon, lat = _grid_point(db, 5)
     ids = [_post(server, "/cases", _new(f"T-API-PAGE-{i}", lon, lat), api_key).json()["case"]["id"] for i in range(5)]

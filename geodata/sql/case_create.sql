@@ -1,23 +1,25 @@
 -- Take in one case: its deadline from the category's SLA hours, its units from its place (the
 -- assign_unit_ids trigger), and the first event of its timeline. Returns the case in the shape of
--- case_list, plus its event, so that the answer needs no second query. A repeated (source,
--- external id) inserts nothing and returns no row; a case outside every street gets no event
--- (street_id is NULL) and is rolled back by the caller.
+-- case_list, plus its event, so that the answer needs no second query. It runs as a transaction
+-- of its own (Database.one_trip), so it inserts nothing that it would have to take back: a
+-- repeated (source, external id), an unknown category and a place outside every street office
+-- all insert nothing and return no row (geodata/intake.py tells them apart).
 WITH p AS (
-    SELECT coalesce(%(reported_at)s::timestamptz, now()) AS at
+    SELECT coalesce(%(reported_at)s::timestamptz, now()) AS at,
+           ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom
 ), ins AS (
     INSERT INTO cases (source, external_id, category_code, status, description, address, geom,
                        reported_at, deadline_at, handled_online)
     SELECT %(source)s, %(external_id)s, k.code, 'reported', %(description)s, %(address)s,
-           ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), p.at,
-           p.at + make_interval(hours => k.sla_hours), %(handled_online)s
+           p.geom, p.at, p.at + make_interval(hours => k.sla_hours), %(handled_online)s
       FROM case_categories k, p
      WHERE k.code = %(category)s
+       AND EXISTS (SELECT 1 FROM units s WHERE s.level = 'street' AND ST_Intersects(s.geom, p.geom))
     ON CONFLICT (source, external_id) DO NOTHING
     RETURNING *
 ), ev AS (
     INSERT INTO case_events (case_id, at, from_status, to_status, actor, note)
-    SELECT id, reported_at, NULL, 'reported', %(actor)s, %(note)s FROM ins WHERE street_id IS NOT NULL
+    SELECT id, reported_at, NULL, 'reported', %(actor)s, %(note)s FROM ins
     RETURNING id, at, from_status, to_status, actor, note
 )
 SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.status,
