@@ -146,6 +146,11 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
         assert ids == cur.fetchone()[0]
     position = ids.index(grid_id)
     assert spec["state"]["open"][position] == 0 and len(spec["state"]["id_runs"]) < len(ids) / 10
+    # Overdue is open minus not yet due (unit_values.sql): it must equal a plain count.
+    with db.transaction() as cur:
+        cur.execute("SELECT grid_id, count(*) FROM cases WHERE is_open AND deadline_at < now() GROUP BY 1")
+        overdue = dict(cur.fetchall())
+    assert spec["state"]["overdue"] == [overdue.get(i, 0) for i in ids] and sum(overdue.values()) > 0
     assert figure["layout"]["meta"]["tiles"]["cameras"]["state"] is None  # the tiles carry the status
 
     with pytest.raises(PreventUpdate):

@@ -4,18 +4,24 @@
 -- Open at now: never ended (the open-case indexes), or ended after now.
 WITH p AS NOT MATERIALIZED (SELECT coalesce(%(now)s::timestamptz, now()) AS now),
 late AS (
+    -- Each branch is cut at the limit in deadline order, so a wide scope (the district) reads
+    -- its earliest deadlines from the open-case deadline index (0021) instead of sorting all.
     SELECT * FROM (
-        SELECT c.id, c.category_code, c.department_id, c.reported_at, c.deadline_at, c.grid_id,
-               c.exclusive_grid_id, c.community_id, c.street_id
-          FROM cases c CROSS JOIN p
-         WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.deadline_at < p.now
-           AND c.reported_at <= p.now
+        (SELECT c.id, c.category_code, c.department_id, c.reported_at, c.deadline_at, c.grid_id,
+                c.exclusive_grid_id, c.community_id, c.street_id
+           FROM cases c CROSS JOIN p
+          WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.deadline_at < p.now
+            AND c.reported_at <= p.now
+          ORDER BY c.deadline_at, c.id
+          LIMIT %(limit)s)
         UNION ALL
-        SELECT c.id, c.category_code, c.department_id, c.reported_at, c.deadline_at, c.grid_id,
-               c.exclusive_grid_id, c.community_id, c.street_id
-          FROM cases c CROSS JOIN p
-         WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at > p.now AND c.deadline_at < p.now
-           AND c.reported_at <= p.now
+        (SELECT c.id, c.category_code, c.department_id, c.reported_at, c.deadline_at, c.grid_id,
+                c.exclusive_grid_id, c.community_id, c.street_id
+           FROM cases c CROSS JOIN p
+          WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at > p.now AND c.deadline_at < p.now
+            AND c.reported_at <= p.now
+          ORDER BY c.deadline_at, c.id
+          LIMIT %(limit)s)
     ) x
      ORDER BY deadline_at, id
      LIMIT %(limit)s
