@@ -23,7 +23,7 @@ from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import current
-from geodata import tiles
+from geodata import tiles, units
 from geodata.db import Database, get_db
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
@@ -31,6 +31,7 @@ from i18n import pick, t
 from layers import registry
 from layers.basemap import map_style, projector
 from layers.figure import build_figure, load_all, tile_state_patch, values_patch, visibility_patch
+from layers.unit_map import fit
 from settings import get_settings
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,6 +39,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 # next one only what changed. A page whose version is not here (another server process, say)
 # gets whole arrays.
 _tile_states = Memo(maxsize=32)
+MAP_PX = (1500, 1000)  # the map beside the layer panel on a 1920×1080 wall
 
 
 def data_versions(db: Database) -> tuple[dict[str, int], datetime]:
@@ -67,7 +69,9 @@ def full_figure(
     tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
     data = load_all(db, tiled)
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
-    figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled)
+    bounds = units.territory_bounds(db)
+    view = fit(bounds, *MAP_PX) if bounds else None  # the whole territory, whatever city it is
+    figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled, view)
     prints = {layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key])
               for layer in registry.LAYERS}  # fmt: skip
     for key in tiled:

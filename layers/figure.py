@@ -12,7 +12,7 @@ from layers.base import TiledLayer
 from layers.basemap import Projector
 from layers.registry import BY_KEY, LAYERS, trace_slots
 
-# The whole 经开区 at a glance on a 1920×1080 screen.
+# The whole 经开区 at a glance on a 1920×1080 screen (the one map fits its own territory instead).
 DISTRICT_VIEW = {"center": {"lon": 113.775, "lat": 34.709}, "zoom": 12.2}
 
 
@@ -44,9 +44,12 @@ def wire_state(state: dict[str, list] | None) -> dict[str, list] | None:
 
 
 def build_figure(data: dict[str, dict[str, Any]], lang: str, proj: Projector, style: dict[str, Any],
-                 visible: list[str], tiled: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+                 visible: list[str], tiled: dict[str, str] | None = None,
+                 view: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
     """The full figure: geometry and values of every layer (sent once per geometry version). The
-    layers in ``tiled`` (key → tile URL) keep empty traces and are described in layout.meta."""
+    layers in ``tiled`` (key → tile URL) keep empty traces and are described in layout.meta.
+    ``view`` (WGS84 centre and zoom) defaults to DISTRICT_VIEW."""
+    view = view or DISTRICT_VIEW
     tiled = tiled or {}
     traces: list[dict[str, Any]] = []
     for layer in LAYERS:
@@ -55,10 +58,9 @@ def build_figure(data: dict[str, dict[str, Any]], lang: str, proj: Projector, st
             trace["visible"] = layer.key in visible
             trace["showlegend"] = False
             traces.append(trace)
-    center = dict(zip(("lon", "lat"), (float(v) for v in proj.shift(DISTRICT_VIEW["center"]["lon"],
-                                                                   DISTRICT_VIEW["center"]["lat"]))))  # fmt: skip
+    center = dict(zip(("lon", "lat"), (float(v) for v in proj.shift(view["center"]["lon"], view["center"]["lat"]))))
     layout = {
-        "map": {"style": style, "center": center, "zoom": DISTRICT_VIEW["zoom"]},
+        "map": {"style": style, "center": center, "zoom": view["zoom"]},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": "#0b1626",
         "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1",

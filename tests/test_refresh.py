@@ -42,6 +42,13 @@ def test_refresh_sends_figure_then_nothing_then_values_only(db):
     figure, state, _ = map_refresh(None, "zh", visible, db, "http://x/")
     grids = figure["data"][trace_slots()["grids"][0]]
     assert grids["type"] == "choroplethmap" and len(grids["geojson"]["features"]) == len(grids["locations"])
+    # The map opens on the whole territory, whatever city is loaded.
+    with db.transaction() as cur:
+        cur.execute("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)::geometry) c FROM units "
+                    "WHERE parent_id IS NULL) t")  # fmt: skip
+        lon, lat = cur.fetchone()
+    view = figure["layout"]["map"]
+    assert abs(view["center"]["lon"] - lon) < 1e-6 and abs(view["center"]["lat"] - lat) < 1e-6 and view["zoom"] > 10
 
     with pytest.raises(PreventUpdate):
         map_refresh(state, "zh", visible, db, "http://x/")
