@@ -149,6 +149,9 @@ def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | N
         bounds = "kpi_as_of"
         if name == "kpi_cases":
             args["level"] = rollup_level(col, group)
+            # Open counts from the maintained counters when the groups are the scope's own units
+            # (or the whole scope): see kpi_cases.sql.
+            args["counted"], args["grouped"] = group in (None, col), group is not None
             bounds = "case_windows"
         cols = fetch_columns(name, args, db, bounds=bounds, scope=col, group=group)
         keys = [k for k in cols if k != "unit_id"]

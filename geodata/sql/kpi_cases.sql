@@ -47,7 +47,8 @@ WITH ended AS MATERIALIZED (
        AND d.day >= least(%(d1)s + 1, %(d0)s) AND d.day <= %(d0)s
      GROUP BY 1
     UNION ALL
-    -- Never ended: open now, and at this time yesterday.
+    -- Never ended: open now, and at this time yesterday. Counted case by case when the groups are
+    -- not the scope's own units (%(counted)s false) ...
     SELECT {group}, 0, 0,
            count(*),
            count(*) FILTER (WHERE c.reported_at <= %(now_1d)s),
@@ -55,8 +56,36 @@ WITH ended AS MATERIALIZED (
            count(*) FILTER (WHERE c.reported_at <= %(now_1d)s AND c.deadline_at < %(now_1d)s),
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM cases c
-     WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.reported_at <= %(now)s
+     WHERE NOT %(counted)s AND c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.reported_at <= %(now)s
      GROUP BY 1
+    UNION ALL
+    -- ... else as the never-ended cases of the maintained counters (unit_stats: every open case
+    -- of a unit) less the few never-ended ones reported after, or due after, this time yesterday
+    -- (an index range each): a backlog of a million overdue cases is not read case by case.
+    SELECT n.unit_id, 0, 0,
+           n.n - coalesce(x.r_now, 0), n.n - coalesce(x.r_1d, 0), n.n - coalesce(x.x_now, 0), n.n - coalesce(x.x_1d, 0),
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+      FROM (SELECT CASE WHEN %(grouped)s THEN s.unit_id END AS unit_id, sum(s.open_cases)::bigint AS n
+              FROM unit_stats s
+             WHERE %(counted)s AND s.unit_id = ANY(%(scope_ids)s)
+             GROUP BY 1) n
+      LEFT JOIN (
+            SELECT c.g AS unit_id,
+                   count(*) FILTER (WHERE c.reported_at > %(now)s) AS r_now,
+                   count(*) FILTER (WHERE c.reported_at > %(now_1d)s) AS r_1d,
+                   count(*) FILTER (WHERE c.reported_at > %(now)s OR c.deadline_at >= %(now)s) AS x_now,
+                   count(*) AS x_1d
+              FROM (  -- due after this time yesterday (a deadline range), or due before it but reported after
+                    SELECT {group} AS g, c.reported_at, c.deadline_at
+                      FROM cases c
+                     WHERE %(counted)s AND c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL
+                       AND c.deadline_at >= %(now_1d)s
+                    UNION ALL
+                    SELECT {group} AS g, c.reported_at, c.deadline_at
+                      FROM cases c
+                     WHERE %(counted)s AND c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL
+                       AND c.deadline_at < %(now_1d)s AND c.reported_at > %(now_1d)s) c
+             GROUP BY 1) x ON x.unit_id IS NOT DISTINCT FROM n.unit_id
     UNION ALL
     -- Ended since this time yesterday (open then), and the partial days of the resolved counts.
     SELECT {group}, 0, 0,
