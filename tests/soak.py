@@ -78,11 +78,13 @@ class Inserter(threading.Thread):
         self.join(timeout=10)
 
 
-def measure(driver, server_pid: int, started: float, inserted: int, readings: int = 4) -> Sample:
+def measure(driver, server_pid: int, started: float, inserted: int, readings: int = 7) -> Sample:
     """Heap, DOM and listener counts after a garbage collection, and the server's RSS.
 
     The page is live (panels are replaced every second), so one reading may catch a render half
     done; the sample keeps the smallest of a few readings a second apart. A leak raises that too.
+    (Four readings were not enough on a host with heavy CPU steal: once, listeners read 493 for
+    four seconds against 221–261 in the earlier samples: a render still in flight.)
     """
     heaps, nodes, listeners = [], [], []
     for i in range(readings):
