@@ -6,6 +6,40 @@
  */
 (function () {
   const NAV = "unit-nav";
+  const MAP = "unit-map";
+  const HOLD_MS = 3000;
+
+  /* Without a GPU (thin clients, virtual desktops, this project's headless test browser) every map
+     frame costs a read-back of the whole WebGL canvas: 60–100 ms at 1060 x 660 px. While a new
+     unit's sources load, MapLibre would draw a partial frame each time a tile arrives, 4–6 of them.
+     From a move to another unit until its sources are all in (at most HOLD_MS), the map keeps
+     the last picture and paints nothing; the new unit then appears in one frame, its labels
+     without the fade-in. Feature-detected: a MapLibre without these internals just draws as before. */
+  function holdPaint() {
+    const gd = document.querySelector("#" + MAP + " .js-plotly-plot");
+    const layout = gd && gd._fullLayout;
+    const subplot = layout && layout.map && layout.map._subplot;
+    const map = subplot && subplot.map;
+    const painter = map && map.painter;
+    if (!painter || typeof painter.render !== "function" || typeof map.loaded !== "function") {
+      return;
+    }
+    if (!painter.gridopsHold) {
+      const render = painter.render;
+      painter.render = function () {
+        if (performance.now() < painter.gridopsHold.until && !map.loaded()) {
+          return undefined;
+        }
+        return render.apply(this, arguments);
+      };
+      painter.gridopsHold = {until: 0};
+      map._fadeDuration = 0;
+      gd.on("plotly_afterplot", function () { painter.gridopsHold.until = 0; });  // drawn: pans paint as usual
+    }
+    painter.gridopsHold.until = performance.now() + HOLD_MS;
+  }
+
+  window.addEventListener("popstate", holdPaint);
 
   function codeOf(href) {
     const path = new URL(href || "/", window.location.origin).pathname;
@@ -23,6 +57,7 @@
       return;  // let the browser follow the link
     }
     event.preventDefault();
+    holdPaint();
     window.dash_clientside.set_props(NAV, {href: link.getAttribute("href")});
   });
 
@@ -44,6 +79,7 @@
         if (!code || code === codeOf(href)) {
           return noUpdate;
         }
+        holdPaint();
         return "/unit/" + encodeURIComponent(code) + window.location.search;
       },
       /* #case-<id> in the URL → highlight that row of the grid's case list and scroll to it. */

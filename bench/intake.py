@@ -7,21 +7,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-import requests
-
+from bench.server import free_port, gunicorn
 from geodata import apikeys
 from geodata.db import Database
 
-ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "BENCH-API-"
 LUA = """
 local points = {%(points)s}
@@ -66,29 +61,6 @@ def _server_times(key: str, points: list[tuple[float, float]], n: int) -> list[f
     return times
 
 
-def _gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "gunicorn", "app:server", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
-           "--threads", "8", "--log-level", "warning"]  # fmt: skip
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: a chatty server must never block on it
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 90
-    try:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')[-500:]}")
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
-                return proc
-            except requests.RequestException:
-                time.sleep(0.5)
-    except BaseException:
-        proc.kill()  # never leave a server behind
-        raise
-    proc.kill()
-    raise RuntimeError("gunicorn did not start within 90 s")
-
-
 def _wrk(port: int, key: str, points, seconds: int, connections: int) -> dict[str, Any]:
     text = LUA % {"points": ", ".join(f"{{{x:.6f}, {y:.6f}}}" for x, y in points), "key": key, "prefix": PREFIX,
                   "run": time.time_ns()}  # fmt: skip
@@ -112,12 +84,6 @@ def _wrk(port: int, key: str, points, seconds: int, connections: int) -> dict[st
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def measure(db: Database, admin_dsn: str, repeat: int) -> dict[str, Any]:
     """Create figures; every case made here is deleted again, and so is the key."""
     admin = Database(admin_dsn)
@@ -131,8 +97,8 @@ def measure(db: Database, admin_dsn: str, repeat: int) -> dict[str, Any]:
         if shutil.which("wrk") is None:
             out["api_create_sustained_per_s"] = "wrk missing: run 'make system' (apt-get install wrk)"
         else:
-            port = _free_port()
-            proc = _gunicorn(port, dict(os.environ))
+            port = free_port()
+            proc = gunicorn(port)
             try:
                 out.update(_wrk(port, key, points, seconds=15, connections=16))
             finally:

@@ -1,0 +1,100 @@
+"""A drill-down click as a person sees it (issue 4: "a click renders in ≤ 1 s"): headless Chromium
+against gunicorn, from the mouse click on a unit's name in the ranking until the map has drawn the
+new unit with every source loaded (Plotly's ``plotly_afterplot``). Dash applies every other output
+of the click (cards, tables, charts) before that, so this is the whole view.
+
+Each round opens the district and clicks down to a grid (district → street → community → grid),
+always the first ranked child, without reloading in between, as a leader would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from typing import Any
+
+from bench.server import free_port, gunicorn
+from geodata import units
+from geodata.db import Database
+
+GRAPH = "#unit-map .js-plotly-plot"
+# Arm on the page once: the time of the next click (capture phase, before Dash sees it), and the
+# time from it to the map's next afterplot.
+ARM = f"""
+const gd = document.querySelector('{GRAPH}');
+window.gridopsClicks = [];
+document.addEventListener('click', () => {{ window.gridopsClickAt = performance.now(); }}, true);
+gd.on('plotly_afterplot', () => {{
+  if (window.gridopsClickAt) {{
+    window.gridopsClicks.push(performance.now() - window.gridopsClickAt);
+    window.gridopsClickAt = 0;
+  }}
+}});
+"""
+READY = f"""
+const gd = document.querySelector('{GRAPH}');
+const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+const cell = document.querySelector('#unit-ranking td[data-dash-column=name]');
+return !!(map && map.map.loaded() && gd.data.length && location.pathname === arguments[0]
+          && (arguments[1] || cell));
+"""
+
+
+def _wait(driver, script: str, *args: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if driver.execute_script(script, *args):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the drill-down page did not get ready within {timeout:.0f} s ({args[0]})")
+
+
+def _clicks(driver, base: str, root: str, rounds: int) -> list[float]:
+    from selenium.webdriver.common.by import By
+
+    times: list[float] = []
+    for _ in range(rounds):
+        driver.get(f"{base}/unit/{root}")
+        _wait(driver, READY, f"/unit/{root}", False, timeout=60)
+        time.sleep(1.5)  # let the first paint settle
+        driver.execute_script(ARM)
+        for _level in ("street", "community", "grid"):
+            path = driver.execute_script("return location.pathname;")
+            row = driver.find_element(By.CSS_SELECTOR, "#unit-ranking td[data-dash-column=name]")
+            row.click()
+            _wait(driver, "return window.gridopsClicks.length > arguments[1] && location.pathname !== arguments[0];",
+                  path, len(times) % 3)  # fmt: skip
+            times.append(driver.execute_script("return window.gridopsClicks[window.gridopsClicks.length - 1];"))
+            _wait(driver, READY, driver.execute_script("return location.pathname;"), _level == "grid")
+            time.sleep(1.0)  # idle between clicks, as a person reads the view
+    return times
+
+
+def measure(db: Database, rounds: int = 3) -> dict[str, Any]:
+    """Median and slowest click → drawn, over ``rounds`` × 3 clicks."""
+    from tests.browser import CHROMEDRIVER, CHROMIUM, chrome
+    from tests.signin import browser as sign_in
+
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        return {"drilldown_click_browser_ms": "chromium missing: run 'make system'"}
+    root = units.root_code(db)
+    port = free_port()
+    proc = gunicorn(port)
+    driver = None
+    try:
+        driver = chrome()
+        base = f"http://127.0.0.1:{port}"
+        sign_in(driver, base)
+        times = _clicks(driver, base, root, rounds)
+    finally:
+        if driver is not None:
+            driver.quit()
+        proc.terminate()
+        proc.wait(timeout=20)
+    return {
+        "drilldown_click_browser_ms": round(statistics.median(times)),
+        "drilldown_click_browser_max_ms": round(max(times)),
+        "drilldown_click_browser": f"{len(times)} clicks, district → street → community → grid, headless Chromium "
+        "(software WebGL), click → map drawn",
+    }
