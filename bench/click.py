@@ -19,15 +19,19 @@ from geodata import units
 from geodata.db import Database
 
 GRAPH = "#unit-map .js-plotly-plot"
-# Arm on the page once: the time of the next click (capture phase, before Dash sees it), and the
-# time from it to the map's next afterplot.
+# Arm on the page once: the time of the next click (capture phase, before Dash sees it), then from
+# it to the map's next afterplot, and to the end of the last Dash response since the click.
 ARM = f"""
 const gd = document.querySelector('{GRAPH}');
 window.gridopsClicks = [];
 document.addEventListener('click', () => {{ window.gridopsClickAt = performance.now(); }}, true);
 gd.on('plotly_afterplot', () => {{
-  if (window.gridopsClickAt) {{
-    window.gridopsClicks.push(performance.now() - window.gridopsClickAt);
+  const at = window.gridopsClickAt;
+  if (at) {{
+    const answered = performance.getEntriesByType('resource')
+      .filter(e => e.name.includes('_dash-update-component') && e.startTime > at)
+      .map(e => e.responseEnd - at);
+    window.gridopsClicks.push([performance.now() - at, Math.max(0, ...answered)]);
     window.gridopsClickAt = 0;
   }}
 }});
@@ -50,23 +54,23 @@ def _wait(driver, script: str, *args: Any, timeout: float = 30) -> None:
     raise RuntimeError(f"the drill-down page did not get ready within {timeout:.0f} s ({args[0]})")
 
 
-def _clicks(driver, base: str, root: str, rounds: int) -> list[float]:
+def _clicks(driver, base: str, root: str, rounds: int) -> list[list[float]]:
     from selenium.webdriver.common.by import By
 
-    times: list[float] = []
+    times: list[list[float]] = []
     for _ in range(rounds):
         driver.get(f"{base}/unit/{root}")
         _wait(driver, READY, f"/unit/{root}", False, timeout=60)
         time.sleep(1.5)  # let the first paint settle
         driver.execute_script(ARM)
-        for _level in ("street", "community", "grid"):
+        for level in ("street", "community", "grid"):
             path = driver.execute_script("return location.pathname;")
             row = driver.find_element(By.CSS_SELECTOR, "#unit-ranking td[data-dash-column=name]")
             row.click()
             _wait(driver, "return window.gridopsClicks.length > arguments[1] && location.pathname !== arguments[0];",
                   path, len(times) % 3)  # fmt: skip
             times.append(driver.execute_script("return window.gridopsClicks[window.gridopsClicks.length - 1];"))
-            _wait(driver, READY, driver.execute_script("return location.pathname;"), _level == "grid")
+            _wait(driver, READY, driver.execute_script("return location.pathname;"), level == "grid")
             time.sleep(1.0)  # idle between clicks, as a person reads the view
     return times
 
@@ -92,9 +96,13 @@ def measure(db: Database, rounds: int = 3) -> dict[str, Any]:
             driver.quit()
         proc.terminate()
         proc.wait(timeout=20)
+    drawn = [t[0] for t in times]
+    levels = ("street", "community", "grid")
     return {
-        "drilldown_click_browser_ms": round(statistics.median(times)),
-        "drilldown_click_browser_max_ms": round(max(times)),
+        "drilldown_click_browser_ms": round(statistics.median(drawn)),
+        "drilldown_click_browser_max_ms": round(max(drawn)),
+        "drilldown_click_browser_by_level_ms": {lv: [round(ms) for ms in drawn[i::3]] for i, lv in enumerate(levels)},
+        "drilldown_click_browser_answered_ms": round(statistics.median(t[1] for t in times)),
         "drilldown_click_browser": f"{len(times)} clicks, district → street → community → grid, headless Chromium "
         "(software WebGL), click → map drawn",
     }
