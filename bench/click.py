@@ -19,22 +19,26 @@ from geodata import units
 from geodata.db import Database
 
 GRAPH = "#unit-map .js-plotly-plot"
-# Arm on the page once: the time of the next click (capture phase, before Dash sees it), then from
-# it to the map's next afterplot, and to the end of the last Dash response since the click.
+GRAPHS = ("unit-map", "unit-trend", "unit-categories")
+# Arm on the page once: the time of each click (capture phase, before Dash sees it) and of each
+# graph's latest afterplot. A click is drawn when the map has drawn after it (every source loaded)
+# and so have both charts, which come one task after the rest of the view.
 ARM = f"""
-const gd = document.querySelector('{GRAPH}');
-window.gridopsClicks = [];
+window.gridopsDrawn = {{}};
 document.addEventListener('click', () => {{ window.gridopsClickAt = performance.now(); }}, true);
-gd.on('plotly_afterplot', () => {{
-  const at = window.gridopsClickAt;
-  if (at) {{
-    const answered = performance.getEntriesByType('resource')
-      .filter(e => e.name.includes('_dash-update-component') && e.startTime > at)
-      .map(e => e.responseEnd - at);
-    window.gridopsClicks.push([performance.now() - at, Math.max(0, ...answered)]);
-    window.gridopsClickAt = 0;
-  }}
-}});
+for (const id of {list(GRAPHS)!r}) {{
+  document.querySelector('#' + id + ' .js-plotly-plot')
+    .on('plotly_afterplot', () => {{ window.gridopsDrawn[id] = performance.now(); }});
+}}
+"""
+# After the map has drawn: [click → last graph drawn, click → last Dash response received].
+DRAWN = f"""
+const at = window.gridopsClickAt;
+const drawn = {list(GRAPHS)!r}.map(id => window.gridopsDrawn[id] || 0);
+if (!at || drawn[0] < at) return null;
+const answered = performance.getEntriesByType('resource')
+  .filter(e => e.name.includes('_dash-update-component') && e.startTime > at).map(e => e.responseEnd - at);
+return [Math.max(...drawn) - at, Math.max(0, ...answered)];
 """
 READY = f"""
 const gd = document.querySelector('{GRAPH}');
@@ -67,11 +71,10 @@ def _clicks(driver, base: str, root: str, rounds: int) -> list[list[float]]:
             path = driver.execute_script("return location.pathname;")
             row = driver.find_element(By.CSS_SELECTOR, "#unit-ranking td[data-dash-column=name]")
             row.click()
-            _wait(driver, "return window.gridopsClicks.length > arguments[1] && location.pathname !== arguments[0];",
-                  path, len(times) % 3)  # fmt: skip
-            times.append(driver.execute_script("return window.gridopsClicks[window.gridopsClicks.length - 1];"))
+            _wait(driver, f"return location.pathname !== arguments[0] && (() => {{{DRAWN}}})() !== null;", path)
             _wait(driver, READY, driver.execute_script("return location.pathname;"), level == "grid")
-            time.sleep(1.0)  # idle between clicks, as a person reads the view
+            time.sleep(1.0)  # idle between clicks, as a person reads the view (and the charts finish)
+            times.append(driver.execute_script(DRAWN))
     return times
 
 
@@ -104,5 +107,5 @@ def measure(db: Database, rounds: int = 3) -> dict[str, Any]:
         "drilldown_click_browser_by_level_ms": {lv: [round(ms) for ms in drawn[i::3]] for i, lv in enumerate(levels)},
         "drilldown_click_browser_answered_ms": round(statistics.median(t[1] for t in times)),
         "drilldown_click_browser": f"{len(times)} clicks, district → street → community → grid, headless Chromium "
-        "(software WebGL), click → map drawn",
+        "(software WebGL), click → map and both charts drawn",
     }
