@@ -1,7 +1,7 @@
 """A drill-down click as a person sees it (issue 4: "a click renders in ≤ 1 s"): headless Chromium
 against gunicorn, from the mouse click on a unit's name in the ranking until the map has drawn the
-new unit with every source loaded (Plotly's ``plotly_afterplot``). Dash applies every other output
-of the click (cards, tables, charts) before that, so this is the whole view.
+new unit with every source loaded (Plotly's ``plotly_afterplot``) and both charts have drawn too.
+Dash applies the cards and tables in the same render, before any of them.
 
 Each round opens the district and clicks down to a grid (district → street → community → grid),
 always the first ranked child, without reloading in between, as a leader would.
@@ -79,7 +79,7 @@ def _clicks(driver, base: str, root: str, rounds: int) -> list[list[float]]:
 
 
 def measure(db: Database, rounds: int = 3) -> dict[str, Any]:
-    """Median and slowest click → drawn, over ``rounds`` × 3 clicks."""
+    """Median and slowest click → drawn (and each level's clicks), over ``rounds`` × 3 clicks."""
     from tests.browser import CHROMEDRIVER, CHROMIUM, chrome
     from tests.signin import browser as sign_in
 
