@@ -12,9 +12,10 @@
   /* Without a GPU (thin clients, virtual desktops, this project's headless test browser) every map
      frame costs a read-back of the whole WebGL canvas: 60–100 ms at 1060 x 660 px. While a new
      unit's sources load, MapLibre would draw a partial frame each time a tile arrives, 4–6 of them.
-     From a move to another unit until its sources are all in (at most HOLD_MS), the map keeps
-     the last picture and paints nothing; the new unit then appears in one frame, its labels
-     without the fade-in. Feature-detected: a MapLibre without these internals just draws as before. */
+     From a move to another unit until its sources are all in and its labels placed (at most
+     HOLD_MS), the map keeps the last picture and paints nothing; the new unit then appears in one
+     frame, its labels without the fade-in. Feature-detected: a MapLibre without these internals
+     just draws as before. */
   function holdPaint() {
     const gd = document.querySelector("#" + MAP + " .js-plotly-plot");
     const layout = gd && gd._fullLayout;
@@ -25,18 +26,30 @@
       return;
     }
     if (!painter.gridopsHold) {
+      const hold = {until: 0, loading: false, placing: 0, drawnAt: 0};
       const render = painter.render;
       painter.render = function () {
-        if (performance.now() < painter.gridopsHold.until && !map.loaded()) {
-          return undefined;
+        if (hold.until) {
+          // Loading, or symbol placement (run just before this) wants another frame (twice at most).
+          const busy = !map.loaded() || (map._placementDirty && hold.placing++ < 2);
+          hold.loading = hold.loading || busy;
+          if (busy && performance.now() < hold.until) {
+            return undefined;
+          }
+          if (hold.loading) {  // the new unit's first frame: from here on, paint as usual
+            hold.until = 0;
+            hold.loading = false;
+            hold.drawnAt = performance.now();  // read by bench/click.py
+          }
         }
         return render.apply(this, arguments);
       };
-      painter.gridopsHold = {until: 0};
+      painter.gridopsHold = hold;
       map._fadeDuration = 0;
-      gd.on("plotly_afterplot", function () { painter.gridopsHold.until = 0; });  // drawn: pans paint as usual
     }
     painter.gridopsHold.until = performance.now() + HOLD_MS;
+    painter.gridopsHold.loading = false;
+    painter.gridopsHold.placing = 0;
   }
 
   window.addEventListener("popstate", holdPaint);

@@ -21,8 +21,8 @@ from geodata.db import Database
 GRAPH = "#unit-map .js-plotly-plot"
 GRAPHS = ("unit-map", "unit-trend", "unit-categories")
 # Arm on the page once: the time of each click (capture phase, before Dash sees it) and of each
-# graph's latest afterplot. A click is drawn when the map has drawn after it (every source loaded)
-# and so have both charts, which come one task after the rest of the view.
+# graph's latest afterplot. A click is drawn when the map has drawn after it (every source loaded,
+# and its first painted frame: assets/unit.js) and so have both charts.
 ARM = f"""
 window.gridopsDrawn = {{}};
 document.addEventListener('click', () => {{ window.gridopsClickAt = performance.now(); }}, true);
@@ -35,6 +35,8 @@ for (const id of {list(GRAPHS)!r}) {{
 DRAWN = f"""
 const at = window.gridopsClickAt;
 const drawn = {list(GRAPHS)!r}.map(id => window.gridopsDrawn[id] || 0);
+const hold = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map.painter.gridopsHold;
+if (hold && hold.drawnAt > at) drawn.push(hold.drawnAt);  // the map's first frame (assets/unit.js)
 if (!at || drawn[0] < at) return null;
 const answered = performance.getEntriesByType('resource')
   .filter(e => e.name.includes('_dash-update-component') && e.startTime > at).map(e => e.responseEnd - at);
