@@ -224,6 +224,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "im.repair": ("修复无效几何（并在报告中列出）", "Repair invalid geometry (listed in the report)"),
     "im.dry_run": ("仅检查，不写入", "Check only, write nothing"),
     "im.submit": ("开始导入", "Load"),
+    "im.bulk_hint": (
+        "案件文件不少于 {n:,} 行且不少于现有案件数时（如新城区首次导入），以批量模式写入：导入期间案件表锁定，"
+        "各看板暂停刷新，索引与统计在结束时重建。",
+        "A case file of at least {n:,} rows and as many as the table holds (a city's first import, say) is "
+        "written in bulk mode: the case table is locked for the load, dashboards wait, and indexes and counts are "
+        "rebuilt at the end.",
+    ),
+    "im.bulk": (
+        "本次以批量模式写入：导入期间案件表锁定，索引、约束与统计已重建。",
+        "Written in bulk mode: the case table was locked for the load; indexes, keys and counts were rebuilt.",
+    ),
     "im.only_admin": ("只有管理员可以导入数据。", "Only administrators load data."),
     "im.report": ("导入报告", "Load report"),
     "im.failed": ("导入被拒绝，未写入任何数据", "The load was refused; nothing was written"),

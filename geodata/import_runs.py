@@ -90,6 +90,7 @@ def _report(report: LoadReport) -> dict[str, Any]:
         "rejected": [[row, say(r, "zh"), say(r, "en")] for row, r in sorted(report.rejected.items())[:1000]],
         "repaired": [[row, say(r, "zh"), say(r, "en")] for row, r in sorted(report.repaired.items())[:1000]],
         "notes": report.notes,
+        "bulk": report.bulk,
         "topology": [list(t) for t in report.topology[:500]],
     }
 

@@ -84,6 +84,9 @@ CAMERA_KINDS = {
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
 DEFAULT_CATEGORY = "99"  # 其他, migration 0014
 OPEN_STATUSES = ("reported", "dispatched", "accepted", "returned")
+# A cases load runs in bulk mode (load_write.write_cases) when it has at least this many rows and
+# at least as many as the table holds: a city's first import, not next week's export.
+BULK_MIN_ROWS = 10_000
 
 
 @dataclass
@@ -102,6 +105,7 @@ class Options:
     category: str = DEFAULT_CATEGORY
     repair: bool = False
     dry_run: bool = False
+    bulk: bool | None = None  # cases: bulk mode; None decides by size (see BULK_MIN_ROWS)
     actor: str | None = None  # who loads, for the audit log (default: the operating-system user)
 
 
@@ -603,7 +607,13 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
         }
     )
     out = pd.concat([out, _unit_ids(cur, lon[ok], lat[ok])], axis=1)
-    inserted, updated = write.write_cases(cur, out, actor=f"import:{opts.source}")
+    bulk = opts.bulk
+    if bulk is None:
+        bulk = len(out) >= BULK_MIN_ROWS and write.cases_at_most(cur, len(out))
+    report.bulk = bool(bulk)
+    if bulk:
+        report.note("bulk mode: the case table was locked for the load; its indexes, keys and counts were rebuilt")
+    inserted, updated = write.write_cases(cur, out, actor=f"import:{opts.source}", bulk=bulk)
     return inserted, updated, len(out)
 
 
@@ -712,6 +722,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="cases: CSV (source,target) or JSON: their categories → our category codes")  # fmt: skip
     parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of rejecting them")
     parser.add_argument("--dry-run", action="store_true", help="check and count everything, then write nothing")
+    parser.add_argument(
+        "--bulk",
+        action=argparse.BooleanOptionalAction,
+        help=f"cases: lock the table, set its indexes and keys aside and rebuild them at the end (default: when the "
+        f"file has at least {BULK_MIN_ROWS:,} rows and as many as the table)",
+    )
     parser.add_argument("--report", type=Path, help="write the per-row report as CSV here")
     parser.add_argument(
         "--topology", type=Path, help="grids: the topology report (default: beside --report, or grids-topology.csv)"
@@ -732,6 +748,7 @@ def main(argv: list[str] | None = None) -> int:
             category=args.category,
             repair=args.repair,
             dry_run=args.dry_run,
+            bulk=args.bulk,
         )
         report = load(args.kind, args.path, opts)
     except (LoadError, SetupError) as exc:

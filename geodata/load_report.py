@@ -18,6 +18,7 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
+    bulk: bool = False  # cases written in bulk mode (the table locked, indexes rebuilt)
     rejected: dict[int, str] = field(default_factory=dict)
     repaired: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

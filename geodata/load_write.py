@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.bulk import copy_frame, geom_ewkb, point_ewkb
+from geodata.bulk import copy_frame, deferred_indexes, geom_ewkb, point_ewkb
 from geodata.queries import sql_text
 from geodata.unit_assign import UnitIndex
 
@@ -115,18 +115,31 @@ def write_checkpoints(cur, frame: pd.DataFrame) -> tuple[int, int]:
     )
 
 
-def write_cases(cur, frame: pd.DataFrame, actor: str) -> tuple[int, int]:
-    """Upsert cases on (source, external id), logging new cases and status changes as events."""
+def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False) -> tuple[int, int]:
+    """Upsert cases on (source, external id), logging new cases and status changes as events.
+
+    ``bulk`` (for loads about as large as the table or larger, such as a city's first import):
+    the table is locked, its keys, indexes, foreign keys and triggers are set aside, the rows are
+    written, and then every index is built once from sorted rows, every key checked in one join,
+    and the counts the triggers keep are recounted. Readers wait for the load's whole length.
+    """
     staged = frame.assign(geom=point_ewkb(frame.lon.to_numpy(), frame.lat.to_numpy()))
-    return _upsert(
-        cur,
-        "load_stage_cases",
-        "load_stage_cases",
-        "load_upsert_cases",
-        staged,
-        CASE_COLUMNS,
-        {"actor": actor, "note": IMPORT_NOTE},
-    )
+    params = {"actor": actor, "note": IMPORT_NOTE}
+    if not bulk:
+        return _upsert(cur, "load_stage_cases", "load_stage_cases", "load_upsert_cases", staged, CASE_COLUMNS, params)
+    cur.execute("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
+    with deferred_indexes(cur, ["cases"]):
+        cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
+        counts = _upsert(cur, "load_stage_cases", "load_stage_cases", "load_bulk_cases", staged, CASE_COLUMNS, params)
+    cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
+    cur.execute(sql_text("load_bulk_cases_counts"))
+    return counts
+
+
+def cases_at_most(cur, n: int) -> bool:
+    """Whether cases holds ``n`` rows or fewer (counting ``n + 1`` at most)."""
+    cur.execute("SELECT count(*) <= %(n)s FROM (SELECT 1 FROM cases LIMIT %(n)s + 1) x", {"n": n})
+    return bool(cur.fetchone()[0])
 
 
 def topology(cur, codes: list[str], min_area_m2: float = 1.0) -> list[tuple[str, str, str, float]]:

@@ -50,6 +50,7 @@ def form(lang: str, csrf: str) -> str:
           f'{escape(t("im.repair", lang))}</label>'
         + f'<label class="im-check"><input id="im-dry-run" type="checkbox" name="dry_run" value="1">'
           f'{escape(t("im.dry_run", lang))}</label>'
+        + f'<p class="im-hint" id="im-bulk-hint">{escape(t("im.bulk_hint", lang).format(n=load.BULK_MIN_ROWS))}</p>'
         + f'<button id="im-submit" class="im-submit" type="submit">{escape(t("im.submit", lang))}</button></form>'
     )  # fmt: skip
 
@@ -69,6 +70,8 @@ def report(run: dict[str, Any], lang: str) -> str:
     body = head + f'<div class="im-counts">{cells}</div>'
     if run.get("dry_run"):
         body += f'<div class="im-dry">{escape(t("im.dry", lang))}</div>'
+    if run.get("bulk"):
+        body += f'<div class="im-dry" id="im-bulk">{escape(t("im.bulk", lang))}</div>'
     if run.get("rejected"):
         rows = "".join(
             f"<tr><td>{int(r[0])}</td><td>{escape(str(r[2] if lang == 'en' else r[1]))}</td></tr>"

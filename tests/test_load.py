@@ -395,3 +395,104 @@ def test_every_rejection_reason_reads_in_chinese_and_keeps_its_english_text():
     assert say(Reason("repeats", what="external id", value="A1", first=3)) == "工单编号 'A1' 与第 3 行重复"
     assert say(Reason("step_before_report", step="resolved")) == "办结时间早于上报时间"
     assert NAMES_ZH["community"] == "社区" and say("an older plain text") == "an older plain text"
+
+
+_CATALOG = [  # what bulk mode sets aside and must put back exactly
+    "SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN ('cases', 'case_events') ORDER BY 1, 2",
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+    "WHERE conrelid IN ('cases'::regclass, 'case_events'::regclass) ORDER BY 1, 2",
+    "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'cases'::regclass AND NOT tgisinternal ORDER BY 1",
+]
+_WRITTEN = [  # what a cases load writes, the counters and daily counts included (ids aside)
+    "SELECT external_id, status, street_id, community_id, grid_id, exclusive_grid_id, reported_at, closed_at, "
+    "deadline_at, satisfaction, ST_AsText(geom) FROM cases ORDER BY external_id",
+    "SELECT c.external_id, e.from_status, e.to_status, e.note FROM case_events e JOIN cases c ON c.id = e.case_id "
+    "ORDER BY 1, e.id",
+    "SELECT unit_id, open_cases FROM unit_stats WHERE open_cases <> 0 ORDER BY 1",
+    "SELECT lvl, street_id, community_id, grid_id, exclusive_grid_id, day, reported, online, ended, resolved, "
+    "on_time, rated, satisfied, late_from, late_to FROM case_days ORDER BY 1, 2, 3, 4, 5, 6",
+]
+_OPEN_BY_UNIT = (
+    "SELECT unit_id, count(*) FROM (SELECT unnest(ARRAY[street_id, community_id, grid_id]) AS unit_id FROM cases "
+    "WHERE is_open) x WHERE unit_id IS NOT NULL GROUP BY 1 ORDER BY 1"
+)
+
+
+def _hotline_csv(path: Path, rows: int, closed_every: int = 3) -> None:
+    """Hotline cases at points of the _hierarchy square and its two grids, some closed."""
+    with path.open("w", encoding="gbk", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["工单编号", "受理时间", "办结时间", "办理状态", "问题类型", "经度", "纬度"])
+        for i in range(rows):
+            closed = i % closed_every == 0
+            w.writerow([f"BK{i:05d}", f"2026-11-{1 + i % 20:02d} {8 + i % 10}:{i % 60:02d}",
+                        f"2026-11-{2 + i % 20:02d} 09:00" if closed else "", "已办结" if closed else "处理中",
+                        "暴露垃圾" if i % 2 else "占道经营", f"{113.7705 + (i % 97) * 0.0002:.6f}",
+                        f"{34.7205 + (i % 89) * 0.0002:.6f}"])  # fmt: skip
+
+
+def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    grids = tmp_path / "grids.geojson"
+    gpd.GeoDataFrame({"code": ["G1", "G2"], "name": ["一", "二"]},
+                     geometry=[box(113.77, 34.72, 113.78, 34.74), box(113.78, 34.72, 113.79, 34.74)],
+                     crs="EPSG:4326").to_file(grids)  # fmt: skip
+    _run("units", grids, dsn, s, level="grid")
+    path = tmp_path / "12345.csv"
+    _hotline_csv(path, 600)
+    catalog = [_one(dsn, q) for q in _CATALOG]
+
+    rowwise = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=False)
+    assert (rowwise.inserted, rowwise.bulk) == (600, False)
+    expected = [_one(dsn, q) for q in _WRITTEN]
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("TRUNCATE cases, case_events RESTART IDENTITY")  # the triggers empty the counts too
+    conn.close()
+
+    dry = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=True, dry_run=True)
+    assert (dry.inserted, dry.bulk) == (600, True)
+    assert _one(dsn, "SELECT count(*) FROM cases") == [(0,)] and [_one(dsn, q) for q in _CATALOG] == catalog
+
+    bulk = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=True)
+    assert (bulk.inserted, bulk.updated, bulk.bulk) == (600, 0, True) and "bulk mode" in bulk.summary()
+    assert [_one(dsn, q) for q in _WRITTEN] == expected
+    assert [_one(dsn, q) for q in _CATALOG] == catalog
+    open_cases = _one(dsn, _OPEN_BY_UNIT)
+    assert len(open_cases) == 4 and sum(n for _, n in open_cases) == 3 * 400  # street, community, 2 grids
+    assert _one(dsn, "SELECT unit_id, open_cases FROM unit_stats WHERE unit_id IN (SELECT unit_id FROM ("
+                     + _OPEN_BY_UNIT + ") x) ORDER BY 1") == open_cases  # fmt: skip
+
+    again = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=True)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 600)
+    # A later export closes one more case: only it changes, its status change is logged, and the
+    # table keeps taking rows through the row path afterwards.
+    table = list(csv.reader(path.open(encoding="gbk", newline="")))
+    table[2][2:4] = ["2026-11-21 10:00", "已办结"]
+    with path.open("w", encoding="gbk", newline="") as out:
+        csv.writer(out).writerows(table)
+    third = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=True)
+    assert (third.inserted, third.updated, third.unchanged) == (0, 1, 599)
+    events = _one(dsn, "SELECT e.from_status, e.to_status FROM case_events e JOIN cases c ON c.id = e.case_id "
+                       "WHERE c.external_id = 'BK00001' ORDER BY e.id")  # fmt: skip
+    assert events == [(None, "accepted"), ("accepted", "resolved")]
+    street = "SELECT open_cases FROM unit_stats u JOIN units s ON s.id = u.unit_id WHERE s.code = 'S1'"
+    assert _one(dsn, street) == [(399,)]
+    assert [_one(dsn, q) for q in _CATALOG] == catalog
+
+
+def test_a_large_first_load_chooses_bulk_mode(empty, load_settings, tmp_path, monkeypatch):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    path = tmp_path / "12345.csv"
+    _hotline_csv(path, 300)
+    from geodata import load as loader
+
+    monkeypatch.setattr(loader, "BULK_MIN_ROWS", 200)
+    first = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326")
+    assert (first.inserted, first.bulk) == (300, True)  # 300 rows into an empty table
+    second = _run("cases", path, dsn, s, source="app", crs="EPSG:4326")
+    assert (second.inserted, second.bulk) == (300, True)  # 300 rows, the table held 300
+    _hotline_csv(path, 250)
+    third = _run("cases", path, dsn, s, source="patrol", crs="EPSG:4326")
+    assert (third.inserted, third.bulk) == (250, False)  # 250 rows into 600

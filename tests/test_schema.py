@@ -165,6 +165,37 @@ def test_daily_case_counts_follow_every_change(db):
         raise UndoError
 
 
+# Each measure of case_days counted straight from cases, per unit of a level and Beijing day: the
+# unit column, the time whose day counts, and which cases count.
+_PLAIN_MEASURES = {
+    "reported": ("reported_at", "true"),
+    "online": ("reported_at", "handled_online"),
+    "ended": ("ended_at", "ended_at IS NOT NULL"),
+    "resolved": ("ended_at", "status IN ('resolved', 'rated', 'closed')"),
+    "on_time": ("ended_at", "status IN ('resolved', 'rated', 'closed') AND ended_at <= deadline_at"),
+    "rated": ("rated_at", "satisfaction IS NOT NULL AND rated_at IS NOT NULL"),
+    "satisfied": ("rated_at", "satisfaction >= 4 AND rated_at IS NOT NULL"),
+    "late_from": ("deadline_at", "ended_at IS NULL OR ended_at > deadline_at"),
+    "late_to": ("(ended_at - interval '1 microsecond')", "ended_at > deadline_at"),
+}
+
+
+@pytest.mark.parametrize(("lvl", "unit"), [(1, "street_id"), (3, "grid_id"), (4, "exclusive_grid_id")])
+def test_daily_case_counts_equal_plain_counts(admin_dsn_, lvl, unit):
+    """case_days, kept by the triggers, against a GROUP BY of the cases for every measure."""
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        for measure, (at, counted) in _PLAIN_MEASURES.items():
+            kept = (f"SELECT {unit}, day, {measure} FROM case_days "
+                    f"WHERE lvl = {lvl} AND {unit} IS NOT NULL AND {measure} <> 0")  # fmt: skip
+            plain = (f"SELECT {unit}, ({at} AT TIME ZONE 'Asia/Shanghai')::date, count(*) FROM cases "
+                     f"WHERE {unit} IS NOT NULL AND ({counted}) GROUP BY 1, 2")  # fmt: skip
+            cur.execute(f"SELECT count(*) FROM (({kept} EXCEPT ALL {plain}) UNION ALL ({plain} EXCEPT ALL {kept})) x")
+            assert cur.fetchone()[0] == 0, measure
+        cur.execute(f"SELECT sum(reported), sum(late_to) FROM case_days WHERE lvl = %s AND {unit} IS NOT NULL", (lvl,))
+        assert all(cur.fetchone()), "the demo city should count reported and late cases at this level"
+    conn.close()
+
+
 def test_daily_case_counts_rebuild_to_the_same_rows(admin_dsn_):
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
         cur.execute(f"SELECT {DAY_COLUMNS} FROM case_days ORDER BY 1, 2, 3, 4, 5, 6")

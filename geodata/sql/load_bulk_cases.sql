@@ -1,0 +1,47 @@
+-- load_upsert_cases for a bulk load: the same rows and events, written while cases has no keys,
+-- indexes or triggers (geodata/load_write.py drops them and rebuilds them afterwards). Without the
+-- unique key there is no ON CONFLICT: staged cases that exist are updated when changed, the others
+-- inserted. All parts see the table as it was before the statement, so the two sets are disjoint.
+-- Returns (inserted, updated).
+WITH old AS (
+    SELECT c.id, c.status FROM load_stage_cases s JOIN cases c USING (source, external_id)
+), upd AS (
+    UPDATE cases c SET
+        category_code = s.category_code, status = s.status, description = s.description, address = s.address,
+        geom = s.geom, street_id = s.street_id, community_id = s.community_id, grid_id = s.grid_id,
+        exclusive_grid_id = s.exclusive_grid_id, department_id = s.department_id, reported_at = s.reported_at,
+        dispatched_at = s.dispatched_at, accepted_at = s.accepted_at, resolved_at = s.resolved_at,
+        rated_at = s.rated_at, closed_at = s.closed_at, deadline_at = s.deadline_at, satisfaction = s.satisfaction,
+        handled_online = s.handled_online, reply = s.reply
+      FROM load_stage_cases s
+     WHERE c.source = s.source AND c.external_id = s.external_id
+       AND (c.category_code, c.status, c.description, c.address, c.geom, c.department_id, c.reported_at,
+            c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at, c.deadline_at,
+            c.satisfaction, c.handled_online, c.reply)
+           IS DISTINCT FROM
+           (s.category_code, s.status, s.description, s.address, s.geom, s.department_id, s.reported_at,
+            s.dispatched_at, s.accepted_at, s.resolved_at, s.rated_at, s.closed_at, s.deadline_at,
+            s.satisfaction, s.handled_online, s.reply)
+    RETURNING c.id, c.status, c.reported_at, false AS inserted
+), ins AS (
+    INSERT INTO cases (source, external_id, category_code, status, description, address, geom,
+                       street_id, community_id, grid_id, exclusive_grid_id, department_id, reported_at,
+                       dispatched_at, accepted_at, resolved_at, rated_at, closed_at, deadline_at,
+                       satisfaction, handled_online, reply)
+    SELECT s.source, s.external_id, s.category_code, s.status, s.description, s.address, s.geom,
+           s.street_id, s.community_id, s.grid_id, s.exclusive_grid_id, s.department_id, s.reported_at,
+           s.dispatched_at, s.accepted_at, s.resolved_at, s.rated_at, s.closed_at, s.deadline_at,
+           s.satisfaction, s.handled_online, s.reply
+      FROM load_stage_cases s
+     WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.source = s.source AND c.external_id = s.external_id)
+    RETURNING id, status, reported_at, true AS inserted
+), up AS (
+    SELECT * FROM upd UNION ALL SELECT * FROM ins
+), ev AS (
+    INSERT INTO case_events (case_id, at, from_status, to_status, actor, note)
+    SELECT up.id, CASE WHEN up.inserted THEN up.reported_at ELSE now() END, old.status, up.status,
+           %(actor)s, %(note)s
+      FROM up LEFT JOIN old ON old.id = up.id
+     WHERE up.inserted OR old.status IS DISTINCT FROM up.status
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
