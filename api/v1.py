@@ -27,14 +27,14 @@ def parse_body(model: type[M]) -> M:
     """The JSON body as ``model``, or 400 naming what is wrong."""
     if not flask.request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)")
-    body = flask.request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, "invalid_json", "the body is not valid JSON")
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "the body must be a JSON object")
     try:
         return model.model_validate_json(flask.request.get_data())  # JSON types as sent, no coercion
     except ValidationError as exc:
+        body = flask.request.get_json(silent=True)  # parsed again only to say what is wrong
+        if body is None:
+            raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "invalid_json", "the body must be a JSON object") from None
         raise invalid_fields(errors.fields_of(exc)) from None
 
 

@@ -23,9 +23,13 @@ def free_port() -> int:
 
 
 def gunicorn(port: int) -> subprocess.Popen:
-    """``app:server`` under gunicorn (2 workers × 8 threads) with this process's settings, once /healthz answers."""
+    """``app:server`` under gunicorn (2 workers × 8 threads) with this process's settings, once /healthz answers.
+
+    --reuse-port: each worker listens on a socket of its own and the kernel spreads connections
+    over them. Without it the workers race for one socket, and one worker can take every
+    connection a load tool opens at once while the other idles (half the machine unused)."""
     cmd = [sys.executable, "-m", "gunicorn", "app:server", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
-           "--threads", "8", "--log-level", "warning"]  # fmt: skip
+           "--threads", "8", "--reuse-port", "--log-level", "warning"]  # fmt: skip
     log = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: a chatty server must never block on it
     proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 90

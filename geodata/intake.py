@@ -1,18 +1,21 @@
 """Taking in a case (民意收集): from the hotline, the citizen app or a grid worker's phone.
 
 ``create`` is one statement in a transaction of its own, sent in one round trip (the counter
-rows it updates are locked only while the server runs it). It is idempotent on (source,
+rows it updates are locked only while the server runs it); creates that arrive together from a
+server's threads share one statement (geodata/combiner.py). It is idempotent on (source,
 external id): sending the same case twice, even from several threads at once, gives one case.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from geodata import catalogue
-from geodata.db import Database
+from geodata.combiner import Combiner
+from geodata.db import SCOPE, Database
 from geodata.lifecycle import FieldError
 from geodata.queries import prepared
 
@@ -62,21 +65,40 @@ def create(db: Database, case: NewCase) -> tuple[int, dict[str, Any] | None]:
     """Insert the case; return (id, the new case in case_list's shape with its first event under
     ``event``), or (id of the existing case, None) for a repeat.
 
+    Creates that arrive together from several threads go in as one statement (``_combined``).
     Raises OutsideTerritoryError when no street office covers the place (nothing is written).
     """
-    params = {
-        "source": case.source, "external_id": case.external_id, "category": case.category,
-        "description": case.description, "address": case.address, "lon": case.lon, "lat": case.lat,
-        "reported_at": case.reported_at, "handled_online": case.handled_online, "actor": case.actor,
-        "note": INTAKE_NOTE,
-    }  # fmt: skip
-    names, rows = db.one_trip(lambda cur: prepared(cur, "case_create", params))
-    if not rows:
+    new = _combined((db, SCOPE.get()), case)
+    if new is None:
         return _not_inserted(db, case), None
-    new = dict(zip(names, rows[0]))
-    event = {k: new.pop(f"event_{k}") for k in ("id", "at", "actor", "note")}
-    new["event"] = {**event, "from_status": None, "to_status": "reported"}
     return new["id"], new
+
+
+def insert_many(key: tuple[Database, Any], cases: Sequence[NewCase]) -> list[dict[str, Any] | None]:
+    """One case_create statement for ``cases``, in the scope they were asked in: each new case's
+    row, or None where nothing was inserted for it (a repeat, also of a case earlier in the list;
+    an unknown category; a place outside the territory)."""
+    db, scope = key
+    columns = ("source", "external_id", "category", "description", "address", "lon", "lat", "reported_at",
+               "handled_online", "actor")  # fmt: skip
+    params: dict[str, Any] = {c: [getattr(case, c) for case in cases] for c in columns}
+    params["note"] = INTAKE_NOTE
+    token = SCOPE.set(scope)
+    try:
+        names, rows = db.one_trip(lambda cur: prepared(cur, "case_create", params, generic=True))
+    finally:
+        SCOPE.reset(token)
+    by_key = {}
+    for row in rows:
+        new = dict(zip(names, row))
+        event = {k: new.pop(f"event_{k}") for k in ("id", "at", "actor", "note")}
+        new["event"] = {**event, "from_status": None, "to_status": "reported"}
+        by_key[(new["source"], new["external_id"])] = new
+    # A key sent twice in one statement is inserted once: the first to ask gets the new case.
+    return [by_key.pop((case.source, case.external_id), None) for case in cases]
+
+
+_combined: Combiner[NewCase, dict[str, Any] | None] = Combiner(insert_many)
 
 
 def _not_inserted(db: Database, case: NewCase) -> int:

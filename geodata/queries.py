@@ -75,9 +75,15 @@ def execute_prepared(cur, name: str, params: dict[str, Any], text: str | None = 
     cur.execute(*prepared(cur, name, params, text))
 
 
-def prepared(cur, name: str, params: dict[str, Any], text: str | None = None) -> tuple[sql.Composed, list]:
+def prepared(cur, name: str, params: dict[str, Any], text: str | None = None,
+             generic: bool = False) -> tuple[sql.Composed, list]:  # fmt: skip
     """The EXECUTE of a named query prepared on the cursor's connection (PREPAREd there first if
-    it is not yet), and its arguments: for execute_prepared, or to send with other statements."""
+    it is not yet), and its arguments: for execute_prepared, or to send with other statements.
+
+    ``generic``: run the statement's generic plan, made once, for the rest of the transaction.
+    For a statement whose parameters are arrays the server would otherwise plan every call anew
+    (the custom plan of a one-element array always looks cheaper than the generic one), and for a
+    many-join statement planning costs more than running it."""
     text = text or sql_text(name)
     order = list(dict.fromkeys(PARAM.findall(text)))
     done = _prepared.setdefault(cur.connection, set())
@@ -88,4 +94,6 @@ def prepared(cur, name: str, params: dict[str, Any], text: str | None = None) ->
     args = sql.SQL(", ").join([sql.Placeholder()] * len(order))
     stmt = sql.SQL("EXECUTE {} ({})").format(sql.Identifier(name), args) if order else sql.SQL("EXECUTE {}").format(
         sql.Identifier(name))  # fmt: skip
+    if generic:
+        stmt = sql.SQL("SET LOCAL plan_cache_mode = force_generic_plan; ") + stmt
     return stmt, [params[k] for k in order]

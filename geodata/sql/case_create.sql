@@ -1,26 +1,38 @@
--- Take in one case: its deadline from the category's SLA hours, its units from its place (the
--- assign_unit_ids trigger), and the first event of its timeline. Returns the case in the shape of
--- case_list, plus its event, so that the answer needs no second query. It runs as a transaction
--- of its own (Database.one_trip), so it inserts nothing that it would have to take back: a
--- repeated (source, external id), an unknown category and a place outside every street office
--- all insert nothing and return no row (geodata/intake.py tells them apart).
-WITH p AS (
-    SELECT coalesce(%(reported_at)s::timestamptz, now()) AS at,
-           ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom
+-- Take in cases, one or many at once (geodata/intake.py combines creates that arrive together):
+-- each case's deadline from its category's SLA hours, its units from its place (the
+-- assign_unit_ids trigger), and the first event of its timeline. Every parameter but note is an
+-- array with one element per case, in the same order. Returns each new case in the shape of
+-- case_list, plus its event, so that the answer needs no second query; source and external_id
+-- tell the rows apart. It runs as a transaction of its own (Database.one_trip), so it inserts
+-- nothing that it would have to take back: a repeated (source, external id), an unknown category
+-- and a place outside every street office all insert nothing and return no row for that case
+-- (geodata/intake.py tells them apart). A key sent twice in one call is inserted once.
+WITH input AS (
+    SELECT DISTINCT ON (i.source, i.external_id)
+           i.source, i.external_id, i.category, i.description, i.address, i.handled_online, i.actor,
+           coalesce(i.reported_at, now()) AS at, ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326) AS geom
+      FROM unnest(%(source)s::text[], %(external_id)s::text[], %(category)s::text[],
+                  %(description)s::text[], %(address)s::text[], %(lon)s::float8[], %(lat)s::float8[],
+                  %(reported_at)s::timestamptz[], %(handled_online)s::boolean[], %(actor)s::text[])
+           WITH ORDINALITY AS i (source, external_id, category, description, address, lon, lat,
+                                 reported_at, handled_online, actor, n)
+     ORDER BY i.source, i.external_id, i.n
 ), ins AS (
     INSERT INTO cases (source, external_id, category_code, status, description, address, geom,
                        reported_at, deadline_at, handled_online)
-    SELECT %(source)s, %(external_id)s, k.code, 'reported', %(description)s, %(address)s,
-           p.geom, p.at, p.at + make_interval(hours => k.sla_hours), %(handled_online)s
-      FROM case_categories k, p
-     WHERE k.code = %(category)s
-       AND EXISTS (SELECT 1 FROM units s WHERE s.level = 'street' AND ST_Intersects(s.geom, p.geom))
+    SELECT p.source, p.external_id, k.code, 'reported', p.description, p.address,
+           p.geom, p.at, p.at + make_interval(hours => k.sla_hours), p.handled_online
+      FROM input p
+      JOIN case_categories k ON k.code = p.category
+     WHERE EXISTS (SELECT 1 FROM units s WHERE s.level = 'street' AND ST_Intersects(s.geom, p.geom))
     ON CONFLICT (source, external_id) DO NOTHING
     RETURNING *
 ), ev AS (
     INSERT INTO case_events (case_id, at, from_status, to_status, actor, note)
-    SELECT id, reported_at, NULL, 'reported', %(actor)s, %(note)s FROM ins
-    RETURNING id, at, from_status, to_status, actor, note
+    SELECT c.id, c.reported_at, NULL, 'reported', p.actor, %(note)s
+      FROM ins c
+      JOIN input p ON p.source = c.source AND p.external_id = c.external_id
+    RETURNING id, case_id, at, from_status, to_status, actor, note
 )
 SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.status,
        st.name AS status_name, c.is_open, c.is_open AND c.deadline_at < now() AS overdue,
@@ -33,7 +45,7 @@ SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.sta
   FROM ins c
   JOIN case_categories k ON k.code = c.category_code
   JOIN case_statuses st ON st.code = c.status
-  LEFT JOIN ev ON true
+  JOIN ev ON ev.case_id = c.id
   LEFT JOIN units s ON s.id = c.street_id
   LEFT JOIN units m ON m.id = c.community_id
   LEFT JOIN units g ON g.id = c.grid_id
