@@ -91,7 +91,7 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
         "api_create_sustained_requests_per_s": round(float(rate.group(1))) if rate else None,
         "api_create_sustained_errors": int(errors.group(1)) if errors else 0,
         "api_create_loaded_p99_ms": round(float(p99.group(1)) * scale[p99.group(2)], 1) if p99 else None,
-        "api_create_load": f"wrk {seconds}s, {connections} connections, gunicorn 2 workers × 8 threads",
+        "api_create_load": f"wrk {seconds}s, {connections} connections, gunicorn 2 workers × 8 threads, --reuse-port",
     }
 
 
