@@ -197,6 +197,9 @@ def _binary_field(col: pd.Series, typname: str) -> tuple[np.ndarray, np.ndarray,
         null = col.isna().to_numpy()
         dtype = np.dtype(_FIXED[typname])
         if typname.startswith("timestamp"):
+            if typname == "timestamptz" and pd.api.types.is_datetime64_dtype(col.dtype):
+                # COPY's text format would read a naive time in the session's zone, binary as UTC
+                raise ValueError(f"column {col.name!r}: naive times for a timestamptz column; localize them first")
             if isinstance(col.dtype, pd.DatetimeTZDtype):
                 col = col.dt.tz_convert("UTC").dt.tz_localize(None)
             values = col.to_numpy(dtype="datetime64[us]").astype("int64") - _PG_EPOCH_US

@@ -84,6 +84,17 @@ def test_empty_frame_copies_nothing(admin_dsn_):
     conn.close()
 
 
+def test_binary_copy_refuses_naive_times_for_a_timestamptz_column():
+    """Text COPY would read a naive time in the session's zone and binary COPY as UTC: the loader
+    must say which zone it means, so binary encoding refuses to guess."""
+    naive = pd.DataFrame({"at": pd.to_datetime(["2026-11-20 08:00"])})
+    with pytest.raises(ValueError, match="'at': naive times for a timestamptz column"):
+        encode_binary(naive, ["at"], ["timestamptz"])
+    assert encode_binary(naive, ["at"], ["timestamp"])  # a timestamp column has no zone to guess
+    aware = naive.assign(at=naive["at"].dt.tz_localize("Asia/Shanghai"))
+    assert encode_binary(aware, ["at"], ["timestamptz"])
+
+
 DEFERRED = ["bulk_parent", "bulk_child"]
 DEFERRED_SCHEMA = """
 CREATE TEMP TABLE bulk_parent (id bigint PRIMARY KEY, code text NOT NULL, geom geometry(Point, 4326),
