@@ -48,6 +48,16 @@ def _queue_in_order(pool, combiner: Combiner, calls) -> list:
     return futures
 
 
+def _behind_a_running_group(pool, combiner: Combiner, rec: Recorder, first, calls) -> list:
+    """Start the call ``first`` (held inside run), queue ``calls`` behind it in order, then let
+    it go: the futures of all of them, ``first``'s first."""
+    head = pool.submit(combiner, *first)
+    assert rec.started.wait(10)
+    futures = _queue_in_order(pool, combiner, calls)
+    rec.release.set()
+    return [head, *futures]
+
+
 def test_a_lone_call_runs_at_once_as_a_group_of_one():
     rec = Recorder()
     rec.release.set()
@@ -60,12 +70,8 @@ def test_calls_that_arrive_while_a_group_runs_go_together_in_the_next():
     rec = Recorder()
     combiner = Combiner(rec)
     with ThreadPoolExecutor(8) as pool:
-        first = pool.submit(combiner, "k", 0)
-        assert rec.started.wait(10)
-        rest = _queue_in_order(pool, combiner, [("k", i) for i in range(1, 7)])
-        rec.release.set()
-        assert first.result(10) == 0
-        assert [f.result(10) for f in rest] == [10, 20, 30, 40, 50, 60]
+        futures = _behind_a_running_group(pool, combiner, rec, ("k", 0), [("k", i) for i in range(1, 7)])
+        assert [f.result(10) for f in futures] == [0, 10, 20, 30, 40, 50, 60]
     assert rec.groups == [("k", [0]), ("k", [1, 2, 3, 4, 5, 6])]
     assert (combiner.groups, combiner.items) == (2, 7)
     assert not combiner._leading and not combiner._queue
@@ -75,11 +81,9 @@ def test_only_items_with_equal_keys_run_together_and_the_oldest_goes_first():
     rec = Recorder()
     combiner = Combiner(rec, max_group=2)
     with ThreadPoolExecutor(8) as pool:
-        first = pool.submit(combiner, "a", 0)
-        assert rec.started.wait(10)
-        futures = _queue_in_order(pool, combiner, [("b", 1), ("a", 2), ("b", 3), ("b", 4), ("a", 5)])
-        rec.release.set()
-        assert [f.result(10) for f in [first, *futures]] == [0, 10, 20, 30, 40, 50]
+        calls = [("b", 1), ("a", 2), ("b", 3), ("b", 4), ("a", 5)]
+        futures = _behind_a_running_group(pool, combiner, rec, ("a", 0), calls)
+        assert [f.result(10) for f in futures] == [0, 10, 20, 30, 40, 50]
     assert rec.groups == [("a", [0]), ("b", [1, 3]), ("a", [2, 5]), ("b", [4])]
 
 
@@ -87,14 +91,10 @@ def test_a_bad_item_fails_alone_and_the_others_of_its_group_are_answered():
     rec = Recorder()
     combiner = Combiner(rec)
     with ThreadPoolExecutor(8) as pool:
-        first = pool.submit(combiner, "k", 0)
-        assert rec.started.wait(10)
-        futures = _queue_in_order(pool, combiner, [("k", 1), ("k", -1), ("k", 2)])
-        rec.release.set()
-        assert first.result(10) == 0
-        assert futures[0].result(10) == 10 and futures[2].result(10) == 20
+        futures = _behind_a_running_group(pool, combiner, rec, ("k", 0), [("k", 1), ("k", -1), ("k", 2)])
+        assert [futures[i].result(10) for i in (0, 1, 3)] == [0, 10, 20]
         with pytest.raises(ValueError, match="bad item -1"):
-            futures[1].result(10)
+            futures[2].result(10)
     # the group of three failed, then each ran alone
     assert [g for _, g in rec.groups] == [[0], [1, -1, 2], [1], [-1], [2]]
     assert not combiner._leading
