@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg2
+
 from geodata import catalogue
 from geodata.combiner import Combiner
 from geodata.db import SCOPE, Database
@@ -76,8 +78,8 @@ def create(db: Database, case: NewCase) -> tuple[int, dict[str, Any] | None]:
 
 def insert_many(key: tuple[Database, Any], cases: Sequence[NewCase]) -> list[dict[str, Any] | None]:
     """One case_create statement for ``cases``, in the scope they were asked in: each new case's
-    row, or None where nothing was inserted for it (a repeat, also of a case earlier in the list;
-    an unknown category; a place outside the territory)."""
+    row, or None where nothing was inserted for it (a repeat, also of a case in the same list that
+    was taken in; an unknown category; a place outside the territory)."""
     db, scope = key
     columns = ("source", "external_id", "category", "description", "address", "lon", "lat", "reported_at",
                "handled_online", "actor")  # fmt: skip
@@ -88,17 +90,20 @@ def insert_many(key: tuple[Database, Any], cases: Sequence[NewCase]) -> list[dic
         names, rows = db.one_trip(lambda cur: prepared(cur, "case_create", params, generic=True))
     finally:
         SCOPE.reset(token)
-    by_key = {}
+    answers: list[dict[str, Any] | None] = [None] * len(cases)
     for row in rows:
         new = dict(zip(names, row))
         event = {k: new.pop(f"event_{k}") for k in ("id", "at", "actor", "note")}
         new["event"] = {**event, "from_status": None, "to_status": "reported"}
-        by_key[(new["source"], new["external_id"])] = new
-    # A key sent twice in one statement is inserted once: the first to ask gets the new case.
-    return [by_key.pop((case.source, case.external_id), None) for case in cases]
+        answers[new.pop("asked") - 1] = new
+    return answers
 
 
-_combined: Combiner[NewCase, dict[str, Any] | None] = Combiner(insert_many)
+# A group is retried case by case only on errors one case can cause (a value the server refuses);
+# the database away or a timeout is the answer of the whole group.
+_combined: Combiner[NewCase, dict[str, Any] | None] = Combiner(
+    insert_many, split_on=(psycopg2.DataError, psycopg2.IntegrityError, psycopg2.ProgrammingError, ValueError)
+)
 
 
 def _not_inserted(db: Database, case: NewCase) -> int:

@@ -150,37 +150,45 @@ def test_same_external_id_from_many_threads_gives_exactly_one_case(server, db, a
 
 def test_creates_taken_in_together_each_get_their_own_answer(db):
     """The statement that takes in a group of creates (geodata/intake.py): new cases, a key sent
-    twice in the group, a repeat of an existing case, an unknown category and a place outside
-    the territory, all in one group. Each new case is answered with its own row; each of the
-    others with none, and the new cases' counts and events are written once."""
+    twice in the group, a repeat of an existing case, an unknown category, a place outside the
+    territory, and a key whose first copy is outside and second is fine, all in one group. Each
+    new case is answered with its own row, made from its own payload; each of the others with
+    none; and the new cases and their events are written once."""
     from geodata import intake
     from geodata.db import SCOPE
 
     _, lon, lat = _grid_point(db, 8)
+    far = (0.0, 0.0)
 
-    def case(external_id, category="0103", at=(lon, lat)):
+    def case(external_id, note, category="0103", at=(lon, lat)):
         return intake.NewCase(source="hotline", external_id=external_id, category=category, lon=at[0],
-                              lat=at[1], actor="test", description=external_id)  # fmt: skip
+                              lat=at[1], actor="test", description=note)  # fmt: skip
 
-    first = intake.insert_many((db, SCOPE.get()), [case("T-GROUP-OLD")])
+    first = intake.insert_many((db, SCOPE.get()), [case("T-GROUP-OLD", "old")])
     assert first[0]["external_id"] == "T-GROUP-OLD"
-    group = [case("T-GROUP-1"), case("T-GROUP-DUP"), case("T-GROUP-OLD"), case("T-GROUP-DUP"),
-             case("T-GROUP-CAT", category="9999"), case("T-GROUP-FAR", at=(0.0, 0.0)), case("T-GROUP-2")]  # fmt: skip
+    group = [case("T-GROUP-1", "one"), case("T-GROUP-DUP", "dup first"), case("T-GROUP-OLD", "old again"),
+             case("T-GROUP-DUP", "dup second"), case("T-GROUP-CAT", "cat", category="9999"),
+             case("T-GROUP-FAR", "far", at=far), case("T-GROUP-FIX", "fix outside", at=far),
+             case("T-GROUP-FIX", "fix inside"), case("T-GROUP-2", "two")]  # fmt: skip
     rows = intake.insert_many((db, SCOPE.get()), group)
     answered = [r and (r["external_id"], r["description"], r["event"]["to_status"]) for r in rows]
-    assert answered == [("T-GROUP-1", "T-GROUP-1", "reported"), ("T-GROUP-DUP", "T-GROUP-DUP", "reported"),
-                        None, None, None, None, ("T-GROUP-2", "T-GROUP-2", "reported")]  # fmt: skip
-    assert len({r["id"] for r in rows if r}) == 3
+    assert answered == [("T-GROUP-1", "one", "reported"), ("T-GROUP-DUP", "dup first", "reported"), None, None,
+                        None, None, None, ("T-GROUP-FIX", "fix inside", "reported"),
+                        ("T-GROUP-2", "two", "reported")]  # fmt: skip
+    assert len({r["id"] for r in rows if r}) == 4
     with db.transaction() as cur:
-        cur.execute("""SELECT c.external_id, count(DISTINCT c.id), count(e.id), min(c.grid_id) IS NOT NULL
+        cur.execute("""SELECT c.external_id, c.description, count(DISTINCT c.id), count(e.id),
+                              min(c.grid_id) IS NOT NULL
                          FROM cases c JOIN case_events e ON e.case_id = c.id
-                        WHERE c.external_id LIKE 'T-GROUP-%%' GROUP BY 1 ORDER BY 1""")  # fmt: skip
-        assert cur.fetchall() == [("T-GROUP-1", 1, 1, True), ("T-GROUP-2", 1, 1, True),
-                                  ("T-GROUP-DUP", 1, 1, True), ("T-GROUP-OLD", 1, 1, True)]  # fmt: skip
+                        WHERE c.external_id LIKE 'T-GROUP-%%' GROUP BY 1, 2 ORDER BY 1""")  # fmt: skip
+        assert cur.fetchall() == [("T-GROUP-1", "one", 1, 1, True), ("T-GROUP-2", "two", 1, 1, True),
+                                  ("T-GROUP-DUP", "dup first", 1, 1, True),
+                                  ("T-GROUP-FIX", "fix inside", 1, 1, True),
+                                  ("T-GROUP-OLD", "old", 1, 1, True)]  # fmt: skip
     # what create() then says to each of the others
-    assert intake.create(db, case("T-GROUP-DUP"))[1] is None
+    assert intake.create(db, case("T-GROUP-DUP", "dup second"))[1] is None
     with pytest.raises(intake.OutsideTerritoryError):
-        intake.create(db, case("T-GROUP-FAR", at=(0.0, 0.0)))
+        intake.create(db, case("T-GROUP-FAR", "far", at=far))
 
 
 def test_concurrent_creates_keep_the_open_counters_exact(server, db, api_key):

@@ -38,13 +38,17 @@ class Recorder:
         return [i * 10 for i in items]
 
 
+def _queued(combiner: Combiner, key) -> int:
+    return len(combiner._queues.get(key, ()))
+
+
 def _queue_in_order(pool, combiner: Combiner, calls) -> list:
     """Submit (key, item) calls one by one, each once the one before is queued: a known order."""
     futures = []
     for key, item in calls:
+        before = _queued(combiner, key)
         futures.append(pool.submit(combiner, key, item))
-        queued = len(futures)
-        _until(lambda q=queued: len(combiner._queue) == q)
+        _until(lambda k=key, n=before + 1: _queued(combiner, k) == n)
     return futures
 
 
@@ -74,17 +78,21 @@ def test_calls_that_arrive_while_a_group_runs_go_together_in_the_next():
         assert [f.result(10) for f in futures] == [0, 10, 20, 30, 40, 50, 60]
     assert rec.groups == [("k", [0]), ("k", [1, 2, 3, 4, 5, 6])]
     assert (combiner.groups, combiner.items) == (2, 7)
-    assert not combiner._leading and not combiner._queue
+    assert not combiner._queues  # no key left with a leader
 
 
-def test_only_items_with_equal_keys_run_together_and_the_oldest_goes_first():
+def test_each_key_has_its_own_queue_and_never_waits_for_another():
     rec = Recorder()
     combiner = Combiner(rec, max_group=2)
     with ThreadPoolExecutor(8) as pool:
-        calls = [("b", 1), ("a", 2), ("b", 3), ("b", 4), ("a", 5)]
-        futures = _behind_a_running_group(pool, combiner, rec, ("a", 0), calls)
-        assert [f.result(10) for f in futures] == [0, 10, 20, 30, 40, 50]
-    assert rec.groups == [("a", [0]), ("b", [1, 3]), ("a", [2, 5]), ("b", [4])]
+        held = pool.submit(combiner, "a", 0)
+        assert rec.started.wait(10)
+        assert combiner("b", 1) == 10  # at once, while the group of "a" is held
+        rest = _queue_in_order(pool, combiner, [("a", 2), ("a", 3), ("a", 5)])
+        rec.release.set()
+        assert [f.result(10) for f in [held, *rest]] == [0, 20, 30, 50]
+    assert rec.groups == [("a", [0]), ("b", [1]), ("a", [2, 3]), ("a", [5])]  # oldest first, max_group
+    assert not combiner._queues
 
 
 def test_a_bad_item_fails_alone_and_the_others_of_its_group_are_answered():
@@ -97,7 +105,60 @@ def test_a_bad_item_fails_alone_and_the_others_of_its_group_are_answered():
             futures[2].result(10)
     # the group of three failed, then each ran alone
     assert [g for _, g in rec.groups] == [[0], [1, -1, 2], [1], [-1], [2]]
-    assert not combiner._leading
+    assert not combiner._queues
+
+
+def test_an_error_no_single_item_causes_answers_the_whole_group_without_retries():
+    rec = Recorder()
+
+    def run(key, items):
+        rec(key, items)
+        if len(items) > 1:
+            raise ConnectionError("the database went away")
+        return [i * 10 for i in items]
+
+    combiner = Combiner(run, split_on=(ValueError,))
+    with ThreadPoolExecutor(8) as pool:
+        futures = _behind_a_running_group(pool, combiner, rec, ("k", 0), [("k", 1), ("k", 2), ("k", 3)])
+        assert futures[0].result(10) == 0
+        for f in futures[1:]:
+            with pytest.raises(ConnectionError, match="went away"):
+                f.result(10)
+    assert [g for _, g in rec.groups] == [[0], [1, 2, 3]]  # no retry one by one
+    assert not combiner._queues
+
+
+def test_a_run_that_answers_too_few_items_is_an_error_not_a_hang():
+    combiner = Combiner(lambda _key, items: [])
+    with pytest.raises(RuntimeError, match="run answered 0 items of 1"):
+        combiner("k", 1)
+    assert not combiner._queues
+
+
+class Stop(BaseException):
+    """Not an Exception: what an interrupt looks like."""
+
+
+def test_an_interrupt_in_a_group_still_answers_every_waiting_thread_and_frees_the_key():
+    rec = Recorder()
+    calls = []
+
+    def run(key, items):
+        calls.append(list(items))
+        if len(calls) == 1:
+            rec.started.set()
+            assert rec.release.wait(10)
+            raise Stop
+        return list(items)
+
+    combiner = Combiner(run)
+    with ThreadPoolExecutor(8) as pool:
+        futures = _behind_a_running_group(pool, combiner, rec, ("k", 0), [("k", 1), ("k", 2)])
+        for f in futures[:1]:  # the leader's own item, and the leader's thread, end with the interrupt
+            with pytest.raises(Stop):
+                f.result(10)
+        assert [f.result(10) for f in futures[1:]] == [1, 2]  # the next leader ran them
+    assert combiner("k", 7) == 7 and not combiner._queues
 
 
 def test_the_lead_passes_on_so_no_thread_serves_the_others_for_ever():
@@ -124,4 +185,4 @@ def test_the_lead_passes_on_so_no_thread_serves_the_others_for_ever():
     assert len(answered) == 600
     assert combiner.items == 600 and combiner.groups < 600  # calls did run together
     assert len(leaders) > 3  # one leader that kept the lead would have run every group
-    assert not combiner._leading and not combiner._queue
+    assert not combiner._queues
