@@ -23,10 +23,27 @@ local points = {%(points)s}
 local counter = 0
 local threads = 0
 local key = "%(key)s"
+local all = {}
 -- Each thread's own number, as the global "tid" of its Lua state (a local here would be 0 in all).
 function setup(thread)
   thread:set("tid", threads)
   threads = threads + 1
+  table.insert(all, thread)
+end
+-- Answers other than 2xx, by status, and the first one's body: what went wrong, not only how often.
+refused = {}
+function response(status, headers, body)
+  if status >= 300 then
+    refused[status] = (refused[status] or 0) + 1
+    if first_refusal == nil then first_refusal = body end
+  end
+end
+function done(summary, latency, requests)
+  for _, thread in ipairs(all) do
+    for status, n in pairs(thread:get("refused")) do io.write(string.format("REFUSED %%d %%d\\n", status, n)) end
+    local body = thread:get("first_refusal")
+    if body ~= nil then io.write("FIRST_REFUSAL " .. string.sub(body, 1, 300):gsub("\\n", " ") .. "\\n") end
+  end
 end
 function request()
   counter = counter + 1
@@ -73,12 +90,19 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
     try:
         cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
                f"http://127.0.0.1:{port}"]  # fmt: skip
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+        if done.stderr.strip():  # a script that does not load leaves wrk sending plain GETs
+            raise RuntimeError(f"wrk: {done.stderr.strip()[:500]}")
+        out = done.stdout
     finally:
         os.unlink(script.name)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     sent = re.search(r"(\d+) requests in ([\d.]+)(ms|s)", out)
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    refused: dict[str, int] = {}
+    for status, n in re.findall(r"^REFUSED (\d+) (\d+)$", out, re.M):
+        refused[status] = refused.get(status, 0) + int(n)
+    first = re.search(r"^FIRST_REFUSAL (.*)$", out, re.M)
     with db.transaction() as cur:
         cur.execute("SELECT count(*) FROM cases WHERE source = 'hotline' AND external_id LIKE %s",
                     (f"{PREFIX}{run}-%",))  # fmt: skip
@@ -86,13 +110,16 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
     elapsed = float(sent.group(2)) / (1000 if sent.group(3) == "ms" else 1) if sent else float(seconds)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1, "s": 1000}
-    return {
+    figures = {
         "api_create_sustained_per_s": round(created / elapsed),
         "api_create_sustained_requests_per_s": round(float(rate.group(1))) if rate else None,
         "api_create_sustained_errors": int(errors.group(1)) if errors else 0,
         "api_create_loaded_p99_ms": round(float(p99.group(1)) * scale[p99.group(2)], 1) if p99 else None,
         "api_create_load": f"wrk {seconds}s, {connections} connections, gunicorn 2 workers × 8 threads, --reuse-port",
     }
+    if refused:
+        figures["api_create_refused"] = {"by_status": refused, "first_body": first.group(1) if first else None}
+    return figures
 
 
 def measure(db: Database, admin_dsn: str, repeat: int) -> dict[str, Any]:
