@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import api
 import callbacks  # noqa: F401  (registers every callback)
 from access import gate, secret, signin
+from access.sessions import SessionCookies
 from callbacks import exports, imports, routes
 from geodata.errors import SetupError
 from settings import get_settings
@@ -36,6 +37,7 @@ app = Dash(
 )
 server = app.server
 server.secret_key = SECRET_KEY
+server.session_interface = SessionCookies()
 server.config.update(
     SESSION_COOKIE_NAME="gridops_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
     SESSION_COOKIE_SECURE=settings.production, PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),

@@ -55,7 +55,17 @@ class Catalogue:
 
 def get(db: Database) -> Catalogue:
     """The catalogue, at most ``TTL_SECONDS`` old."""
-    return _memo.get((db.dsn, int(time.time() // TTL_SECONDS)), lambda: _load(db))
+    global _last
+    key = (db.dsn, int(time.time() // TTL_SECONDS))
+    last = _last  # read without a lock: every create reads the catalogue, from many threads at once
+    if last is not None and last[0] == key:
+        return last[1]
+    found = _memo.get(key, lambda: _load(db))
+    _last = (key, found)
+    return found
+
+
+_last: tuple[tuple[str, int], Catalogue] | None = None
 
 
 def _load(db: Database) -> Catalogue:

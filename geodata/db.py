@@ -19,6 +19,18 @@ from geodata.cluster import SCOPE_ROLES, app_dsn
 from settings import get_settings
 
 DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
+def _quoted(name: str) -> str:
+    """A quoted SQL identifier (as PostgreSQL's quote_ident quotes one)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# The statements that enter each scope, written out once (every transaction of the app runs one).
+_ENTER_SCOPE = {
+    level: sql.SQL(f"SET LOCAL ROLE {_quoted(role)}; SELECT set_config('gridops.scope_id', %s, true)")
+    for level, role in SCOPE_ROLES.items()
+}
 # The column each narrow scope's policies (migration 0013) compare with gridops.scope_id.
 SCOPE_COLUMNS = {"street": "street_id", "community": "community_id"}
 # The scope of the work in hand (set per request by access.gate): ("all", 0), ("street", id) or
@@ -156,9 +168,7 @@ class Database:
         if scope is None:
             return None  # the app role itself: no row of any table under row-level security
         level, unit_id = scope
-        enter = sql.SQL("SET LOCAL ROLE {}; SELECT set_config('gridops.scope_id', %s, true)").format(
-            sql.Identifier(SCOPE_ROLES[level]))  # fmt: skip
-        return enter, [str(int(unit_id))]
+        return _ENTER_SCOPE[level], [str(int(unit_id))]
 
     def _enter_scope(self, cur) -> None:
         if (scope := self._scope_sql()) is not None:

@@ -85,15 +85,29 @@ def prepared(cur, name: str, params: dict[str, Any], text: str | None = None,
     (the custom plan of a one-element array always looks cheaper than the generic one), and for a
     many-join statement planning costs more than running it."""
     text = text or sql_text(name)
-    order = list(dict.fromkeys(PARAM.findall(text)))
+    key = (name, text, generic)
+    if (made := _statements.get(key)) is None:
+        made = _statements[key] = _statement(cur, name, text, generic)
+    prepare, execute, order = made
     done = _prepared.setdefault(cur.connection, set())
     if name not in done:
-        numbered = PARAM.sub(lambda m: f"${order.index(m.group(1)) + 1}", text).replace("%%", "%")
-        cur.execute(sql.SQL("PREPARE {} AS ").format(sql.Identifier(name)) + sql.SQL(numbered))
+        cur.execute(prepare)
         done.add(name)  # PREPARE is not undone by a rollback: it lives as long as the connection
+    return sql.SQL(execute), [params[k] for k in order]
+
+
+# (name, text, generic) → the PREPARE and EXECUTE statements and the parameter order: composed once
+# per process, not on every call of a hot path.
+_statements: dict[tuple[str, str, bool], tuple[str, str, tuple[str, ...]]] = {}
+
+
+def _statement(cur, name: str, text: str, generic: bool) -> tuple[str, str, tuple[str, ...]]:
+    order = tuple(dict.fromkeys(PARAM.findall(text)))
+    numbered = PARAM.sub(lambda m: f"${order.index(m.group(1)) + 1}", text).replace("%%", "%")
+    prepare = sql.SQL("PREPARE {} AS ").format(sql.Identifier(name)) + sql.SQL(numbered)
     args = sql.SQL(", ").join([sql.Placeholder()] * len(order))
     stmt = sql.SQL("EXECUTE {} ({})").format(sql.Identifier(name), args) if order else sql.SQL("EXECUTE {}").format(
         sql.Identifier(name))  # fmt: skip
     if generic:
         stmt = sql.SQL("SET LOCAL plan_cache_mode = force_generic_plan; ") + stmt
-    return stmt, [params[k] for k in order]
+    return prepare.as_string(cur), stmt.as_string(cur), order
