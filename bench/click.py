@@ -1,6 +1,6 @@
 """A drill-down click as a person sees it (issue 4: "a click renders in ≤ 1 s"): headless Chromium
-against gunicorn, from the mouse click on a unit's name in the ranking until the map has drawn the
-new unit with every source loaded (Plotly's ``plotly_afterplot``) and both charts have drawn too.
+against the production server (uWSGI), from the mouse click on a unit's name in the ranking until
+the map has drawn the new unit with every source loaded (Plotly's ``plotly_afterplot``) and both charts have drawn too.
 Dash applies the cards and tables in the same render, before any of them.
 
 Each round opens the district and clicks down to a grid (district → street → community → grid),
@@ -14,7 +14,7 @@ import statistics
 import time
 from typing import Any
 
-from bench.server import free_port, gunicorn
+from bench.server import app_server, free_port
 from geodata import units
 from geodata.db import Database
 
@@ -89,7 +89,7 @@ def measure(db: Database, rounds: int = 3) -> dict[str, Any]:
         return {"drilldown_click_browser_ms": "chromium missing: run 'make system'"}
     root = units.root_code(db)
     port = free_port()
-    proc = gunicorn(port)
+    proc = app_server(port)
     driver = None
     try:
         driver = chrome()

@@ -1,6 +1,8 @@
 """Intake API figures (issue 7): one create's server time (p50/p95 over sequential creates through
-the real Flask stack), and creates per second sustained over loopback against gunicorn, driven by
-wrk with a unique external id per request."""
+the real Flask stack), and creates per second sustained over loopback against the production server
+(uWSGI, uwsgi.ini), driven by wrk with a unique external id per request. The share of the run's CPU
+time the host's hypervisor took back (steal) is recorded beside the rate: on a shared host it can
+halve the rate of the same code."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench.server import free_port, gunicorn
+from bench.server import app_server, free_port
 from geodata import apikeys
 from geodata.db import Database
 
@@ -79,6 +81,12 @@ def _server_times(key: str, points: list[tuple[float, float]], n: int) -> list[f
     return times
 
 
+def _cpu_times() -> list[int]:
+    """The machine's CPU time so far by kind (user, nice, system, idle, iowait, irq, softirq, steal, …)."""
+    with open("/proc/stat") as stat:
+        return [int(x) for x in stat.readline().split()[1:]]
+
+
 def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: int) -> dict[str, Any]:
     """wrk against the server; the rate is of cases the database holds afterwards (a repeated
     external id would answer 200 with the existing case, and must not count as a create)."""
@@ -90,7 +98,9 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
     try:
         cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
                f"http://127.0.0.1:{port}"]  # fmt: skip
+        before = _cpu_times()
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+        spent = [b - a for a, b in zip(before, _cpu_times(), strict=True)]
         if done.stderr.strip():  # a script that does not load leaves wrk sending plain GETs
             raise RuntimeError(f"wrk: {done.stderr.strip()[:500]}")
         out = done.stdout
@@ -115,7 +125,8 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
         "api_create_sustained_requests_per_s": round(float(rate.group(1))) if rate else None,
         "api_create_sustained_errors": int(errors.group(1)) if errors else 0,
         "api_create_loaded_p99_ms": round(float(p99.group(1)) * scale[p99.group(2)], 1) if p99 else None,
-        "api_create_load": f"wrk {seconds}s, {connections} connections, gunicorn 2 workers × 8 threads, --reuse-port",
+        "api_create_load": f"wrk {seconds}s, {connections} connections, uWSGI 2 processes × 8 threads (uwsgi.ini)",
+        "api_create_host_steal_pct": round(100 * spent[7] / sum(spent), 1) if len(spent) > 7 else None,
     }
     if refused:
         figures["api_create_refused"] = {"by_status": refused, "first_body": first.group(1) if first else None}
@@ -136,7 +147,7 @@ def measure(db: Database, admin_dsn: str, repeat: int) -> dict[str, Any]:
             out["api_create_sustained_per_s"] = "wrk missing: run 'make system' (apt-get install wrk)"
         else:
             port = free_port()
-            proc = gunicorn(port)
+            proc = app_server(port)
             try:
                 out.update(_wrk(admin, port, key, points, seconds=15, connections=16))
             finally:

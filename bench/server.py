@@ -1,4 +1,5 @@
-"""The real app served for a benchmark: gunicorn on a free loopback port, against the bench database."""
+"""The real app served for a benchmark: the production server (uWSGI with uwsgi.ini) on a free loopback
+port, against the bench database."""
 
 from __future__ import annotations
 
@@ -22,14 +23,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn(port: int) -> subprocess.Popen:
-    """``app:server`` under gunicorn (2 workers × 8 threads) with this process's settings, once /healthz answers.
-
-    --reuse-port: each worker listens on a socket of its own and the kernel spreads connections
-    over them. Without it the workers race for one socket, and one worker can take every
-    connection a load tool opens at once while the other idles (half the machine unused)."""
-    cmd = [sys.executable, "-m", "gunicorn", "app:server", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
-           "--threads", "8", "--reuse-port", "--log-level", "warning"]  # fmt: skip
+def app_server(port: int) -> subprocess.Popen:
+    """``app:server`` under uWSGI as uwsgi.ini configures it (2 processes × 8 threads), with this
+    process's settings, once /healthz answers."""
+    uwsgi = Path(sys.executable).with_name("uwsgi")
+    cmd = [str(uwsgi), "--ini", str(ROOT / "uwsgi.ini"), "--http11-socket", f"127.0.0.1:{port}"]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: a chatty server must never block on it
     proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 90
@@ -37,7 +35,7 @@ def gunicorn(port: int) -> subprocess.Popen:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 log.seek(0)
-                raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')[-500:]}")
+                raise RuntimeError(f"uWSGI exited: {log.read().decode(errors='replace')[-500:]}")
             try:
                 requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
                 return proc
@@ -47,4 +45,4 @@ def gunicorn(port: int) -> subprocess.Popen:
         proc.kill()  # never leave a server behind
         raise
     proc.kill()
-    raise RuntimeError("gunicorn did not start within 90 s")
+    raise RuntimeError("uWSGI did not start within 90 s")
