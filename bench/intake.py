@@ -15,7 +15,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench.server import app_server, free_port
+from bench.server import app_server, free_port, log_path
 from geodata import apikeys
 from geodata.db import Database
 
@@ -129,7 +129,8 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
         "api_create_host_steal_pct": round(100 * spent[7] / sum(spent), 1) if len(spent) > 7 else None,
     }
     if refused:
-        figures["api_create_refused"] = {"by_status": refused, "first_body": first.group(1) if first else None}
+        figures["api_create_refused"] = {"by_status": refused, "first_body": first.group(1) if first else None,
+                                         "server_log": str(log_path(port))}  # fmt: skip
     return figures
 
 

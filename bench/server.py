@@ -23,12 +23,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def log_path(port: int) -> Path:
+    """Where the server on ``port`` writes its errors."""
+    return Path(tempfile.gettempdir()) / f"gridops-bench-server-{port}.log"
+
+
 def app_server(port: int) -> subprocess.Popen:
     """``app:server`` under uWSGI as uwsgi.ini configures it (2 processes × 8 threads), with this
     process's settings, once /healthz answers."""
     uwsgi = Path(sys.executable).with_name("uwsgi")
     cmd = [str(uwsgi), "--ini", str(ROOT / "uwsgi.ini"), "--http11-socket", f"127.0.0.1:{port}"]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - a file, not a pipe: a chatty server must never block on it
+    # A file, not a pipe (a chatty server must never block on it), kept for reading what went wrong.
+    log = open(log_path(port), "w+b")  # noqa: SIM115 - the server process writes it until it ends
     proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 90
     try:
