@@ -53,6 +53,14 @@ exports.register(server)
 imports.register(server)
 api.register(server)
 
+# Dash finishes setting itself up in before_request hooks on the first request, and each marks
+# itself done before it has finished, without a lock. Under a threaded server two threads' first
+# requests raced there: one walked the callbacks while the other added the page router's, and
+# answered 500 (dictionary changed size during iteration). Run them here, once, before any
+# thread serves: Dash's hooks come before the gate's, which answers this anonymous request itself.
+with server.test_request_context("/"):
+    server.preprocess_request()
+
 if __name__ == "__main__":
     print(f"GridOps on http://{settings.host}:{settings.port}/", flush=True)
     app.run(
