@@ -293,7 +293,7 @@ def sync_identity(cur, table: str, column: str = "id") -> None:
 
 
 @contextmanager
-def deferred_indexes(cur, tables: list[str], memory: str = "1GB") -> Iterator[None]:
+def deferred_indexes(cur, tables: list[str], memory: str = "1GB", keep_below: float = 0.1) -> Iterator[None]:
     """Drop the indexes, keys and foreign keys of ``tables`` for a bulk load; recreate them on exit.
 
     Each index is then built once from sorted rows and each foreign key checked in one join, instead
@@ -301,8 +301,14 @@ def deferred_indexes(cur, tables: list[str], memory: str = "1GB") -> Iterator[No
     too (they need the keys). Run it inside the load's transaction, which then holds the tables
     exclusively: if the load or a rebuilt constraint fails, the rollback restores the dropped
     definitions as well. ``memory`` is the work memory of the rebuild.
+
+    A partial index that holds fewer than ``keep_below`` of its table's rows (by the planner's
+    statistics: open cases only, merged cases only) stays in place. Rebuilding it would scan the
+    whole table, which costs more than inserting the few loaded rows that it covers. A table
+    without statistics (new, or never analysed) has all its indexes dropped.
     """
-    fkeys, keys, indexes = (_catalog(cur, query, tables) for query in (_FKEYS, _KEYS, _INDEXES))
+    fkeys, keys = (_catalog(cur, query, tables) for query in (_FKEYS, _KEYS))
+    indexes = _catalog(cur, _INDEXES, tables, keep_below=keep_below)
     for schema, table, name, _ in [*fkeys, *keys]:
         cur.execute(_ALTER.format(sql.Identifier(schema, table), sql.SQL("DROP"), sql.Identifier(name)))
     for schema, _, name, _ in indexes:
@@ -340,11 +346,13 @@ SELECT n.nspname, r.relname, x.relname, pg_get_indexdef(i.indexrelid)
   JOIN pg_namespace n ON n.oid = x.relnamespace
  WHERE i.indrelid = ANY(%(tables)s::regclass[])
    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
+   AND NOT (i.indpred IS NOT NULL AND r.reltuples > 0 AND x.reltuples >= 0
+            AND x.reltuples < %(keep_below)s * r.reltuples)
  ORDER BY n.nspname, r.relname, x.relname"""
 
 
-def _catalog(cur, query: str, tables: list[str]) -> list[tuple[str, str, str, str]]:
-    cur.execute(query, {"tables": list(tables)})
+def _catalog(cur, query: str, tables: list[str], **params: float) -> list[tuple[str, str, str, str]]:
+    cur.execute(query, {"tables": list(tables), **params})
     return cur.fetchall()
 
 

@@ -148,6 +148,27 @@ def test_deferred_indexes_drop_and_rebuild_every_index_and_key(admin_dsn_):
     conn.close()
 
 
+def test_deferred_indexes_keep_a_partial_index_that_holds_few_rows_in_place(admin_dsn_):
+    """With statistics saying a partial index holds few of the table's rows (open cases only, say),
+    it stays and takes the loaded rows one by one; an index that holds most rows is rebuilt."""
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute(DEFERRED_SCHEMA)
+        cur.execute("CREATE INDEX bulk_child_rare_idx ON bulk_child (parent_id) WHERE at > '2026-11-01'")
+        _load_probe(cur, 100)
+        cur.execute("INSERT INTO bulk_child (parent_id, at) SELECT 1, '2026-10-01' FROM generate_series(1, 900)")
+        cur.execute("ANALYZE bulk_parent; ANALYZE bulk_child")  # 1,000 rows, 100 of them in the rare index
+        with deferred_indexes(cur, DEFERRED, keep_below=0.2):
+            kept = [name for name, _ in _definitions(cur)[0]]
+            assert kept == ["bulk_child_rare_idx"], kept
+            cur.execute("INSERT INTO bulk_child (parent_id, at) SELECT 2, '2026-11-20' FROM generate_series(1, 5)")
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SELECT count(*) FROM bulk_child WHERE at > '2026-11-01' AND parent_id = 2")
+        assert cur.fetchone()[0] == 6  # the probe's row and the five loaded past the kept index
+        with deferred_indexes(cur, DEFERRED, keep_below=0.05):
+            assert _definitions(cur)[0] == []  # 10 % of the rows: rebuilt with the others
+    conn.close()
+
+
 @pytest.mark.parametrize("broken", ["orphan", "duplicate"])
 def test_deferred_indexes_fail_on_exit_when_the_rows_break_a_key(admin_dsn_, broken):
     conn = psycopg2.connect(admin_dsn_)
