@@ -53,6 +53,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "case.missing_hint": ("请检查链接中的案件编号。", "Check the case number in the link."),
     "case.back": ("返回一张图", "Back to the map"),
     "case.timeline": ("办理过程", "Timeline"),
+    "case.claimed": ("（自称代 {who}）", " (says it acted for {who})"),
     "case.category": ("类别", "Category"),
     "case.status": ("状态", "Status"),
     "case.source": ("来源", "Source"),

@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     production: bool = False
     # Signs the session cookies. Development without one uses a random key kept in the var folder.
     secret_key: str | None = Field(default=None, repr=False)
+    # A signed-in user's session ends this long after sign-in, or after idle minutes without use.
     session_hours: float = Field(default=12.0, gt=0)
+    session_idle_minutes: float = Field(default=120.0, gt=0)
     # Largest request body (callbacks and API calls); bigger ones get 413.
     request_max_bytes: int = Field(default=512 * 1024, ge=16 * 1024)
     # Reverse proxies in front of the app (nginx …): their X-Forwarded-For/-Proto are then trusted.

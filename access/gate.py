@@ -2,84 +2,42 @@
 
 - Pages without a session redirect to /login; Dash's own endpoints and the APIs answer 401.
 - ``?token=gw_…`` on /wall signs a wall display in (read-only, scoped, revocable).
-- A wall display may open only the wall and the case view.
+- A wall display may open only the wall and the case view, and run only their callbacks
+  (access/wall_callbacks.py).
+- Sessions live on the server (access/session_state.py): a signed-out, disabled, rescoped or
+  re-passworded user's session, or a revoked wall token's, ends at once in every process.
+- Text no handler can take (a NUL character) is refused with 400 (access/inputs.py).
 - The intake APIs take an API key (X-API-Key, or api_key for Open311) or a user's session;
   their writes check the key themselves (api/auth.py).
-- A disabled user's session ends at its next request.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from urllib.parse import urlencode
 
 import flask
 import psycopg2
+from dash.exceptions import DependencyException
 from werkzeug.exceptions import InternalServerError
 
-from access import verifiers
+from access import session_state, verifiers, wall_callbacks
+from access.inputs import refuse_unusable_input
 from access.principal import Principal
-from geodata import units, users
-from geodata.db import SCOPE, get_db
+from geodata.db import SCOPE
 
 PUBLIC = ("/login", "/logout", "/healthz", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/glyphs/",
           "/api/v1/openapi.json")  # fmt: skip
 API = ("/api/", "/open311/")
 DASH_INTERNAL = ("/_dash-", "/_reload-hash")
 WALL_PAGES = ("/wall", "/case/")
-USER_TTL = 5.0  # seconds a process trusts a session's user row (disable/rescope take effect within it)
-
-_lock = threading.Lock()
-_users: dict[tuple, tuple[float, Principal | None]] = {}
-
-
-def _principal_of_session() -> Principal | None:
-    session = flask.session
-    key = ("user", session["uid"]) if "uid" in session else ("wall", session["wall"]) if "wall" in session else None
-    if key is None:
-        return None
-    now = time.monotonic()
-    with _lock:
-        hit = _users.get(key)
-    if hit and now - hit[0] < USER_TTL:
-        return hit[1]
-    try:
-        found = _load(key, session)
-    except psycopg2.Error:
-        if hit:  # the database is away: a known viewer keeps the last picture (and its banner)
-            return hit[1]
-        raise
-    with _lock:
-        if len(_users) > 10_000:
-            _users.clear()
-        _users[key] = (now, found)
-    return found
-
-
-def _load(key: tuple, session) -> Principal | None:
-    db = get_db()
-    found: Principal | None = None
-    if key[0] == "user":
-        user = users.by_id(db, key[1])
-        scope = units.by_code(db, user.scope_code) if user else None
-        found = Principal("user", user.username, user.role, scope) if user and scope else None
-    else:
-        token = verifiers.wall_tokens().check(session.get("wall_token"))
-        scope = units.by_code(db, token.scope_code) if token else None
-        found = Principal("wall", token.name, "wall", scope) if token and scope else None
-    return found
 
 
 def _wall_sign_in(token: str) -> Principal | None:
     found = verifiers.wall_tokens().check(token)
     if found is None:
         return None
-    flask.session.clear()
-    flask.session.permanent = True
-    flask.session["wall"] = found.id
-    flask.session["wall_token"] = token  # re-checked within tokens.CACHE_SECONDS, so a revoke ends the session
-    return _principal_of_session()
+    session_state.sign_in_wall(found.id)
+    return session_state.principal()
 
 
 def _refuse(status: int, message: str) -> flask.Response:
@@ -89,20 +47,26 @@ def _refuse(status: int, message: str) -> flask.Response:
 
 
 def check():
-    """Flask before_request: attach the principal, or answer for the request."""
+    """Flask before_request: attach the principal, or answer for the request; a request let through
+    must still carry input its handler can take."""
+    return _decide() or refuse_unusable_input(flask.request)
+
+
+def _decide():
+    """Attach the principal; an answer when the request may not go on, None when it may."""
     request = flask.request
     path = request.path
     SCOPE.set(None)  # server threads are reused: nothing carries over from an earlier request
     token = request.args.get("token")
     try:
-        who = (_wall_sign_in(token) if token and path == "/wall" else None) or _principal_of_session()
+        who = (_wall_sign_in(token) if token and path == "/wall" else None) or session_state.principal()
     except psycopg2.Error:
         if path.startswith(PUBLIC):
             who = None
         else:
             return _refuse(503, "the database is unavailable; retry shortly")
-    if who is None and ("uid" in flask.session or "wall" in flask.session):
-        flask.session.clear()  # a disabled user, a revoked token or a scope that no longer exists
+    if who is None and session_state.KEY in flask.session:
+        flask.session.pop(session_state.KEY)  # an ended session, a revoked token or a scope that no longer exists
     flask.g.principal = who
     if who is not None:
         SCOPE.set(who.rows)
@@ -129,6 +93,8 @@ def check():
     if who.read_only and not (path.startswith(WALL_PAGES) or path.startswith(DASH_INTERNAL)):
         return flask.Response("此令牌只能查看大屏 (this token opens the wall display only)", status=403,
                               mimetype="text/plain")  # fmt: skip
+    if who.read_only and path == "/_dash-update-component" and not wall_callbacks.allowed(request):
+        return _refuse(403, "a wall display runs the wall's and the case view's callbacks only")
     return None
 
 
@@ -143,8 +109,17 @@ def _bad_callback_input(exc: Exception):
     return response
 
 
+def _no_such_asset(exc: Exception):
+    """Dash refuses an unknown component package or file: that is a 404, not a server error."""
+    del exc
+    response = flask.jsonify(error="not_found", message="no such script or style sheet")
+    response.status_code = 404
+    return response
+
+
 def register(server: flask.Flask) -> None:
     """Put the gate in front of every request."""
     server.before_request(check)
+    server.register_error_handler(DependencyException, _no_such_asset)
     for kind in (TypeError, ValueError, KeyError, AttributeError, IndexError):
         server.register_error_handler(kind, _bad_callback_input)

@@ -1,5 +1,11 @@
 """Sign-in and sign-out: a plain server-rendered form at /login (it works before any script
-loads), a session cookie on success, and an audit entry for every attempt."""
+loads), a server-side session on success (geodata/sessions.py; the cookie carries only its
+token), and an audit entry for every attempt.
+
+A successful sign-in also leaves a **device cookie** (signed, a year long) that names the user and
+a random device id. A later sign-in of that name from that browser is a known device: wrong
+passwords typed by strangers elsewhere never slow it down (geodata/throttle.py).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,15 @@ import secrets
 from urllib.parse import urlsplit
 
 import flask
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from access import session_state
 from access.principal import current
 from geodata import audit, users
 from geodata.db import get_db
+
+DEVICE_COOKIE = "gridops_device"
+DEVICE_DAYS = 365
 
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · 网格治理一张图</title>
@@ -49,12 +60,33 @@ def safe_next(target: str | None) -> str:
 
 
 def _page(status: int = 200, error: str = "", username: str = "", next_: str = "/") -> flask.Response:
-    token = flask.session.setdefault("csrf", secrets.token_urlsafe(24))
-    body = PAGE.format(csrf=token, next=html.escape(safe_next(next_)), username=html.escape(username),
+    body = PAGE.format(csrf=csrf_token(), next=html.escape(safe_next(next_)), username=html.escape(username),
                        error=f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "")  # fmt: skip
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(flask.current_app.secret_key, salt="gridops-device")
+
+
+def _known_device(username: str) -> str | None:
+    """The device id of this browser's device cookie, when it was left by a sign-in of ``username``."""
+    try:
+        found = _devices().loads(flask.request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    return found.get("d") if isinstance(found, dict) and found.get("u") == username else None
+
+
+def csrf_token() -> str:
+    """This browser's form token (kept in its cookie session); forms that change state carry it."""
+    return flask.session.setdefault("csrf", secrets.token_urlsafe(24))
+
+
+def _csrf_ok(form) -> bool:
+    return secrets.compare_digest(str(form.get("csrf", "")), str(flask.session.get("csrf", "")))
 
 
 def login() -> flask.Response:
@@ -62,30 +94,39 @@ def login() -> flask.Response:
     form = flask.request.form
     if flask.request.method == "GET":
         return _page(next_=flask.request.args.get("next", "/"))
-    if not secrets.compare_digest(str(form.get("csrf", "")), str(flask.session.get("csrf", ""))):
+    if not _csrf_ok(form):
         return _page(400, "页面已过期，请重新登录 (the form expired; sign in again)", next_=form.get("next", "/"))
+    name = form.get("username", "").strip()
+    device = _known_device(name)
     try:
-        user = users.authenticate(get_db(), form.get("username", ""), form.get("password", ""),
-                                  flask.request.remote_addr)  # fmt: skip
+        user = users.authenticate(get_db(), name, form.get("password", ""), flask.request.remote_addr, device)
     except users.AuthError as exc:
-        return _page(429 if exc.reason == "locked" else 401, exc.message, form.get("username", ""), form.get("next"))
-    flask.session.clear()  # a fresh session: nothing from before the sign-in carries over
-    flask.session.permanent = True
-    flask.session["uid"] = user.id
-    return flask.redirect(safe_next(form.get("next")), code=303)
+        response = _page(429 if exc.reason == "throttled" else 401, exc.message, name, form.get("next"))
+        if exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    session_state.sign_in_user(user.id)
+    response = flask.redirect(safe_next(form.get("next")), code=303)
+    response.set_cookie(DEVICE_COOKIE, _devices().dumps({"u": user.username, "d": device or secrets.token_hex(12)}),
+                        max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=flask.current_app.config["SESSION_COOKIE_SECURE"])  # fmt: skip
+    return response
 
 
 def logout() -> flask.Response:
-    """End the session (GET or POST) and go back to the form."""
+    """End the session on the server (POST with the form token) and go back to the form."""
+    if not _csrf_ok(flask.request.form):
+        return flask.redirect("/", code=303)  # a cross-site or stale form: nobody is signed out
     who = current()
     if who is not None and who.kind == "user":
         with get_db().transaction() as cur:
+            session_state.end_current(cur, "sign_out")
             audit.record(cur, who.name, "sign_out", flask.request.remote_addr)
     flask.session.clear()
     return flask.redirect("/login", code=303)
 
 
 def register(server: flask.Flask) -> None:
-    """Attach /login and /logout."""
+    """Attach /login (GET, POST) and /logout (POST only: a link elsewhere cannot sign anyone out)."""
     server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
-    server.add_url_rule("/logout", "logout", logout, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", logout, methods=["POST"])

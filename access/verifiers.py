@@ -1,10 +1,11 @@
-"""The process's token checkers (each caches rows for a few seconds), shared by the gate and the
-intake API."""
+"""The process's token checkers (each caches rows until a change is announced), shared by the gate
+and the intake API."""
 
 from __future__ import annotations
 
 import threading
 
+from access import invalidation
 from geodata import apikeys, walltokens
 from geodata.db import get_db
 
@@ -16,7 +17,7 @@ def api_keys() -> apikeys.Verifier:
     """Checks API keys (gk_…)."""
     with _lock:
         if "api" not in _made:
-            _made["api"] = apikeys.Verifier(get_db())
+            _made["api"] = apikeys.Verifier(get_db(), invalidation.listener())
         return _made["api"]
 
 
@@ -24,5 +25,5 @@ def wall_tokens() -> walltokens.Verifier:
     """Checks wall tokens (gw_…)."""
     with _lock:
         if "wall" not in _made:
-            _made["wall"] = walltokens.Verifier(get_db())
+            _made["wall"] = walltokens.Verifier(get_db(), invalidation.listener())
         return _made["wall"]

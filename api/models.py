@@ -70,7 +70,9 @@ class TransitionCreate(Strict):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     action: str = Field(pattern=r"^[a-z_]{1,32}$", description="dispatch, accept, resolve, rate, close, return, …")
-    actor: str | None = Field(default=None, min_length=1, max_length=200, description="Default: the key's name.")
+    actor: str | None = Field(default=None, min_length=1, max_length=200,
+                              description="Who the caller says acted (kept as claimed); the step is recorded "
+                              "under the key's name.")  # fmt: skip
     note: str | None = Field(default=None, max_length=2000)
     department: str | None = Field(default=None, pattern=r"^[0-9A-Za-z_-]{1,32}$", description="For dispatch.")
     reply: str | None = Field(default=None, min_length=1, max_length=2000, description="For resolve.")
@@ -144,6 +146,7 @@ class CaseEvent(BaseModel):
     from_status: str | None
     to_status: str
     actor: str
+    claimed_actor: str | None = Field(default=None, description="Who an API caller said it acted for (unchecked).")
     note: str | None
 
 

@@ -17,6 +17,7 @@ from api.takein import take_in
 from geodata import audit, case_search, catalogue, intake, lifecycle, units
 from geodata.cases import events, parse_id
 from geodata.db import get_db
+from geodata.queries import sql_text
 
 bp = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 errors.register(bp)
@@ -138,6 +139,17 @@ def get_case(raw_id: str) -> flask.Response:
         return _json(_detail(cur, case_id))
 
 
+def _check_key_may_move(cur, key, case_id: int) -> None:
+    """403 unless the key was made for the case's source or holds the right ``transitions``."""
+    cur.execute(sql_text("case_source"), {"id": case_id})
+    row = cur.fetchone()
+    if row is None:
+        raise lifecycle.CaseNotFoundError(f"no case {case_id}")
+    if not key.may_move(row[0]):
+        raise ApiError(403, "forbidden", f"this key moves cases of {', '.join(key.sources)} only, and case {case_id} "
+                       f"came from {row[0]!r}; ask for a key with the right 'transitions'")  # fmt: skip
+
+
 @bp.post("/cases/<raw_id>/transitions")
 def transition(raw_id: str) -> flask.Response:
     """Apply one step of the case loop; 409 with the allowed actions when it does not fit."""
@@ -147,9 +159,10 @@ def transition(raw_id: str) -> flask.Response:
     fields = body.model_dump(exclude={"action", "actor"}, exclude_none=True)
     try:
         with get_db().transaction() as cur:
-            moved = lifecycle.apply(cur, case_id, body.action, body.actor or key.name, **fields)
+            _check_key_may_move(cur, key, case_id)
+            moved = lifecycle.apply(cur, case_id, body.action, key.name, claimed_actor=body.actor, **fields)
             audit.record(cur, f"key:{key.prefix}", "case_transition", flask.request.remote_addr, case=case_id,
-                         step=body.action, status=moved["status"], by=body.actor or key.name)  # fmt: skip
+                         step=body.action, status=moved["status"], by=key.name, claimed=body.actor)  # fmt: skip
             answer = _detail(cur, case_id)
     except lifecycle.CaseNotFoundError:
         raise ApiError(404, "not_found", f"no case {case_id}") from None

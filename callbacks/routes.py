@@ -19,9 +19,9 @@ def healthz() -> tuple[flask.Response, int]:
     """Database reachability, schema version and data version; 503 when the database is down."""
     try:
         schema_version, data_version = fetch_rows("health")[0]
-    except psycopg2.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return flask.jsonify(status="unavailable", database=False, error=first), 503
+    except psycopg2.Error as exc:  # the driver's words name the host and port: the log has them, not the answer
+        flask.current_app.logger.warning("healthz: database unavailable: %s", str(exc).strip().splitlines()[:1])
+        return flask.jsonify(status="unavailable", database=False, error="database unavailable"), 503
     return flask.jsonify(status="ok", database=True, schema_version=int(schema_version),
                          data_version=int(data_version)), 200  # fmt: skip
 

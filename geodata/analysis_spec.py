@@ -61,6 +61,7 @@ CAMERA_STATUSES = ("online", "offline")
 CAMERA_KINDS = ("bullet", "dome", "ai", "panorama")
 GRID_KINDS = ("community", "micro", "rural", "exclusive")
 MAX_DISTANCE_M = 5000
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # report dates a query may name
 MAX_LASSO_VERTICES = 500
 MAX_IDS = 1000
 PAGE_SIZES = (10, 200)
@@ -277,11 +278,15 @@ def _value(name: str, kind: str, raw: str, ref: Reference) -> Any:
         return tuple(dict.fromkeys(values)) if kind == "codes" else values[0]
     if kind == "date":
         try:
-            return date.fromisoformat(raw.strip())
+            day = date.fromisoformat(raw.strip())
         except ValueError:
             raise ValueError(
                 Said(f"{raw!r} 不是日期：请写成 YYYY-MM-DD", f"{raw!r} is not a date: write YYYY-MM-DD")
             ) from None
+        if not FIRST_DAY <= day <= LAST_DAY:  # beyond them a day's end overflows Python's dates
+            raise ValueError(Said(f"日期须在 {FIRST_DAY} 与 {LAST_DAY} 之间",
+                                  f"the date must lie between {FIRST_DAY} and {LAST_DAY}"))  # fmt: skip
+        return day
     if kind == "flag":
         if raw not in ("0", "1", "true", "false"):
             raise ValueError(Said(f"{raw!r} 不是开关值：请写 1 或 0", f"{raw!r} is not a flag: write 1 or 0"))

@@ -1,7 +1,9 @@
 """API keys for the intake API: make, list, revoke and check them (geodata/tokens.py keeps only
-a SHA-256 of each key). A key may write cases as the sources it was made for.
+a SHA-256 of each key). A key may write cases as the sources it was made for, and move those
+cases through the loop; the right ``transitions`` lets it move any case.
 
     python -m geodata.apikeys create --name 12345热线 --source hotline
+    python -m geodata.apikeys create --name 城管局业务系统 --source dept --right transitions
     python -m geodata.apikeys list
     python -m geodata.apikeys revoke <prefix>
 """
@@ -17,6 +19,7 @@ from geodata.cli import run_admin
 from geodata.db import Database
 
 TAG, TABLE = "gk", "api_keys"
+RIGHTS = ("transitions",)
 
 
 @dataclass(frozen=True)
@@ -27,20 +30,28 @@ class ApiKey:
     prefix: str
     name: str
     sources: tuple[str, ...]
+    rights: tuple[str, ...] = ()
+
+    def may_move(self, case_source: str) -> bool:
+        """True when this key may run transitions on a case from ``case_source``."""
+        return "transitions" in self.rights or case_source in self.sources
 
 
-def create(db: Database, name: str, sources: list[str]) -> str:
-    """Store a new key for ``sources`` and return it (the only time it is ever shown)."""
+def create(db: Database, name: str, sources: list[str], rights: list[str] = ()) -> str:
+    """Store a new key for ``sources`` (and ``rights``) and return it (the only time it is shown)."""
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise ValueError("the key needs a name of 1 to 100 characters, e.g. --name 12345热线")
+    if set(rights) - set(RIGHTS):
+        raise ValueError(f"unknown right(s) {sorted(set(rights) - set(RIGHTS))}; known: {', '.join(RIGHTS)}")
     with db.transaction() as cur:
         cur.execute("SELECT code FROM case_sources")
         known = {r[0] for r in cur.fetchall()}
         unknown = sorted(set(sources) - known)
         if not sources or unknown:
             raise ValueError(f"unknown case source(s) {unknown or sources}; known: {', '.join(sorted(known))}")
-        return tokens.issue(cur, TAG, TABLE, {"name": name, "sources": sorted(set(sources))})
+        return tokens.issue(cur, TAG, TABLE, {"name": name, "sources": sorted(set(sources)),
+                                               "rights": sorted(set(rights))})
 
 
 def revoke(db: Database, prefix: str) -> bool:
@@ -49,22 +60,22 @@ def revoke(db: Database, prefix: str) -> bool:
 
 
 def listing(db: Database) -> list[tuple]:
-    """(prefix, name, sources, created_at, revoked_at) of every key."""
+    """(prefix, name, sources, rights, created_at, revoked_at) of every key."""
     with db.transaction() as cur:
-        cur.execute("SELECT prefix, name, sources, created_at, revoked_at FROM api_keys ORDER BY id")
+        cur.execute("SELECT prefix, name, sources, rights, created_at, revoked_at FROM api_keys ORDER BY id")
         return cur.fetchall()
 
 
 class Verifier:
-    """Checks presented API keys (rows cached for ``tokens.CACHE_SECONDS``)."""
+    """Checks presented API keys (rows cached while ``freshness`` says nothing changed)."""
 
-    def __init__(self, db: Database) -> None:
-        self._tokens = tokens.Verifier(db, TAG, TABLE, ["name", "sources"])
+    def __init__(self, db: Database, freshness: tokens.Freshness) -> None:
+        self._tokens = tokens.Verifier(db, TAG, TABLE, ["name", "sources", "rights"], freshness)
 
     def check(self, presented: str | None) -> ApiKey | None:
         """The key's row when ``presented`` is a live key, else None."""
         row = self._tokens.check(presented)
-        return ApiKey(row[0], row[1], row[2], tuple(row[3])) if row else None
+        return ApiKey(row[0], row[1], row[2], tuple(row[3]), tuple(row[4])) if row else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,17 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     make = sub.add_parser("create", help="make a key and print it once")
     make.add_argument("--name", required=True, help="who uses the key, e.g. 12345热线")
     make.add_argument("--source", action="append", required=True, help="case source it may write (repeatable)")
+    make.add_argument("--right", action="append", default=[], choices=RIGHTS,
+                      help="transitions: may move any case through the loop, not only its sources' cases")
     sub.add_parser("list", help="list keys (never the keys themselves)")
     sub.add_parser("revoke", help="revoke a key by its prefix").add_argument("prefix")
     args = parser.parse_args(argv)
 
     def act(db: Database) -> int:
         if args.command == "create":
-            print(create(db, args.name, args.source))
+            print(create(db, args.name, args.source, args.right))
         elif args.command == "list":
-            for prefix, name, sources, created, revoked in listing(db):
+            for prefix, name, sources, rights, created, revoked in listing(db):
                 state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
-                print(f"{prefix}  {name}  {','.join(sources)}  {created:%Y-%m-%d %H:%M}  {state}")
+                print(f"{prefix}  {name}  {','.join(sources)}  {','.join(rights) or '-'}  {created:%Y-%m-%d %H:%M}  {state}")
         elif not revoke(db, args.prefix):
             raise ValueError(f"no live key {args.prefix!r} (see: python -m geodata.apikeys list)")
         return 0

@@ -113,8 +113,12 @@ def _validate(cur, case_id: int, rule: Transition, fields: dict[str, Any]) -> di
     return values
 
 
-def apply(cur, case_id: int, action: str, actor: str, **fields: Any) -> dict[str, Any]:
+def apply(cur, case_id: int, action: str, actor: str, claimed_actor: str | None = None,
+          **fields: Any) -> dict[str, Any]:  # fmt: skip
     """Apply ``action`` to a case, log it, and return {id, status, from_status, event_id}.
+
+    ``actor`` is who is known to act (a user, an API key's name); ``claimed_actor`` who an API
+    caller says it acted for, kept beside it unchecked.
 
     Raises CaseNotFoundError, TransitionError (with the allowed actions) or FieldError.
     """
@@ -138,8 +142,8 @@ def apply(cur, case_id: int, action: str, actor: str, **fields: Any) -> dict[str
     stmt = sql.SQL("UPDATE cases SET {} WHERE id = %(id)s").format(sql.SQL(", ").join(sets))
     cur.execute(stmt, {**values, "to_status": rule.to_status, "id": case_id})
     cur.execute(
-        "INSERT INTO case_events (case_id, at, from_status, to_status, actor, note) "
-        "VALUES (%s, now(), %s, %s, %s, %s) RETURNING id",
-        (case_id, current, rule.to_status, actor, fields.get("note")),
+        "INSERT INTO case_events (case_id, at, from_status, to_status, actor, claimed_actor, note) "
+        "VALUES (%s, now(), %s, %s, %s, %s, %s) RETURNING id",
+        (case_id, current, rule.to_status, actor, claimed_actor, fields.get("note")),
     )
     return {"id": case_id, "status": rule.to_status, "from_status": current, "event_id": cur.fetchone()[0]}

@@ -12,14 +12,20 @@ import hmac
 import re
 import secrets
 import threading
-import time
-from typing import Any
+from typing import Any, Protocol
 
 from psycopg2 import sql
 
 from geodata.db import Database
 
-CACHE_SECONDS = 30.0  # a revoked token stops working within this time in every process
+
+class Freshness(Protocol):
+    """Says whether a cached row may still be trusted (access/invalidation.py: until a change to
+    the table is announced)."""
+
+    def stamp(self) -> Any: ...
+
+    def fresh(self, stamp: Any) -> bool: ...
 
 
 def digest(token: str) -> bytes:
@@ -55,31 +61,32 @@ def revoke(db: Database, table: str, prefix: str) -> bool:
 
 
 class Verifier:
-    """Checks presented tokens of one kind, remembering each prefix's row for ``CACHE_SECONDS``.
+    """Checks presented tokens of one kind, remembering each prefix's row while ``freshness``
+    says nothing changed (a revocation is announced, and holds at once in every process).
 
     ``columns`` are read besides the id and the hash; ``check`` returns them with the id.
     """
 
-    def __init__(self, db: Database, tag: str, table: str, columns: list[str], ttl: float = CACHE_SECONDS) -> None:
-        self.db, self.ttl, self.pattern = db, ttl, pattern(tag)
+    def __init__(self, db: Database, tag: str, table: str, columns: list[str], freshness: Freshness) -> None:
+        self.db, self.freshness, self.pattern = db, freshness, pattern(tag)
         self._stmt = sql.SQL("SELECT id, key_hash, {} FROM {} WHERE prefix = %s AND revoked_at IS NULL").format(
             sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table))  # fmt: skip
-        self._rows: dict[str, tuple[float, tuple | None]] = {}
+        self._rows: dict[str, tuple[Any, tuple | None]] = {}
         self._lock = threading.Lock()
 
     def _row(self, prefix: str) -> tuple | None:
-        now = time.monotonic()
         with self._lock:
             hit = self._rows.get(prefix)
-        if hit and now - hit[0] < self.ttl:
+        if hit and self.freshness.fresh(hit[0]):
             return hit[1]
+        stamp = self.freshness.stamp()  # before the read: a change announced during it makes it stale
         with self.db.transaction() as cur:
             cur.execute(self._stmt, (prefix,))
             row = cur.fetchone()
         with self._lock:
             if len(self._rows) > 10_000:
                 self._rows.clear()
-            self._rows[prefix] = (now, row)
+            self._rows[prefix] = (stamp, row)
         return row
 
     def check(self, presented: str | None) -> tuple | None:

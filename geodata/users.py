@@ -1,14 +1,15 @@
-"""Users (分级授权): a role and a scope unit each; password sign-in with rate limiting; the admin
-command line.
+"""Users (分级授权): a role and a scope unit each; password sign-in, slowed down by
+geodata/throttle.py (growing delays, never a lock-out a stranger can cause); the admin command line.
 
-Passwords are hashed with werkzeug's scrypt. A name with ``MAX_FAILURES`` failed sign-ins in
-``WINDOW`` (or an address with ``MAX_FAILURES_PER_IP``) is refused until the window has passed;
-the failures are read from the audit log, so every process and worker sees the same count.
+Passwords are hashed with werkzeug's scrypt. A password change, a disable or a rescope ends every
+session of the user in the same transaction (geodata/sessions.py).
 
     python -m geodata.users create --username jiedao1 --role street --scope 410171002 --name 明湖办事处
     python -m geodata.users passwd|disable|enable USERNAME
     python -m geodata.users rescope USERNAME --role community --scope 410171002004
     python -m geodata.users list
+    python -m geodata.users sessions USERNAME          # live sessions
+    python -m geodata.users end-sessions USERNAME      # sign the user out everywhere
     python -m geodata.users audit [--action sign_in_failed] [--limit 50]
 """
 
@@ -21,12 +22,11 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
 
 from psycopg2 import sql
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from geodata import audit, units
+from geodata import audit, sessions, throttle, units
 from geodata.cli import run_admin
 from geodata.db import Database
 
@@ -34,14 +34,10 @@ from geodata.db import Database
 ROLES = {"district": "district", "street": "street", "community": "community", "analyst": None, "admin": None}
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-MAX_FAILURES_PER_IP = 20
-WINDOW = timedelta(minutes=15)
 # Compared against when the name is unknown, so that a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 MISMATCH = "用户名或密码错误，或账号已停用 (wrong name or password, or the account is disabled)"
-LOCKED = (f"登录失败次数过多，请 {int(WINDOW.total_seconds() // 60)} 分钟后再试 "
-          f"(too many failed sign-ins; try again in {int(WINDOW.total_seconds() // 60)} minutes)")  # fmt: skip
+WAIT = "登录失败次数过多，请 {s} 秒后再试 (too many failed sign-ins from here; try again in {s} s)"
 
 
 @dataclass(frozen=True)
@@ -58,9 +54,9 @@ class User:
 class AuthError(Exception):
     """A sign-in that did not succeed; ``message`` is safe to show (it never says which part was wrong)."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, retry_after: int = 0) -> None:
         super().__init__(message)
-        self.reason, self.message = reason, message
+        self.reason, self.message, self.retry_after = reason, message, retry_after
 
 
 def _check_fields(db: Database, username: str, role: str, scope_code: str) -> None:
@@ -101,34 +97,48 @@ def create(db: Database, username: str, password: str, role: str, scope_code: st
     return User(row[0], username, display_name or username, role, scope_code)
 
 
-def _update(db: Database, username: str, op: str, sets: str, params: tuple, by: str) -> None:
+def _update(db: Database, username: str, op: str, sets: str, params: tuple, by: str, ends: str | None) -> None:
+    """Change a user's row; ``ends`` names why their sessions end with it (None: they go on)."""
     with db.transaction() as cur:
         cur.execute(sql.SQL("UPDATE users SET {} WHERE username = %s").format(sql.SQL(sets)), (*params, username))
         if cur.rowcount != 1:
             raise ValueError(f"no user {username!r} (see: python -m geodata.users list)")
-        audit.record(cur, by, "user_admin", op=op, username=username)
+        ended = sessions.end_user(cur, username, ends) if ends else 0
+        audit.record(cur, by, "user_admin", op=op, username=username, sessions_ended=ended)
 
 
 def set_password(db: Database, username: str, password: str, by: str = "cli") -> None:
-    """Give a user a new password."""
+    """Give a user a new password; every session of theirs ends."""
     _check_password(password)
-    _update(db, username, "passwd", "password_hash = %s", (generate_password_hash(password),), by)
+    _update(db, username, "passwd", "password_hash = %s", (generate_password_hash(password),), by, "password")
 
 
 def disable(db: Database, username: str, by: str = "cli") -> None:
-    """Stop a user from signing in (their open sessions end at their next request)."""
-    _update(db, username, "disable", "disabled_at = now()", (), by)
+    """Stop a user from signing in; every session of theirs ends."""
+    _update(db, username, "disable", "disabled_at = now()", (), by, "disabled")
 
 
 def enable(db: Database, username: str, by: str = "cli") -> None:
     """Let a disabled user sign in again."""
-    _update(db, username, "enable", "disabled_at = NULL", (), by)
+    _update(db, username, "enable", "disabled_at = NULL", (), by, None)
 
 
 def rescope(db: Database, username: str, role: str, scope_code: str, by: str = "cli") -> None:
-    """Give a user another role and scope."""
+    """Give a user another role and scope; every session of theirs ends (they sign in anew)."""
     _check_fields(db, username, role, scope_code)
-    _update(db, username, f"rescope {role} {scope_code}", "role = %s, scope_code = %s", (role, scope_code), by)
+    _update(db, username, f"rescope {role} {scope_code}", "role = %s, scope_code = %s", (role, scope_code), by,
+            "rescope")  # fmt: skip
+
+
+def end_sessions(db: Database, username: str, by: str = "cli") -> int:
+    """Sign a user out everywhere (an admin's choice); how many sessions ended."""
+    with db.transaction() as cur:
+        cur.execute("SELECT 1 FROM users WHERE username = %s", (username,))
+        if cur.fetchone() is None:
+            raise ValueError(f"no user {username!r} (see: python -m geodata.users list)")
+        ended = sessions.end_user(cur, username, "admin")
+        audit.record(cur, by, "session_end", op="admin", username=username, sessions_ended=ended)
+    return ended
 
 
 def by_id(db: Database, user_id: int) -> User | None:
@@ -140,32 +150,32 @@ def by_id(db: Database, user_id: int) -> User | None:
     return User(*row) if row else None
 
 
-def authenticate(db: Database, username: str, password: str, ip: str | None) -> User:
-    """The user, when the name and password match and the name is not locked; every attempt is
-    logged (and the log is committed before a refusal is raised). Raises AuthError otherwise."""
+def authenticate(db: Database, username: str, password: str, ip: str | None, device: str | None = None) -> User:
+    """The user, when the name and password match and the attempt need not wait; every attempt is
+    logged (and the log is committed before a refusal is raised). Raises AuthError otherwise.
+
+    ``device`` is the id of a known device of this name (access/signin.py's device cookie): its
+    failures are counted apart, so strangers' guesses never hold its owner up (geodata/throttle.py).
+    """
     name = (username or "").strip()[:40]
     refusal: AuthError | None = None
+    seen = {"device": device} if device else {}
     with db.transaction() as cur:
-        cur.execute(
-            "SELECT count(*) FILTER (WHERE actor = %(name)s), count(*) FILTER (WHERE ip = %(ip)s) FROM audit_log "
-            "WHERE action = 'sign_in_failed' AND at > now() - %(window)s AND (actor = %(name)s OR ip = %(ip)s)",
-            {"name": name, "ip": ip, "window": WINDOW},
-        )
-        by_name, by_ip = cur.fetchone()
+        wait = throttle.retry_after(cur, name, ip, device)
         cur.execute("SELECT id, username, display_name, role, scope_code, password_hash, disabled_at FROM users "
                     "WHERE username = %s", (name,))  # fmt: skip
         row = cur.fetchone()
-        if by_name >= MAX_FAILURES or by_ip >= MAX_FAILURES_PER_IP:
-            audit.record(cur, name or "-", "sign_in_failed", ip, reason="locked")
-            refusal = AuthError("locked", LOCKED)
+        if wait > 0:
+            audit.record(cur, name or "-", "sign_in_failed", ip, reason="throttled", **seen)
+            refusal = AuthError("throttled", WAIT.format(s=wait), wait)
         elif not check_password_hash(row[5] if row else _DUMMY_HASH, password or "") or not row:
-            audit.record(cur, name or "-", "sign_in_failed", ip, reason="mismatch")
+            audit.record(cur, name or "-", "sign_in_failed", ip, reason="mismatch", **seen)
             refusal = AuthError("mismatch", MISMATCH)
         elif row[6] is not None:
-            audit.record(cur, name, "sign_in_failed", ip, reason="disabled")
+            audit.record(cur, name, "sign_in_failed", ip, reason="disabled", **seen)
             refusal = AuthError("disabled", MISMATCH)
         else:
-            audit.record(cur, name, "sign_in", ip, role=row[3], scope=row[4])
+            audit.record(cur, name, "sign_in", ip, role=row[3], scope=row[4], **seen)
     if refusal is not None:
         raise refusal
     return User(*row[:5])
@@ -236,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--name", default="", help="display name, e.g. 明湖办事处值班员")
     for cmd in ("passwd", "disable", "enable"):
         sub.add_parser(cmd).add_argument("username")
+    sub.add_parser("sessions", help="a user's live sessions").add_argument("username")
+    sub.add_parser("end-sessions", help="end every session of a user").add_argument("username")
     move = sub.add_parser("rescope", help="give a user another role and scope")
     move.add_argument("username")
     move.add_argument("--role", required=True, choices=list(ROLES))
@@ -256,6 +268,12 @@ def main(argv: list[str] | None = None) -> int:
             (disable if args.command == "disable" else enable)(db, args.username)
         elif args.command == "rescope":
             rescope(db, args.username, args.role, args.scope)
+        elif args.command == "sessions":
+            for one in sessions.of_user(db, args.username):
+                print(f"{one['id']:>8}  since {one['created_at']:%Y-%m-%d %H:%M}  seen {one['seen_at']:%Y-%m-%d %H:%M}  "
+                      f"{one['ip'] or '-':15s} {one['user_agent'] or ''}")  # fmt: skip
+        elif args.command == "end-sessions":
+            print(f"ended {end_sessions(db, args.username)} session(s) of {args.username}")
         elif args.command == "audit":
             with db.transaction() as cur:
                 for e in audit.recent(cur, max(1, min(args.limit, 10_000)), args.action):

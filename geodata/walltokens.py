@@ -53,10 +53,10 @@ def listing(db: Database) -> list[tuple]:
 
 
 class Verifier:
-    """Checks presented wall tokens (rows cached for ``tokens.CACHE_SECONDS``)."""
+    """Checks presented wall tokens (rows cached while ``freshness`` says nothing changed)."""
 
-    def __init__(self, db: Database) -> None:
-        self._tokens = tokens.Verifier(db, TAG, TABLE, ["name", "scope_code"])
+    def __init__(self, db: Database, freshness: tokens.Freshness) -> None:
+        self._tokens = tokens.Verifier(db, TAG, TABLE, ["name", "scope_code"], freshness)
 
     def check(self, presented: str | None) -> WallToken | None:
         """The token's row when ``presented`` is a live wall token, else None."""

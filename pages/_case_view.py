@@ -55,7 +55,8 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
         html.Span(when(e["at"]), className="tl-at"),
         html.Span(f"{(e['from_name_en' if en else 'from_name']) or '∅'} → {e['to_name_en' if en else 'to_name']}",
                   className="tl-move"),
-        html.Span(e["actor"], className="tl-actor"),
+        html.Span([e["actor"], html.Span(t("case.claimed", lang).format(who=e["claimed_actor"]), className="tl-claimed")
+                   if e.get("claimed_actor") else None], className="tl-actor"),
         html.Span(e["note"] or "", className="tl-note"),
     ], className="tl-step") for e in events]  # fmt: skip
     return [

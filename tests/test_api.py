@@ -71,7 +71,9 @@ def test_the_whole_loop_over_http_then_409_with_the_allowed_actions(server, db, 
     assert got == ("closed", False, 5, "CGJ")
     assert [e["to_status"] for e in case["events"]] == ["reported", "dispatched", "accepted", "resolved", "rated",
                                                         "closed"]  # fmt: skip
-    assert case["events"][-1]["actor"] == "党工委验单" and case["events"][1]["note"] == "网格吹哨"
+    # The key acts; who it says it acted for is kept beside, marked as claimed (never the actor).
+    assert case["events"][-1]["actor"] == "12345热线" and case["events"][-1]["claimed_actor"] == "党工委验单"
+    assert case["events"][1]["note"] == "网格吹哨"
     with db.transaction() as cur:  # every step is in the audit log, with the key that made it
         cur.execute("SELECT detail->>'step' FROM audit_log WHERE action = 'case_transition' "
                     "AND (detail->>'case')::bigint = %s ORDER BY id", (case_id,))  # fmt: skip

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from geodata import audit, units, users
+from geodata import audit, throttle, units, users
 from geodata.db import Database
 from tests.conftest import ROOT
 
@@ -44,22 +44,55 @@ def test_create_checks_role_scope_and_password(admin):
         users.create(admin, "t-street", PASSWORD, "street", street, "x")
 
 
-def test_sign_in_is_logged_and_failures_lock_the_name(admin):
+def test_wrong_passwords_slow_the_guesser_and_never_lock_the_owner_out(admin):
     users.create(admin, "t-lock", PASSWORD, "district", units.root_code(admin), "区值班员")
-    user = users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.1")
+    user = users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.1", device="dev-owner")
     assert user.username == "t-lock" and user.role == "district"
-    for _ in range(users.MAX_FAILURES):
+    for _ in range(throttle.FREE["pair"]):
         with pytest.raises(users.AuthError) as err:
             users.authenticate(admin, "t-lock", "wrong password", "10.0.0.2")
         assert err.value.reason == "mismatch"
-    with pytest.raises(users.AuthError) as err:  # the right password no longer helps
-        users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.3")
-    assert err.value.reason == "locked"
+    with pytest.raises(users.AuthError) as err:  # the guesser's pair now waits, right password or not
+        users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.2")
+    assert err.value.reason == "throttled" and 1 <= err.value.retry_after <= 2
+    # The owner is not held up: from another address, and from their known browser at the same one.
+    assert users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.3").username == "t-lock"
+    assert users.authenticate(admin, "t-lock", PASSWORD, "10.0.0.2", device="dev-owner").username == "t-lock"
     with admin.transaction() as cur:
         log = audit.recent(cur, 20)
     mine = [e for e in log if e["actor"] == "t-lock"]
-    assert [e["action"] for e in mine[:7]] == ["sign_in_failed"] * 6 + ["sign_in"]
-    assert mine[0]["detail"]["reason"] == "locked" and mine[-1]["ip"] == "10.0.0.1"
+    assert [e["action"] for e in mine[:8]] == ["sign_in", "sign_in", "sign_in_failed"] + ["sign_in_failed"] * 5
+    assert mine[2]["detail"]["reason"] == "throttled" and mine[0]["detail"]["device"] == "dev-owner"
+
+
+def test_the_wait_doubles_with_each_wrong_password_and_a_known_device_counts_its_own(admin):
+    assert [throttle.wait_after(n, 5).total_seconds() for n in (0, 4, 5, 6, 7, 10)] == [0, 0, 1, 2, 4, 32]
+    assert throttle.wait_after(40, 5) == throttle.CAP
+    users.create(admin, "t-slow", PASSWORD, "analyst", units.root_code(admin), "分析员")
+    with admin.transaction() as cur:  # twelve wrong passwords just now, from one address
+        for _ in range(12):
+            audit.record(cur, "t-slow", "sign_in_failed", "10.0.1.1", reason="mismatch")
+    with pytest.raises(users.AuthError) as err:
+        users.authenticate(admin, "t-slow", PASSWORD, "10.0.1.1")
+    assert err.value.reason == "throttled" and 120 <= err.value.retry_after <= 128  # 2 ** (12 - 5) s
+    with admin.transaction() as cur:  # a known device's own failures slow that device only
+        for _ in range(8):
+            audit.record(cur, "t-slow", "sign_in_failed", "10.0.1.1", reason="mismatch", device="dev-slow")
+    with pytest.raises(users.AuthError) as err:
+        users.authenticate(admin, "t-slow", PASSWORD, "10.0.1.1", device="dev-slow")
+    assert err.value.reason == "throttled" and 7 <= err.value.retry_after <= 8
+    assert users.authenticate(admin, "t-slow", PASSWORD, "10.0.1.9", device="dev-other").username == "t-slow"
+
+
+def test_an_address_spraying_many_names_is_slowed_but_known_devices_behind_it_are_not(admin):
+    users.create(admin, "t-spray", PASSWORD, "analyst", units.root_code(admin), "分析员")
+    with admin.transaction() as cur:
+        for n in range(throttle.FREE["address"] + 2):
+            audit.record(cur, f"guess{n}", "sign_in_failed", "10.0.2.1", reason="mismatch")
+    with pytest.raises(users.AuthError) as err:
+        users.authenticate(admin, "t-spray", PASSWORD, "10.0.2.1")
+    assert err.value.reason == "throttled"
+    assert users.authenticate(admin, "t-spray", PASSWORD, "10.0.2.1", device="dev-spray").username == "t-spray"
 
 
 def test_unknown_names_and_disabled_users_get_the_same_answer(admin):

@@ -1,0 +1,50 @@
+"""Which Dash callbacks a wall display may run: those whose every output lies on the wall or the
+case view (component ids ``wall-…`` and ``case-…``, ids.py), Dash's page title, and the page
+router only for the wall's and the case view's paths.
+
+The callback that runs is the one the request's ``output`` names (Dash looks it up by that
+string), so checking the named outputs checks what runs. A callback added later is refused to a
+wall unless its outputs are the wall's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import flask
+
+OWN_PREFIXES = ("wall-", "case-")
+HARMLESS = {"_pages_dummy"}  # Dash pages' title setter: it reads nothing from the database
+ROUTER = {"_pages_content", "_pages_store"}  # Dash pages' router: renders the layout of a path
+PATHS = re.compile(r"^/(wall/?|case/[^/]+)$")  # the paths whose layouts a wall may have rendered
+
+
+def output_ids(output: str) -> list[str]:
+    """The component ids of a callback's output string ("id.prop" or "..id.prop...id.prop..")."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    ids = []
+    for part in parts:
+        component = part.rsplit(".", 1)[0]
+        if component.startswith("{"):  # a pattern-matching id: its "type" says whose it is
+            try:
+                component = str(json.loads(component).get("type", ""))
+            except (ValueError, AttributeError):
+                component = ""
+        ids.append(component)
+    return ids
+
+
+def allowed(request: flask.Request) -> bool:
+    """True when a wall display may run the callback this request asks for."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    ids = output_ids(body["output"])
+    if all(i.startswith(OWN_PREFIXES) or i in HARMLESS for i in ids):
+        return True
+    if set(ids) <= ROUTER:
+        inputs = body.get("inputs") if isinstance(body.get("inputs"), list) else []
+        paths = [i.get("value") for i in inputs if isinstance(i, dict) and i.get("property") == "pathname"]
+        return len(paths) == 1 and isinstance(paths[0], str) and PATHS.match(paths[0]) is not None
+    return False
