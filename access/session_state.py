@@ -35,12 +35,9 @@ def _start(**who: int) -> None:
     request = flask.request
     token = sessions.start(get_db(), idle=idle, length=length, ip=request.remote_addr,
                            user_agent=request.headers.get("User-Agent"), **who)  # fmt: skip
-    csrf = flask.session.get("csrf")
     flask.session.clear()  # a fresh session: nothing from before the sign-in carries over
     flask.session.permanent = True
     flask.session[KEY] = token
-    if csrf:
-        flask.session["csrf"] = csrf
 
 
 def sign_in_user(user_id: int) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from access import session_state
+from access import csrf, session_state
 from access.principal import current
 from geodata import audit, users
 from geodata.db import get_db
@@ -60,7 +60,7 @@ def safe_next(target: str | None) -> str:
 
 
 def _page(status: int = 200, error: str = "", username: str = "", next_: str = "/") -> flask.Response:
-    body = PAGE.format(csrf=csrf_token(), next=html.escape(safe_next(next_)), username=html.escape(username),
+    body = PAGE.format(csrf=csrf.token(), next=html.escape(safe_next(next_)), username=html.escape(username),
                        error=f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "")  # fmt: skip
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -80,21 +80,12 @@ def _known_device(username: str) -> str | None:
     return found.get("d") if isinstance(found, dict) and found.get("u") == username else None
 
 
-def csrf_token() -> str:
-    """This browser's form token (kept in its cookie session); forms that change state carry it."""
-    return flask.session.setdefault("csrf", secrets.token_urlsafe(24))
-
-
-def _csrf_ok(form) -> bool:
-    return secrets.compare_digest(str(form.get("csrf", "")), str(flask.session.get("csrf", "")))
-
-
 def login() -> flask.Response:
     """GET: the form. POST: check the name and password; on success start a session."""
     form = flask.request.form
     if flask.request.method == "GET":
         return _page(next_=flask.request.args.get("next", "/"))
-    if not _csrf_ok(form):
+    if not csrf.ok(form):
         return _page(400, "页面已过期，请重新登录 (the form expired; sign in again)", next_=form.get("next", "/"))
     name = form.get("username", "").strip()
     device = _known_device(name)
@@ -115,7 +106,7 @@ def login() -> flask.Response:
 
 def logout() -> flask.Response:
     """End the session on the server (POST with the form token) and go back to the form."""
-    if not _csrf_ok(flask.request.form):
+    if not csrf.ok(flask.request.form):
         return flask.redirect("/", code=303)  # a cross-site or stale form: nobody is signed out
     who = current()
     if who is not None and who.kind == "user":
@@ -126,7 +117,16 @@ def logout() -> flask.Response:
     return flask.redirect("/login", code=303)
 
 
+def logout_by_link() -> flask.Response:
+    """GET /logout: refused, so that a link or an image elsewhere cannot sign anyone out."""
+    response = flask.Response("请使用页面上的“退出”按钮 (sign out with the button on the page: POST /logout)",
+                              status=405, mimetype="text/plain")  # fmt: skip
+    response.headers["Allow"] = "POST"
+    return response
+
+
 def register(server: flask.Flask) -> None:
     """Attach /login (GET, POST) and /logout (POST only: a link elsewhere cannot sign anyone out)."""
     server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    server.add_url_rule("/logout", "logout_by_link", logout_by_link, methods=["GET"])

@@ -25,5 +25,5 @@ def case(row: dict[str, Any]) -> Case:
 
 def detail(row: dict[str, Any], events: list[dict[str, Any]], allowed: list[str]) -> CaseDetail:
     """A case with its timeline and the actions allowed next."""
-    timeline = [CaseEvent(**{k: e[k] for k in CaseEvent.model_fields}) for e in events]
+    timeline = [CaseEvent(**{k: e[k] for k in CaseEvent.model_fields if k in e}) for e in events]
     return CaseDetail(**row, events=timeline, allowed_actions=allowed)

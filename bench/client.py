@@ -3,6 +3,11 @@ what a signed-in screen costs, the gate included)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from access import session_state
+from geodata import sessions
+
 
 def signed_in(app, db):
     """A test client whose session belongs to the demo user ``district``."""
@@ -11,8 +16,9 @@ def signed_in(app, db):
         row = cur.fetchone()
     if row is None:
         raise RuntimeError("the bench database has no demo user 'district': run python -m geodata.setup once")
+    token = sessions.start(db, user_id=row[0], idle=timedelta(hours=12), length=timedelta(hours=12))
     client = app.server.test_client()
     with client.session_transaction() as session:
-        session["uid"] = row[0]
+        session[session_state.KEY] = token
         session.permanent = True
     return client

@@ -8,11 +8,9 @@ load itself is geodata.load's (checks, one transaction, upserts, audit), run by 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import flask
 
+from access import csrf
 from access.principal import current
 from geodata import import_runs, load
 from geodata.errors import LoadError
@@ -36,25 +34,17 @@ def _html(body: str, status: int = 200) -> flask.Response:
     return response
 
 
-def _csrf() -> str:
-    """The form's token: derived from the signed-in user and the app's secret, not kept in the
-    session (a cookie session rewritten by a concurrent request could lose it)."""
-    who = current()
-    message = f"import-form:{who.name}:{flask.session.get('uid')}".encode()
-    return hmac.new(flask.current_app.secret_key.encode(), message, hashlib.sha256).hexdigest()
-
-
 def show() -> flask.Response:
     """GET /import: the form, and the report of ``?run=<token>`` (one of the caller's loads)."""
     lang = "en" if flask.request.args.get("lang") == "en" else "zh"
     if not may_load():
-        return _html(view.page(lang, view.message(t("im.only_admin", lang))), 403)
-    main = view.form(lang, _csrf())
+        return _html(view.page(lang, view.message(t("im.only_admin", lang)), csrf.token()), 403)
+    main = view.form(lang, csrf.token())
     token = flask.request.args.get("run")
     if token:
         found = import_runs.get(token, current().name)
         main += view.report(found, lang) if found else view.message(t("im.no_run", lang))
-    return _html(view.page(lang, main))
+    return _html(view.page(lang, main, csrf.token()))
 
 
 def upload() -> flask.Response:
@@ -65,7 +55,7 @@ def upload() -> flask.Response:
         )
     flask.request.max_content_length = get_settings().import_max_bytes
     form = flask.request.form
-    if not hmac.compare_digest(str(form.get("csrf", "")), _csrf()):
+    if not csrf.ok(form):
         return flask.Response("表单已过期，请刷新页面后重试 (the form expired: reload the page)", status=400,
                               mimetype="text/plain")  # fmt: skip
     kind = form.get("kind", "")

@@ -50,8 +50,9 @@ def create(db: Database, name: str, sources: list[str], rights: list[str] = ()) 
         unknown = sorted(set(sources) - known)
         if not sources or unknown:
             raise ValueError(f"unknown case source(s) {unknown or sources}; known: {', '.join(sorted(known))}")
-        return tokens.issue(cur, TAG, TABLE, {"name": name, "sources": sorted(set(sources)),
-                                               "rights": sorted(set(rights))})
+        return tokens.issue(
+            cur, TAG, TABLE, {"name": name, "sources": sorted(set(sources)), "rights": sorted(set(rights))}
+        )
 
 
 def revoke(db: Database, prefix: str) -> bool:
@@ -85,8 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     make = sub.add_parser("create", help="make a key and print it once")
     make.add_argument("--name", required=True, help="who uses the key, e.g. 12345热线")
     make.add_argument("--source", action="append", required=True, help="case source it may write (repeatable)")
-    make.add_argument("--right", action="append", default=[], choices=RIGHTS,
-                      help="transitions: may move any case through the loop, not only its sources' cases")
+    make.add_argument(
+        "--right",
+        action="append",
+        default=[],
+        choices=RIGHTS,
+        help="transitions: may move any case through the loop, not only its sources' cases",
+    )
     sub.add_parser("list", help="list keys (never the keys themselves)")
     sub.add_parser("revoke", help="revoke a key by its prefix").add_argument("prefix")
     args = parser.parse_args(argv)
@@ -97,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "list":
             for prefix, name, sources, rights, created, revoked in listing(db):
                 state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
-                print(f"{prefix}  {name}  {','.join(sources)}  {','.join(rights) or '-'}  {created:%Y-%m-%d %H:%M}  {state}")
+                may = ",".join(rights) or "-"
+                print(f"{prefix}  {name}  {','.join(sources)}  {may}  {created:%Y-%m-%d %H:%M}  {state}")
         elif not revoke(db, args.prefix):
             raise ValueError(f"no live key {args.prefix!r} (see: python -m geodata.apikeys list)")
         return 0

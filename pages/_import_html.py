@@ -14,15 +14,17 @@ from pages._components import NAV
 COUNTS = ("read", "loaded", "updated", "unchanged", "rejected", "repaired")
 
 
-def _header(lang: str) -> str:
+def _header(lang: str, csrf: str) -> str:
     suffix = "?lang=en" if lang == "en" else ""
     links = "".join(f'<a href="{href}{suffix}">{escape(t(key, lang))}</a>' for key, href in NAV)
     other = "zh" if lang == "en" else "en"
     return (f'<header class="topbar"><div class="brand"><span class="district">{escape(t("app.district", lang))}'
             f'</span><h1>{escape(t("im.title", lang))}</h1></div><nav class="nav">{links}</nav>'
             f'<div class="status-line"></div><a class="lang-switch" href="?lang={other}">'
-            f'{"English" if other == "en" else "中文"}</a><a class="lang-switch" href="/logout">'
-            f'{escape(t("nav.signout", lang))}</a></header>')  # fmt: skip
+            f'{"English" if other == "en" else "中文"}</a><form class="signout-form" method="post" action="/logout">'
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+            '<button class="lang-switch signout" type="submit">'
+            f'{escape(t("nav.signout", lang))}</button></form></header>')  # fmt: skip
 
 
 def _field(label: str, control: str) -> str:
@@ -85,12 +87,12 @@ def report(run: dict[str, Any], lang: str) -> str:
             f'{escape(run.get("summary", ""))}</pre></details></section>')  # fmt: skip
 
 
-def page(lang: str, main: str) -> str:
+def page(lang: str, main: str, csrf: str) -> str:
     """The whole document."""
     return (f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
             f'<title>{escape(t("im.title", lang))} · 网格治理</title>'
             '<link rel="stylesheet" href="/assets/gridops.css"><link rel="stylesheet" href="/assets/imports.css">'
-            f'</head><body><div class="page imports">{_header(lang)}<main class="im-page">{main}</main></div>'
+            f'</head><body><div class="page imports">{_header(lang, csrf)}<main class="im-page">{main}</main></div>'
             '</body></html>')  # fmt: skip
 
 

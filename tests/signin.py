@@ -13,12 +13,23 @@ from geodata.users import DEMO_PASSWORD
 def session(base_url: str, username: str = "district", password: str = DEMO_PASSWORD) -> requests.Session:
     """A requests session signed in as a demo user."""
     http = requests.Session()
-    page = http.get(f"{base_url}/login", timeout=20)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    csrf = form_token(http, base_url)
     done = http.post(f"{base_url}/login", data={"csrf": csrf, "username": username, "password": password},
                      allow_redirects=False, timeout=20)  # fmt: skip
     assert done.status_code == 303, f"sign-in as {username} failed: {done.status_code}"
     return http
+
+
+def form_token(http: requests.Session, base_url: str) -> str:
+    """The form token of a requests session (read from the sign-in form, as a browser would)."""
+    page = http.get(f"{base_url}/login", timeout=20)
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def sign_out(http: requests.Session, base_url: str) -> requests.Response:
+    """Sign out as the page's button does: a POST with the form token."""
+    return http.post(f"{base_url}/logout", data={"csrf": form_token(http, base_url)}, allow_redirects=False,
+                     timeout=20)  # fmt: skip
 
 
 def browser(driver, base_url: str, username: str = "district", password: str = DEMO_PASSWORD) -> None:

@@ -45,7 +45,11 @@ def test_session_cookie_flags_and_a_safe_next(server):
     cookie = next(c for c in signed.cookies if c.name == "gridops_session")
     assert cookie.has_nonstandard_attr("HttpOnly") and cookie.get_nonstandard_attr("SameSite") == "Lax"
     assert not cookie.secure  # plain HTTP in development; production sets Secure (next test)
-    out = signed.get(f"{server}/logout", allow_redirects=False, timeout=10)
+    assert signed.get(f"{server}/logout", allow_redirects=False, timeout=10).status_code == 405  # POST only
+    forged = signed.post(f"{server}/logout", data={"csrf": "x"}, allow_redirects=False, timeout=10)
+    assert forged.status_code == 303 and forged.headers["Location"] == "/"  # a foreign form signs nobody out
+    assert signed.get(f"{server}/wall", allow_redirects=False, timeout=10).status_code == 200
+    out = signin.sign_out(signed, server)
     assert out.status_code == 303 and signed.get(f"{server}/wall", allow_redirects=False, timeout=10).status_code == 302
 
 
