@@ -38,7 +38,8 @@ def _answer(description: str, schema: dict[str, Any] | str) -> dict[str, Any]:
 
 def _errors(*codes: int) -> dict[str, Any]:
     text = {400: "Malformed JSON or fields: an error for each field", 401: "No API key, or an unknown or revoked one",
-            403: "The key may not write this source, or move this case", 404: "No such case", 409: "Not allowed from the current status",
+            403: "The key may not write this source, or move this case", 404: "No such case",
+            409: "Not allowed from the current status",
             415: "The body is not JSON", 422: "The place lies outside the territory",
             503: "The database is unavailable; retry"}  # fmt: skip
     return {str(c): _answer(text[c], "Error") for c in (*codes, 503)}

@@ -270,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
             rescope(db, args.username, args.role, args.scope)
         elif args.command == "sessions":
             for one in sessions.of_user(db, args.username):
-                print(f"{one['id']:>8}  since {one['created_at']:%Y-%m-%d %H:%M}  "
-                      f"seen {one['seen_at']:%Y-%m-%d %H:%M}  {one['ip'] or '-':15s} {one['user_agent'] or ''}")  # fmt: skip
+                since, seen = f"{one['created_at']:%Y-%m-%d %H:%M}", f"{one['seen_at']:%Y-%m-%d %H:%M}"
+                print(f"{one['id']:>8}  since {since}  seen {seen}  {one['ip'] or '-':15s} {one['user_agent'] or ''}")
         elif args.command == "end-sessions":
             print(f"ended {end_sessions(db, args.username)} session(s) of {args.username}")
         elif args.command == "audit":
