@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import api
 import callbacks  # noqa: F401  (registers every callback)
-from access import gate, secret, signin
+from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
 from callbacks import exports, imports, routes
 from geodata.errors import SetupError
@@ -60,6 +60,9 @@ api.register(server)
 # thread serves: Dash's hooks come before the gate's, which answers this anonymous request itself.
 with server.test_request_context("/"):
     server.preprocess_request()
+# The Content-Security-Policy hashes Dash's inline scripts, the page router's among them: only now
+# are they all registered.
+headers.register(server, app.csp_hashes(), settings)
 
 if __name__ == "__main__":
     print(f"GridOps on http://{settings.host}:{settings.port}/", flush=True)

@@ -47,7 +47,7 @@ def header(title: str, status_id: str, lang: str) -> html.Header:
         html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in NAV], className="nav"),
         html.Div(id=status_id, className="status-line"),
         html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
-        html.Form([html.Input(type="hidden", name="csrf", value=csrf.token()),
+        html.Form([dcc.Input(type="hidden", name="csrf", value=csrf.token()),
                    html.Button(t("nav.signout", lang), type="submit", className="lang-switch signout")],
                   method="POST", action="/logout", className="signout-form"),
     ], className="topbar")  # fmt: skip
