@@ -37,7 +37,8 @@ def _answer(description: str, schema: dict[str, Any] | str) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    text = {400: "Malformed JSON or fields: an error for each field", 401: "No API key, or an unknown or revoked one",
+    text = {400: "Malformed JSON or fields (an error for each field), or a NUL character anywhere",
+            401: "No API key, or an unknown or revoked one",
             403: "The key may not write this source, or move this case", 404: "No such case",
             409: "Not allowed from the current status",
             415: "The body is not JSON", 422: "The place lies outside the territory",
@@ -110,7 +111,7 @@ def document() -> dict[str, Any]:
             "/cases/{case_id}": {"get": {
                 "operationId": "getCase", "summary": "One case with its event timeline",
                 "parameters": [CASE_ID],
-                "responses": {"200": _answer("The case", "CaseDetail"), **_errors(404)},
+                "responses": {"200": _answer("The case", "CaseDetail"), **_errors(400, 404)},
             }},
             "/cases/{case_id}/transitions": {"post": {
                 "operationId": "applyTransition", "summary": "Apply one step of the case loop",
