@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import flask
 import psycopg2
-from dash.exceptions import DependencyException
+from dash.exceptions import DashException, DependencyException
 from werkzeug.exceptions import InternalServerError
 
 from access import session_state, verifiers, wall_callbacks
@@ -121,5 +121,6 @@ def register(server: flask.Flask) -> None:
     """Put the gate in front of every request."""
     server.before_request(check)
     server.register_error_handler(DependencyException, _no_such_asset)
+    server.register_error_handler(DashException, _bad_callback_input)  # e.g. inputs that do not match
     for kind in (TypeError, ValueError, KeyError, AttributeError, IndexError):
         server.register_error_handler(kind, _bad_callback_input)

@@ -31,6 +31,15 @@ from settings import get_settings  # noqa: E402
 from tests.server import serve  # noqa: E402
 
 
+SUMMARY: list[str] = []  # lines a test wants in the run's closing summary (the security matrix's size)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print what tests asked to be printed, whatever the capture mode."""
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A skipped database or browser test must never pass silently."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -36,7 +36,7 @@ CORPUS: list[tuple[str, str, str, str, dict, set[int]]] = [
     ("a year 9999 end date in the GeoPackage export", "user", "get", "/analyst/export.gpkg",
      {"params": {"layer": "cases", "until": "9999-12-31"}}, {400}),
     ("an unknown component package", "anon", "get", "/_dash-component-suites/no_such_pkg/x.js", {}, {404}),
-    ("a path outside a known package", "anon", "get", "/_dash-component-suites/dash/../../etc/passwd", {},
+    ("a path outside a known package", "anon", "get", "/_dash-component-suites/dash/..%2F..%2Fetc/passwd", {},
      {404}),
     ("an unknown file of a known package", "anon", "get", "/_dash-component-suites/dash/nothing.v1m1.js", {},
      {404}),

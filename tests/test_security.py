@@ -14,7 +14,7 @@ from flask.sessions import SecureCookieSessionInterface
 import ids
 from geodata import apikeys, units, users, walltokens
 from geodata.db import Database
-from tests import signin
+from tests import dash_calls, signin
 from tests.conftest import ROOT, TEST_SECRET
 from tests.test_access import _callback_key, _unit_post
 
@@ -55,15 +55,10 @@ def test_a_wall_token_runs_the_walls_callbacks_and_no_other(server, admin, http)
     refused = _unit_post(kiosk, server, unit_key, f"/unit/{grid}")
     assert refused.status_code == 403 and "grid_worker" not in refused.text and "电话" not in refused.text
     assert _unit_post(http, server, unit_key, f"/unit/{grid}").status_code == 200  # a user may
-    router = {"output": ".._pages_content.children..._pages_store.data..",
-              "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-              "inputs": [{"id": "_pages_location", "property": "pathname", "value": f"/unit/{grid}"},
-                         {"id": "_pages_location", "property": "search", "value": ""}],
-              "state": [{"id": "_pages_location", "property": "hash", "value": ""}],
-              "changedPropIds": ["_pages_location.pathname"]}  # fmt: skip
-    assert kiosk.post(f"{server}/_dash-update-component", json=router, timeout=30).status_code == 403
-    router["inputs"][0]["value"] = "/wall"
-    assert kiosk.post(f"{server}/_dash-update-component", json=router, timeout=30).status_code == 200
+    output, spec = dash_calls.router_spec(http, server)
+    for path, status in ((f"/unit/{grid}", 403), ("/analyst", 403), ("/wall", 200), ("/case/1", 200)):
+        r = kiosk.post(f"{server}/_dash-update-component", json=dash_calls.router(output, spec, path), timeout=30)
+        assert r.status_code == status, path
     onemap = _callback_key(server, http, f"{ids.MAP_STATE}.data")
     body = {"output": onemap, "outputs": [], "inputs": [{"id": ids.MAP_TICK, "property": "n_intervals", "value": 1}],
             "state": [], "changedPropIds": [f"{ids.MAP_TICK}.n_intervals"]}  # fmt: skip
@@ -77,7 +72,9 @@ def test_the_wall_cookie_holds_a_session_id_and_no_token(server, admin):
     reader = flask.Flask("cookie-reader")
     reader.secret_key = TEST_SECRET
     content = SecureCookieSessionInterface().get_signing_serializer(reader).loads(kiosk.cookies.get("gridops_session"))
-    assert set(content) == {"sid"} and "gw_" not in str(content) and token.split("_")[2] not in str(content)
+    assert (
+        set(content) <= {"sid", "_permanent"} and "gw_" not in str(content) and token.split("_")[2] not in str(content)
+    )
     walltokens.revoke(admin, token.split("_")[1])
     assert _eventually(lambda: kiosk.get(f"{server}/wall", allow_redirects=False, timeout=10).status_code == 302)
 
@@ -153,7 +150,7 @@ def test_strangers_wrong_passwords_do_not_lock_the_owners_browser_out(server, ad
 # 6. An API key acts within what it was made for, under its own name.
 def test_a_key_moves_only_its_sources_cases_and_is_recorded_as_itself(server, admin, db):
     hotline = apikeys.create(admin, "安全测试热线", ["hotline"])
-    department = apikeys.create(admin, "城管局业务系统", ["dept"], ["transitions"])
+    department = apikeys.create(admin, "城管局业务系统", ["patrol"], ["transitions"])
     with db.transaction() as cur:
         cur.execute("SELECT id FROM cases WHERE source = 'app' AND status = 'reported' ORDER BY id LIMIT 1")
         app_case = cur.fetchone()[0]

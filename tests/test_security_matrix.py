@@ -25,7 +25,8 @@ import pytest
 import requests
 
 from geodata import apikeys, walltokens
-from tests import signin
+from tests import dash_calls, signin
+from tests.conftest import SUMMARY
 
 PLACES = ("A", "B", "C")  # A: community's own; B: same street, other community; C: other street
 WALL_OWN = ("wall-", "case-")
@@ -107,7 +108,7 @@ def principals(server, admin_dsn_) -> list[Principal]:
         walls = {"wall-district": walltokens.create(admin, "矩阵大屏区", district),
                  "wall-street": walltokens.create(admin, "矩阵大屏街道", street)}  # fmt: skip
         keys = {"key": apikeys.create(admin, "矩阵密钥", ["hotline"]),
-                "key-transitions": apikeys.create(admin, "矩阵密钥办理", ["dept"], ["transitions"])}  # fmt: skip
+                "key-transitions": apikeys.create(admin, "矩阵密钥办理", ["patrol"], ["transitions"])}  # fmt: skip
     finally:
         admin.close()
     roles = (("district", ()), ("analyst", ()), ("admin", ()), ("street", ("C",)), ("community", ("B", "C")))
@@ -138,44 +139,17 @@ def _components(tree, into: dict) -> None:
                 _components(value, into)
 
 
-def _output_parts(output: str) -> list[dict]:
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
-
-
-def _body(output: str, spec: dict, values: dict) -> dict:
-    def fill(items):
-        return [{"id": i["id"], "property": i["property"], "value": values.get((i["id"], i["property"]))}
-                for i in items]  # fmt: skip
-
-    outputs = _output_parts(output)
-    inputs = fill(spec.get("inputs", []))
-    return {"output": output, "outputs": outputs if output.startswith("..") else outputs[0], "inputs": inputs,
-            "state": fill(spec.get("state", [])),
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}  # fmt: skip
-
-
 def _pages(place: Place) -> list[tuple[str, str]]:
     """(pathname, search) of every page, set to a place."""
     return [("/", ""), (f"/unit/{place.grid}", ""), (f"/case/{place.case}", ""), ("/wall", f"?unit={place.grid}"),
             ("/analyst", f"?layer=cases&unit={place.grid}"), ("/import", "")]  # fmt: skip
 
 
-def _router(output: str, spec: dict, path: str, search: str) -> dict:
-    values = {
-        ("_pages_location", "pathname"): path,
-        ("_pages_location", "search"): search,
-        ("_pages_location", "hash"): "",
-        ("_pages_location", "href"): f"http://127.0.0.1{path}{search}",
-    }
-    return _body(output, spec, values)
-
-
 def _place_values(server, http, callbacks, router_key, place: Place) -> dict:
     """The values of every component on the pages of ``place``, as the district's pages hold them."""
     values: dict = {}
     for path, search in _pages(place):
-        r = http.post(f"{server}/_dash-update-component", json=_router(router_key, callbacks[router_key], path, search),
+        r = http.post(f"{server}/_dash-update-component", json=dash_calls.router(router_key, callbacks[router_key], path, search),
                       timeout=60)  # fmt: skip
         assert r.status_code == 200, (path, r.status_code, r.text[:200])
         _components(r.json()["response"], values)
@@ -213,14 +187,14 @@ def _routes(app, place: Place) -> list[tuple[str, str]]:
 
 
 def _wall_may(output: str, spec_body: dict) -> bool:
-    parts = [p["id"] for p in _output_parts(output)]
+    parts = [p["id"] for p in dash_calls.output_parts(output)]
     if all(p.startswith(WALL_OWN) or p == "_pages_dummy" for p in parts):
         return True
     paths = [i["value"] for i in spec_body["inputs"] if i["property"] == "pathname"]
     return set(parts) <= {"_pages_content", "_pages_store"} and bool(paths) and bool(WALL_PATHS.match(paths[0]))
 
 
-def test_no_principal_reaches_data_outside_its_scope(server, places, principals, request):
+def test_no_principal_reaches_data_outside_its_scope(server, places, principals):
     import app
 
     callbacks = app.app.callback_map
@@ -235,11 +209,11 @@ def test_no_principal_reaches_data_outside_its_scope(server, places, principals,
             outside = [m for k in who.outside for m in places[k].marks]
             inside = [m for k in PLACES if k not in who.outside for m in places[k].marks]
             sends = [
-                ("POST", "/_dash-update-component", _body(out, spec, values[key]))
+                ("POST", "/_dash-update-component", dash_calls.body(out, spec, values[key]))
                 for out, spec in callbacks.items()
                 if out != router_key
             ]
-            sends += [("POST", "/_dash-update-component", _router(router_key, callbacks[router_key], p, s))
+            sends += [("POST", "/_dash-update-component", dash_calls.router(router_key, callbacks[router_key], p, s))
                       for p, s in _pages(place)]  # fmt: skip
             sends += [(m, u, None) for m, u in _routes(app, place)]
             for method, url, body in sends:
@@ -258,13 +232,11 @@ def test_no_principal_reaches_data_outside_its_scope(server, places, principals,
                     elif who.kind == "wall" and not _wall_may(body["output"], body):
                         leaks.append(f"{what}: a wall token ran a callback that is not the wall's")
                 seen_in_scope += any(m in text for m in inside)
-    report = request.config.pluginmanager.get_plugin("terminalreporter")
     summary = (f"security matrix: {size} requests = {len(principals)} principals × {len(places)} places × "
                f"({len(callbacks)} callbacks + {len(_pages(places['A']))} routed pages + "
                f"{len(_routes(app, places['A']))} route calls); leaks: {len(leaks)}; "
                f"server errors: {len(errors)}")  # fmt: skip
-    if report is not None:
-        report.write_line(summary)
+    SUMMARY.append(summary)
     assert not leaks, "\n".join([summary, *leaks[:40]])
     assert not errors, "\n".join([summary, *errors[:40]])
     assert seen_in_scope > 50, f"the matrix saw marked data in only {seen_in_scope} in-scope answers: is it blind?"
