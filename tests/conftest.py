@@ -30,7 +30,6 @@ from geodata.setup import ensure_database  # noqa: E402
 from settings import get_settings  # noqa: E402
 from tests.server import serve  # noqa: E402
 
-
 SUMMARY: list[str] = []  # lines a test wants in the run's closing summary (the security matrix's size)
 
 

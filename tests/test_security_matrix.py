@@ -149,8 +149,8 @@ def _place_values(server, http, callbacks, router_key, place: Place) -> dict:
     """The values of every component on the pages of ``place``, as the district's pages hold them."""
     values: dict = {}
     for path, search in _pages(place):
-        r = http.post(f"{server}/_dash-update-component", json=dash_calls.router(router_key, callbacks[router_key], path, search),
-                      timeout=60)  # fmt: skip
+        request = dash_calls.router(router_key, callbacks[router_key], path, search)
+        r = http.post(f"{server}/_dash-update-component", json=request, timeout=60)
         assert r.status_code == 200, (path, r.status_code, r.text[:200])
         _components(r.json()["response"], values)
     values.update({("unit-nav", "href"): f"/unit/{place.grid}", ("unit-tick", "n_intervals"): 1,
