@@ -57,7 +57,11 @@ def test_the_production_server_serves_pages_the_api_downloads_and_uploads(produc
         cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' ORDER BY id LIMIT 1")
         lon, lat = cur.fetchone()
     http = signin.session(base, "admin")
-    assert http.get(f"{base}/", timeout=30).status_code == 200
+    page = http.get(f"{base}/", timeout=30)
+    assert page.status_code == 200
+    assert "Werkzeug" not in page.headers.get("Server", "")  # the development server names itself; uWSGI does not
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert http.get(f"{base}/_dash-layout", timeout=30).status_code == 200
 
     api = requests.Session()  # one kept-alive connection for every create
