@@ -8,7 +8,8 @@ import json
 import pytest
 import requests
 
-from tests import signin
+import ids
+from tests import dash_calls, signin
 from tests.hostile import CORPUS, NUL
 
 
@@ -50,3 +51,16 @@ def test_a_nul_in_the_sign_in_name_is_a_400_and_signs_nobody_in(server):
     r = browser.post(f"{server}/login", data={"csrf": token, "username": f"district{NUL}", "password": "x" * 12},
                      allow_redirects=False, timeout=20)  # fmt: skip
     assert r.status_code == 400 and "NUL" in json.loads(r.text)["message"]
+
+
+@pytest.mark.parametrize("query", ["layer=cases&cases.until=9999-12-31", "layer=cases&cases.since=0001-01-01",
+                                   "layer=cases&cases.since=2026-11-01&cases.until=9999-12-31"])  # fmt: skip
+def test_the_workbench_says_a_date_beyond_its_range_is_wrong(server, http, query):
+    deps = http.get(f"{server}/_dash-dependencies", timeout=20).json()
+    for dep in (d for d in deps if d["output"].startswith(f"..{ids.AN_TABLE}.columns") or
+                d["output"].startswith(f"..{ids.AN_MAP}.figure")):  # fmt: skip
+        values = {(ids.AN_QUERY, "data"): query, (ids.LANG, "data"): "zh"}
+        r = http.post(f"{server}/_dash-update-component", json=dash_calls.body(dep["output"], dep, values), timeout=60)
+        assert r.status_code in (200, 204, 400), (dep["output"], r.status_code, r.text[:300])
+        if r.status_code == 200 and dep["output"].startswith(f"..{ids.AN_TABLE}"):
+            assert "2100-12-31" in r.text  # the message names the range
