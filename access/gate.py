@@ -122,5 +122,5 @@ def register(server: flask.Flask) -> None:
     server.before_request(check)
     server.register_error_handler(DependencyException, _no_such_asset)
     server.register_error_handler(DashException, _bad_callback_input)  # e.g. inputs that do not match
-    for kind in (TypeError, ValueError, KeyError, AttributeError, IndexError):
+    for kind in (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError):
         server.register_error_handler(kind, _bad_callback_input)
