@@ -14,7 +14,7 @@ $(STAMP): requirements.lock
 
 ## run: install, start the embedded PostGIS, migrate, load the demo city, serve on :8050
 run: $(STAMP)
-	$(BIN)/python -m geodata.setup
+	$(BIN)/python -m geodata.ops.setup
 	$(BIN)/python app.py
 
 ## test: ruff, then pytest against a real PostGIS and headless Chromium
@@ -47,7 +47,7 @@ demo: $(STAMP)
 
 ## stop: stop the embedded cluster
 stop:
-	@if [ -x $(BIN)/python ]; then $(BIN)/python -m geodata.setup --stop; else echo "nothing to stop"; fi
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m geodata.ops.setup --stop; else echo "nothing to stop"; fi
 
 lock:
 	rm -rf /tmp/gridops-lock && $(PYTHON) -m venv /tmp/gridops-lock && /tmp/gridops-lock/bin/pip install -q -r requirements.in \

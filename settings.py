@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
+DATABASE_FILE = "database.json"  # the embedded cluster's role passwords, written by geodata/ops/cluster.py
 
 
 class Settings(BaseSettings):
@@ -27,7 +29,7 @@ class Settings(BaseSettings):
     admin_database_url: str | None = None
 
     # Embedded cluster. Default: ./var, or /var/tmp/gridops-<id> when the postgres system user
-    # cannot reach the checkout (geodata.cluster decides).
+    # cannot reach the checkout (geodata.ops.cluster decides).
     var_dir: Path | None = None
     # PostgreSQL bin directory for the embedded cluster. Default: the newest installed PostgreSQL,
     # preferring one with PostGIS (apt-get installs it when root).
@@ -69,6 +71,38 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     import_max_entries: int = Field(default=64, gt=0)  # members of a zip archive
     import_max_ratio: float = Field(default=100.0, gt=1)  # uncompressed ÷ compressed, per member
+
+    # ---- where things are ------------------------------------------------------------------
+    @property
+    def state_dir(self) -> Path:
+        """Where this checkout keeps its local state: the embedded cluster's connection file, the
+        development session key, import reports (GRIDOPS_VAR_DIR, else ./var)."""
+        return Path(self.var_dir).resolve() if self.var_dir is not None else ROOT / "var"
+
+    def role_dsn(self, role: str, dbname: str | None = None) -> str:
+        """A connection string for a role of the embedded cluster, from the file the cluster wrote."""
+        path = self.state_dir / DATABASE_FILE
+        try:
+            password = json.loads(path.read_text(encoding="utf-8"))[role]
+        except (FileNotFoundError, KeyError, ValueError):
+            raise RuntimeError(
+                f"no database configured: {path} is missing or incomplete; run 'make run' (it starts the "
+                "embedded PostGIS and writes it) or set DATABASE_URL"
+            ) from None
+        return (f"host={self.pg_host} port={self.pg_port} dbname={dbname or self.db_name} user={role} "
+                f"password={password} application_name=gridops")  # fmt: skip
+
+    def app_dsn(self) -> str:
+        """Where the app connects: DATABASE_URL, or the embedded cluster's app role."""
+        from geodata.roles import APP_ROLE
+
+        return self.database_url or self.role_dsn(APP_ROLE)
+
+    def admin_dsn(self) -> str:
+        """Where migrations and bulk loads connect: the owner role."""
+        from geodata.roles import OWNER_ROLE
+
+        return self.admin_database_url or self.database_url or self.role_dsn(OWNER_ROLE)
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,6 @@ import os
 import secrets
 from pathlib import Path
 
-from geodata.cluster import resolve_var_dir
 from geodata.errors import SetupError
 from settings import Settings
 
@@ -32,7 +31,7 @@ def resolve(settings: Settings) -> str:
             "production mode needs GRIDOPS_SECRET_KEY (32+ random characters): "
             "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
         )
-    return _development_key(resolve_var_dir(settings) / "secret_key")
+    return _development_key(settings.state_dir / "secret_key")
 
 
 def _development_key(path: Path) -> str:
@@ -53,7 +52,7 @@ def refuse_demo_passwords() -> None:
     """Production must not start while a demo user still has the published demo password."""
     import psycopg2
 
-    from geodata import users
+    from geodata.accounts import users
     from geodata.db import get_db
 
     try:
@@ -63,5 +62,6 @@ def refuse_demo_passwords() -> None:
     if left:
         raise SetupError(
             f"demo users {', '.join(left)} still have the published demo password; change it "
-            f"(python -m geodata.users passwd NAME) or disable them (python -m geodata.users disable NAME)"
+            "(python -m geodata.accounts.users passwd NAME) or disable them "
+            "(python -m geodata.accounts.users disable NAME)"
         )

@@ -1,5 +1,5 @@
 """The session of a request: the cookie's token, the live server-side session it names
-(geodata/sessions.py), and the principal that session stands for.
+(geodata/accounts/sessions.py), and the principal that session stands for.
 
 Each process remembers what it read about a token until a change to sessions, users or tokens is
 announced (access/invalidation.py), so a sign-out, a password change, a disable, a rescope or a
@@ -16,7 +16,8 @@ import psycopg2
 
 from access import invalidation
 from access.principal import Principal
-from geodata import sessions, units
+from geodata import units
+from geodata.accounts import sessions
 from geodata.db import get_db
 from settings import get_settings
 

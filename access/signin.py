@@ -1,10 +1,10 @@
 """Sign-in and sign-out: a plain server-rendered form at /login (it works before any script
-loads), a server-side session on success (geodata/sessions.py; the cookie carries only its
+loads), a server-side session on success (geodata/accounts/sessions.py; the cookie carries only its
 token), and an audit entry for every attempt.
 
 A successful sign-in also leaves a **device cookie** (signed, a year long) that names the user and
 a random device id. A later sign-in of that name from that browser is a known device: wrong
-passwords typed by strangers elsewhere never slow it down (geodata/throttle.py).
+passwords typed by strangers elsewhere never slow it down (geodata/accounts/throttle.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from access import csrf, session_state
 from access.principal import current
-from geodata import audit, users
+from geodata.accounts import audit, users
 from geodata.db import get_db
 
 DEVICE_COOKIE = "gridops_device"

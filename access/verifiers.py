@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from access import invalidation
-from geodata import apikeys, walltokens
+from geodata.accounts import apikeys, walltokens
 from geodata.db import get_db
 
 _lock = threading.Lock()

@@ -1,5 +1,5 @@
 """The HTTP APIs beside the dashboard: REST JSON under /api/v1 and Open311 GeoReport v2 under
-/open311/v2. Both write through geodata.intake and geodata.lifecycle, as the UI does."""
+/open311/v2. Both write through geodata.cases.intake and geodata.cases.lifecycle, as the UI does."""
 
 from __future__ import annotations
 

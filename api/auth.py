@@ -6,7 +6,7 @@ import flask
 
 from access import verifiers
 from api.errors import ApiError
-from geodata.apikeys import ApiKey
+from geodata.accounts.apikeys import ApiKey
 
 HEADER = "X-API-Key"
 

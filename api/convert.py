@@ -19,7 +19,7 @@ def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
 
 
 def case(row: dict[str, Any]) -> Case:
-    """A case row of geodata.case_search."""
+    """A case row of geodata.cases.search."""
     return Case(**row)
 
 

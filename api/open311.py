@@ -16,8 +16,9 @@ from api import auth, errors
 from api.errors import ApiError
 from api.models import sane_time
 from api.takein import take_in
-from geodata import case_search, catalogue, intake
-from geodata.cases import parse_id
+from geodata.cases import catalogue, intake
+from geodata.cases import search as case_search
+from geodata.cases.detail import parse_id
 from geodata.db import get_db
 
 bp = flask.Blueprint("open311_v2", __name__, url_prefix="/open311/v2")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.errors import ApiError, invalid_fields
-from geodata import intake, lifecycle
+from geodata.cases import intake, lifecycle
 from geodata.db import get_db
 
 

@@ -14,8 +14,11 @@ from api import auth, convert, errors, openapi
 from api.errors import ApiError, invalid_fields
 from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery, Category, TransitionCreate
 from api.takein import take_in
-from geodata import audit, case_search, catalogue, intake, lifecycle, units
-from geodata.cases import events, parse_id
+from geodata import units
+from geodata.accounts import audit
+from geodata.cases import catalogue, intake, lifecycle
+from geodata.cases import search as case_search
+from geodata.cases.detail import events, parse_id
 from geodata.db import get_db
 from geodata.queries import sql_text
 

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from geodata import analysis_spec as spec
-from geodata import analysis_sql, exports
+from geodata.analysis import exports, spec
+from geodata.analysis import statements as analysis_sql
 from geodata.db import SCOPE, Database
 
 EXPORT_ROWS = 100_000

@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from bench.server import app_server, free_port, log_path
-from geodata import apikeys
+from geodata.accounts import apikeys
 from geodata.db import Database
 
 PREFIX = "BENCH-API-"

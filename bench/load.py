@@ -18,8 +18,7 @@ import pandas as pd
 import psycopg2
 import shapely
 
-from geodata.cluster import admin_dsn
-from geodata.load import Options, load
+from geodata.load.command import Options, load
 from settings import get_settings
 
 STATUSES = ["待受理", "已派单", "处理中", "已办结", "已关闭"]
@@ -28,7 +27,7 @@ CATEGORIES = ["暴露垃圾", "占道经营", "0503", "噪音扰民", "道路破
 
 def make_csv(path: Path, rows: int, seed: int = 1) -> None:
     """Random cases inside the territory's top-level units."""
-    conn = psycopg2.connect(admin_dsn(get_settings()))
+    conn = psycopg2.connect(get_settings().admin_dsn())
     with conn, conn.cursor() as cur:
         cur.execute("SELECT ST_AsBinary(ST_Union(geom)) FROM units WHERE parent_id IS NULL")
         territory = shapely.from_wkb(bytes(cur.fetchone()[0]))
@@ -59,7 +58,7 @@ def make_csv(path: Path, rows: int, seed: int = 1) -> None:
 
 
 def _vacuum() -> None:
-    conn = psycopg2.connect(admin_dsn(get_settings()))
+    conn = psycopg2.connect(get_settings().admin_dsn())
     conn.autocommit = True
     try:
         with conn.cursor() as cur:

@@ -13,13 +13,16 @@ import psycopg2
 
 import ids
 from bench.client import signed_in
-from geodata import demo, demo_cases, load_write
-from geodata.bulk import copy_frame, point_ewkb
-from geodata.cluster import SUPERUSER, Cluster, admin_dsn, app_dsn
 from geodata.db import Database
-from geodata.demo import CASE_COLUMNS
+from geodata.demo import cases as demo_cases
+from geodata.demo import city as demo
+from geodata.demo.city import CASE_COLUMNS
+from geodata.load import write as load_write
+from geodata.load.bulk import copy_frame, point_ewkb
+from geodata.ops.cluster import Cluster
+from geodata.ops.setup import ensure_database
 from geodata.queries import sql_text
-from geodata.setup import ensure_database
+from geodata.roles import SUPERUSER
 from settings import get_settings
 
 BUDGET = {
@@ -96,13 +99,13 @@ class Bench:
     def prepare(self) -> None:
         """The bench database, generated on first use."""
         ensure_database(self.settings, load_demo=False)
-        if demo.is_empty(admin_dsn(self.settings)):
+        if demo.is_empty(self.settings.admin_dsn()):
             print(f"generating the {self.scale} city (first run only) …", flush=True)
             t0 = time.perf_counter()
-            counts = demo.load(admin_dsn(self.settings), self.scale, demo.DEFAULT_SEED)
+            counts = demo.load(self.settings.admin_dsn(), self.scale, demo.DEFAULT_SEED)
             self.results["generate_s"] = round(time.perf_counter() - t0, 1)
             self.results["generated"] = counts
-        self.db = Database(app_dsn(self.settings), scoped=True, default_scope=("all", 0))
+        self.db = Database(self.settings.app_dsn(), scoped=True, default_scope=("all", 0))
         with self.db.transaction() as cur:
             cur.execute("SELECT (SELECT count(*) FROM units WHERE level = 'grid'), (SELECT count(*) FROM cameras), "
                         "(SELECT count(*) FROM checkpoints), (SELECT count(*) FROM cases WHERE is_open), "
@@ -245,10 +248,11 @@ class Bench:
     def rls(self) -> None:
         """Row-level security's cost (issue 8: at most 2×): the same dashboard reads on the app's role
         in a scope, and on the owner role, which the policies exempt."""
-        from geodata import case_search, kpis, units
+        from geodata import kpis, units
+        from geodata.cases import search as case_search
         from geodata.db import SCOPE
 
-        owner = Database(admin_dsn(self.settings))
+        owner = Database(self.settings.admin_dsn())
         try:
             root = units.by_code(owner, units.root_code(owner))
             street = units.by_code(owner, units.children(owner, root)["code"][0])
@@ -271,7 +275,7 @@ class Bench:
             owner.close()
 
     def ingest(self) -> None:
-        """The loader's write path for cases (geodata.load_write.write_cases: unit ids from an STRtree
+        """The loader's write path for cases (geodata.load.write.write_cases: unit ids from an STRtree
         in Python (DESIGN §6.4), staging COPY, upsert, events, counts), rolled back afterwards: in bulk
         mode (a first import, 100k rows into the demo's 20k) and row by row (a weekly export, 20k
         rows); and the per-row trigger path (ids looked up in SQL)."""
@@ -280,7 +284,7 @@ class Bench:
             return
         # Same seed as the bench database, so the generated unit ids match the stored ones.
         city = demo.build_static("demo", np.random.default_rng(demo.DEFAULT_SEED), demo.datetime.now(demo.TZ))
-        conn = psycopg2.connect(admin_dsn(self.settings))
+        conn = psycopg2.connect(self.settings.admin_dsn())
         try:
             with conn.cursor() as cur:
                 ctx = demo.case_context(cur, city, np.random.default_rng(2))
@@ -351,7 +355,7 @@ class Bench:
         from bench import intake
 
         _checkpoint(self.settings)
-        self.results.update(intake.measure(self.db, admin_dsn(self.settings), self.repeat))
+        self.results.update(intake.measure(self.db, self.settings.admin_dsn(), self.repeat))
 
     def analyst(self) -> None:
         """The workbench's filtered queries and a streamed export (bench/analyst.py)."""

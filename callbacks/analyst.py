@@ -1,5 +1,5 @@
 """Workbench behaviour: controls → one query string (the URL), then the table, the map and the
-export links from it. Every value is checked again on the server (geodata/analysis_spec.py):
+export links from it. Every value is checked again on the server (geodata/analysis/spec.py):
 a crafted callback gets the same errors as a bad URL.
 
 The map is redrawn only when its filters change (not for paging, sorting or the table layer);
@@ -20,11 +20,12 @@ from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import current
-from geodata import analysis_spec as spec
-from geodata import analysis_sql, units
+from geodata import units
+from geodata.analysis import spec
+from geodata.analysis import statements as analysis_sql
+from geodata.analysis.exports import plain
+from geodata.cases.lifecycle import FieldError
 from geodata.db import get_db
-from geodata.exports import plain
-from geodata.lifecycle import FieldError
 from geodata.said import say
 from i18n import pick, t
 from layers import analysis_map

@@ -10,7 +10,8 @@ from dash import Input, Output, callback, html
 
 import ids
 from access.principal import scope_or_refuse, sees_case
-from geodata import cases, units
+from geodata import units
+from geodata.cases import detail as cases
 from geodata.db import get_db
 from i18n import pick, t
 from layers import case_map

@@ -19,10 +19,11 @@ import psycopg2
 
 from access.principal import current
 from callbacks.analyst import map_notes
-from geodata import analysis_spec as spec
-from geodata import analysis_sql, audit, exports
+from geodata.accounts import audit
+from geodata.analysis import exports, spec
+from geodata.analysis import statements as analysis_sql
+from geodata.cases.lifecycle import FieldError
 from geodata.db import SCOPE, STATEMENT_TIMEOUT, get_db
-from geodata.lifecycle import FieldError
 from i18n import pick, t
 from layers import folium_export
 from layers.basemap import projector

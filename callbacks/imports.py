@@ -3,7 +3,7 @@
 
 Only administrators (the data stewards) load. The upload is a plain multipart form, so files up
 to GRIDOPS_IMPORT_MAX_BYTES pass (every other request stays under GRIDOPS_REQUEST_MAX_BYTES); the
-load itself is geodata.load's (checks, one transaction, upserts, audit), run by geodata.import_runs.
+load itself is geodata.load's (checks, one transaction, upserts, audit), run by geodata.load.runs.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import flask
 
 from access import csrf
 from access.principal import current
-from geodata import import_runs, load
 from geodata.errors import LoadError
-from geodata.load_fields import parse_map_args
+from geodata.load import command as load
+from geodata.load import runs as import_runs
+from geodata.load.fields import parse_map_args
 from i18n import t
 from pages import _import_html as view
 from settings import get_settings

@@ -15,7 +15,7 @@ import psycopg2.extensions
 from psycopg2 import sql
 from psycopg2.pool import PoolError
 
-from geodata.cluster import SCOPE_ROLES, app_dsn
+from geodata.roles import SCOPE_ROLES
 from settings import get_settings
 
 DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
@@ -213,5 +213,5 @@ def get_db() -> Database:
     with _db_lock:
         if _db is None:
             s = get_settings()
-            _db = Database(app_dsn(s), statement_timeout_ms=s.statement_timeout_ms, scoped=True)
+            _db = Database(s.app_dsn(), statement_timeout_ms=s.statement_timeout_ms, scoped=True)
         return _db

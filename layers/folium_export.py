@@ -20,7 +20,7 @@ import folium
 import numpy as np
 import shapely
 
-from geodata.exports import plain
+from geodata.analysis.exports import plain
 from i18n import t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.basemap import BACKGROUND, TILE_URLS, Projector

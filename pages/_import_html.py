@@ -7,7 +7,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from geodata import import_runs, load
+from geodata.load import command as load
+from geodata.load import runs as import_runs
 from i18n import t
 from pages._components import NAV
 

@@ -1,5 +1,5 @@
 """Analysts' workbench at /analyst: filters per layer, spatial questions, the map, a paged table
-and exports. The URL's query string is the whole view (geodata/analysis_spec.py); this module
+and exports. The URL's query string is the whole view (geodata/analysis/spec.py); this module
 only lays the controls out, set from it; callbacks/analyst.py does the rest.
 """
 
@@ -13,10 +13,10 @@ from dash import dash_table, dcc, html
 
 import ids
 from access.principal import current
-from geodata import analysis_spec as spec
 from geodata import units
+from geodata.analysis import spec
+from geodata.cases.lifecycle import FieldError
 from geodata.db import get_db
-from geodata.lifecycle import FieldError
 from geodata.said import say
 from i18n import pick, t
 from pages._components import header

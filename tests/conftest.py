@@ -23,10 +23,9 @@ ANCHOR = datetime(2026, 11, 20, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 SEED = 7
 TEST_SECRET = "test-only-secret-key-0123456789abcdefghij"
 
-from geodata import demo  # noqa: E402
-from geodata.cluster import admin_dsn, app_dsn  # noqa: E402
 from geodata.db import Database  # noqa: E402
-from geodata.setup import ensure_database  # noqa: E402
+from geodata.demo import city as demo  # noqa: E402
+from geodata.ops.setup import ensure_database  # noqa: E402
 from settings import get_settings  # noqa: E402
 from tests.server import serve  # noqa: E402
 
@@ -56,13 +55,13 @@ def settings():
 def loaded(settings) -> dict[str, int]:
     """A fresh test database with the demo city at a fixed anchor time."""
     ensure_database(settings, load_demo=False, reset=not settings.database_url)
-    return demo.load(admin_dsn(settings), "demo", SEED, ANCHOR, replace=True, log=lambda *_: None)
+    return demo.load(settings.admin_dsn(), "demo", SEED, ANCHOR, replace=True, log=lambda *_: None)
 
 
 @pytest.fixture(scope="session")
 def db(loaded, settings) -> Iterator[Database]:
     """A pool on the app role, as the app uses it."""
-    database = Database(app_dsn(settings), scoped=True, default_scope=("all", 0))  # the whole territory
+    database = Database(settings.app_dsn(), scoped=True, default_scope=("all", 0))  # the whole territory
     yield database
     database.close()
 
@@ -70,7 +69,7 @@ def db(loaded, settings) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def admin_dsn_(loaded, settings) -> str:
     """The owner role's connection string."""
-    return admin_dsn(settings)
+    return settings.admin_dsn()
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +116,7 @@ def http(server):
 @pytest.fixture(scope="session")
 def api_key(admin_dsn_) -> str:
     """A live API key that writes as the 12345 hotline."""
-    from geodata.apikeys import create
+    from geodata.accounts.apikeys import create
 
     database = Database(admin_dsn_)
     try:

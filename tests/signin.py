@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from geodata.users import DEMO_PASSWORD
+from geodata.accounts.users import DEMO_PASSWORD
 
 
 def session(base_url: str, username: str = "district", password: str = DEMO_PASSWORD) -> requests.Session:

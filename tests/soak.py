@@ -102,7 +102,8 @@ def measure(driver, server_pid: int, started: float, inserted: int, readings: in
 
 def _wall_token(dsn: str) -> str:
     """A wall token for the whole district, as the operations centre would give its wall."""
-    from geodata import units, walltokens
+    from geodata import units
+    from geodata.accounts import walltokens
     from geodata.db import Database
 
     db = Database(dsn)
@@ -159,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.pop("DATABASE_URL", None)
     os.environ["GRIDOPS_DB_NAME"] = "gridops_soak"
-    from geodata.cluster import admin_dsn
-    from geodata.setup import ensure_database
+
+    from geodata.ops.setup import ensure_database
     from settings import get_settings
     from tests.server import ARTIFACTS, serve
 
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_database(settings, load_demo=True)
     proc, url = serve({"GRIDOPS_REFRESH_SECONDS": "1"})
     try:
-        samples = run(url, proc.pid, admin_dsn(settings), args.minutes, args.every)
+        samples = run(url, proc.pid, settings.admin_dsn(), args.minutes, args.every)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from geodata import cluster
+from geodata.ops import cluster
 
 NEEDS = {
     "chromium": lambda: Path("/usr/bin/chromium").exists(),

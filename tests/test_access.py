@@ -11,7 +11,8 @@ import pytest
 import requests
 
 import ids
-from geodata import units, walltokens
+from geodata import units
+from geodata.accounts import walltokens
 from geodata.db import Database
 from tests import signin
 from tests.conftest import ROOT, TEST_SECRET
@@ -70,7 +71,7 @@ def _env_without_secret() -> dict[str, str]:
 
 
 def test_production_refuses_demo_passwords_then_sets_secure_cookies(loaded, admin_dsn_):
-    from geodata import users
+    from geodata.accounts import users
 
     env = {**_env_without_secret(), "GRIDOPS_PRODUCTION": "true", "GRIDOPS_SECRET_KEY": TEST_SECRET}
     proc = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)

@@ -14,10 +14,10 @@ import pandas as pd
 import psycopg2
 import pytest
 
-from geodata import analysis_spec as spec
-from geodata import analysis_sql, hotspots
+from geodata.analysis import hotspots, spec
+from geodata.analysis import statements as analysis_sql
+from geodata.cases.lifecycle import FieldError
 from geodata.db import Database
-from geodata.lifecycle import FieldError
 from geodata.said import say
 from tests import signin
 

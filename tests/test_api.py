@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
-from geodata import apikeys, coords
+from geodata import coords
+from geodata.accounts import apikeys
 from geodata.db import Database
 
 JSON = {"Content-Type": "application/json"}
@@ -151,12 +152,12 @@ def test_same_external_id_from_many_threads_gives_exactly_one_case(server, db, a
 
 
 def test_creates_taken_in_together_each_get_their_own_answer(db):
-    """The statement that takes in a group of creates (geodata/intake.py): new cases, a key sent
+    """The statement that takes in a group of creates (geodata/cases/intake.py): new cases, a key sent
     twice in the group, a repeat of an existing case, an unknown category, a place outside the
     territory, and a key whose first copy is outside and second is fine, all in one group. Each
     new case is answered with its own row, made from its own payload; each of the others with
     none; and the new cases and their events are written once."""
-    from geodata import intake
+    from geodata.cases import intake
     from geodata.db import SCOPE
 
     _, lon, lat = _grid_point(db, 8)

@@ -11,8 +11,8 @@ import psycopg2
 import pytest
 import shapely
 
-from geodata import bulk
-from geodata.bulk import column_types, copy_binary, copy_frame, deferred_indexes, encode_binary, point_ewkb
+from geodata.load import bulk
+from geodata.load.bulk import column_types, copy_binary, copy_frame, deferred_indexes, encode_binary, point_ewkb
 
 TEXTS = ["plain", "tab\there", "two\nlines", "back\\slash", "cr\rend", "", None, "网格 中文", "\\N"]
 

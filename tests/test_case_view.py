@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from callbacks.case import case_body
-from geodata import lifecycle
+from geodata.cases import lifecycle
 from pages._case_view import when
 from tests.cases import insert_case
 

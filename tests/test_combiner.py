@@ -1,4 +1,4 @@
-"""Concurrent calls combined into groups (geodata/combiner.py): who waits, who leads, what runs
+"""Concurrent calls combined into groups (geodata/cases/combiner.py): who waits, who leads, what runs
 together, and what one bad item does to the others. Threads, no database: the statement the
 intake runs in a group is tested against PostGIS in test_api.py."""
 
@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from geodata.combiner import Combiner
+from geodata.cases.combiner import Combiner
 
 
 def _until(condition, seconds: float = 10.0) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from geodata import demo, demo_cases
-from geodata.demo_names import EXCLUSIVE_GRIDS, STREETS
-from geodata.setup import ensure_database
+from geodata.demo import cases as demo_cases
+from geodata.demo import city as demo
+from geodata.demo.names import EXCLUSIVE_GRIDS, STREETS
+from geodata.ops.setup import ensure_database
 from tests.conftest import ANCHOR, SEED
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from geodata.migrate import available
+from geodata.ops.migrate import available
 from tests.conftest import serve
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import lifecycle
+from geodata.cases import lifecycle
 from tests.cases import insert_case
 
 

@@ -17,10 +17,9 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from geodata.cluster import admin_dsn
 from geodata.errors import LoadError
-from geodata.load import Options, load, main
-from geodata.setup import ensure_database
+from geodata.load.command import Options, load, main
+from geodata.ops.setup import ensure_database
 from settings import Settings, get_settings
 from tests.conftest import ROOT
 
@@ -56,7 +55,7 @@ def load_settings() -> Settings:
 @pytest.fixture
 def empty(load_settings) -> Iterator[str]:
     """The loader's database with no units, points or cases; yields its owner DSN."""
-    dsn = admin_dsn(load_settings)
+    dsn = load_settings.admin_dsn()
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(f"TRUNCATE {TABLES} RESTART IDENTITY")
     conn.close()
@@ -281,7 +280,7 @@ def test_a_dry_run_and_a_failed_load_write_nothing(empty, load_settings, tmp_pat
     logged = _one(dsn, "SELECT actor, detail->>'kind', (detail->>'inserted')::int FROM audit_log "
                        "WHERE action = 'import' ORDER BY id DESC LIMIT 1")  # fmt: skip
     assert _one(dsn, imports)[0][0] > before and logged[0][0].startswith("os:") and logged[0][2] > 0
-    from geodata import load_write
+    from geodata.load import write as load_write
 
     def broken(*_args, **_kwargs):
         raise psycopg2.errors.QueryCanceled("canceling statement due to statement timeout")
@@ -382,7 +381,7 @@ def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_s
 def test_every_rejection_reason_reads_in_chinese_and_keeps_its_english_text():
     import string
 
-    from geodata.load_reasons import NAMES_ZH, TEMPLATES, Reason
+    from geodata.load.reasons import NAMES_ZH, TEMPLATES, Reason
     from geodata.said import say
 
     for key, (_zh, en) in TEMPLATES.items():
@@ -486,7 +485,7 @@ def test_a_large_first_load_chooses_bulk_mode(empty, load_settings, tmp_path, mo
     _hierarchy(tmp_path, dsn, s)
     path = tmp_path / "12345.csv"
     _hotline_csv(path, 300)
-    from geodata import load as loader
+    from geodata.load import command as loader
 
     monkeypatch.setattr(loader, "BULK_MIN_ROWS", 200)
     first = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326")

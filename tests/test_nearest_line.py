@@ -6,9 +6,9 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString
 
-from geodata import demo_territory
-from geodata.demo_names import ROADS_EW, ROADS_NS
-from geodata.nearest_line import NearestLine
+from geodata.demo import territory as demo_territory
+from geodata.demo.names import ROADS_EW, ROADS_NS
+from geodata.demo.nearest_line import NearestLine
 from geodata.unit_assign import with_ancestors
 
 

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from geodata import case_search, cases, drilldown, kpis, ticker, units
-from geodata.cluster import app_dsn
+from geodata import drilldown, kpis, ticker, units
+from geodata.cases import detail as cases
+from geodata.cases import search as case_search
 from geodata.db import SCOPE, Database
 from geodata.queries import fetch_columns
 
@@ -17,7 +18,7 @@ FACT_TABLES = ["cases", "case_events", "cameras", "camera_events", "checkpoints"
 
 @pytest.fixture(scope="module")
 def app_db(loaded, settings):
-    database = Database(app_dsn(settings), scoped=True)  # as the app runs: no default scope
+    database = Database(settings.app_dsn(), scoped=True)  # as the app runs: no default scope
     yield database
     database.close()
 

@@ -6,7 +6,7 @@ import psycopg2
 import pytest
 from psycopg2 import errors
 
-from geodata.migrate import available, migrate
+from geodata.ops.migrate import available, migrate
 from tests.cases import insert_case
 
 

@@ -12,7 +12,8 @@ import requests
 from flask.sessions import SecureCookieSessionInterface
 
 import ids
-from geodata import apikeys, units, users, walltokens
+from geodata import units
+from geodata.accounts import apikeys, users, walltokens
 from geodata.db import Database
 from tests import dash_calls, signin
 from tests.conftest import ROOT, TEST_SECRET
@@ -109,7 +110,7 @@ def test_a_password_change_disable_or_rescope_ends_every_session_at_once(server,
 def test_an_admin_lists_and_ends_a_users_sessions(server, admin):
     users.create(admin, "t-sess-admin", PASSWORD, "analyst", units.root_code(admin), "会话测试")
     browsers = [signin.session(server, "t-sess-admin", PASSWORD) for _ in range(2)]
-    run = [sys.executable, "-m", "geodata.users"]
+    run = [sys.executable, "-m", "geodata.accounts.users"]
     listed = subprocess.run([*run, "sessions", "t-sess-admin"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert listed.returncode == 0 and len(listed.stdout.strip().splitlines()) == 2 and "127.0.0.1" in listed.stdout
     ended = subprocess.run([*run, "end-sessions", "t-sess-admin"], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -24,7 +24,7 @@ import psycopg2
 import pytest
 import requests
 
-from geodata import apikeys, walltokens
+from geodata.accounts import apikeys, walltokens
 from tests import dash_calls, signin
 from tests.conftest import SUMMARY
 

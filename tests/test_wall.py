@@ -13,7 +13,6 @@ from dash.exceptions import PreventUpdate
 import urlstate
 from callbacks.wall import OUTPUTS, PANELS, next_in_playlist, wall_update
 from geodata import units
-from geodata.cluster import app_dsn
 from geodata.db import Database
 from tests.cases import insert_case
 
@@ -64,7 +63,7 @@ def test_a_new_case_patches_map_values_and_updates_kpis_and_ticker(db):
 def test_a_slow_query_degrades_only_its_panel(db, admin_dsn_, settings):
     """A lock held elsewhere makes the ticker's and urgent list's queries time out (they read
     departments); the KPIs, map and ranking still update."""
-    fast_fail = Database(app_dsn(settings), statement_timeout_ms=400, scoped=True, default_scope=("all", 0))
+    fast_fail = Database(settings.app_dsn(), statement_timeout_ms=400, scoped=True, default_scope=("all", 0))
     locker = psycopg2.connect(admin_dsn_)
     try:
         first = wall_update(None, None, "zh", 1920, fast_fail, BASE)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from geodata.cluster import Cluster
+from geodata.ops.cluster import Cluster
 from tests.cases import insert_case
 from tests.conftest import ARTIFACTS
 from tests.test_browser import _wait

@@ -1,4 +1,4 @@
--- Cameras for the analyst workbench. {where} comes from geodata/analysis_sql.py.
+-- Cameras for the analyst workbench. {where} comes from geodata/analysis/statements.py.
 SELECT x.id, x.code, x.name, x.kind, x.status, x.last_seen_at, x.view_range_m,
        s.name AS street, m.name AS community, g.name AS grid,
        ST_X(x.geom) AS lon, ST_Y(x.geom) AS lat, x.geom

@@ -1,5 +1,5 @@
 -- Cases for the analyst workbench, names resolved. {where} is composed
--- by geodata/analysis_sql.py from whitelisted clauses; every value is a parameter.
+-- by geodata/analysis/statements.py from whitelisted clauses; every value is a parameter.
 SELECT x.id, x.external_id, x.category_code, k.name AS category, k.name_en AS category_en,
        x.status, st.name AS status_name, st.name_en AS status_name_en,
        x.source, so.name AS source_name, so.name_en AS source_name_en,

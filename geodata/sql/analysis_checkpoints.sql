@@ -1,5 +1,5 @@
 -- Checkpoints for the analyst workbench with their latest inspection (compliance, failing
--- elements) and the nearest online camera. {where} comes from geodata/analysis_sql.py.
+-- elements) and the nearest online camera. {where} comes from geodata/analysis/statements.py.
 WITH latest AS (
     SELECT DISTINCT ON (checkpoint_id) id, checkpoint_id, inspected_at
       FROM inspections

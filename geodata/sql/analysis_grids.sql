@@ -1,6 +1,6 @@
 -- Grids for the analyst workbench with open and overdue cases and, when asked, their Gi*
--- z-score and p-value (%(gi_ids)s, %(gi_z)s, %(gi_p)s from geodata/hotspots.py; empty otherwise).
--- {where} comes from geodata/analysis_sql.py.
+-- z-score and p-value (%(gi_ids)s, %(gi_z)s, %(gi_p)s from geodata/analysis/hotspots.py; empty otherwise).
+-- {where} comes from geodata/analysis/statements.py.
 SELECT * FROM (
     SELECT u.id, u.code, u.name, u.kind, s.name AS street, m.name AS community,
            coalesce(us.open_cases, 0) AS open_cases,

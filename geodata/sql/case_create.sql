@@ -1,4 +1,4 @@
--- Take in cases, one or many at once (geodata/intake.py combines creates that arrive together):
+-- Take in cases, one or many at once (geodata/cases/intake.py combines creates that arrive together):
 -- each case's deadline from its category's SLA hours, its units from its place (the
 -- assign_unit_ids trigger), and the first event of its timeline. Every parameter but note is an
 -- array with one element per case, in the same order. Returns each new case in the shape of
@@ -6,7 +6,7 @@
 -- arrays it was made from (asked, counted from 1). It runs as a transaction of its own
 -- (Database.one_trip), so it inserts nothing that it would have to take back: a repeated
 -- (source, external id), an unknown category and a place outside every street office all insert
--- nothing and return no row for that case (geodata/intake.py tells them apart). A key sent twice
+-- nothing and return no row for that case (geodata/cases/intake.py tells them apart). A key sent twice
 -- in one call is inserted once, from the first of its elements that can be taken in.
 WITH input AS (
     SELECT DISTINCT ON (i.source, i.external_id)

@@ -1,5 +1,5 @@
 -- Cases for the API, newest first, with names resolved. {where} is composed by
--- geodata/case_search.py from fixed clauses; every value is a parameter.
+-- geodata/cases/search.py from fixed clauses; every value is a parameter.
 SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.status,
        st.name AS status_name, c.is_open, c.is_open AND c.deadline_at < now() AS overdue,
        c.description, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,

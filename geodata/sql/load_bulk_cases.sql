@@ -1,5 +1,5 @@
 -- load_upsert_cases for a bulk load: the same rows and events, written while cases has no keys,
--- indexes or triggers (geodata/load_write.py drops them and rebuilds them afterwards). Without the
+-- indexes or triggers (geodata/load/write.py drops them and rebuilds them afterwards). Without the
 -- unique key there is no ON CONFLICT: staged cases that exist are updated when changed, the others
 -- inserted. All parts see the table as it was before the statement, so the two sets are disjoint.
 -- Returns (inserted, updated).

@@ -1,4 +1,4 @@
--- The recent wrong passwords that bear on one sign-in attempt (geodata/throttle.py): of this known
+-- The recent wrong passwords that bear on one sign-in attempt (geodata/accounts/throttle.py): of this known
 -- device; of this name from this address, and of this address, from browsers no device vouches
 -- for. With the time of the last of each, and the database's clock.
 SELECT count(*) FILTER (WHERE detail ->> 'device' = %(device)s) AS device_n,

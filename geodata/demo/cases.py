@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.demo_points import jitter, random_in
-from geodata.nearest_line import NearestLine
+from geodata.demo.nearest_line import NearestLine
+from geodata.demo.points import jitter, random_in
 from geodata.unit_assign import UnitIndex
 
 HOUR = 3600.0

@@ -2,7 +2,7 @@
 
 ``create`` is one statement in a transaction of its own, sent in one round trip (the counter
 rows it updates are locked only while the server runs it); creates that arrive together from a
-server's threads share one statement (geodata/combiner.py). It is idempotent on (source,
+server's threads share one statement (geodata/cases/combiner.py). It is idempotent on (source,
 external id): sending the same case twice, even from several threads at once, gives one case.
 """
 
@@ -15,10 +15,10 @@ from typing import Any
 
 import psycopg2
 
-from geodata import catalogue
-from geodata.combiner import Combiner
+from geodata.cases import catalogue
+from geodata.cases.combiner import Combiner
+from geodata.cases.lifecycle import FieldError
 from geodata.db import SCOPE, Database
-from geodata.lifecycle import FieldError
 from geodata.queries import prepared
 
 INTAKE_NOTE = "民意收集"

@@ -17,11 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from geodata import load
-from geodata.cluster import resolve_var_dir
 from geodata.errors import LoadError, SetupError
-from geodata.load_read import open_input, read_table
-from geodata.load_report import LoadReport
+from geodata.load import command as load
+from geodata.load.read import open_input, read_table
+from geodata.load.report import LoadReport
 from geodata.said import say
 from settings import Settings, get_settings
 
@@ -31,7 +30,7 @@ KEEP_SECONDS = 7 * 24 * 3600  # reports older than a week are removed when the n
 
 
 def _root(settings: Settings) -> Path:
-    root = resolve_var_dir(settings) / "imports"
+    root = settings.state_dir / "imports"
     root.mkdir(parents=True, exist_ok=True)
     return root
 

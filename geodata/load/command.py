@@ -28,12 +28,10 @@ import pandas as pd
 import psycopg2
 import shapely
 
-from geodata import audit
-from geodata import load_checks as checks
-from geodata import load_write as write
-from geodata.cluster import admin_dsn
+from geodata.accounts import audit
 from geodata.errors import LoadError, SetupError
-from geodata.load_fields import (
+from geodata.load import checks, write
+from geodata.load.fields import (
     CAMERA_STATUS,
     ONLINE_CHANNELS,
     SATISFACTION_WORDS,
@@ -47,9 +45,9 @@ from geodata.load_fields import (
     text_or_none,
     to_number,
 )
-from geodata.load_read import Table, csv_geometry, open_input, read_table
-from geodata.load_reasons import Reason
-from geodata.load_report import LoadReport
+from geodata.load.read import Table, csv_geometry, open_input, read_table
+from geodata.load.reasons import Reason
+from geodata.load.report import LoadReport
 from settings import Settings, get_settings
 
 KINDS = ("units", "cameras", "checkpoints", "cases")
@@ -140,7 +138,7 @@ def load(
     cols = detect_columns(list(table.frame.columns), kind, opts.mapping)
     rows = np.arange(1, report.read + 1)
     _check_frame_declared(kind, table, cols, opts)
-    conn = psycopg2.connect(dsn or admin_dsn(settings), connect_timeout=5)
+    conn = psycopg2.connect(dsn or settings.admin_dsn(), connect_timeout=5)
     try:
         with conn, conn.cursor() as cur:
             cur.execute("SET LOCAL statement_timeout = 0")

@@ -21,10 +21,12 @@ from zoneinfo import ZoneInfo
 import shapely
 from psycopg2 import sql
 
-from geodata import catalogue, hotspots, units
-from geodata.analysis_spec import Query
+from geodata import units
+from geodata.analysis import hotspots
+from geodata.analysis.spec import Query
+from geodata.cases import catalogue
+from geodata.cases.lifecycle import FieldError
 from geodata.db import Database
-from geodata.lifecycle import FieldError
 from geodata.queries import sql_text
 from geodata.said import Said
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.bulk import column_types, copy_binary, deferred_indexes, encode_binary, geom_ewkb, point_ewkb
+from geodata.load.bulk import column_types, copy_binary, deferred_indexes, encode_binary, geom_ewkb, point_ewkb
 from geodata.queries import sql_text
 from geodata.unit_assign import UnitIndex
 

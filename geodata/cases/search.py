@@ -9,9 +9,10 @@ from typing import Any
 
 from psycopg2 import sql
 
-from geodata import catalogue, units
+from geodata import units
+from geodata.cases import catalogue
+from geodata.cases.lifecycle import FieldError
 from geodata.db import Database
-from geodata.lifecycle import FieldError
 from geodata.queries import execute_prepared, sql_text
 
 MAX_LIMIT = 1000

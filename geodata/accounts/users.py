@@ -1,16 +1,16 @@
 """Users (分级授权): a role and a scope unit each; password sign-in, slowed down by
-geodata/throttle.py (growing delays, never a lock-out a stranger can cause); the admin command line.
+geodata/accounts/throttle.py (growing delays, never a lock-out a stranger can cause); the admin command line.
 
 Passwords are hashed with werkzeug's scrypt. A password change, a disable or a rescope ends every
-session of the user in the same transaction (geodata/sessions.py).
+session of the user in the same transaction (geodata/accounts/sessions.py).
 
-    python -m geodata.users create --username jiedao1 --role street --scope 410171002 --name 明湖办事处
-    python -m geodata.users passwd|disable|enable USERNAME
-    python -m geodata.users rescope USERNAME --role community --scope 410171002004
-    python -m geodata.users list
-    python -m geodata.users sessions USERNAME          # live sessions
-    python -m geodata.users end-sessions USERNAME      # sign the user out everywhere
-    python -m geodata.users audit [--action sign_in_failed] [--limit 50]
+    python -m geodata.accounts.users create --username jiedao1 --role street --scope 410171002 --name 明湖办事处
+    python -m geodata.accounts.users passwd|disable|enable USERNAME
+    python -m geodata.accounts.users rescope USERNAME --role community --scope 410171002004
+    python -m geodata.accounts.users list
+    python -m geodata.accounts.users sessions USERNAME          # live sessions
+    python -m geodata.accounts.users end-sessions USERNAME      # sign the user out everywhere
+    python -m geodata.accounts.users audit [--action sign_in_failed] [--limit 50]
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from psycopg2 import sql
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from geodata import audit, sessions, throttle, units
-from geodata.cli import run_admin
+from geodata import units
+from geodata.accounts import audit, sessions, throttle
 from geodata.db import Database
+from geodata.ops.cli import run_admin
 
 # role → the level its scope unit must have (None: any unit, usually the district)
 ROLES = {"district": "district", "street": "street", "community": "community", "analyst": None, "admin": None}
@@ -102,7 +103,7 @@ def _update(db: Database, username: str, op: str, sets: str, params: tuple, by: 
     with db.transaction() as cur:
         cur.execute(sql.SQL("UPDATE users SET {} WHERE username = %s").format(sql.SQL(sets)), (*params, username))
         if cur.rowcount != 1:
-            raise ValueError(f"no user {username!r} (see: python -m geodata.users list)")
+            raise ValueError(f"no user {username!r} (see: python -m geodata.accounts.users list)")
         ended = sessions.end_user(cur, username, ends) if ends else 0
         audit.record(cur, by, "user_admin", op=op, username=username, sessions_ended=ended)
 
@@ -135,7 +136,7 @@ def end_sessions(db: Database, username: str, by: str = "cli") -> int:
     with db.transaction() as cur:
         cur.execute("SELECT 1 FROM users WHERE username = %s", (username,))
         if cur.fetchone() is None:
-            raise ValueError(f"no user {username!r} (see: python -m geodata.users list)")
+            raise ValueError(f"no user {username!r} (see: python -m geodata.accounts.users list)")
         ended = sessions.end_user(cur, username, "admin")
         audit.record(cur, by, "session_end", op="admin", username=username, sessions_ended=ended)
     return ended
@@ -155,7 +156,7 @@ def authenticate(db: Database, username: str, password: str, ip: str | None, dev
     logged (and the log is committed before a refusal is raised). Raises AuthError otherwise.
 
     ``device`` is the id of a known device of this name (access/signin.py's device cookie): its
-    failures are counted apart, so strangers' guesses never hold its owner up (geodata/throttle.py).
+    failures are counted apart, so strangers' guesses never hold its owner up (geodata/accounts/throttle.py).
     """
     name = (username or "").strip()[:40]
     refusal: AuthError | None = None
@@ -236,7 +237,7 @@ def _password() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (the admin's)."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.users", description=__doc__.splitlines()[0],
+    parser = argparse.ArgumentParser(prog="python -m geodata.accounts.users", description=__doc__.splitlines()[0],
                                      epilog="The password is read from GRIDOPS_NEW_PASSWORD or asked for.")  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("create", help="add a user")

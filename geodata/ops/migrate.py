@@ -16,7 +16,7 @@ from psycopg2 import errors
 
 from geodata.errors import SetupError
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 LOCK_KEY = 0x6772_6964  # "grid"
 
 

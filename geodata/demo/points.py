@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata import demo_names as names
+from geodata.demo import names
 from geodata.unit_assign import UnitIndex
 
 M_PER_DEG_LAT = 111_320.0

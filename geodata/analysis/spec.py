@@ -28,7 +28,7 @@ cameras.status           online | offline
 cameras.kind             bullet | dome | ai | panorama
 grids.kind               community | micro | rural | exclusive
 grids.min_open           open cases ≥ N
-grids.hot                1: hotspots only (Getis-Ord Gi*, see geodata/hotspots.py)
+grids.hot                1: hotspots only (Getis-Ord Gi*, see geodata/analysis/hotspots.py)
 unit                     everything inside this unit (a unit code)
 box                      everything inside min_lon,min_lat,max_lon,max_lat
 lasso                    everything inside the polygon lon lat;lon lat;… (3–500 vertices)
@@ -49,9 +49,9 @@ from urllib.parse import urlencode
 
 import shapely
 
-from geodata import catalogue
+from geodata.cases import catalogue
+from geodata.cases.lifecycle import FieldError
 from geodata.db import Database
-from geodata.lifecycle import FieldError
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
 from geodata.said import Said

@@ -1,8 +1,8 @@
 """Make the database ready: start the embedded cluster (or check DATABASE_URL), migrate, and
 load the demo city on first start.
 
-    python -m geodata.setup [--no-demo] [--reset]
-    python -m geodata.setup --stop
+    python -m geodata.ops.setup [--no-demo] [--reset]
+    python -m geodata.ops.setup --stop
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import sys
 import psycopg2
 from psycopg2 import sql
 
-from geodata import demo
-from geodata.cluster import APP_ROLE, OWNER_ROLE, SCOPE_ROLES, SUPERUSER, Cluster, admin_dsn
+from geodata.accounts.users import DEMO_PASSWORD, seed_demo_if_empty
+from geodata.demo import city as demo
 from geodata.errors import SetupError
-from geodata.migrate import migrate
-from geodata.users import DEMO_PASSWORD, seed_demo_if_empty
+from geodata.ops.cluster import Cluster
+from geodata.ops.migrate import migrate
+from geodata.roles import APP_ROLE, OWNER_ROLE, SCOPE_ROLES, SUPERUSER
 from settings import Settings, get_settings
 
 
@@ -31,16 +32,16 @@ def ensure_database(settings: Settings, load_demo: bool = True, reset: bool = Fa
         cluster = Cluster(settings)
         cluster.start()
         _ensure_roles_and_database(cluster, reset)
-    applied = migrate(admin_dsn(settings))
+    applied = migrate(settings.admin_dsn())
     if applied:
         print(f"migrations applied: {', '.join(applied)}", flush=True)
     if not settings.database_url:
-        _grant_app_role(admin_dsn(settings))
-    if load_demo and demo.is_empty(admin_dsn(settings)):
+        _grant_app_role(settings.admin_dsn())
+    if load_demo and demo.is_empty(settings.admin_dsn()):
         print("loading the demo city (郑州经开区) …", flush=True)
-        demo.load(admin_dsn(settings), scale="demo", seed=demo.DEFAULT_SEED)
+        demo.load(settings.admin_dsn(), scale="demo", seed=demo.DEFAULT_SEED)
     else:
-        _seed_users(admin_dsn(settings))
+        _seed_users(settings.admin_dsn())
 
 
 def _seed_users(dsn: str) -> None:
@@ -117,7 +118,7 @@ def _grant_app_role(dsn: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; errors are one line on stderr."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.setup", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m geodata.ops.setup", description=__doc__.splitlines()[0])
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo city into an empty database")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the embedded database first")
     parser.add_argument("--stop", action="store_true", help="stop the embedded cluster and exit")

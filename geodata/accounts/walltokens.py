@@ -1,9 +1,9 @@
 """Read-only tokens of wall displays (大屏), each scoped to one unit and revocable: a kiosk opens
-``/wall?token=gw_…`` and needs no typing (geodata/tokens.py keeps only a SHA-256 of each token).
+``/wall?token=gw_…`` and needs no typing (geodata/accounts/tokens.py keeps only a SHA-256 of each token).
 
-    python -m geodata.walltokens create --name 城运中心大屏1 --scope 410171
-    python -m geodata.walltokens list
-    python -m geodata.walltokens revoke <prefix>
+    python -m geodata.accounts.walltokens create --name 城运中心大屏1 --scope 410171
+    python -m geodata.accounts.walltokens list
+    python -m geodata.accounts.walltokens revoke <prefix>
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import argparse
 import sys
 from dataclasses import dataclass
 
-from geodata import tokens, units
-from geodata.cli import run_admin
+from geodata import units
+from geodata.accounts import tokens
 from geodata.db import Database
+from geodata.ops.cli import run_admin
 
 TAG, TABLE = "gw", "wall_tokens"
 
@@ -66,7 +67,7 @@ class Verifier:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.walltokens", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m geodata.accounts.walltokens", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("create", help="make a token and print it once")
     make.add_argument("--name", required=True, help="which screen, e.g. 城运中心大屏1")
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
                 print(f"{prefix}  {name}  {scope}  {created:%Y-%m-%d %H:%M}  {state}")
         elif not revoke(db, args.prefix):
-            raise ValueError(f"no live token {args.prefix!r} (see: python -m geodata.walltokens list)")
+            raise ValueError(f"no live token {args.prefix!r} (see: python -m geodata.accounts.walltokens list)")
         return 0
 
     return run_admin(act)

@@ -15,8 +15,8 @@ from pyproj.exceptions import CRSError
 
 from geodata import coords
 from geodata.errors import LoadError
-from geodata.load_reasons import Reason
-from geodata.load_report import LoadReport
+from geodata.load.reasons import Reason
+from geodata.load.report import LoadReport
 
 CHINA_FRAMES = {"gcj02": coords.gcj02_to_wgs84, "bd09": coords.bd09_to_wgs84}
 POLYGONAL = {"Polygon", "MultiPolygon"}

@@ -1,11 +1,11 @@
-"""API keys for the intake API: make, list, revoke and check them (geodata/tokens.py keeps only
+"""API keys for the intake API: make, list, revoke and check them (geodata/accounts/tokens.py keeps only
 a SHA-256 of each key). A key may write cases as the sources it was made for, and move those
 cases through the loop; the right ``transitions`` lets it move any case.
 
-    python -m geodata.apikeys create --name 12345热线 --source hotline
-    python -m geodata.apikeys create --name 城管局业务系统 --source dept --right transitions
-    python -m geodata.apikeys list
-    python -m geodata.apikeys revoke <prefix>
+    python -m geodata.accounts.apikeys create --name 12345热线 --source hotline
+    python -m geodata.accounts.apikeys create --name 城管局业务系统 --source dept --right transitions
+    python -m geodata.accounts.apikeys list
+    python -m geodata.accounts.apikeys revoke <prefix>
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import argparse
 import sys
 from dataclasses import dataclass
 
-from geodata import tokens
-from geodata.cli import run_admin
+from geodata.accounts import tokens
 from geodata.db import Database
+from geodata.ops.cli import run_admin
 
 TAG, TABLE = "gk", "api_keys"
 RIGHTS = ("transitions",)
@@ -81,7 +81,7 @@ class Verifier:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.apikeys", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m geodata.accounts.apikeys", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("create", help="make a key and print it once")
     make.add_argument("--name", required=True, help="who uses the key, e.g. 12345热线")
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                 may = ",".join(rights) or "-"
                 print(f"{prefix}  {name}  {','.join(sources)}  {may}  {created:%Y-%m-%d %H:%M}  {state}")
         elif not revoke(db, args.prefix):
-            raise ValueError(f"no live key {args.prefix!r} (see: python -m geodata.apikeys list)")
+            raise ValueError(f"no live key {args.prefix!r} (see: python -m geodata.accounts.apikeys list)")
         return 0
 
     return run_admin(act)

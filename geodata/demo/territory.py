@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiPoint, MultiPolygon, Polygon, box
 
-from geodata import demo_names as names
+from geodata.demo import names
 
 LAT0 = 34.71
 KX = float(np.cos(np.radians(LAT0)))  # lon → local x

@@ -1,6 +1,6 @@
 """Exports of the workbench's current result: CSV for Excel, GeoJSON and GeoPackage (EPSG:4326).
 
-Each writer takes the rows as chunks (geodata.analysis_sql.stream) and never holds more than one
+Each writer takes the rows as chunks (geodata.analysis.statements.stream) and never holds more than one
 chunk: CSV and GeoJSON are generated piece by piece into the HTTP response; a GeoPackage is a
 SQLite file, so it is appended to a temporary file chunk by chunk and then sent from disk.
 
@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import shapely
 
-from geodata.analysis_sql import COLUMNS, Column
+from geodata.analysis.statements import COLUMNS, Column
 
 TZ = ZoneInfo("Asia/Shanghai")
 FORMATS = {

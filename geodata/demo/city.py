@@ -23,8 +23,13 @@ import numpy as np
 import pandas as pd
 import psycopg2
 
-from geodata import demo_cases, demo_points, demo_territory
-from geodata.bulk import (
+from geodata.accounts.users import seed_demo_if_empty
+from geodata.demo import cases as demo_cases
+from geodata.demo import points as demo_points
+from geodata.demo import territory as demo_territory
+from geodata.demo.names import ROADS_EW, ROADS_NS
+from geodata.errors import SetupError
+from geodata.load.bulk import (
     column_types,
     copy_binary,
     copy_frame,
@@ -35,10 +40,7 @@ from geodata.bulk import (
     point_ewkb,
     sync_identity,
 )
-from geodata.demo_names import ROADS_EW, ROADS_NS
-from geodata.errors import SetupError
 from geodata.unit_assign import UnitIndex, with_ancestors
-from geodata.users import seed_demo_if_empty
 
 DEFAULT_SEED = 7
 TZ = ZoneInfo("Asia/Shanghai")
@@ -264,8 +266,8 @@ def _analyze(dsn: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    from geodata.cluster import admin_dsn
-    from geodata.setup import ensure_database
+
+    from geodata.ops.setup import ensure_database
     from settings import get_settings
 
     parser = argparse.ArgumentParser(prog="python -m geodata.demo", description=__doc__.splitlines()[0])
@@ -277,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     try:
         ensure_database(settings, load_demo=False)
-        load(admin_dsn(settings), args.scale, args.seed, args.anchor, replace=args.replace)
+        load(settings.admin_dsn(), args.scale, args.seed, args.anchor, replace=args.replace)
     except SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

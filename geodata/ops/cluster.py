@@ -18,17 +18,11 @@ import subprocess
 from pathlib import Path
 
 from geodata.errors import SetupError
-from settings import ROOT, Settings
+from geodata.roles import APP_ROLE, OWNER_ROLE, SUPERUSER
+from settings import DATABASE_FILE, ROOT, Settings
 
-OWNER_ROLE = "gridops_owner"
-APP_ROLE = "gridops_app"
-# Row-level security (migration 0013): the app switches to one of these per transaction
-# (SET LOCAL ROLE) to see the whole territory, one street, or one community. NOLOGIN, granted to
-# the app role; the app role alone sees no row of a table under row-level security.
-SCOPE_ROLES = {"all": "gridops_scope_all", "street": "gridops_scope_street", "community": "gridops_scope_community"}
-SUPERUSER = "postgres"
 SERVER_CONF = """
-# Written by GridOps (geodata/cluster.py). Port, host and socket directory are given at start.
+# Written by GridOps (geodata/ops/cluster.py). Port, host and socket directory are given at start.
 max_wal_size = 4GB
 shared_buffers = 1GB
 work_mem = 32MB
@@ -156,6 +150,7 @@ class Cluster:
     def start(self) -> None:
         """Initialise if needed, then start the server unless it already runs."""
         self.init()
+        self._publish_connection()
         if self.running():
             return
         host, port = self.settings.pg_host, self.settings.pg_port
@@ -179,6 +174,14 @@ class Cluster:
         return True
 
     # ---- connection strings -----------------------------------------------------------------
+    def _publish_connection(self) -> None:
+        """Write the app's and the owner's passwords where settings read them (settings.role_dsn)."""
+        target = self.settings.state_dir / DATABASE_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({role: self.password(role) for role in (OWNER_ROLE, APP_ROLE)}, out)
+
     def password(self, role: str) -> str:
         """The stored password of one of the cluster's roles."""
         try:
@@ -206,16 +209,6 @@ def resolve_var_dir(settings: Settings) -> Path:
 
 def _postgres_can_reach(path: Path) -> bool:
     return subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-x", str(path)]).returncode == 0
-
-
-def app_dsn(settings: Settings) -> str:
-    """Where the app connects: DATABASE_URL, or the embedded cluster's app role."""
-    return settings.database_url or Cluster(settings).dsn(APP_ROLE)
-
-
-def admin_dsn(settings: Settings) -> str:
-    """Where migrations and bulk loads connect: the owner role."""
-    return settings.admin_database_url or settings.database_url or Cluster(settings).dsn(OWNER_ROLE)
 
 
 def find_bindir() -> Path | None:

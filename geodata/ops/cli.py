@@ -15,12 +15,12 @@ from geodata.errors import SetupError
 def run_admin(action: Callable[[Database], int | None]) -> int:
     """Run ``action`` with a pool on the owner role; return its exit code (ValueError and database
     errors print one line on stderr and give 1)."""
-    from geodata.cluster import admin_dsn
+
     from settings import get_settings
 
     db = None
     try:
-        db = Database(admin_dsn(get_settings()))
+        db = Database(get_settings().admin_dsn())
         return action(db) or 0
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

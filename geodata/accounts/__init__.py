@@ -1,0 +1,1 @@
+"""Who may act: users, sessions, the sign-in throttle, API keys, wall tokens and the audit log."""

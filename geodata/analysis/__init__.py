@@ -1,0 +1,1 @@
+"""The analysts' workbench: its query, its SQL, hot spots and exports."""

@@ -1,0 +1,1 @@
+"""The deterministic demo city: territory, points, cases and names."""

@@ -1,0 +1,1 @@
+"""Loading real data from files: reading, field mapping, checks, writing and reports."""

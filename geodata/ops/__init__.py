@@ -1,0 +1,1 @@
+"""Running the database: the embedded cluster, set-up and migrations."""
