@@ -3,18 +3,19 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
 .PHONY: run test lint format bench stop system lock demo clean-db soak
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV) || { echo "error: could not create a virtual environment: install python3-venv (apt-get install python3-venv)"; exit 1; }
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .  # the gridops command (editable: the checkout itself)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 ## run: install, start the embedded PostGIS, migrate, load the demo city, serve on :8050
 run: $(STAMP)
-	$(BIN)/python -m geodata.ops.setup
+	$(BIN)/gridops setup
 	$(BIN)/python app.py
 
 ## test: ruff, then pytest against a real PostGIS and headless Chromium
@@ -43,11 +44,11 @@ soak: $(STAMP) system
 
 ## demo: regenerate the demo city in place
 demo: $(STAMP)
-	$(BIN)/python -m geodata.demo --scale demo --replace
+	$(BIN)/gridops demo --scale demo --replace
 
 ## stop: stop the embedded cluster
 stop:
-	@if [ -x $(BIN)/python ]; then $(BIN)/python -m geodata.ops.setup --stop; else echo "nothing to stop"; fi
+	@if [ -x $(BIN)/gridops ]; then $(BIN)/gridops setup --stop; else echo "nothing to stop"; fi
 
 lock:
 	rm -rf /tmp/gridops-lock && $(PYTHON) -m venv /tmp/gridops-lock && /tmp/gridops-lock/bin/pip install -q -r requirements.in \

@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     # from vector tiles, recoloured in the browser, instead of being sent whole (DESIGN §6).
     map_tiles_above: int = Field(default=5000, ge=0)
 
-    # Data loads (python -m geodata.load, DESIGN §8): inputs past these limits are refused before
+    # Data loads (gridops load, DESIGN §8): inputs past these limits are refused before
     # they are read. Bytes count a file and its sidecars, or an archive's declared contents.
     import_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     import_max_entries: int = Field(default=64, gt=0)  # members of a zip archive

@@ -62,6 +62,6 @@ def refuse_demo_passwords() -> None:
     if left:
         raise SetupError(
             f"demo users {', '.join(left)} still have the published demo password; change it "
-            "(python -m geodata.accounts.users passwd NAME) or disable them "
-            "(python -m geodata.accounts.users disable NAME)"
+            "(gridops users passwd NAME) or disable them "
+            "(gridops users disable NAME)"
         )

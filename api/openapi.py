@@ -80,7 +80,7 @@ def document() -> dict[str, Any]:
             "version": "1.0.0",
             "description": "Take in citizen cases (12345 hotline, citizen app, grid patrol), move them through "
             "the case loop (派单 → 签收 → 办结 → 评价 → 结案) and search them. Writes need an API key "
-            "(python -m geodata.accounts.apikeys create). Times are ISO 8601 with a zone; coordinates are WGS84 "
+            "(gridops apikeys create). Times are ISO 8601 with a zone; coordinates are WGS84 "
             "unless crs says gcj02 or bd09.",
         },
         "servers": [{"url": "/api/v1"}],

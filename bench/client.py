@@ -15,7 +15,7 @@ def signed_in(app, db):
         cur.execute("SELECT id FROM users WHERE username = 'district' AND disabled_at IS NULL")
         row = cur.fetchone()
     if row is None:
-        raise RuntimeError("the bench database has no demo user 'district': run python -m geodata.ops.setup once")
+        raise RuntimeError("the bench database has no demo user 'district': run gridops setup once")
     token = sessions.start(db, user_id=row[0], idle=timedelta(hours=12), length=timedelta(hours=12))
     client = app.server.test_client()
     with client.session_transaction() as session:

@@ -4,6 +4,7 @@ served in a subprocess, and headless Chromium. A skipped test fails the run."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ if os.environ.get("GRIDOPS_TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["GRIDOPS_TEST_DATABASE_URL"]
 
 ROOT = Path(__file__).resolve().parent.parent
+GRIDOPS = str(Path(sys.executable).with_name("gridops"))  # the console script make installs
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ANCHOR = datetime(2026, 11, 20, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 SEED = 7

@@ -1,4 +1,4 @@
-"""python -m geodata.load against real files and a real PostGIS (its own database, emptied per test)."""
+"""gridops load against real files and a real PostGIS (its own database, emptied per test)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 
 import flask
@@ -16,7 +15,7 @@ from geodata import units
 from geodata.accounts import apikeys, users, walltokens
 from geodata.db import Database
 from tests import dash_calls, signin
-from tests.conftest import ROOT, TEST_SECRET
+from tests.conftest import GRIDOPS, ROOT, TEST_SECRET
 from tests.test_access import _callback_key, _unit_post
 
 PASSWORD = "a-long-test-password"
@@ -110,7 +109,7 @@ def test_a_password_change_disable_or_rescope_ends_every_session_at_once(server,
 def test_an_admin_lists_and_ends_a_users_sessions(server, admin):
     users.create(admin, "t-sess-admin", PASSWORD, "analyst", units.root_code(admin), "会话测试")
     browsers = [signin.session(server, "t-sess-admin", PASSWORD) for _ in range(2)]
-    run = [sys.executable, "-m", "geodata.accounts.users"]
+    run = [GRIDOPS, "users"]
     listed = subprocess.run([*run, "sessions", "t-sess-admin"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert listed.returncode == 0 and len(listed.stdout.strip().splitlines()) == 2 and "127.0.0.1" in listed.stdout
     ended = subprocess.run([*run, "end-sessions", "t-sess-admin"], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,13 +14,14 @@ from psycopg2 import sql
 
 from geodata.ops.cluster import Cluster, find_bindir
 from geodata.roles import OWNER_ROLE, SUPERUSER
+from tests.conftest import GRIDOPS
 from tests.server import ROOT, free_port
 
 
 def _setup(env_extra: dict[str, str], tmp_path=None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "geodata.ops.setup", "--no-demo"], cwd=ROOT, env=env,
+    return subprocess.run([GRIDOPS, "setup", "--no-demo"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
 
 

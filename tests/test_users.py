@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 
 from geodata import units
 from geodata.accounts import audit, throttle, users
 from geodata.db import Database
-from tests.conftest import ROOT
+from tests.conftest import GRIDOPS, ROOT
 
 PASSWORD = "correct horse battery"
 
@@ -116,7 +115,7 @@ def test_rescope_and_the_admin_command_line(admin):
     street = _street_code(admin)
     community = units.children(admin, units.by_code(admin, street))["code"][0]
     env = {**os.environ, "GRIDOPS_NEW_PASSWORD": PASSWORD}
-    run = [sys.executable, "-m", "geodata.accounts.users"]
+    run = [GRIDOPS, "users"]
     made = subprocess.run([*run, "create", "--username", "t-cli", "--role", "street", "--scope", street, "--name",
                            "办事处"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert made.returncode == 0, made.stderr

@@ -2,21 +2,18 @@
 a SHA-256 of each key). A key may write cases as the sources it was made for, and move those
 cases through the loop; the right ``transitions`` lets it move any case.
 
-    python -m geodata.accounts.apikeys create --name 12345热线 --source hotline
-    python -m geodata.accounts.apikeys create --name 城管局业务系统 --source dept --right transitions
-    python -m geodata.accounts.apikeys list
-    python -m geodata.accounts.apikeys revoke <prefix>
+    gridops apikeys create --name 12345热线 --source hotline
+    gridops apikeys create --name 城管局业务系统 --source dept --right transitions
+    gridops apikeys list
+    gridops apikeys revoke <prefix>
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 
 from geodata.accounts import tokens
 from geodata.db import Database
-from geodata.ops.cli import run_admin
 
 TAG, TABLE = "gk", "api_keys"
 RIGHTS = ("transitions",)
@@ -77,40 +74,3 @@ class Verifier:
         """The key's row when ``presented`` is a live key, else None."""
         row = self._tokens.check(presented)
         return ApiKey(row[0], row[1], row[2], tuple(row[3]), tuple(row[4])) if row else None
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.accounts.apikeys", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    make = sub.add_parser("create", help="make a key and print it once")
-    make.add_argument("--name", required=True, help="who uses the key, e.g. 12345热线")
-    make.add_argument("--source", action="append", required=True, help="case source it may write (repeatable)")
-    make.add_argument(
-        "--right",
-        action="append",
-        default=[],
-        choices=RIGHTS,
-        help="transitions: may move any case through the loop, not only its sources' cases",
-    )
-    sub.add_parser("list", help="list keys (never the keys themselves)")
-    sub.add_parser("revoke", help="revoke a key by its prefix").add_argument("prefix")
-    args = parser.parse_args(argv)
-
-    def act(db: Database) -> int:
-        if args.command == "create":
-            print(create(db, args.name, args.source, args.right))
-        elif args.command == "list":
-            for prefix, name, sources, rights, created, revoked in listing(db):
-                state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
-                may = ",".join(rights) or "-"
-                print(f"{prefix}  {name}  {','.join(sources)}  {may}  {created:%Y-%m-%d %H:%M}  {state}")
-        elif not revoke(db, args.prefix):
-            raise ValueError(f"no live key {args.prefix!r} (see: python -m geodata.accounts.apikeys list)")
-        return 0
-
-    return run_admin(act)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

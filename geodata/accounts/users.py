@@ -4,23 +4,20 @@ geodata/accounts/throttle.py (growing delays, never a lock-out a stranger can ca
 Passwords are hashed with werkzeug's scrypt. A password change, a disable or a rescope ends every
 session of the user in the same transaction (geodata/accounts/sessions.py).
 
-    python -m geodata.accounts.users create --username jiedao1 --role street --scope 410171002 --name 明湖办事处
-    python -m geodata.accounts.users passwd|disable|enable USERNAME
-    python -m geodata.accounts.users rescope USERNAME --role community --scope 410171002004
-    python -m geodata.accounts.users list
-    python -m geodata.accounts.users sessions USERNAME          # live sessions
-    python -m geodata.accounts.users end-sessions USERNAME      # sign the user out everywhere
-    python -m geodata.accounts.users audit [--action sign_in_failed] [--limit 50]
+    gridops users create --username jiedao1 --role street --scope 410171002 --name 明湖办事处
+    gridops users passwd|disable|enable USERNAME
+    gridops users rescope USERNAME --role community --scope 410171002004
+    gridops users list
+    gridops users sessions USERNAME          # live sessions
+    gridops users end-sessions USERNAME      # sign the user out everywhere
+    gridops users audit [--action sign_in_failed] [--limit 50]
 """
 
 from __future__ import annotations
 
-import argparse
 import getpass
-import json
 import os
 import re
-import sys
 from dataclasses import dataclass
 
 from psycopg2 import sql
@@ -29,7 +26,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from geodata import units
 from geodata.accounts import audit, sessions, throttle
 from geodata.db import Database
-from geodata.ops.cli import run_admin
 
 # role → the level its scope unit must have (None: any unit, usually the district)
 ROLES = {"district": "district", "street": "street", "community": "community", "analyst": None, "admin": None}
@@ -103,7 +99,7 @@ def _update(db: Database, username: str, op: str, sets: str, params: tuple, by: 
     with db.transaction() as cur:
         cur.execute(sql.SQL("UPDATE users SET {} WHERE username = %s").format(sql.SQL(sets)), (*params, username))
         if cur.rowcount != 1:
-            raise ValueError(f"no user {username!r} (see: python -m geodata.accounts.users list)")
+            raise ValueError(f"no user {username!r} (see: gridops users list)")
         ended = sessions.end_user(cur, username, ends) if ends else 0
         audit.record(cur, by, "user_admin", op=op, username=username, sessions_ended=ended)
 
@@ -136,7 +132,7 @@ def end_sessions(db: Database, username: str, by: str = "cli") -> int:
     with db.transaction() as cur:
         cur.execute("SELECT 1 FROM users WHERE username = %s", (username,))
         if cur.fetchone() is None:
-            raise ValueError(f"no user {username!r} (see: python -m geodata.accounts.users list)")
+            raise ValueError(f"no user {username!r} (see: gridops users list)")
         ended = sessions.end_user(cur, username, "admin")
         audit.record(cur, by, "session_end", op="admin", username=username, sessions_ended=ended)
     return ended
@@ -233,61 +229,3 @@ def listing(db: Database) -> list[tuple]:
 
 def _password() -> str:
     return os.environ.get("GRIDOPS_NEW_PASSWORD") or getpass.getpass("new password: ")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point (the admin's)."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.accounts.users", description=__doc__.splitlines()[0],
-                                     epilog="The password is read from GRIDOPS_NEW_PASSWORD or asked for.")  # fmt: skip
-    sub = parser.add_subparsers(dest="command", required=True)
-    make = sub.add_parser("create", help="add a user")
-    make.add_argument("--username", required=True)
-    make.add_argument("--role", required=True, choices=list(ROLES))
-    make.add_argument("--scope", required=True, help="unit code of the user's area")
-    make.add_argument("--name", default="", help="display name, e.g. 明湖办事处值班员")
-    for cmd in ("passwd", "disable", "enable"):
-        sub.add_parser(cmd).add_argument("username")
-    sub.add_parser("sessions", help="a user's live sessions").add_argument("username")
-    sub.add_parser("end-sessions", help="end every session of a user").add_argument("username")
-    move = sub.add_parser("rescope", help="give a user another role and scope")
-    move.add_argument("username")
-    move.add_argument("--role", required=True, choices=list(ROLES))
-    move.add_argument("--scope", required=True)
-    sub.add_parser("list")
-    log = sub.add_parser("audit", help="the newest audit entries")
-    log.add_argument("--action", choices=audit.ACTIONS)
-    log.add_argument("--limit", type=int, default=50)
-    args = parser.parse_args(argv)
-
-    def act(db: Database) -> int:
-        if args.command == "create":
-            user = create(db, args.username, _password(), args.role, args.scope, args.name)
-            print(f"created {user.username} ({user.role}, scope {user.scope_code})")
-        elif args.command == "passwd":
-            set_password(db, args.username, _password())
-        elif args.command in ("disable", "enable"):
-            (disable if args.command == "disable" else enable)(db, args.username)
-        elif args.command == "rescope":
-            rescope(db, args.username, args.role, args.scope)
-        elif args.command == "sessions":
-            for one in sessions.of_user(db, args.username):
-                since, seen = f"{one['created_at']:%Y-%m-%d %H:%M}", f"{one['seen_at']:%Y-%m-%d %H:%M}"
-                print(f"{one['id']:>8}  since {since}  seen {seen}  {one['ip'] or '-':15s} {one['user_agent'] or ''}")
-        elif args.command == "end-sessions":
-            print(f"ended {end_sessions(db, args.username)} session(s) of {args.username}")
-        elif args.command == "audit":
-            with db.transaction() as cur:
-                for e in audit.recent(cur, max(1, min(args.limit, 10_000)), args.action):
-                    print(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['action']:16s} {e['actor']:20s} {e['ip'] or '-':15s} "
-                          f"{json.dumps(e['detail'], ensure_ascii=False)}")  # fmt: skip
-        else:
-            for username, name, role, scope, created, disabled in listing(db):
-                state = f"disabled {disabled:%Y-%m-%d}" if disabled else "active"
-                print(f"{username:20s} {role:10s} {scope:15s} {name}  ({state}, since {created:%Y-%m-%d})")
-        return 0
-
-    return run_admin(act)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,21 +1,18 @@
 """Read-only tokens of wall displays (大屏), each scoped to one unit and revocable: a kiosk opens
 ``/wall?token=gw_…`` and needs no typing (geodata/accounts/tokens.py keeps only a SHA-256 of each token).
 
-    python -m geodata.accounts.walltokens create --name 城运中心大屏1 --scope 410171
-    python -m geodata.accounts.walltokens list
-    python -m geodata.accounts.walltokens revoke <prefix>
+    gridops walltokens create --name 城运中心大屏1 --scope 410171
+    gridops walltokens list
+    gridops walltokens revoke <prefix>
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 
 from geodata import units
 from geodata.accounts import tokens
 from geodata.db import Database
-from geodata.ops.cli import run_admin
 
 TAG, TABLE = "gw", "wall_tokens"
 
@@ -63,32 +60,3 @@ class Verifier:
         """The token's row when ``presented`` is a live wall token, else None."""
         row = self._tokens.check(presented)
         return WallToken(*row) if row else None
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.accounts.walltokens", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    make = sub.add_parser("create", help="make a token and print it once")
-    make.add_argument("--name", required=True, help="which screen, e.g. 城运中心大屏1")
-    make.add_argument("--scope", required=True, help="unit code the wall shows")
-    sub.add_parser("list", help="list tokens (never the tokens themselves)")
-    sub.add_parser("revoke", help="revoke a token by its prefix").add_argument("prefix")
-    args = parser.parse_args(argv)
-
-    def act(db: Database) -> int:
-        if args.command == "create":
-            print(create(db, args.name, args.scope))
-        elif args.command == "list":
-            for prefix, name, scope, created, revoked in listing(db):
-                state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "live"
-                print(f"{prefix}  {name}  {scope}  {created:%Y-%m-%d %H:%M}  {state}")
-        elif not revoke(db, args.prefix):
-            raise ValueError(f"no live token {args.prefix!r} (see: python -m geodata.accounts.walltokens list)")
-        return 0
-
-    return run_admin(act)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

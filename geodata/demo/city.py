@@ -1,6 +1,6 @@
 """The demo-city generator: deterministic, loaded with COPY.
 
-    python -m geodata.demo --scale demo|city --seed N [--replace] [--anchor 2026-11-22T12:00+08:00]
+    gridops demo --scale demo|city --seed N [--replace] [--anchor 2026-11-22T12:00+08:00]
 
 ``demo`` is 郑州经开区 (5 street offices, 35 communities, ~900 grids, ~1,500 cameras, ~300
 checkpoints, 20,000 cases over 180 days). ``city`` is the benchmark scale (70k grids, 200k
@@ -10,8 +10,6 @@ the same rows.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -262,29 +260,3 @@ def _analyze(dsn: str) -> None:
             cur.execute("ANALYZE")
     finally:
         conn.close()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point."""
-
-    from geodata.ops.setup import ensure_database
-    from settings import get_settings
-
-    parser = argparse.ArgumentParser(prog="python -m geodata.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--replace", action="store_true", help="wipe existing units, points and cases first")
-    parser.add_argument("--anchor", type=datetime.fromisoformat, help="'now' of the generated data (ISO time)")
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    try:
-        ensure_database(settings, load_demo=False)
-        load(settings.admin_dsn(), args.scale, args.seed, args.anchor, replace=args.replace)
-    except SetupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

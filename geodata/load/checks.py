@@ -151,7 +151,7 @@ class Territory:
         if not geoms:
             raise LoadError(
                 "the database holds no territory yet: load the top-level units first "
-                "(python -m geodata.load units FILE --level district)"
+                "(gridops load units FILE --level district)"
             )
         self._tree = shapely.STRtree(np.asarray(geoms, dtype=object))
 

@@ -1,6 +1,6 @@
 """Load real data into GridOps: units, cameras, checkpoints or cases from a file, in one transaction.
 
-    python -m geodata.load {units,cameras,checkpoints,cases} PATH [--crs EPSG:NNNN|ESRI:NNNN|gcj02|bd09]
+    gridops load {units,cameras,checkpoints,cases} PATH [--crs EPSG:NNNN|ESRI:NNNN|gcj02|bd09]
         [--level district|street|community|grid] [--map OUR_FIELD=THEIR_COLUMN ...] [--source NAME]
         [--encoding ENC] [--tz ZONE] [--status-map FILE] [--category-map FILE] [--repair] [--dry-run]
         [--report REPORT.csv]
@@ -687,12 +687,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         """Print one line and exit 2."""
-        self.exit(2, f"error: {message}; see python -m geodata.load --help\n")
+        self.exit(2, f"error: {message}; see gridops load --help\n")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
     """Command-line entry point: a summary on stdout, errors as one line on stderr."""
-    parser = _Parser(prog="python -m geodata.load", description=__doc__.splitlines()[0])
+    parser = _Parser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("path", type=Path)
     parser.add_argument(

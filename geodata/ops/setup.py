@@ -1,14 +1,11 @@
 """Make the database ready: start the embedded cluster (or check DATABASE_URL), migrate, and
 load the demo city on first start.
 
-    python -m geodata.ops.setup [--no-demo] [--reset]
-    python -m geodata.ops.setup --stop
+    gridops setup [--no-demo] [--reset]
+    gridops setup --stop
 """
 
 from __future__ import annotations
-
-import argparse
-import sys
 
 import psycopg2
 from psycopg2 import sql
@@ -19,7 +16,7 @@ from geodata.errors import SetupError
 from geodata.ops.cluster import Cluster
 from geodata.ops.migrate import migrate
 from geodata.roles import APP_ROLE, OWNER_ROLE, SCOPE_ROLES, SUPERUSER
-from settings import Settings, get_settings
+from settings import Settings
 
 
 def ensure_database(settings: Settings, load_demo: bool = True, reset: bool = False) -> None:
@@ -114,29 +111,3 @@ def _grant_app_role(dsn: str) -> None:
             cur.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(roles))
     finally:
         conn.close()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; errors are one line on stderr."""
-    parser = argparse.ArgumentParser(prog="python -m geodata.ops.setup", description=__doc__.splitlines()[0])
-    parser.add_argument("--no-demo", action="store_true", help="do not load the demo city into an empty database")
-    parser.add_argument("--reset", action="store_true", help="drop and recreate the embedded database first")
-    parser.add_argument("--stop", action="store_true", help="stop the embedded cluster and exit")
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    try:
-        if args.stop:
-            if settings.database_url:
-                print("DATABASE_URL is set: there is no embedded cluster to stop")
-            else:
-                print("stopped" if Cluster(settings).stop() else "the embedded cluster was not running")
-            return 0
-        ensure_database(settings, load_demo=not args.no_demo, reset=args.reset)
-    except SetupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
