@@ -34,7 +34,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-## bench: DESIGN §6 figures at demo scale (SCALE=city for the city scale)
+## bench: docs/performance.md figures at demo scale (SCALE=city for the city scale)
 bench: $(STAMP) system
 	$(BIN)/python -m bench --scale $(or $(SCALE),demo)
 

@@ -1,4 +1,4 @@
-// Vector-tile layers on Plotly's own MapLibre map (DESIGN §6; layers/base.py TiledLayer).
+// Vector-tile layers on Plotly's own MapLibre map (docs/performance.md; layers/base.py TiledLayer).
 //
 // A figure that names tiled layers in layout.meta.tiles gets, for each, a vector source and a
 // MapLibre layer drawn just above the trace before its slot. The layer's feature-state arrays
