@@ -39,10 +39,13 @@ server = app.server
 server.secret_key = SECRET_KEY
 server.session_interface = SessionCookies()
 server.config.update(
-    SESSION_COOKIE_NAME="gridops_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-    SESSION_COOKIE_SECURE=settings.production, PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+    SESSION_COOKIE_NAME="gridops_session",
+    SESSION_COOKIE_HTTPONLY=True,
+    SESSION_COOKIE_SAMESITE="Lax",
+    SESSION_COOKIE_SECURE=settings.production,
+    PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
     MAX_CONTENT_LENGTH=settings.request_max_bytes,
-)  # fmt: skip
+)
 if settings.proxy_hops:
     server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
 app.layout = html.Div(dash.page_container, id="shell")

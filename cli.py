@@ -100,8 +100,12 @@ def setup(no_demo: bool, reset: bool, stop: bool) -> None:
 @click.option(
     "--replace", is_flag=True, help="先清空现有单元、点位和案件 / wipe existing units, points and cases first"
 )
-@click.option("--anchor", type=datetime.fromisoformat, default=None,
-              help="生成数据的“现在”（ISO 时间）/ 'now' of the generated data (ISO time)")  # fmt: skip
+@click.option(
+    "--anchor",
+    type=datetime.fromisoformat,
+    default=None,
+    help="生成数据的“现在”（ISO 时间）/ 'now' of the generated data (ISO time)",
+)
 def demo(scale: str, seed: int | None, replace: bool, anchor: datetime | None) -> None:
     """生成确定性的演示城市 · generate the deterministic demo city."""
     from geodata.demo import city
@@ -115,8 +119,9 @@ def demo(scale: str, seed: int | None, replace: bool, anchor: datetime | None) -
         raise Failure(str(exc)) from None
 
 
-@gridops.command(context_settings={**CONTEXT, "ignore_unknown_options": True, "help_option_names": []},
-                 add_help_option=False)  # fmt: skip
+@gridops.command(
+    context_settings={**CONTEXT, "ignore_unknown_options": True, "help_option_names": []}, add_help_option=False
+)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def load(args: tuple[str, ...]) -> None:
     """载入单元、摄像头、创文点位或案件文件 · load units, cameras, checkpoints or cases from a file.
@@ -247,8 +252,13 @@ def apikeys_group() -> None:
 @click.option(
     "--source", "sources", multiple=True, required=True, help="可写入的案件来源（可重复）/ case source (repeatable)"
 )
-@click.option("--right", "rights", multiple=True, type=click.Choice(apikeys.RIGHTS),
-              help="transitions：可流转任何案件 / may move any case through the loop")  # fmt: skip
+@click.option(
+    "--right",
+    "rights",
+    multiple=True,
+    type=click.Choice(apikeys.RIGHTS),
+    help="transitions：可流转任何案件 / may move any case through the loop",
+)
 def apikeys_create(name: str, sources: tuple[str, ...], rights: tuple[str, ...]) -> None:
     """新建密钥并只显示这一次 · make a key and print it once."""
     _admin(lambda db: click.echo(apikeys.create(db, name, list(sources), list(rights))))

@@ -259,6 +259,10 @@ def t(key: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def pick(lang: str) -> str:
-    """A supported language code, defaulting to Chinese."""
-    return lang if lang in LANGS else "zh"
+def pick(lang: str | None) -> str:
+    """A supported language code; anything else (none asked for) is GRIDOPS_LANG's, Chinese by default."""
+    if lang in LANGS:
+        return lang
+    from settings import get_settings
+
+    return get_settings().lang

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(default=5000, gt=0)
     lang: Literal["zh", "en"] = "zh"
 
-    # Production mode (DESIGN §8): no debug, Secure cookies, and a real GRIDOPS_SECRET_KEY is required.
+    # Production mode (docs/security.md): no debug, Secure cookies, and a real GRIDOPS_SECRET_KEY is required.
     production: bool = False
     # Signs the session cookies. Development without one uses a random key kept in the var folder.
     secret_key: str | None = Field(default=None, repr=False)
@@ -58,15 +58,15 @@ class Settings(BaseSettings):
     # Reverse proxies in front of the app (nginx …): their X-Forwarded-For/-Proto are then trusted.
     proxy_hops: int = Field(default=0, ge=0, le=5)
 
-    # Basemap (DESIGN §7). "none" draws only our own outlines and works offline.
+    # Basemap (docs/maps.md). "none" draws only our own outlines and works offline.
     basemap: Literal["none", "osm", "tianditu", "amap", "xyz"] = "none"
     basemap_url: str | None = None
     tianditu_key: str | None = None
     # A map layer with more features than this (70k grids, 200k cameras at city scale) is drawn
-    # from vector tiles, recoloured in the browser, instead of being sent whole (DESIGN §6).
+    # from vector tiles, recoloured in the browser, instead of being sent whole (docs/performance.md).
     map_tiles_above: int = Field(default=5000, ge=0)
 
-    # Data loads (gridops load, DESIGN §8): inputs past these limits are refused before
+    # Data loads (gridops load, docs/security.md): inputs past these limits are refused before
     # they are read. Bytes count a file and its sidecars, or an archive's declared contents.
     import_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     import_max_entries: int = Field(default=64, gt=0)  # members of a zip archive
@@ -89,8 +89,10 @@ class Settings(BaseSettings):
                 f"no database configured: {path} is missing or incomplete; run 'make run' (it starts the "
                 "embedded PostGIS and writes it) or set DATABASE_URL"
             ) from None
-        return (f"host={self.pg_host} port={self.pg_port} dbname={dbname or self.db_name} user={role} "
-                f"password={password} application_name=gridops")  # fmt: skip
+        return (
+            f"host={self.pg_host} port={self.pg_port} dbname={dbname or self.db_name} user={role} "
+            f"password={password} application_name=gridops"
+        )
 
     def app_dsn(self) -> str:
         """Where the app connects: DATABASE_URL, or the embedded cluster's app role."""

@@ -1,4 +1,4 @@
-"""The gate in front of every route and callback (DESIGN §8): no principal, no data.
+"""The gate in front of every route and callback (docs/security.md): no principal, no data.
 
 - Pages without a session redirect to /login; Dash's own endpoints and the APIs answer 401.
 - ``?token=gw_…`` on /wall signs a wall display in (read-only, scoped, revocable).
@@ -25,8 +25,16 @@ from access.inputs import refuse_unusable_input
 from access.principal import Principal
 from geodata.db import SCOPE
 
-PUBLIC = ("/login", "/logout", "/healthz", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/glyphs/",
-          "/api/v1/openapi.json")  # fmt: skip
+PUBLIC = (
+    "/login",
+    "/logout",
+    "/healthz",
+    "/assets/",
+    "/_dash-component-suites/",
+    "/_favicon.ico",
+    "/glyphs/",
+    "/api/v1/openapi.json",
+)
 API = ("/api/", "/open311/")
 DASH_INTERNAL = ("/_dash-", "/_reload-hash")
 WALL_PAGES = ("/wall", "/case/")
@@ -91,8 +99,9 @@ def _decide():
     if path == "/" and not who.whole_territory and not who.read_only:
         return flask.redirect(f"/unit/{who.scope.code}", code=302)  # the one map is the whole district
     if who.read_only and not (path.startswith(WALL_PAGES) or path.startswith(DASH_INTERNAL)):
-        return flask.Response("此令牌只能查看大屏 (this token opens the wall display only)", status=403,
-                              mimetype="text/plain")  # fmt: skip
+        return flask.Response(
+            "此令牌只能查看大屏 (this token opens the wall display only)", status=403, mimetype="text/plain"
+        )
     if who.read_only and path == "/_dash-update-component" and not wall_callbacks.allowed(request):
         return _refuse(403, "a wall display runs the wall's and the case view's callbacks only")
     return None

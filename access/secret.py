@@ -12,8 +12,18 @@ from settings import Settings
 
 MIN_LENGTH = 32
 # Values seen in examples and tutorials: never acceptable as a real key.
-KNOWN_DEFAULTS = {"", "change-me", "changeme", "secret", "dev", "development", "please-change-me",
-                  "your-secret-key", "gridops", "supersecret"}  # fmt: skip
+KNOWN_DEFAULTS = {
+    "",
+    "change-me",
+    "changeme",
+    "secret",
+    "dev",
+    "development",
+    "please-change-me",
+    "your-secret-key",
+    "gridops",
+    "supersecret",
+}
 
 
 def resolve(settings: Settings) -> str:

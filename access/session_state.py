@@ -34,8 +34,9 @@ def _start(**who: int) -> None:
     else:
         idle, length = timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_hours)
     request = flask.request
-    token = sessions.start(get_db(), idle=idle, length=length, ip=request.remote_addr,
-                           user_agent=request.headers.get("User-Agent"), **who)  # fmt: skip
+    token = sessions.start(
+        get_db(), idle=idle, length=length, ip=request.remote_addr, user_agent=request.headers.get("User-Agent"), **who
+    )
     flask.session.clear()  # a fresh session: nothing from before the sign-in carries over
     flask.session.permanent = True
     flask.session[KEY] = token

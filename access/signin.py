@@ -60,8 +60,12 @@ def safe_next(target: str | None) -> str:
 
 
 def _page(status: int = 200, error: str = "", username: str = "", next_: str = "/") -> flask.Response:
-    body = PAGE.format(csrf=csrf.token(), next=html.escape(safe_next(next_)), username=html.escape(username),
-                       error=f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "")  # fmt: skip
+    body = PAGE.format(
+        csrf=csrf.token(),
+        next=html.escape(safe_next(next_)),
+        username=html.escape(username),
+        error=f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "",
+    )
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -98,9 +102,14 @@ def login() -> flask.Response:
         return response
     session_state.sign_in_user(user.id)
     response = flask.redirect(safe_next(form.get("next")), code=303)
-    response.set_cookie(DEVICE_COOKIE, _devices().dumps({"u": user.username, "d": device or secrets.token_hex(12)}),
-                        max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
-                        secure=flask.current_app.config["SESSION_COOKIE_SECURE"])  # fmt: skip
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _devices().dumps({"u": user.username, "d": device or secrets.token_hex(12)}),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=flask.current_app.config["SESSION_COOKIE_SECURE"],
+    )
     return response
 
 
@@ -119,8 +128,11 @@ def logout() -> flask.Response:
 
 def logout_by_link() -> flask.Response:
     """GET /logout: refused, so that a link or an image elsewhere cannot sign anyone out."""
-    response = flask.Response("请使用页面上的“退出”按钮 (sign out with the button on the page: POST /logout)",
-                              status=405, mimetype="text/plain")  # fmt: skip
+    response = flask.Response(
+        "请使用页面上的“退出”按钮 (sign out with the button on the page: POST /logout)",
+        status=405,
+        mimetype="text/plain",
+    )
     response.headers["Allow"] = "POST"
     return response
 

@@ -32,9 +32,16 @@ def source_for(key: ApiKey, requested: str | None) -> str:
     if requested is None:
         if len(key.sources) == 1:
             return key.sources[0]
-        raise ApiError(400, "invalid_fields", f"source: required, this key writes as {', '.join(key.sources)}",
-                       fields={"source": f"required: one of {', '.join(key.sources)}"})  # fmt: skip
+        raise ApiError(
+            400,
+            "invalid_fields",
+            f"source: required, this key writes as {', '.join(key.sources)}",
+            fields={"source": f"required: one of {', '.join(key.sources)}"},
+        )
     if requested not in key.sources:
-        raise ApiError(403, "forbidden", f"this key may not write cases from source {requested!r}; "
-                       f"it writes as {', '.join(key.sources)}")  # fmt: skip
+        raise ApiError(
+            403,
+            "forbidden",
+            f"this key may not write cases from source {requested!r}; it writes as {', '.join(key.sources)}",
+        )
     return requested

@@ -119,8 +119,9 @@ def _no_page_under_api():
         if request.method == "OPTIONS" and allowed:
             response = flask.Response(status=204)
         elif allowed and request.method not in allowed:
-            response = render(ApiError(405, "method_not_allowed", f"{request.method} is not allowed here; "
-                                       f"use {', '.join(allowed)}"))  # fmt: skip
+            response = render(
+                ApiError(405, "method_not_allowed", f"{request.method} is not allowed here; use {', '.join(allowed)}")
+            )
         elif not allowed:
             return render(ApiError(404, "not_found", f"no API route {request.path}; see /api/v1/openapi.json"))
         else:

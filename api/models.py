@@ -40,10 +40,22 @@ class Strict(BaseModel):
 class CaseCreate(Strict):
     """A new case (民意收集) from a source system."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [{
-        "external_id": "RX2026112200001", "category": "0101", "lon": 113.7801, "lat": 34.7325,
-        "description": "市民来电反映：小区门口垃圾堆放", "address": "经北一路与第八大街交叉口",
-    }]})  # fmt: skip
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "external_id": "RX2026112200001",
+                    "category": "0101",
+                    "lon": 113.7801,
+                    "lat": 34.7325,
+                    "description": "市民来电反映：小区门口垃圾堆放",
+                    "address": "经北一路与第八大街交叉口",
+                }
+            ]
+        },
+    )
 
     external_id: str = Field(pattern=r"^[!-~]{1,64}$", description="The sending system's own id (ASCII, ≤64).")
     category: str = Field(pattern=r"^[0-9A-Za-z_-]{1,16}$", description="Leaf category code (GET /categories).")
@@ -70,9 +82,12 @@ class TransitionCreate(Strict):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     action: str = Field(pattern=r"^[a-z_]{1,32}$", description="dispatch, accept, resolve, rate, close, return, …")
-    actor: str | None = Field(default=None, min_length=1, max_length=200,
-                              description="Who the caller says acted (kept as claimed); the step is recorded "
-                              "under the key's name.")  # fmt: skip
+    actor: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Who the caller says acted (kept as claimed); the step is recorded under the key's name.",
+    )
     note: str | None = Field(default=None, max_length=2000)
     department: str | None = Field(default=None, pattern=r"^[0-9A-Za-z_-]{1,32}$", description="For dispatch.")
     reply: str | None = Field(default=None, min_length=1, max_length=2000, description="For resolve.")
@@ -186,8 +201,10 @@ class Category(BaseModel):
 class Error(BaseModel):
     """Every error answer: a code, a message, and the details that apply."""
 
-    error: str = Field(description="invalid_fields, invalid_json, unauthorized, forbidden, not_found, "
-                       "invalid_transition, outside_territory, unavailable, …")  # fmt: skip
+    error: str = Field(
+        description="invalid_fields, invalid_json, unauthorized, forbidden, not_found, "
+        "invalid_transition, outside_territory, unavailable, …"
+    )
     message: str
     fields: dict[str, str] | None = None
     current_status: str | None = None

@@ -91,12 +91,17 @@ def services() -> flask.Response:
             continue
         group = cat.categories.get(c.parent_code)
         by = f"，{c.department}" if c.department else ""
-        out.append({
-            "service_code": c.code, "service_name": c.name,
-            "description": f"{c.name}（{c.name_en}）：{c.sla_hours} 小时内办结{by}",
-            "metadata": False, "type": "realtime", "keywords": c.name_en,
-            "group": group.name if group else None,
-        })  # fmt: skip
+        out.append(
+            {
+                "service_code": c.code,
+                "service_name": c.name,
+                "description": f"{c.name}（{c.name_en}）：{c.sla_hours} 小时内办结{by}",
+                "metadata": False,
+                "type": "realtime",
+                "keywords": c.name_en,
+                "group": group.name if group else None,
+            }
+        )
     return flask.jsonify(out)
 
 
@@ -143,9 +148,14 @@ def requests_() -> flask.Response:
     if code is not None and code not in catalogue.get(db).categories:
         raise ApiError(400, "invalid_fields", f"service_code: no service {code!r}; see services.json")
     scope = reader_scope()
-    f = case_search.CaseFilter(category=code, since=start, until=end, limit=MAX_RESULTS,
-                               unit=scope.code if scope else None,
-                               open=None if len(wanted) != 1 else wanted == {"open"})  # fmt: skip
+    f = case_search.CaseFilter(
+        category=code,
+        since=start,
+        until=end,
+        limit=MAX_RESULTS,
+        unit=scope.code if scope else None,
+        open=None if len(wanted) != 1 else wanted == {"open"},
+    )
     return flask.jsonify([service_request(r) for r in case_search.search(db, f)])
 
 
@@ -163,10 +173,15 @@ def post_request() -> flask.Response:
     if body.lat is None or body.long is None:
         raise ApiError(400, "invalid_fields", "lat and long are required: this server does not geocode addresses")
     new = intake.NewCase(
-        source=auth.source_for(key, body.source), external_id=body.external_id or f"o311-{uuid.uuid4().hex}",
-        category=body.service_code, lon=body.long, lat=body.lat, actor=key.name,
-        description=body.description, address=body.address_string,
-    )  # fmt: skip
+        source=auth.source_for(key, body.source),
+        external_id=body.external_id or f"o311-{uuid.uuid4().hex}",
+        category=body.service_code,
+        lon=body.long,
+        lat=body.lat,
+        actor=key.name,
+        description=body.description,
+        address=body.address_string,
+    )
     case_id, _ = take_in(new, rename={"category": "service_code"})
     db = get_db()
     sla = catalogue.get(db).categories[new.category].sla_hours

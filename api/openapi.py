@@ -17,9 +17,15 @@ MAX_ID = 2**63 - 1
 
 def _schemas() -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for model, mode in ((CaseCreate, "validation"), (TransitionCreate, "validation"), (CaseCreated, "serialization"),
-                        (CaseDetail, "serialization"), (CaseList, "serialization"), (Category, "serialization"),
-                        (Error, "serialization")):  # fmt: skip
+    for model, mode in (
+        (CaseCreate, "validation"),
+        (TransitionCreate, "validation"),
+        (CaseCreated, "serialization"),
+        (CaseDetail, "serialization"),
+        (CaseList, "serialization"),
+        (Category, "serialization"),
+        (Error, "serialization"),
+    ):
         schema = model.model_json_schema(ref_template=REF, mode=mode)
         out.update(schema.pop("$defs", {}))
         out[model.__name__] = schema
@@ -37,12 +43,16 @@ def _answer(description: str, schema: dict[str, Any] | str) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    text = {400: "Malformed JSON or fields (an error for each field), or a NUL character anywhere",
-            401: "No API key, or an unknown or revoked one",
-            403: "The key may not write this source, or move this case", 404: "No such case",
-            409: "Not allowed from the current status",
-            415: "The body is not JSON", 422: "The place lies outside the territory",
-            503: "The database is unavailable; retry"}  # fmt: skip
+    text = {
+        400: "Malformed JSON or fields (an error for each field), or a NUL character anywhere",
+        401: "No API key, or an unknown or revoked one",
+        403: "The key may not write this source, or move this case",
+        404: "No such case",
+        409: "Not allowed from the current status",
+        415: "The body is not JSON",
+        422: "The place lies outside the territory",
+        503: "The database is unavailable; retry",
+    }
     return {str(c): _answer(text[c], "Error") for c in (*codes, 503)}
 
 
@@ -56,13 +66,24 @@ def _query_parameters() -> list[dict[str, Any]]:
             prop.update(branches[0])
         prop.pop("title", None)
         description = prop.pop("description", None)
-        params.append({"name": name, "in": "query", "required": False, "schema": prop,
-                       **({"description": description} if description else {})})  # fmt: skip
+        params.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": prop,
+                **({"description": description} if description else {}),
+            }
+        )
     return params
 
 
-CASE_ID = {"name": "case_id", "in": "path", "required": True,
-           "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}  # fmt: skip
+CASE_ID = {
+    "name": "case_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+}
 KEYED = [{"apiKey": []}]
 LINKS = {
     "GetCase": {"operationId": "getCase", "parameters": {"case_id": "$response.body#/case/id"}},
@@ -89,35 +110,57 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
         },
         "paths": {
-            "/categories": {"get": {
-                "operationId": "listCategories", "summary": "Case categories with their SLA hours",
-                "responses": {"200": _answer("Every category", {"type": "array", "items": {"$ref": REF.format(
-                    model="Category")}}), **_errors()},
-            }},
+            "/categories": {
+                "get": {
+                    "operationId": "listCategories",
+                    "summary": "Case categories with their SLA hours",
+                    "responses": {
+                        "200": _answer(
+                            "Every category", {"type": "array", "items": {"$ref": REF.format(model="Category")}}
+                        ),
+                        **_errors(),
+                    },
+                }
+            },
             "/cases": {
                 "post": {
-                    "operationId": "createCase", "summary": "Take in a case (idempotent on source + external_id)",
-                    "security": KEYED, "requestBody": _body(CaseCreate),
-                    "responses": {"201": {**_answer("Created", "CaseCreated"), "links": LINKS},
-                                  "200": _answer("Already taken in: the existing case", "CaseCreated"),
-                                  **_errors(400, 401, 403, 415, 422)},
+                    "operationId": "createCase",
+                    "summary": "Take in a case (idempotent on source + external_id)",
+                    "security": KEYED,
+                    "requestBody": _body(CaseCreate),
+                    "responses": {
+                        "201": {**_answer("Created", "CaseCreated"), "links": LINKS},
+                        "200": _answer("Already taken in: the existing case", "CaseCreated"),
+                        **_errors(400, 401, 403, 415, 422),
+                    },
                 },
                 "get": {
-                    "operationId": "listCases", "summary": "Search cases, newest first, a page at a time",
+                    "operationId": "listCases",
+                    "summary": "Search cases, newest first, a page at a time",
                     "parameters": _query_parameters(),
                     "responses": {"200": _answer("One page", "CaseList"), **_errors(400)},
                 },
             },
-            "/cases/{case_id}": {"get": {
-                "operationId": "getCase", "summary": "One case with its event timeline",
-                "parameters": [CASE_ID],
-                "responses": {"200": _answer("The case", "CaseDetail"), **_errors(400, 404)},
-            }},
-            "/cases/{case_id}/transitions": {"post": {
-                "operationId": "applyTransition", "summary": "Apply one step of the case loop",
-                "security": KEYED, "parameters": [CASE_ID], "requestBody": _body(TransitionCreate),
-                "responses": {"200": _answer("The case after the step", "CaseDetail"),
-                              **_errors(400, 401, 403, 404, 409, 415)},
-            }},
+            "/cases/{case_id}": {
+                "get": {
+                    "operationId": "getCase",
+                    "summary": "One case with its event timeline",
+                    "parameters": [CASE_ID],
+                    "responses": {"200": _answer("The case", "CaseDetail"), **_errors(400, 404)},
+                }
+            },
+            "/cases/{case_id}/transitions": {
+                "post": {
+                    "operationId": "applyTransition",
+                    "summary": "Apply one step of the case loop",
+                    "security": KEYED,
+                    "parameters": [CASE_ID],
+                    "requestBody": _body(TransitionCreate),
+                    "responses": {
+                        "200": _answer("The case after the step", "CaseDetail"),
+                        **_errors(400, 401, 403, 404, 409, 415),
+                    },
+                }
+            },
         },
-    }  # fmt: skip
+    }

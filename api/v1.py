@@ -83,10 +83,17 @@ def create_case() -> flask.Response:
     body = parse_body(CaseCreate)
     lon, lat = convert.to_wgs84(body.lon, body.lat, body.crs)
     new = intake.NewCase(
-        source=auth.source_for(key, body.source), external_id=body.external_id, category=body.category,
-        lon=lon, lat=lat, actor=key.name, description=body.description, address=body.address,
-        reported_at=body.reported_at, handled_online=body.handled_online,
-    )  # fmt: skip
+        source=auth.source_for(key, body.source),
+        external_id=body.external_id,
+        category=body.category,
+        lon=lon,
+        lat=lat,
+        actor=key.name,
+        description=body.description,
+        address=body.address,
+        reported_at=body.reported_at,
+        handled_online=body.handled_online,
+    )
     case_id, row = take_in(new)
     db = get_db()
     if row is not None:  # new: the insert returned everything the answer needs
@@ -121,10 +128,18 @@ def list_cases() -> flask.Response:
     except ValidationError as exc:
         raise invalid_fields(errors.fields_of(exc)) from None
     f = case_search.CaseFilter(
-        unit=_unit_in_scope(q.unit), status=tuple(q.status.split(",")) if q.status else (), category=q.category,
-        source=q.source, external_id=q.external_id, since=q.since, until=q.until, open=q.open,
-        overdue=q.overdue, before=q.before, limit=q.limit + 1,
-    )  # fmt: skip
+        unit=_unit_in_scope(q.unit),
+        status=tuple(q.status.split(",")) if q.status else (),
+        category=q.category,
+        source=q.source,
+        external_id=q.external_id,
+        since=q.since,
+        until=q.until,
+        open=q.open,
+        overdue=q.overdue,
+        before=q.before,
+        limit=q.limit + 1,
+    )
     try:
         rows = case_search.search(get_db(), f)
     except lifecycle.FieldError as exc:
@@ -149,8 +164,12 @@ def _check_key_may_move(cur, key, case_id: int) -> None:
     if row is None:
         raise lifecycle.CaseNotFoundError(f"no case {case_id}")
     if not key.may_move(row[0]):
-        raise ApiError(403, "forbidden", f"this key moves cases of {', '.join(key.sources)} only, and case {case_id} "
-                       f"came from {row[0]!r}; ask for a key with the right 'transitions'")  # fmt: skip
+        raise ApiError(
+            403,
+            "forbidden",
+            f"this key moves cases of {', '.join(key.sources)} only, and case {case_id} "
+            f"came from {row[0]!r}; ask for a key with the right 'transitions'",
+        )
 
 
 @bp.post("/cases/<raw_id>/transitions")
@@ -164,14 +183,24 @@ def transition(raw_id: str) -> flask.Response:
         with get_db().transaction() as cur:
             _check_key_may_move(cur, key, case_id)
             moved = lifecycle.apply(cur, case_id, body.action, key.name, claimed_actor=body.actor, **fields)
-            audit.record(cur, f"key:{key.prefix}", "case_transition", flask.request.remote_addr, case=case_id,
-                         step=body.action, status=moved["status"], by=key.name, claimed=body.actor)  # fmt: skip
+            audit.record(
+                cur,
+                f"key:{key.prefix}",
+                "case_transition",
+                flask.request.remote_addr,
+                case=case_id,
+                step=body.action,
+                status=moved["status"],
+                by=key.name,
+                claimed=body.actor,
+            )
             answer = _detail(cur, case_id)
     except lifecycle.CaseNotFoundError:
         raise ApiError(404, "not_found", f"no case {case_id}") from None
     except lifecycle.TransitionError as exc:
-        raise ApiError(409, "invalid_transition", str(exc), current_status=exc.current,
-                       allowed_actions=exc.allowed) from None  # fmt: skip
+        raise ApiError(
+            409, "invalid_transition", str(exc), current_status=exc.current, allowed_actions=exc.allowed
+        ) from None
     except lifecycle.FieldError as exc:
         raise invalid_fields(exc.errors) from None
     return _json(answer)

@@ -1,4 +1,4 @@
-"""DESIGN §6 figures, measured here: ``python -m bench --scale demo|city``.
+"""docs/performance.md figures, measured here: ``python -m bench --scale demo|city``.
 
 Runs against its own database (gridops_bench_<scale>) on the embedded cluster, generated with the
 demo generator on first use, and drives the real Dash app through Flask's test client, so the
@@ -13,7 +13,8 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+from geodata.clock import TZ
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     results = bench.run()
     out = Path(__file__).with_name("results")
     out.mkdir(exist_ok=True)
-    stamp = datetime.now(ZoneInfo("Asia/Shanghai")).isoformat(timespec="seconds")
+    stamp = datetime.now(TZ).isoformat(timespec="seconds")
     (out / f"{args.scale}.json").write_text(json.dumps({"measured_at": stamp, **results}, indent=2, ensure_ascii=False))
     return 0
 

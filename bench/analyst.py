@@ -1,4 +1,4 @@
-"""The analysts' workbench (issue 5; DESIGN §6: a filtered query over 10M cases in ≤ 300 ms):
+"""The analysts' workbench (issue 5; docs/performance.md: a filtered query over 10M cases in ≤ 300 ms):
 count + first table page for typical filters, and a CSV export's throughput and peak memory."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import time
 import tracemalloc
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from geodata.analysis import exports, spec
 from geodata.analysis import statements as analysis_sql
+from geodata.clock import TZ
 from geodata.db import SCOPE, Database
 
 EXPORT_ROWS = 100_000
@@ -27,8 +27,8 @@ FILTERS = {
 def _latest_day(db: Database) -> str:
     with db.transaction() as cur:
         cur.execute("SELECT max(reported_at) FROM cases")
-        latest = cur.fetchone()[0] or datetime.now(ZoneInfo("Asia/Shanghai"))
-    return latest.astimezone(ZoneInfo("Asia/Shanghai")).date()
+        latest = cur.fetchone()[0] or datetime.now(TZ)
+    return latest.astimezone(TZ).date()
 
 
 def measure(db: Database, repeat: int) -> dict[str, Any]:

@@ -59,8 +59,11 @@ end
 
 def _points(db: Database, n: int = 200) -> list[tuple[float, float]]:
     with db.transaction() as cur:
-        cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' AND kind <> "
-                    "'exclusive' ORDER BY id LIMIT %s", (n,))  # fmt: skip
+        cur.execute(
+            "SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' AND kind <> "
+            "'exclusive' ORDER BY id LIMIT %s",
+            (n,),
+        )
         return cur.fetchall()
 
 
@@ -91,13 +94,25 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
     """wrk against the server; the rate is of cases the database holds afterwards (a repeated
     external id would answer 200 with the existing case, and must not count as a create)."""
     run = str(time.time_ns())
-    text = LUA % {"points": ", ".join(f"{{{x:.6f}, {y:.6f}}}" for x, y in points), "key": key, "prefix": PREFIX,
-                  "run": run}  # fmt: skip
+    text = LUA % {
+        "points": ", ".join(f"{{{x:.6f}, {y:.6f}}}" for x, y in points),
+        "key": key,
+        "prefix": PREFIX,
+        "run": run,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(text)
     try:
-        cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
-               f"http://127.0.0.1:{port}"]  # fmt: skip
+        cmd = [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{port}",
+        ]
         before = _cpu_times()
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
         spent = [b - a for a, b in zip(before, _cpu_times(), strict=True)]
@@ -114,8 +129,9 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
         refused[status] = refused.get(status, 0) + int(n)
     first = re.search(r"^FIRST_REFUSAL (.*)$", out, re.M)
     with db.transaction() as cur:
-        cur.execute("SELECT count(*) FROM cases WHERE source = 'hotline' AND external_id LIKE %s",
-                    (f"{PREFIX}{run}-%",))  # fmt: skip
+        cur.execute(
+            "SELECT count(*) FROM cases WHERE source = 'hotline' AND external_id LIKE %s", (f"{PREFIX}{run}-%",)
+        )
         created = cur.fetchone()[0]
     elapsed = float(sent.group(2)) / (1000 if sent.group(3) == "ms" else 1) if sent else float(seconds)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
@@ -129,8 +145,11 @@ def _wrk(db: Database, port: int, key: str, points, seconds: int, connections: i
         "api_create_host_steal_pct": round(100 * spent[7] / sum(spent), 1) if len(spent) > 7 else None,
     }
     if refused:
-        figures["api_create_refused"] = {"by_status": refused, "first_body": first.group(1) if first else None,
-                                         "server_log": str(log_path(port))}  # fmt: skip
+        figures["api_create_refused"] = {
+            "by_status": refused,
+            "first_body": first.group(1) if first else None,
+            "server_log": str(log_path(port)),
+        }
     return figures
 
 

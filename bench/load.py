@@ -1,4 +1,4 @@
-"""Bulk case load speed (DESIGN §6: ≥ 50k cases/s): ``python -m bench.load [--rows 200000]``.
+"""Bulk case load speed (docs/performance.md: ≥ 50k cases/s): ``python -m bench.load [--rows 200000]``.
 
 Writes a hotline-style CSV (Chinese headers, GBK) of random cases inside the territory of the
 configured database, loads it with geodata.load as a dry run (all the work, rolled back), then

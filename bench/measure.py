@@ -26,14 +26,24 @@ from geodata.roles import SUPERUSER
 from settings import get_settings
 
 BUDGET = {
-    "refresh_nochange_server_ms": 5, "refresh_nochange_wire_bytes": 1024,
-    "refresh_change_server_ms": 50, "refresh_change_wire_bytes": 100 * 1024,
-    "first_paint_bytes": 2 * 1024 * 1024, "open_counts_maintained_ms": None, "ingest_bulk_rows_per_s": 50_000,
-    "drilldown_click_ms": 1000, "drilldown_click_browser_ms": 1000,
-    "wall_nochange_server_ms": 5, "wall_nochange_wire_bytes": 1024, "wall_change_server_ms": 50,
-    "wall_change_wire_bytes": 100 * 1024, "wall_first_paint_bytes": 2 * 1024 * 1024,
-    "api_create_server_p95_ms": 20, "api_create_sustained_per_s": 500, "analyst_query_ms": 300,
-}  # fmt: skip
+    "refresh_nochange_server_ms": 5,
+    "refresh_nochange_wire_bytes": 1024,
+    "refresh_change_server_ms": 50,
+    "refresh_change_wire_bytes": 100 * 1024,
+    "first_paint_bytes": 2 * 1024 * 1024,
+    "open_counts_maintained_ms": None,
+    "ingest_bulk_rows_per_s": 50_000,
+    "drilldown_click_ms": 1000,
+    "drilldown_click_browser_ms": 1000,
+    "wall_nochange_server_ms": 5,
+    "wall_nochange_wire_bytes": 1024,
+    "wall_change_server_ms": 50,
+    "wall_change_wire_bytes": 100 * 1024,
+    "wall_first_paint_bytes": 2 * 1024 * 1024,
+    "api_create_server_p95_ms": 20,
+    "api_create_sustained_per_s": 500,
+    "analyst_query_ms": 300,
+}
 
 
 def _dash_post(client, key: str, values: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -45,8 +55,13 @@ def _dash_post(client, key: str, values: dict[str, Any]) -> tuple[int, dict[str,
     outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
     inputs = [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in spec["inputs"]]
     state = [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in spec["state"]]
-    body = {"output": key, "outputs": outputs, "inputs": inputs, "state": state,
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}  # fmt: skip
+    body = {
+        "output": key,
+        "outputs": outputs,
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+    }
     resp = client.post("/_dash-update-component", json=body)
     if resp.status_code != 200:
         raise RuntimeError(f"callback {key[:60]}… answered HTTP {resp.status_code}: {resp.data[:300]!r}")
@@ -107,23 +122,30 @@ class Bench:
             self.results["generated"] = counts
         self.db = Database(self.settings.app_dsn(), scoped=True, default_scope=("all", 0))
         with self.db.transaction() as cur:
-            cur.execute("SELECT (SELECT count(*) FROM units WHERE level = 'grid'), (SELECT count(*) FROM cameras), "
-                        "(SELECT count(*) FROM checkpoints), (SELECT count(*) FROM cases WHERE is_open), "
-                        "(SELECT count(*) FROM cases)")  # fmt: skip
+            cur.execute(
+                "SELECT (SELECT count(*) FROM units WHERE level = 'grid'), (SELECT count(*) FROM cameras), "
+                "(SELECT count(*) FROM checkpoints), (SELECT count(*) FROM cases WHERE is_open), "
+                "(SELECT count(*) FROM cases)"
+            )
             keys = ("grids", "cameras", "checkpoints", "open_cases", "cases")
             self.results["size"] = dict(zip(keys, cur.fetchone()))
 
     def _post(self, client, state: dict | None) -> tuple[float, int, dict | None]:
         body = {
             "output": f"..{ids.MAP}.figure...{ids.MAP_STATE}.data...{ids.MAP_STATUS}.children..",
-            "outputs": [{"id": ids.MAP, "property": "figure"}, {"id": ids.MAP_STATE, "property": "data"},
-                        {"id": ids.MAP_STATUS, "property": "children"}],
+            "outputs": [
+                {"id": ids.MAP, "property": "figure"},
+                {"id": ids.MAP_STATE, "property": "data"},
+                {"id": ids.MAP_STATUS, "property": "children"},
+            ],
             "inputs": [{"id": ids.MAP_TICK, "property": "n_intervals", "value": 1}],
-            "state": [{"id": ids.MAP_STATE, "property": "data", "value": state},
-                      {"id": ids.LANG, "property": "data", "value": "zh"},
-                      {"id": ids.LAYER_TOGGLES, "property": "value", "value": ["grids", "cameras", "checkpoints"]}],
+            "state": [
+                {"id": ids.MAP_STATE, "property": "data", "value": state},
+                {"id": ids.LANG, "property": "data", "value": "zh"},
+                {"id": ids.LAYER_TOGGLES, "property": "value", "value": ["grids", "cameras", "checkpoints"]},
+            ],
             "changedPropIds": [f"{ids.MAP_TICK}.n_intervals"],
-        }  # fmt: skip
+        }
         t0 = time.perf_counter()
         resp = client.post("/_dash-update-component", json=body)
         elapsed = (time.perf_counter() - t0) * 1000
@@ -193,8 +215,12 @@ class Bench:
         view = next(k for k in app.callback_map if f"{ids.UNIT_STATE}.data" in k)
 
         def click(code: str) -> int:
-            values = {f"{ids.UNIT_TICK}.n_intervals": 0, f"{ids.UNIT_NAV}.href": f"/unit/{code}",
-                      f"{ids.LANG}.data": "zh", f"{ids.UNIT_TREND_DAYS}.value": 30}  # fmt: skip
+            values = {
+                f"{ids.UNIT_TICK}.n_intervals": 0,
+                f"{ids.UNIT_NAV}.href": f"/unit/{code}",
+                f"{ids.LANG}.data": "zh",
+                f"{ids.UNIT_TREND_DAYS}.value": 30,
+            }
             size, out = _dash_post(client, view, values)
             view_class = out.get(ids.UNIT_VIEW, {}).get("className", "")  # absent when only the status came back
             if not view_class.startswith("unit-view level-"):  # e.g. a statement timeout
@@ -203,8 +229,11 @@ class Bench:
 
         for level in ("street", "community", "district"):
             with self.db.transaction() as cur:
-                cur.execute("SELECT u.code FROM units u JOIN unit_stats s ON s.unit_id = u.id WHERE u.level = %s "
-                            "ORDER BY s.open_cases DESC, u.code LIMIT 1", (level,))  # fmt: skip
+                cur.execute(
+                    "SELECT u.code FROM units u JOIN unit_stats s ON s.unit_id = u.id WHERE u.level = %s "
+                    "ORDER BY s.open_cases DESC, u.code LIMIT 1",
+                    (level,),
+                )
                 code = cur.fetchone()[0]
             try:
                 ms, size = _ms(lambda c=code: click(c), min(self.repeat, 5))
@@ -234,15 +263,16 @@ class Bench:
             "open_counts_group_by_ms": "SELECT grid_id, count(*) FROM cases WHERE is_open GROUP BY grid_id",
             "open_counts_spatial_join_ms": "SELECT u.id, count(*) FROM units u JOIN cases c ON c.is_open "
             "AND ST_Intersects(u.geom, c.geom) WHERE u.level = 'grid' GROUP BY u.id",
-        }  # fmt: skip
+        }
         with self.db.transaction() as cur:  # the app's role in the whole territory's scope
             cur.execute("SET LOCAL statement_timeout = 0")
             for key, query in variants.items():
                 repeat = 1 if "spatial" in key else self.repeat  # minutes at city scale: 1M open cases
                 self.results[key] = round(_ms(lambda q=query: (cur.execute(q), cur.fetchall()), repeat)[0], 2)
             grid_values = sql_text("unit_values")
-            ms, _ = _ms(lambda: (cur.execute(grid_values, {"level": "grid", "exclusive": False}), cur.fetchall()),
-                        self.repeat)  # fmt: skip
+            ms, _ = _ms(
+                lambda: (cur.execute(grid_values, {"level": "grid", "exclusive": False}), cur.fetchall()), self.repeat
+            )
             self.results["grid_values_query_ms"] = round(ms, 2)
 
     def rls(self) -> None:
@@ -258,8 +288,10 @@ class Bench:
             street = units.by_code(owner, units.children(owner, root)["code"][0])
             for label, unit, scope in (("district", root, ("all", 0)), ("street", street, ("street", street.id))):
                 page = case_search.CaseFilter(unit=unit.code)
-                reads = {"kpis": lambda db, u=unit: kpis.unit_kpis(db, u),
-                         "case_page": lambda db, f=page: case_search.search(db, f)}  # fmt: skip
+                reads = {
+                    "kpis": lambda db, u=unit: kpis.unit_kpis(db, u),
+                    "case_page": lambda db, f=page: case_search.search(db, f),
+                }
                 for name, read in reads.items():
                     read(owner)  # warm both paths alike before timing either
                     token = SCOPE.set(scope)
@@ -276,7 +308,7 @@ class Bench:
 
     def ingest(self) -> None:
         """The loader's write path for cases (geodata.load.write.write_cases: unit ids from an STRtree
-        in Python (DESIGN §6.4), staging COPY, upsert, events, counts), rolled back afterwards: in bulk
+        in Python (docs/performance.md.4), staging COPY, upsert, events, counts), rolled back afterwards: in bulk
         mode (a first import, 100k rows into the demo's 20k) and row by row (a weekly export, 20k
         rows); and the per-row trigger path (ids looked up in SQL)."""
         if self.scale != "demo":

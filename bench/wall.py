@@ -1,5 +1,5 @@
 """Wall-display figures through the real Dash stack (Flask test client): first paint, a tick with
-no change, and a tick after one new case (DESIGN §6 budget rows for the wall)."""
+no change, and a tick after one new case (docs/performance.md budget rows for the wall)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ def _post(client, callbacks: dict, key: str, inputs: list[Any], state: list[Any]
     spec = callbacks[key]
     outputs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in key.strip(".").split("...")]
     body = {
-        "output": key, "outputs": outputs,
+        "output": key,
+        "outputs": outputs,
         "inputs": [{**i, "value": v} for i, v in zip(spec["inputs"], inputs)],
         "state": [{**s, "value": v} for s, v in zip(spec["state"], state)],
         "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"],
-    }  # fmt: skip
+    }
     t0 = time.perf_counter()
     resp = client.post("/_dash-update-component", json=body)
     ms = (time.perf_counter() - t0) * 1000

@@ -36,13 +36,27 @@ from settings import get_settings
 MAP_CAP = 20000  # points per layer drawn in the browser; the table and exports hold every row
 EXPORT_FORMATS = ("csv", "geojson", "gpkg", "html")
 CONTROL_PARAMS = {
-    ids.AN_LAYER: "layer", ids.AN_SHOW: "show", ids.AN_CATEGORY: "cases.category", ids.AN_STATUS: "cases.status",
-    ids.AN_SOURCE: "cases.source", ids.AN_DEPT: "cases.dept", ids.AN_OVERDUE: "cases.overdue",
-    ids.AN_NEAR_M: "cases.near_m", ids.AN_NEAR_TYPE: "cases.near_type", ids.AN_NEAR_IDS: "cases.near_ids",
-    ids.AN_CP_TYPE: "checkpoints.type", ids.AN_BELOW: "checkpoints.below", ids.AN_FAILING: "checkpoints.failing",
-    ids.AN_GAP_M: "checkpoints.gap_m", ids.AN_CAM_STATUS: "cameras.status", ids.AN_CAM_KIND: "cameras.kind",
-    ids.AN_GRID_KIND: "grids.kind", ids.AN_MIN_OPEN: "grids.min_open", ids.AN_HOT: "grids.hot", ids.AN_UNIT: "unit",
-}  # fmt: skip
+    ids.AN_LAYER: "layer",
+    ids.AN_SHOW: "show",
+    ids.AN_CATEGORY: "cases.category",
+    ids.AN_STATUS: "cases.status",
+    ids.AN_SOURCE: "cases.source",
+    ids.AN_DEPT: "cases.dept",
+    ids.AN_OVERDUE: "cases.overdue",
+    ids.AN_NEAR_M: "cases.near_m",
+    ids.AN_NEAR_TYPE: "cases.near_type",
+    ids.AN_NEAR_IDS: "cases.near_ids",
+    ids.AN_CP_TYPE: "checkpoints.type",
+    ids.AN_BELOW: "checkpoints.below",
+    ids.AN_FAILING: "checkpoints.failing",
+    ids.AN_GAP_M: "checkpoints.gap_m",
+    ids.AN_CAM_STATUS: "cameras.status",
+    ids.AN_CAM_KIND: "cameras.kind",
+    ids.AN_GRID_KIND: "grids.kind",
+    ids.AN_MIN_OPEN: "grids.min_open",
+    ids.AN_HOT: "grids.hot",
+    ids.AN_UNIT: "unit",
+}
 
 
 def _viewer() -> units.Unit | None:
@@ -63,8 +77,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def params_of(values: dict[str, Any], dates: tuple[Any, Any], area: dict | None, page: int | None,
-              sort_by: list | None, size: int | None) -> dict[str, str]:  # fmt: skip
+def params_of(
+    values: dict[str, Any],
+    dates: tuple[Any, Any],
+    area: dict | None,
+    page: int | None,
+    sort_by: list | None,
+    size: int | None,
+) -> dict[str, str]:
     """URL parameters from the controls' values (checked later by ``spec.parse``, like a URL)."""
     params = {CONTROL_PARAMS[cid]: _text(v) for cid, v in values.items()}
     for flag in ("cases.overdue", "grids.hot"):
@@ -108,8 +128,7 @@ def _errors(problems: dict[str, str], lang: str) -> tuple[list, str]:
     },
     prevent_initial_call=True,
 )
-def collect(values: dict, start: Any, end: Any, area: Any, page: Any, sort_by: Any, size: Any, current: Any,
-            lang: str):  # fmt: skip
+def collect(values: dict, start: Any, end: Any, area: Any, page: Any, sort_by: Any, size: Any, current: Any, lang: str):
     """Any control changed → the query string; a changed filter goes back to the first page, a
     changed table layer to its own default sort. Nothing changed (the table settling as it
     mounts) → nothing is sent, so a bad URL's message stays up."""
@@ -181,8 +200,16 @@ def render_table(encoded: str, lang: str):
         return no_update, [], 0, t("an.db_down", lang), no_update, None
     cols = [{"name": c.label(lang), "id": c.key} for c in analysis_sql.COLUMNS[q.layer]]
     query = spec.encode(q) + ("&lang=en" if lang == "en" else "")
-    links = [html.A(t(f"an.export.{f}", lang), id=f"an-export-{f}", className="an-export", download="",
-                    href=f"/analyst/export.{f}?{query}") for f in EXPORT_FORMATS]  # fmt: skip
+    links = [
+        html.A(
+            t(f"an.export.{f}", lang),
+            id=f"an-export-{f}",
+            className="an-export",
+            download="",
+            href=f"/analyst/export.{f}?{query}",
+        )
+        for f in EXPORT_FORMATS
+    ]
     pages = max(1, -(-total // q.size))
     return (
         cols,
@@ -196,9 +223,13 @@ def render_table(encoded: str, lang: str):
 
 def map_notes(found: dict[str, tuple[list, int]], lang: str) -> list[str]:
     """ "The map shows N of M …" for each layer drawn only in part."""
-    return [t("an.map_capped", lang).format(shown=f"{len(rows):,}", n=analysis_sql.count_text(n),
-                                            layer=t(f"an.{layer}", lang))
-            for layer, (rows, n) in found.items() if n > len(rows)]  # fmt: skip
+    return [
+        t("an.map_capped", lang).format(
+            shown=f"{len(rows):,}", n=analysis_sql.count_text(n), layer=t(f"an.{layer}", lang)
+        )
+        for layer, (rows, n) in found.items()
+        if n > len(rows)
+    ]
 
 
 def _map_key(q: spec.Query, lang: str) -> str:
@@ -232,8 +263,9 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     s = get_settings()
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}
-    figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot,
-                                 analysis_map.area_ring(q.box, q.lasso))  # fmt: skip
+    figure = analysis_map.figure(
+        rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, analysis_map.area_ring(q.box, q.lasso)
+    )
     notes = map_notes(found, lang)
     return (
         figure,
@@ -281,8 +313,12 @@ def pick_on_map(click: Any, selected: Any, _clear_area: Any, _clear_picks: Any, 
     if layer == "grids" and isinstance(code, str) and units.valid_code(code):
         opts = list(options or [])
         if code not in {o.get("value") for o in opts if isinstance(o, dict)}:
-            opts.append({"label": str(point.get("text", code)).split("<br>")[0].replace("<b>", "").replace("</b>", ""),
-                         "value": code})  # fmt: skip
+            opts.append(
+                {
+                    "label": str(point.get("text", code)).split("<br>")[0].replace("<b>", "").replace("</b>", ""),
+                    "value": code,
+                }
+            )
         return no_update, None, code, opts
     raise PreventUpdate
 

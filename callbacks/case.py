@@ -22,7 +22,7 @@ from settings import get_settings
 
 def case_body(ref: dict | None, base_url: str, allowed: units.Unit | None = None) -> list[Any] | html.Div:
     """The body for a case reference {id, lang}; a case outside ``allowed`` reads as missing."""
-    lang = pick((ref or {}).get("lang", "zh"))
+    lang = pick((ref or {}).get("lang"))
     case_id = cases.parse_id((ref or {}).get("id"))
     if case_id is None:
         return view.missing(lang)
@@ -31,8 +31,7 @@ def case_body(ref: dict | None, base_url: str, allowed: units.Unit | None = None
     if case is None or not sees_case(case, allowed):
         return view.missing(lang)
     s = get_settings()
-    figure = case_map.figure(case, projector(s.basemap), map_style(s.basemap, base_url, s.basemap_url,
-                                                                   s.tianditu_key))  # fmt: skip
+    figure = case_map.figure(case, projector(s.basemap), map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key))
     return view.body(case, cases.timeline(db, case_id), figure, lang)
 
 
@@ -42,4 +41,4 @@ def load_case(ref: dict | None) -> Any:
     try:
         return case_body(ref, flask.request.host_url, scope_or_refuse())
     except psycopg2.Error:
-        return html.Div(t("map.stale", pick((ref or {}).get("lang", "zh"))), className="status stale")
+        return html.Div(t("map.stale", pick((ref or {}).get("lang"))), className="status stale")

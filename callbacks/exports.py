@@ -12,7 +12,6 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import flask
 import psycopg2
@@ -23,6 +22,7 @@ from geodata.accounts import audit
 from geodata.analysis import exports, spec
 from geodata.analysis import statements as analysis_sql
 from geodata.cases.lifecycle import FieldError
+from geodata.clock import TZ
 from geodata.db import SCOPE, STATEMENT_TIMEOUT, get_db
 from i18n import pick, t
 from layers import folium_export
@@ -30,14 +30,14 @@ from layers.basemap import projector
 from layers.outlines import COMMUNITIES, STREETS
 from settings import get_settings
 
-TZ = ZoneInfo("Asia/Shanghai")
 HTML_CAP = 20000
 EXPORT_TIMEOUT_MS = 120_000  # a download may take longer per statement than a dashboard panel
 
 
 def _refuse(status: int, message: str, errors: dict[str, str] | None = None) -> flask.Response:
-    response = flask.jsonify(error="invalid_query" if status == 400 else "unavailable", message=message,
-                             fields=errors or {})  # fmt: skip
+    response = flask.jsonify(
+        error="invalid_query" if status == 400 else "unavailable", message=message, fields=errors or {}
+    )
     response.status_code = status
     return response
 
@@ -82,7 +82,7 @@ def _export(fmt: str) -> flask.Response:
         return _refuse(403, "sign in as a user to export")
     if fmt not in exports.FORMATS:
         return _refuse(404, f"unknown export format {fmt!r}; use one of {', '.join(exports.FORMATS)}")
-    lang = pick(flask.request.args.get("lang", "zh"))
+    lang = pick(flask.request.args.get("lang"))
     params = {k: v for k, v in flask.request.args.items()}
     scope = None if who.whole_territory else who.scope
     db = get_db()
@@ -91,20 +91,31 @@ def _export(fmt: str) -> flask.Response:
         total = analysis_sql.count(db, q, scope)
         with db.transaction() as cur:
             rows = total if not analysis_sql.capped(total) else f"more than {analysis_sql.COUNT_CAP}"
-            audit.record(cur, who.name, "export", flask.request.remote_addr, format=fmt, layer=q.layer,
-                         query=spec.encode(q), rows=rows)  # fmt: skip
+            audit.record(
+                cur,
+                who.name,
+                "export",
+                flask.request.remote_addr,
+                format=fmt,
+                layer=q.layer,
+                query=spec.encode(q),
+                rows=rows,
+            )
     except FieldError as exc:
-        return _refuse(400, "the export's query is not valid: " + "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
-                       exc.errors)  # fmt: skip
+        return _refuse(
+            400, "the export's query is not valid: " + "; ".join(f"{k}: {v}" for k, v in exc.errors.items()), exc.errors
+        )
     except psycopg2.Error:
         return _refuse(503, "the database is unavailable; retry shortly")
     rows_scope = SCOPE.get()
     if fmt == "csv":
-        return _send(_scoped(rows_scope, exports.csv_chunks(analysis_sql.stream(db, q, scope), q.layer, lang)), fmt,
-                     q.layer)  # fmt: skip
+        return _send(
+            _scoped(rows_scope, exports.csv_chunks(analysis_sql.stream(db, q, scope), q.layer, lang)), fmt, q.layer
+        )
     if fmt == "geojson":
-        return _send(_scoped(rows_scope, exports.geojson_chunks(analysis_sql.stream(db, q, scope), q.layer, lang)),
-                     fmt, q.layer)  # fmt: skip
+        return _send(
+            _scoped(rows_scope, exports.geojson_chunks(analysis_sql.stream(db, q, scope), q.layer, lang)), fmt, q.layer
+        )
     if fmt == "gpkg":
         return _send(_gpkg(db, q, scope, lang), fmt, q.layer)
     return _send(_html(db, q, scope, lang, total), fmt, q.layer)

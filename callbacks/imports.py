@@ -16,7 +16,7 @@ from geodata.errors import LoadError
 from geodata.load import command as load
 from geodata.load import runs as import_runs
 from geodata.load.fields import parse_map_args
-from i18n import t
+from i18n import pick, t
 from pages import _import_html as view
 from settings import get_settings
 
@@ -37,7 +37,7 @@ def _html(body: str, status: int = 200) -> flask.Response:
 
 def show() -> flask.Response:
     """GET /import: the form, and the report of ``?run=<token>`` (one of the caller's loads)."""
-    lang = "en" if flask.request.args.get("lang") == "en" else "zh"
+    lang = pick(flask.request.args.get("lang"))
     if not may_load():
         return _html(view.page(lang, view.message(t("im.only_admin", lang)), csrf.token()), 403)
     main = view.form(lang, csrf.token())
@@ -57,11 +57,12 @@ def upload() -> flask.Response:
     flask.request.max_content_length = get_settings().import_max_bytes
     form = flask.request.form
     if not csrf.ok(form):
-        return flask.Response("表单已过期，请刷新页面后重试 (the form expired: reload the page)", status=400,
-                              mimetype="text/plain")  # fmt: skip
+        return flask.Response(
+            "表单已过期，请刷新页面后重试 (the form expired: reload the page)", status=400, mimetype="text/plain"
+        )
     kind = form.get("kind", "")
     level = form.get("level") or None
-    lang = "en" if form.get("lang") == "en" else "zh"
+    lang = pick(form.get("lang"))
     problems = []
     if kind not in load.KINDS:
         problems.append(f"kind: choose one of {', '.join(load.KINDS)}")
@@ -78,10 +79,14 @@ def upload() -> flask.Response:
     if problems:
         return flask.Response("; ".join(problems), status=400, mimetype="text/plain")
     opts = load.Options(
-        crs=(form.get("crs") or "").strip() or None, level=level, mapping=mapping,
-        source=(form.get("source") or "").strip() or "import", repair=form.get("repair") == "1",
-        dry_run=form.get("dry_run") == "1", actor=current().name,
-    )  # fmt: skip
+        crs=(form.get("crs") or "").strip() or None,
+        level=level,
+        mapping=mapping,
+        source=(form.get("source") or "").strip() or "import",
+        repair=form.get("repair") == "1",
+        dry_run=form.get("dry_run") == "1",
+        actor=current().name,
+    )
     token = import_runs.run(kind, file.filename, file.stream, opts, current().name)
     return flask.redirect(f"/import?run={token}" + ("&lang=en" if lang == "en" else ""), code=303)
 

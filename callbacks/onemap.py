@@ -1,4 +1,4 @@
-"""One-map behaviour: first load, change-driven refresh (DESIGN §6) and layer toggles.
+"""One-map behaviour: first load, change-driven refresh (docs/performance.md) and layer toggles.
 
 The refresh follows three rules:
   * the data versions have not moved → nothing is sent (HTTP 204);
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import flask
 import psycopg2
@@ -24,6 +23,7 @@ from dash.exceptions import PreventUpdate
 import ids
 from access.principal import current
 from geodata import tiles, units
+from geodata.clock import TZ
 from geodata.db import Database, get_db
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
@@ -34,7 +34,6 @@ from layers.figure import build_figure, load_all, tile_state_patch, values_patch
 from layers.unit_map import fit
 from settings import get_settings
 
-TZ = ZoneInfo("Asia/Shanghai")
 # (database, layer, version) → the feature-state arrays a page got at that version, to send the
 # next one only what changed. A page whose version is not here (another server process, say)
 # gets whole arrays.
@@ -72,8 +71,9 @@ def full_figure(
     bounds = units.territory_bounds(db)
     view = fit(bounds, *MAP_PX) if bounds else None  # the whole territory, whatever city it is
     figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled, view)
-    prints = {layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key])
-              for layer in registry.LAYERS}  # fmt: skip
+    prints = {
+        layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key]) for layer in registry.LAYERS
+    }
     for key in tiled:
         _tile_states.put(_state_key(db, key, versions), registry.BY_KEY[key].tile_state(data[key]))
     return figure, prints, list(tiled)
@@ -100,11 +100,20 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
             return no_update, {**state, "stale": False}, _fresh(state["changed_at"], lang)
         tiled = state.get("tiled", []) if state else []
         moved = {topic for topic in versions if versions[topic] != state["versions"].get(topic)} if state else set()
-        if (not state or state.get("lang") != lang or "units" in moved
-                or ("cameras" in moved and tiled_layers(db) != tiled)):  # fmt: skip
+        if (
+            not state
+            or state.get("lang") != lang
+            or "units" in moved
+            or ("cameras" in moved and tiled_layers(db) != tiled)
+        ):
             figure, prints, tiled = full_figure(db, lang, visible, base_url, versions)
-            new_state = {"versions": versions, "lang": lang, "prints": prints, "tiled": tiled,
-                         "changed_at": changed_at.isoformat()}  # fmt: skip
+            new_state = {
+                "versions": versions,
+                "lang": lang,
+                "prints": prints,
+                "tiled": tiled,
+                "changed_at": changed_at.isoformat(),
+            }
             return figure, new_state, _fresh(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
@@ -121,8 +130,13 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
                     trace.update(visible=key in visible, showlegend=False)
                     patch["data"][idx] = trace
                 prints[key] = fp
-        new_state = {"versions": versions, "lang": lang, "prints": prints, "tiled": tiled,
-                     "changed_at": changed_at.isoformat()}  # fmt: skip
+        new_state = {
+            "versions": versions,
+            "lang": lang,
+            "prints": prints,
+            "tiled": tiled,
+            "changed_at": changed_at.isoformat(),
+        }
         return patch, new_state, _fresh(new_state["changed_at"], lang)
     except psycopg2.Error:
         if not state:

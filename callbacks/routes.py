@@ -22,8 +22,9 @@ def healthz() -> tuple[flask.Response, int]:
     except psycopg2.Error as exc:  # the driver's words name the host and port: the log has them, not the answer
         flask.current_app.logger.warning("healthz: database unavailable: %s", str(exc).strip().splitlines()[:1])
         return flask.jsonify(status="unavailable", database=False, error="database unavailable"), 503
-    return flask.jsonify(status="ok", database=True, schema_version=int(schema_version),
-                         data_version=int(data_version)), 200  # fmt: skip
+    return flask.jsonify(
+        status="ok", database=True, schema_version=int(schema_version), data_version=int(data_version)
+    ), 200
 
 
 def glyphs(fontstack: str, glyph_range: str) -> flask.Response:

@@ -1,6 +1,6 @@
 """Drill-down behaviour: render one unit's view, refresh it when the data moves, follow clicks.
 
-The view is rendered whole on the first tick. Later ticks follow the one-map rules (DESIGN §6):
+The view is rendered whole on the first tick. Later ticks follow the one-map rules (docs/performance.md):
 data versions unchanged → nothing is sent; changed → the panels are recomputed and the map gets a
 Patch of its values, never geometry (only the current unit's children's polygons ever travel).
 The unit lives in the URL, held by the page's own Location (ids.UNIT_NAV). Map clicks, ranking
@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import flask
 import psycopg2
@@ -26,6 +25,7 @@ import ids
 from access.principal import scope_or_refuse
 from callbacks.onemap import data_versions
 from geodata import drilldown, fanout, kpis, units
+from geodata.clock import TZ
 from geodata.db import Database, get_db
 from i18n import pick, t
 from layers import unit_map
@@ -36,7 +36,6 @@ from pages import _unit_panels as panels
 from pages._kpi import kpi_cards
 from settings import get_settings
 
-TZ = ZoneInfo("Asia/Shanghai")
 MAP_PX = (1060, 650)  # the map box at 1920 px wide (assets/unit.css: 7 of 12 columns, 660 px high)
 OUTPUTS = {
     "figure": Output(ids.UNIT_MAP, "figure"),
@@ -61,8 +60,9 @@ OUTPUTS = {
 NOTHING = dict.fromkeys(OUTPUTS, no_update)
 
 
-def unit_panels(db: Database, unit: units.Unit, lang: str, days: int,
-                map_read: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+def unit_panels(
+    db: Database, unit: units.Unit, lang: str, days: int, map_read: Callable[[], dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Every panel except the map, from the KPI module and geodata.drilldown, and the map's data
     (``map_read``): all read at once."""
     grid = unit.level == "grid"  # a grid lists every checkpoint and its own cases; it has nothing to rank
@@ -119,8 +119,15 @@ def code_of(href: str | None) -> str | None:
     return path[len("/unit/") :] if path.startswith("/unit/") else None
 
 
-def unit_view(state: dict | None, code: str | None, lang: str, days: int, db: Database,
-              base_url: str, allowed: units.Unit | None = None) -> dict[str, Any]:  # fmt: skip
+def unit_view(
+    state: dict | None,
+    code: str | None,
+    lang: str,
+    days: int,
+    db: Database,
+    base_url: str,
+    allowed: units.Unit | None = None,
+) -> dict[str, Any]:
     """Every output for showing unit ``code`` (keys of ``OUTPUTS``): the whole view for a new
     unit; for the same unit, nothing (PreventUpdate) unless the data moved. A unit outside
     ``allowed`` (the viewer's scope; None: the whole territory) reads as unknown."""
@@ -158,8 +165,14 @@ def unit_view(state: dict | None, code: str | None, lang: str, days: int, db: Da
             out |= {"cell": None, "cells": []}
         new_state["breaks"] = list(classes.breaks)
         view = f"unit-view level-{unit.level}" + (" exclusive" if unit.exclusive else "")
-        return {**NOTHING, **out, "view": view, "missing": [], "state": new_state,
-                "status": _status(new_state["changed_at"], lang)}  # fmt: skip
+        return {
+            **NOTHING,
+            **out,
+            "view": view,
+            "missing": [],
+            "state": new_state,
+            "status": _status(new_state["changed_at"], lang),
+        }
     except psycopg2.Error:
         if not state:
             return {**NOTHING, "status": html.Span(t("map.loading", lang), className="status stale")}
@@ -186,8 +199,9 @@ def refresh_unit(tick: int, href: str | None, state: dict | None, lang: str, day
     return unit_view(state, code, lang, days, get_db(), flask.request.host_url, scope_or_refuse())
 
 
-def trend_for(db: Database, code: str | None, days: int, lang: str, allowed: units.Unit | None = None
-              ) -> dict[str, Any]:  # fmt: skip
+def trend_for(
+    db: Database, code: str | None, days: int, lang: str, allowed: units.Unit | None = None
+) -> dict[str, Any]:
     """The trend chart of one unit over ``days`` days (nothing for a unit outside ``allowed``)."""
     unit = units.by_code(db, code)
     if not units.within(unit, allowed) or days not in drilldown.TREND_WINDOWS:

@@ -17,7 +17,6 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import flask
 import psycopg2
@@ -29,6 +28,7 @@ import ids
 from access.principal import scope_or_refuse
 from callbacks.onemap import data_versions
 from geodata import fanout, kpis, ticker, units
+from geodata.clock import TZ
 from geodata.db import Database, get_db
 from i18n import pick, t
 from layers import unit_map
@@ -38,10 +38,21 @@ from pages import _wall_panels as panels
 from pages._kpi import kpi_cards
 from settings import get_settings
 
-TZ = ZoneInfo("Asia/Shanghai")
 PANELS = ("kpis", "map", "ranking", "urgent", "ticker")
-OUTPUTS = ("map", "legend", "kpis", "ranking", "ranking_title", "urgent", "ticker", "notes", "banner",
-           "data_time", "scope_name", "state")  # fmt: skip
+OUTPUTS = (
+    "map",
+    "legend",
+    "kpis",
+    "ranking",
+    "ranking_title",
+    "urgent",
+    "ticker",
+    "notes",
+    "banner",
+    "data_time",
+    "scope_name",
+    "state",
+)
 
 
 def _nothing() -> dict[str, Any]:
@@ -60,8 +71,9 @@ def resolve_scope(db: Database, code: str | None, allowed: units.Unit | None = N
     return home, bool(code)
 
 
-def _map_panel(db: Database, unit: units.Unit, state: dict | None, lang: str, base_url: str,
-               scale: float) -> tuple[Any, Any, dict]:  # fmt: skip
+def _map_panel(
+    db: Database, unit: units.Unit, state: dict | None, lang: str, base_url: str, scale: float
+) -> tuple[Any, Any, dict]:
     """(figure or Patch, legend or no_update, map state)."""
     plan = unit_map.MapPlan.overview(unit)
     s = get_settings()
@@ -75,8 +87,9 @@ def _map_panel(db: Database, unit: units.Unit, state: dict | None, lang: str, ba
                 patch["data"][idx][prop] = value
         return patch, no_update, state
     data = unit_map.load(db, plan)
-    figure, classes = unit_map.figure(data, plan, lang, proj, map_style(s.basemap, base_url, s.basemap_url,
-                                                                       s.tianditu_key))  # fmt: skip
+    figure, classes = unit_map.figure(
+        data, plan, lang, proj, map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
+    )
     for trace in figure["data"]:
         if trace["name"] == "labels":
             trace["textfont"]["size"] = round(16 * scale)
@@ -90,9 +103,16 @@ def _map_panel(db: Database, unit: units.Unit, state: dict | None, lang: str, ba
     )
 
 
-def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: float | None, db: Database,
-                base_url: str, now: datetime | None = None,
-                allowed: units.Unit | None = None) -> dict[str, Any]:  # fmt: skip
+def wall_update(
+    state: dict | None,
+    scope_code: str | None,
+    lang: str,
+    screen: float | None,
+    db: Database,
+    base_url: str,
+    now: datetime | None = None,
+    allowed: units.Unit | None = None,
+) -> dict[str, Any]:
     """Everything one tick sends, keyed by ``OUTPUTS``; PreventUpdate when nothing moved.
     ``allowed`` is the viewer's scope (None: the whole territory)."""
     now = now or datetime.now(TZ)
@@ -117,8 +137,9 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
     moved = not same or state.get("versions") != versions or state.get("minute") != minute
     if not moved and not state.get("stale") and not state.get("failed") and state.get("scale") == scale:
         raise PreventUpdate
-    map_state = (state or {}).get("map") if same and versions.get("units") == state.get("versions", {}).get(
-        "units") else None  # fmt: skip
+    map_state = (
+        (state or {}).get("map") if same and versions.get("units") == state.get("versions", {}).get("units") else None
+    )
     failed: list[str] = []
 
     def attempt(key: str, build: Callable[[], Any]) -> Any:
@@ -133,19 +154,24 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
     builds = {
         "kpis": lambda: kpi_cards(kpis.unit_kpis(db, unit, versions=versions), lang, prefix="wall-kpi"),
         "map": lambda: _map_panel(db, unit, map_state, lang, base_url, scale),
-        "ranking": (lambda: panels.ranking_table(kpis.ranking(db, unit, versions=versions), lang)) if rank_due
+        "ranking": (lambda: panels.ranking_table(kpis.ranking(db, unit, versions=versions), lang))
+        if rank_due
         else (lambda: None),
         "urgent": lambda: panels.urgent_list(ticker.urgent(db, unit), lang),
         "ticker": lambda: panels.ticker_items(ticker.latest(db, unit), lang),
-    }  # fmt: skip
+    }
     built = fanout.at_once({key: (lambda k=key, b=build: attempt(k, b)) for key, build in builds.items()})
     strip, drawn, ranked, urgent, latest = (built[k] for k in ("kpis", "map", "ranking", "urgent", "ticker"))
 
     stamp = now.strftime("%H:%M:%S")
     # A panel whose content did not change is not sent again (its digest is kept in the state).
     digests = dict((state or {}).get("digests", {})) if same else {}
-    bodies = {"kpis": strip, "ranking": ranked, "urgent": urgent,
-              "ticker": [*latest, *latest] if latest is not None else None}  # twice: the scroll loops  # fmt: skip
+    bodies = {
+        "kpis": strip,
+        "ranking": ranked,
+        "urgent": urgent,
+        "ticker": [*latest, *latest] if latest is not None else None,
+    }  # twice: the scroll loops
     for key, body in bodies.items():
         if body is None:
             out[key] = no_update
@@ -163,9 +189,18 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
     new_map_state = map_state
     if drawn is not None:
         out["map"], out["legend"], new_map_state = drawn
-    out["state"] = {"code": unit.code, "lang": lang, "versions": versions, "minute": minute, "scale": scale,
-                    "last_ok": stamp, "stale": False, "failed": failed, "map": new_map_state,
-                    "digests": digests}  # fmt: skip
+    out["state"] = {
+        "code": unit.code,
+        "lang": lang,
+        "versions": versions,
+        "minute": minute,
+        "scale": scale,
+        "last_ok": stamp,
+        "stale": False,
+        "failed": failed,
+        "map": new_map_state,
+        "digests": digests,
+    }
     return out
 
 
@@ -189,8 +224,9 @@ def wall_update(state: dict | None, scope_code: str | None, lang: str, screen: f
     State(ids.WALL_CONFIG, "data"),
     running=[(Output(ids.WALL_TICK, "disabled"), True, False)],  # ticks never overlap
 )
-def refresh_wall(_tick: int, scope: str | None, screen: float | None, state: dict | None,
-                 config: dict | None) -> tuple[Any, ...]:  # fmt: skip
+def refresh_wall(
+    _tick: int, scope: str | None, screen: float | None, state: dict | None, config: dict | None
+) -> tuple[Any, ...]:
     """Interval tick, rotation or first load → refresh what moved."""
     lang = (config or {}).get("lang", "zh")
     out = wall_update(state, scope, lang, screen, get_db(), flask.request.host_url, allowed=scope_or_refuse())

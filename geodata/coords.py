@@ -1,4 +1,4 @@
-"""China's web-map frames (DESIGN §7): WGS84 ↔ GCJ-02 ↔ BD-09, vectorised with numpy.
+"""China's web-map frames (docs/maps.md): WGS84 ↔ GCJ-02 ↔ BD-09, vectorised with numpy.
 
 GCJ-02 is the published obfuscation used by AMap, Tencent and DataV; BD-09 is Baidu's further
 offset of it. Outside China GCJ-02 equals WGS84. The inverse of GCJ-02 has no closed form and is

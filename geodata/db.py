@@ -58,8 +58,15 @@ def _alive(conn: psycopg2.extensions.connection) -> bool:
 class Database:
     """A small thread-safe pool around psycopg2 that keeps idle connections and drops dead ones."""
 
-    def __init__(self, dsn: str, maxconn: int = 8, statement_timeout_ms: int = 5000, wait_s: float = 5.0,
-                 scoped: bool = False, default_scope: tuple[str, int] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        dsn: str,
+        maxconn: int = 8,
+        statement_timeout_ms: int = 5000,
+        wait_s: float = 5.0,
+        scoped: bool = False,
+        default_scope: tuple[str, int] | None = None,
+    ) -> None:
         self.dsn = dsn
         self.scoped = scoped  # the app's pool: enter SCOPE (or default_scope) in every transaction
         self.default_scope = default_scope

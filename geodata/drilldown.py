@@ -48,8 +48,9 @@ def overdue_cases(db: Database, unit: Unit, limit: int = OVERDUE_TOP, now: datet
     return _scoped(db, unit, "drill_overdue", limit=limit, now=now)
 
 
-def checkpoints(db: Database, unit: Unit, limit: int | None = WEAKEST_CHECKPOINTS,
-                now: datetime | None = None) -> dict[str, list]:  # fmt: skip
+def checkpoints(
+    db: Database, unit: Unit, limit: int | None = WEAKEST_CHECKPOINTS, now: datetime | None = None
+) -> dict[str, list]:
     """Checkpoints with their latest inspection, weakest first (``limit`` None: all of them)."""
     return _scoped(db, unit, "drill_checkpoints", limit=limit, now=now)
 
@@ -64,8 +65,9 @@ def offline_cameras(db: Database, unit: Unit, limit: int = OFFLINE_CAMERAS) -> d
     return _scoped(db, unit, "drill_cameras_offline", limit=limit)
 
 
-def grid_cases(db: Database, unit: Unit, days: int = GRID_CASE_DAYS, limit: int = GRID_CASE_LIMIT,
-               now: datetime | None = None) -> dict[str, list]:  # fmt: skip
+def grid_cases(
+    db: Database, unit: Unit, days: int = GRID_CASE_DAYS, limit: int = GRID_CASE_LIMIT, now: datetime | None = None
+) -> dict[str, list]:
     """A grid's open cases (overdue first) and those reported in the last ``days`` days."""
     return _scoped(db, unit, "drill_grid_cases", days=days, limit=limit, now=now)
 

@@ -123,8 +123,12 @@ def _rate(num: int, den: int) -> float | None:
 TOPIC = {"kpi_cases": "cases", "kpi_checkpoints": "checkpoints", "kpi_cameras": "cameras"}
 _memo = Memo(512)
 # The levels of the daily case counts (case_days, migration 0016) by the case columns they keep.
-ROLLUP_LEVELS = ((1, ("street_id",)), (2, ("street_id", "community_id")), (3, ("community_id", "grid_id")),
-                 (4, ("exclusive_grid_id",)))  # fmt: skip
+ROLLUP_LEVELS = (
+    (1, ("street_id",)),
+    (2, ("street_id", "community_id")),
+    (3, ("community_id", "grid_id")),
+    (4, ("exclusive_grid_id",)),
+)
 
 
 def rollup_level(scope: str, group: str | None = None) -> int:
@@ -135,8 +139,14 @@ def rollup_level(scope: str, group: str | None = None) -> int:
     raise ValueError(f"no daily case counts by {group} within a {scope}")
 
 
-def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | None, params: dict[str, Any],
-           versions: dict[str, int] | None) -> dict[Any, dict[str, int]]:  # fmt: skip
+def _fetch(
+    db: Database,
+    name: str,
+    scope: tuple[str, list[int]],
+    group: str | None,
+    params: dict[str, Any],
+    versions: dict[str, int] | None,
+) -> dict[Any, dict[str, int]]:
     """Run a KPI query for one scope; unit_id → counts (unit_id None when not grouped).
 
     With ``versions`` (the data versions the caller just read) and the database clock as "now",
@@ -160,13 +170,28 @@ def _fetch(db: Database, name: str, scope: tuple[str, list[int]], group: str | N
     if versions is None or params.get("now") is not None:
         return run()
     minute = datetime.now().strftime("%Y%m%d%H%M")
-    key = (db.dsn, SCOPE.get() or db.default_scope, name, col, tuple(ids), group, tuple(sorted(params.items())),
-           versions.get(TOPIC[name]), minute)  # fmt: skip
+    key = (
+        db.dsn,
+        SCOPE.get() or db.default_scope,
+        name,
+        col,
+        tuple(ids),
+        group,
+        tuple(sorted(params.items())),
+        versions.get(TOPIC[name]),
+        minute,
+    )
     return _memo.get(key, run)
 
 
-def _counts(db: Database, scope: tuple[str, list[int]], group: str | None, now: datetime | None, days: int,
-            versions: dict[str, int] | None = None) -> dict[Any, dict[str, int]]:  # fmt: skip
+def _counts(
+    db: Database,
+    scope: tuple[str, list[int]],
+    group: str | None,
+    now: datetime | None,
+    days: int,
+    versions: dict[str, int] | None = None,
+) -> dict[Any, dict[str, int]]:
     """Every raw count behind the KPIs, per group."""
     out: dict[Any, dict[str, int]] = {}
 
@@ -187,28 +212,45 @@ def from_counts(c: dict[str, int]) -> dict[str, KpiValue]:
     g = lambda k: int(c.get(k, 0))  # noqa: E731
     out = {key: KpiValue(key, g(f"{key}_now"), g(f"{key}_prev")) for key in ("open", "overdue")}
     out["new_today"] = KpiValue("new_today", g("new_now"), g("new_prev"))
-    for key, num, den in (("on_time_rate", "on_time", "resolved"), ("satisfaction", "satisfied", "rated"),
-                          ("online_rate", "online", "reported"), ("checkpoint_rate", "passed", "elements"),
-                          ("cameras_online", "cameras_up", "cameras")):  # fmt: skip
+    for key, num, den in (
+        ("on_time_rate", "on_time", "resolved"),
+        ("satisfaction", "satisfied", "rated"),
+        ("online_rate", "online", "reported"),
+        ("checkpoint_rate", "passed", "elements"),
+        ("cameras_online", "cameras_up", "cameras"),
+    ):
         n, d = (g(f"{num}_now"), g(f"{den}_now"))
         out[key] = KpiValue(key, _rate(n, d), _rate(g(f"{num}_prev"), g(f"{den}_prev")), n, d)
     out["checkpoint_rate"] = KpiValue(
-        "checkpoint_rate", out["checkpoint_rate"].value, out["checkpoint_rate"].previous,
-        out["checkpoint_rate"].num, out["checkpoint_rate"].den,
+        "checkpoint_rate",
+        out["checkpoint_rate"].value,
+        out["checkpoint_rate"].previous,
+        out["checkpoint_rate"].num,
+        out["checkpoint_rate"].den,
         {"checkpoints": g("checkpoints_now"), "fully": g("fully_compliant_now"), "inspected": g("inspected_now")},
-    )  # fmt: skip
+    )
     return {k.key: out[k.key] for k in KPIS}
 
 
-def unit_kpis(db: Database, unit: Unit, now: datetime | None = None, days: int = STRIP_DAYS,
-              versions: dict[str, int] | None = None) -> dict[str, KpiValue]:  # fmt: skip
+def unit_kpis(
+    db: Database,
+    unit: Unit,
+    now: datetime | None = None,
+    days: int = STRIP_DAYS,
+    versions: dict[str, int] | None = None,
+) -> dict[str, KpiValue]:
     """Every KPI of one unit (``versions``: share results within the minute, see ``_fetch``)."""
     counts = _counts(db, scope_of(db, unit), None, now, days, versions)
     return from_counts(counts.get(None, {}))
 
 
-def child_kpis(db: Database, unit: Unit, now: datetime | None = None, days: int = RANKING_DAYS,
-               versions: dict[str, int] | None = None) -> dict[int, dict[str, KpiValue]]:  # fmt: skip
+def child_kpis(
+    db: Database,
+    unit: Unit,
+    now: datetime | None = None,
+    days: int = RANKING_DAYS,
+    versions: dict[str, int] | None = None,
+) -> dict[int, dict[str, KpiValue]]:
     """Every KPI of each direct child of ``unit`` (children without any facts are absent)."""
     out: dict[int, dict[str, KpiValue]] = {}
     for col, ids, group in child_groupings(db, unit):
@@ -221,8 +263,13 @@ def child_kpis(db: Database, unit: Unit, now: datetime | None = None, days: int 
 # Ranking (红黑旗). score = 100 × Σ wᵢ·xᵢ / Σ wᵢ over the components a unit has data for:
 #   on-time closure rate 0.30, satisfaction 0.25, online-handling rate 0.15,
 #   checkpoint compliance 0.15, and 1 − overdue/open (share of open cases within deadline) 0.15.
-SCORE_WEIGHTS = {"on_time_rate": 0.30, "satisfaction": 0.25, "online_rate": 0.15, "checkpoint_rate": 0.15,
-                 "within_deadline": 0.15}  # fmt: skip
+SCORE_WEIGHTS = {
+    "on_time_rate": 0.30,
+    "satisfaction": 0.25,
+    "online_rate": 0.15,
+    "checkpoint_rate": 0.15,
+    "within_deadline": 0.15,
+}
 
 
 def score(kpis: dict[str, KpiValue]) -> float | None:
@@ -280,8 +327,13 @@ class RankRow:
     kpis: dict[str, KpiValue]
 
 
-def ranking(db: Database, unit: Unit, now: datetime | None = None, days: int = RANKING_DAYS,
-            versions: dict[str, int] | None = None) -> list[RankRow]:  # fmt: skip
+def ranking(
+    db: Database,
+    unit: Unit,
+    now: datetime | None = None,
+    days: int = RANKING_DAYS,
+    versions: dict[str, int] | None = None,
+) -> list[RankRow]:
     """The direct children of ``unit`` ranked by ``score`` over the last ``days`` days, with flags.
     Children without any facts rank last with empty KPIs."""
     kids = children(db, unit)
@@ -289,5 +341,7 @@ def ranking(db: Database, unit: Unit, now: datetime | None = None, days: int = R
     empty = from_counts({})
     values = {i: per_child.get(i, empty) for i in kids["id"]}
     info = {i: (c, n) for i, c, n in zip(kids["id"], kids["code"], kids["name"])}
-    return [RankRow(r.unit_id, *info[r.unit_id], r.rank, r.score, r.flag, values[r.unit_id])
-            for r in rank({i: score(v) for i, v in values.items()})]  # fmt: skip
+    return [
+        RankRow(r.unit_id, *info[r.unit_id], r.rank, r.score, r.flag, values[r.unit_id])
+        for r in rank({i: score(v) for i, v in values.items()})
+    ]

@@ -39,8 +39,13 @@ def query(name: str, columns: dict[str, str | None]) -> str | sql.Composed:
     return sql.SQL(sql_text(name)).format(**idents)
 
 
-def fetch_columns(name: str, params: dict[str, Any] | None = None, db: Database | None = None,
-                  bounds: str | None = None, **columns: str | None) -> dict[str, list]:  # fmt: skip
+def fetch_columns(
+    name: str,
+    params: dict[str, Any] | None = None,
+    db: Database | None = None,
+    bounds: str | None = None,
+    **columns: str | None,
+) -> dict[str, list]:
     """Run a named query and return its result column by column.
 
     ``bounds`` names a query run first in the same transaction (so at the same database clock)
@@ -58,8 +63,9 @@ def fetch_columns(name: str, params: dict[str, Any] | None = None, db: Database 
     return {n: [r[i] for r in rows] for i, n in enumerate(names)}
 
 
-def fetch_rows(name: str, params: dict[str, Any] | None = None, db: Database | None = None,
-               **columns: str | None) -> list[tuple]:  # fmt: skip
+def fetch_rows(
+    name: str, params: dict[str, Any] | None = None, db: Database | None = None, **columns: str | None
+) -> list[tuple]:
     """Run a named query and return its rows as tuples."""
     with (db or get_db()).transaction() as cur:
         cur.execute(query(name, columns), params or {})
@@ -75,8 +81,9 @@ def execute_prepared(cur, name: str, params: dict[str, Any], text: str | None = 
     cur.execute(*prepared(cur, name, params, text))
 
 
-def prepared(cur, name: str, params: dict[str, Any], text: str | None = None,
-             generic: bool = False) -> tuple[sql.Composed, list]:  # fmt: skip
+def prepared(
+    cur, name: str, params: dict[str, Any], text: str | None = None, generic: bool = False
+) -> tuple[sql.Composed, list]:
     """The EXECUTE of a named query prepared on the cursor's connection (PREPAREd there first if
     it is not yet), and its arguments: for execute_prepared, or to send with other statements.
 
@@ -106,8 +113,11 @@ def _statement(cur, name: str, text: str, generic: bool) -> tuple[str, str, tupl
     numbered = PARAM.sub(lambda m: f"${order.index(m.group(1)) + 1}", text).replace("%%", "%")
     prepare = sql.SQL("PREPARE {} AS ").format(sql.Identifier(name)) + sql.SQL(numbered)
     args = sql.SQL(", ").join([sql.Placeholder()] * len(order))
-    stmt = sql.SQL("EXECUTE {} ({})").format(sql.Identifier(name), args) if order else sql.SQL("EXECUTE {}").format(
-        sql.Identifier(name))  # fmt: skip
+    stmt = (
+        sql.SQL("EXECUTE {} ({})").format(sql.Identifier(name), args)
+        if order
+        else sql.SQL("EXECUTE {}").format(sql.Identifier(name))
+    )
     if generic:
         stmt = sql.SQL("SET LOCAL plan_cache_mode = force_generic_plan; ") + stmt
     return prepare.as_string(cur), stmt.as_string(cur), order

@@ -47,8 +47,9 @@ def check_tile(layer: str, z: int, x: int, y: int) -> TileSource:
     return source
 
 
-def tile(db: Database, layer: str, z: int, x: int, y: int, version: int, gcj02: bool = False,
-         scope: object = None) -> bytes:  # fmt: skip
+def tile(
+    db: Database, layer: str, z: int, x: int, y: int, version: int, gcj02: bool = False, scope: object = None
+) -> bytes:
     """The MVT bytes of one tile (empty for a tile with nothing in it). ``version`` is the data
     version of the layer's topic and ``scope`` the reader's row-level scope, both part of the key."""
     source = check_tile(layer, z, x, y)

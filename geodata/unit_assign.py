@@ -1,4 +1,4 @@
-"""Bulk point-in-polygon assignment of street, community and grid ids (DESIGN §6.4: STRtree).
+"""Bulk point-in-polygon assignment of street, community and grid ids (docs/performance.md.4: STRtree).
 
 Same rule as the ``assign_unit_ids`` trigger: the tiling grid (not exclusive) with the lowest id
 that intersects the point; failing that, the community, then the street.

@@ -20,8 +20,15 @@ from layers.grids import OPEN_CASE_CLASSES
 
 PICKED = "#00e5ff"
 AREA_COLOR = "#ffe066"  # the outline of a box or lasso drawn as the query's area
-FOCUS_TRACE = {"type": "scattermap", "name": "focus", "mode": "markers", "lon": [], "lat": [], "hoverinfo": "skip",
-               "marker": {"size": 26, "color": "rgba(255,255,255,0.35)"}}  # fmt: skip
+FOCUS_TRACE = {
+    "type": "scattermap",
+    "name": "focus",
+    "mode": "markers",
+    "lon": [],
+    "lat": [],
+    "hoverinfo": "skip",
+    "marker": {"size": 26, "color": "rgba(255,255,255,0.35)"},
+}
 
 
 def _title(row: dict[str, Any], layer: str, lang: str) -> str:
@@ -45,19 +52,32 @@ def _detail(row: dict[str, Any], layer: str, lang: str) -> str:
 def _points(layer: str, rows: list[dict[str, Any]], lang: str, proj: Projector, picked: set[int]) -> list[dict]:
     style = STYLES[layer]
     lon, lat = proj.shift([r["lon"] for r in rows], [r["lat"] for r in rows])
-    traces = [{
-        "type": "scattermap", "name": layer, "mode": "markers",
-        "lon": np.round(lon, 6).tolist(), "lat": np.round(lat, 6).tolist(),
-        "marker": {"color": style.colors(rows), "size": style.size, "opacity": 0.9},
-        "text": [f"{_title(r, layer, lang)}<br>{_detail(r, layer, lang)}" for r in rows],
-        "customdata": [[layer, r["id"], r.get("code")] for r in rows],
-        "hovertemplate": hover(["%{text}"]),
-    }]  # fmt: skip
+    traces = [
+        {
+            "type": "scattermap",
+            "name": layer,
+            "mode": "markers",
+            "lon": np.round(lon, 6).tolist(),
+            "lat": np.round(lat, 6).tolist(),
+            "marker": {"color": style.colors(rows), "size": style.size, "opacity": 0.9},
+            "text": [f"{_title(r, layer, lang)}<br>{_detail(r, layer, lang)}" for r in rows],
+            "customdata": [[layer, r["id"], r.get("code")] for r in rows],
+            "hovertemplate": hover(["%{text}"]),
+        }
+    ]
     if layer == "checkpoints" and picked:
         keep = [i for i, r in enumerate(rows) if r["id"] in picked]
-        traces.append({"type": "scattermap", "name": "picked", "mode": "markers", "hoverinfo": "skip",
-                       "lon": [traces[0]["lon"][i] for i in keep], "lat": [traces[0]["lat"][i] for i in keep],
-                       "marker": {"size": 22, "color": PICKED, "opacity": 0.45}})  # fmt: skip
+        traces.append(
+            {
+                "type": "scattermap",
+                "name": "picked",
+                "mode": "markers",
+                "hoverinfo": "skip",
+                "lon": [traces[0]["lon"][i] for i in keep],
+                "lat": [traces[0]["lat"][i] for i in keep],
+                "marker": {"size": 22, "color": PICKED, "opacity": 0.45},
+            }
+        )
         traces.reverse()  # the ring under the markers, so the markers stay clickable
     return traces
 
@@ -67,22 +87,37 @@ def _grids(rows: list[dict[str, Any]], lang: str, proj: Projector, hot: bool) ->
         return []
     values = np.asarray([r["open_cases"] for r in rows], dtype=float)
     trace = {
-        "type": "choroplethmap", "name": "grids",
+        "type": "choroplethmap",
+        "name": "grids",
         "geojson": geojson_features([r["id"] for r in rows], [r["wkb"] for r in rows], proj),
-        "locations": [r["id"] for r in rows], "featureidkey": "id",
-        "z": OPEN_CASE_CLASSES.classify(values).tolist(), "zmin": -0.5, "zmax": len(OPEN_CASE_CLASSES.colors) - 0.5,
-        "colorscale": OPEN_CASE_CLASSES.colorscale(), "showscale": False,
+        "locations": [r["id"] for r in rows],
+        "featureidkey": "id",
+        "z": OPEN_CASE_CLASSES.classify(values).tolist(),
+        "zmin": -0.5,
+        "zmax": len(OPEN_CASE_CLASSES.colors) - 0.5,
+        "colorscale": OPEN_CASE_CLASSES.colorscale(),
+        "showscale": False,
         "marker": {"opacity": 0.7, "line": {"color": "rgba(140,200,255,0.45)", "width": 0.6}},
         "text": [f"<b>{r['name']}</b><br>{r.get('community') or ''}" for r in rows],
         "customdata": [["grids", r["id"], r["code"], r["open_cases"], r.get("gi_z")] for r in rows],
-        "hovertemplate": hover(["%{text}", f"{t('hover.open', lang)}：%{{customdata[3]}}"]
-                               + (["Gi* z：%{customdata[4]}"] if hot else [])),
-    }  # fmt: skip
+        "hovertemplate": hover(
+            ["%{text}", f"{t('hover.open', lang)}：%{{customdata[3]}}"] + (["Gi* z：%{customdata[4]}"] if hot else [])
+        ),
+    }
     out = [trace]
     if hot:
         lon, lat = line_coords([r["wkb"] for r in rows], proj)
-        out.append({"type": "scattermap", "mode": "lines", "name": "hot", "lon": lon, "lat": lat,
-                    "line": {"color": HOT_OUTLINE, "width": 2.5}, "hoverinfo": "skip"})  # fmt: skip
+        out.append(
+            {
+                "type": "scattermap",
+                "mode": "lines",
+                "name": "hot",
+                "lon": lon,
+                "lat": lat,
+                "line": {"color": HOT_OUTLINE, "width": 2.5},
+                "hoverinfo": "skip",
+            }
+        )
     return out
 
 
@@ -91,8 +126,17 @@ def outlines(shapes: dict[str, dict[str, list]], proj: Projector) -> list[dict[s
     out = []
     for level, color, width in (("community", "#7fd3ff", 0.8), ("street", "#e8f4ff", 2.4)):
         lon, lat = line_coords(shapes[level]["wkb"], proj)
-        out.append({"type": "scattermap", "mode": "lines", "name": f"{level}-outline", "lon": lon, "lat": lat,
-                    "line": {"color": color, "width": width}, "hoverinfo": "skip"})  # fmt: skip
+        out.append(
+            {
+                "type": "scattermap",
+                "mode": "lines",
+                "name": f"{level}-outline",
+                "lon": lon,
+                "lat": lat,
+                "line": {"color": color, "width": width},
+                "hoverinfo": "skip",
+            }
+        )
     return out
 
 
@@ -108,42 +152,73 @@ def _area(ring: list[tuple[float, float]], proj: Projector) -> list[dict[str, An
     if not ring:
         return []
     lon, lat = proj.shift([p[0] for p in ring], [p[1] for p in ring])
-    return [{"type": "scattermap", "name": "area", "mode": "lines", "hoverinfo": "skip",
-             "lon": np.round(lon, 6).tolist(), "lat": np.round(lat, 6).tolist(),
-             "line": {"color": AREA_COLOR, "width": 2.5}}]  # fmt: skip
+    return [
+        {
+            "type": "scattermap",
+            "name": "area",
+            "mode": "lines",
+            "hoverinfo": "skip",
+            "lon": np.round(lon, 6).tolist(),
+            "lat": np.round(lat, 6).tolist(),
+            "line": {"color": AREA_COLOR, "width": 2.5},
+        }
+    ]
 
 
-def figure(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, list]], lang: str, proj: Projector,
-           style: dict[str, Any], picked: set[int], hot: bool,
-           area: list[tuple[float, float]] | None = None) -> dict[str, Any]:  # fmt: skip
+def figure(
+    rows: dict[str, list[dict[str, Any]]],
+    shapes: dict[str, dict[str, list]],
+    lang: str,
+    proj: Projector,
+    style: dict[str, Any],
+    picked: set[int],
+    hot: bool,
+    area: list[tuple[float, float]] | None = None,
+) -> dict[str, Any]:
     """The whole map: outlines, then the shown layers bottom to top, then the drawn area's outline
     (``area``, a closed WGS84 ring)."""
     traces = outlines(shapes, proj)
     for layer in DRAW_ORDER:
         if layer not in rows:
             continue
-        traces += _grids(rows[layer], lang, proj, hot) if layer == "grids" else _points(
-            layer, rows[layer], lang, proj, picked)  # fmt: skip
+        traces += (
+            _grids(rows[layer], lang, proj, hot)
+            if layer == "grids"
+            else _points(layer, rows[layer], lang, proj, picked)
+        )
     traces += _area(area or [], proj)
     traces.append(dict(FOCUS_TRACE))  # last: the row focused in the table (focus_patch moves it)
     for trace in traces:
         trace["showlegend"] = False
-    center = dict(zip(("lon", "lat"), (float(v) for v in proj.shift(DISTRICT_VIEW["center"]["lon"],
-                                                                   DISTRICT_VIEW["center"]["lat"]))))  # fmt: skip
-    return {"data": traces, "layout": {
-        "map": {"style": style, "center": center, "zoom": DISTRICT_VIEW["zoom"] - 0.4},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "#0b1626",
-        "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1", "font": {"color": "#eaf6ff", "size": 13}},
-        "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-        "uirevision": "analyst", "dragmode": "pan", "clickmode": "event",
-        # A new area or filter clears the drawn selection, which would otherwise dim every point.
-        "selectionrevision": json.dumps(area or []) + str(len(traces)),
-    }}  # fmt: skip
+    center = dict(
+        zip(
+            ("lon", "lat"),
+            (float(v) for v in proj.shift(DISTRICT_VIEW["center"]["lon"], DISTRICT_VIEW["center"]["lat"])),
+        )
+    )
+    return {
+        "data": traces,
+        "layout": {
+            "map": {"style": style, "center": center, "zoom": DISTRICT_VIEW["zoom"] - 0.4},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "#0b1626",
+            "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1", "font": {"color": "#eaf6ff", "size": 13}},
+            "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+            "uirevision": "analyst",
+            "dragmode": "pan",
+            "clickmode": "event",
+            # A new area or filter clears the drawn selection, which would otherwise dim every point.
+            "selectionrevision": json.dumps(area or []) + str(len(traces)),
+        },
+    }
 
 
 def focus_patch(lon: float, lat: float, proj: Projector) -> dict[str, Any]:
     """The view centred on one row, close in (for a Patch of layout.map), and the focus marker's
     position (for a Patch of the figure's last trace)."""
     x, y = proj.shift([lon], [lat])
-    return {"center": {"lon": float(x[0]), "lat": float(y[0])}, "zoom": 16,
-            "marker": {"lon": [float(x[0])], "lat": [float(y[0])]}}  # fmt: skip
+    return {
+        "center": {"lon": float(x[0]), "lat": float(y[0])},
+        "zoom": 16,
+        "marker": {"lon": [float(x[0])], "lat": [float(y[0])]},
+    }

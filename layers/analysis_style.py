@@ -42,8 +42,10 @@ class LayerStyle:
         if not rows:
             return []
         if self.key == "cases":
-            return [CASE_COLORS["overdue" if r["is_overdue"] else "open" if r.get("status") in OPEN else "ended"]
-                    for r in rows]  # fmt: skip
+            return [
+                CASE_COLORS["overdue" if r["is_overdue"] else "open" if r.get("status") in OPEN else "ended"]
+                for r in rows
+            ]
         if self.key == "cameras":
             return [CAMERA_COLORS.get(r["status"], CAMERA_COLORS["offline"]) for r in rows]
         if self.key == "checkpoints":
@@ -57,13 +59,27 @@ class LayerStyle:
 OPEN = ("reported", "dispatched", "accepted", "returned")
 STYLES: dict[str, LayerStyle] = {
     "grids": LayerStyle("grids", "网格", "Grids", 0, GRIDS.legend),
-    "cameras": LayerStyle("cameras", "摄像头", "Cameras", 6, (
-        LegendItem(CAMERA_COLORS["online"], "摄像头 在线", "Camera online", "dot"),
-        LegendItem(CAMERA_COLORS["offline"], "摄像头 离线", "Camera offline", "dot"))),
+    "cameras": LayerStyle(
+        "cameras",
+        "摄像头",
+        "Cameras",
+        6,
+        (
+            LegendItem(CAMERA_COLORS["online"], "摄像头 在线", "Camera online", "dot"),
+            LegendItem(CAMERA_COLORS["offline"], "摄像头 离线", "Camera offline", "dot"),
+        ),
+    ),
     "checkpoints": LayerStyle("checkpoints", "创文点位", "Checkpoints", 11, CHECKPOINTS.legend),
-    "cases": LayerStyle("cases", "案件", "Cases", 7, (
-        LegendItem(CASE_COLORS["overdue"], "案件 超期", "Case overdue", "dot"),
-        LegendItem(CASE_COLORS["open"], "案件 在办", "Case open", "dot"),
-        LegendItem(CASE_COLORS["ended"], "案件 已办结", "Case closed", "dot"))),
-}  # fmt: skip
+    "cases": LayerStyle(
+        "cases",
+        "案件",
+        "Cases",
+        7,
+        (
+            LegendItem(CASE_COLORS["overdue"], "案件 超期", "Case overdue", "dot"),
+            LegendItem(CASE_COLORS["open"], "案件 在办", "Case open", "dot"),
+            LegendItem(CASE_COLORS["ended"], "案件 已办结", "Case closed", "dot"),
+        ),
+    ),
+}
 DRAW_ORDER = ("grids", "cameras", "checkpoints", "cases")  # bottom to top

@@ -121,8 +121,10 @@ class TiledLayer(Layer):
 
     def placeholders(self) -> list[dict[str, Any]]:
         """Empty traces in this layer's slots."""
-        return [{"type": "scattermap", "name": self.key, "lon": [], "lat": [], "hoverinfo": "skip"}
-                for _ in range(self.trace_count)]  # fmt: skip
+        return [
+            {"type": "scattermap", "name": self.key, "lon": [], "lat": [], "hoverinfo": "skip"}
+            for _ in range(self.trace_count)
+        ]
 
 
 class PointLayer(Layer):

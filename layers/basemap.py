@@ -1,4 +1,4 @@
-"""Basemap sources (DESIGN §7): none/offline, OSM, Tianditu, AMap (GCJ-02) or an intranet XYZ.
+"""Basemap sources (docs/maps.md): none/offline, OSM, Tianditu, AMap (GCJ-02) or an intranet XYZ.
 
 Data is stored in WGS84. Over a GCJ-02 basemap (AMap) everything drawn is shifted into GCJ-02,
 and only what is drawn: the database never sees shifted coordinates.
@@ -74,8 +74,18 @@ def map_style(source: str, base_url: str, tiles_url: str | None = None, key: str
         url = TILE_URLS["tianditu"].replace("{key}", key)
     else:
         url = TILE_URLS[source]
-    style["sources"]["basemap"] = {"type": "raster", "tiles": [url], "tileSize": 256,
-                                   "attribution": ATTRIBUTION.get(source, "")}  # fmt: skip
-    style["layers"].append({"id": "basemap", "type": "raster", "source": "basemap",
-                            "paint": {"raster-opacity": 0.55, "raster-saturation": -0.6}})  # fmt: skip
+    style["sources"]["basemap"] = {
+        "type": "raster",
+        "tiles": [url],
+        "tileSize": 256,
+        "attribution": ATTRIBUTION.get(source, ""),
+    }
+    style["layers"].append(
+        {
+            "id": "basemap",
+            "type": "raster",
+            "source": "basemap",
+            "paint": {"raster-opacity": 0.55, "raster-saturation": -0.6},
+        }
+    )
     return style

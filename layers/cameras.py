@@ -31,8 +31,10 @@ class CameraLayer(TiledLayer, PointLayer):
     rows_key = "cameras"
     zh, en = "摄像头", "Cameras"
     topics = ("cameras",)
-    legend = (LegendItem(COLORS["online"], "摄像头 在线", "Camera online", "dot"),
-              LegendItem(COLORS["offline"], "摄像头 离线", "Camera offline", "dot"))  # fmt: skip
+    legend = (
+        LegendItem(COLORS["online"], "摄像头 在线", "Camera online", "dot"),
+        LegendItem(COLORS["offline"], "摄像头 离线", "Camera offline", "dot"),
+    )
 
     def load(self, db: Database) -> dict[str, Any]:
         """Every camera."""
@@ -43,8 +45,10 @@ class CameraLayer(TiledLayer, PointLayer):
         cams = data["cameras"]
         lon, lat = proj.shift(cams["lon"], cams["lat"])
         idx = 1 if lang == "en" else 0
-        text = [f"<b>{n}</b><br>{KIND[k][idx]}<br>{t('hover.grid', lang)}：{g or '—'}"
-                for n, k, g in zip(cams["name"], cams["kind"], cams["grid_name"])]  # fmt: skip
+        text = [
+            f"<b>{n}</b><br>{KIND[k][idx]}<br>{t('hover.grid', lang)}：{g or '—'}"
+            for n, k, g in zip(cams["name"], cams["kind"], cams["grid_name"])
+        ]
         trace = {
             "type": "scattermap",
             "name": self.key,
@@ -62,10 +66,17 @@ class CameraLayer(TiledLayer, PointLayer):
         offline = ["!=", ["get", "status"], "online"]
         return {
             "circle-color": ["case", offline, COLORS["offline"], COLORS["online"]],
-            "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, ["case", offline, 2, 1],
-                              15, ["case", offline, 4.5, 2.5]],
+            "circle-radius": [
+                "interpolate",
+                ["linear"],
+                ["zoom"],
+                10,
+                ["case", offline, 2, 1],
+                15,
+                ["case", offline, 4.5, 2.5],
+            ],
             "circle-opacity": 0.85,
-        }  # fmt: skip
+        }
 
     def tile_hover(self, lang: str) -> str:
         """Name, kind, grid and status."""
@@ -76,18 +87,25 @@ class CameraLayer(TiledLayer, PointLayer):
     def tile_labels(self, lang: str) -> dict[str, dict[str, str]]:
         """Kinds and statuses in ``lang``."""
         idx = 1 if lang == "en" else 0
-        return {"kind": {k: names[idx] for k, names in KIND.items()},
-                "status": {s: t(f"camera.{s}", lang) for s in COLORS}}  # fmt: skip
+        return {
+            "kind": {k: names[idx] for k, names in KIND.items()},
+            "status": {s: t(f"camera.{s}", lang) for s in COLORS},
+        }
 
     def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         """Colour, size and status label per camera."""
         status = np.asarray(data["cameras"]["status"])
         online = status == "online"
-        return [{
-            "marker": {"color": np.where(online, COLORS["online"], COLORS["offline"]).tolist(),
-                       "size": np.where(online, 4, 7).tolist(), "opacity": 0.85},
-            "customdata": [t(f"camera.{s}", lang) for s in status],
-        }]  # fmt: skip
+        return [
+            {
+                "marker": {
+                    "color": np.where(online, COLORS["online"], COLORS["offline"]).tolist(),
+                    "size": np.where(online, 4, 7).tolist(),
+                    "opacity": 0.85,
+                },
+                "customdata": [t(f"camera.{s}", lang) for s in status],
+            }
+        ]
 
 
 LAYER = CameraLayer()

@@ -48,13 +48,15 @@ class CheckpointLayer(PointLayer):
             "lon": np.round(lon, 6).tolist(),
             "lat": np.round(lat, 6).tolist(),
             "text": [f"<b>{n}</b><br>{ty}" for n, ty in zip(cps["name"], types)],
-            "hovertemplate": hover([
-                "%{text}",
-                f"{t('hover.compliance', lang)}：%{{customdata[0]}}",
-                f"{t('hover.failing', lang)}：%{{customdata[1]}}",
-                f"{t('hover.inspected', lang)}：%{{customdata[2]}}",
-            ]),
-        }  # fmt: skip
+            "hovertemplate": hover(
+                [
+                    "%{text}",
+                    f"{t('hover.compliance', lang)}：%{{customdata[0]}}",
+                    f"{t('hover.failing', lang)}：%{{customdata[1]}}",
+                    f"{t('hover.inspected', lang)}：%{{customdata[2]}}",
+                ]
+            ),
+        }
         trace.update(self.values(data, lang)[0])
         return [trace]
 

@@ -24,9 +24,16 @@ def load_all(db: Database, tiled: dict[str, str] | None = None) -> dict[str, dic
 
 def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, visible: bool) -> dict[str, Any]:
     """What the browser needs to draw a tiled layer (assets/maptiles.js)."""
-    return {"url": url, "kind": layer.tile_kind, "paint": layer.tile_paint(), "hover": layer.tile_hover(lang),
-            "labels": layer.tile_labels(lang), "visible": visible, "slot": trace_slots()[layer.key].start,
-            "state": wire_state(layer.tile_state(data))}  # fmt: skip
+    return {
+        "url": url,
+        "kind": layer.tile_kind,
+        "paint": layer.tile_paint(),
+        "hover": layer.tile_hover(lang),
+        "labels": layer.tile_labels(lang),
+        "visible": visible,
+        "slot": trace_slots()[layer.key].start,
+        "state": wire_state(layer.tile_state(data)),
+    }
 
 
 def wire_state(state: dict[str, list] | None) -> dict[str, list] | None:
@@ -43,9 +50,15 @@ def wire_state(state: dict[str, list] | None) -> dict[str, list] | None:
     }
 
 
-def build_figure(data: dict[str, dict[str, Any]], lang: str, proj: Projector, style: dict[str, Any],
-                 visible: list[str], tiled: dict[str, str] | None = None,
-                 view: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+def build_figure(
+    data: dict[str, dict[str, Any]],
+    lang: str,
+    proj: Projector,
+    style: dict[str, Any],
+    visible: list[str],
+    tiled: dict[str, str] | None = None,
+    view: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The full figure: geometry and values of every layer (sent once per geometry version). The
     layers in ``tiled`` (key → tile URL) keep empty traces and are described in layout.meta.
     ``view`` (WGS84 centre and zoom) defaults to DISTRICT_VIEW."""
@@ -63,15 +76,19 @@ def build_figure(data: dict[str, dict[str, Any]], lang: str, proj: Projector, st
         "map": {"style": style, "center": center, "zoom": view["zoom"]},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": "#0b1626",
-        "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1",
-                       "font": {"color": "#eaf6ff", "size": 14, "family": "Noto Sans CJK SC, sans-serif"}},
+        "hoverlabel": {
+            "bgcolor": "#13233a",
+            "bordercolor": "#4dd0e1",
+            "font": {"color": "#eaf6ff", "size": 14, "family": "Noto Sans CJK SC, sans-serif"},
+        },
         "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
         "uirevision": "keep-view",
         "dragmode": "pan",
-    }  # fmt: skip
+    }
     if tiled:
-        layout["meta"] = {"tiles": {key: tile_spec(BY_KEY[key], data[key], lang, url, key in visible)
-                                    for key, url in tiled.items()}}  # fmt: skip
+        layout["meta"] = {
+            "tiles": {key: tile_spec(BY_KEY[key], data[key], lang, url, key in visible) for key, url in tiled.items()}
+        }
     return {"data": traces, "layout": layout}
 
 

@@ -14,20 +14,19 @@ import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 import folium
 import numpy as np
 import shapely
 
 from geodata.analysis.exports import plain
+from geodata.clock import TZ
 from i18n import t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.basemap import BACKGROUND, TILE_URLS, Projector
 from layers.figure import DISTRICT_VIEW
 
 LEAFLET = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "leaflet"
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 class StandaloneMap(folium.Map):
@@ -42,32 +41,48 @@ def _shifted(geoms: np.ndarray, proj: Projector) -> np.ndarray:
 
 
 def _collection(rows: list[dict[str, Any]], geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": r["id"], "geometry": json.loads(g), "properties": p}
-        for r, g, p in zip(rows, shapely.to_geojson(geoms), props)]}  # fmt: skip
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": r["id"], "geometry": json.loads(g), "properties": p}
+            for r, g, p in zip(rows, shapely.to_geojson(geoms), props)
+        ],
+    }
 
 
 def _tooltip_fields(layer: str, lang: str) -> tuple[list[str], list[str]]:
     en = lang == "en"
     spec = {
-        "cases": [("id", "ID", "编号"), ("category", "Category", "事项类别"), ("status", "Status", "状态"),
-                  ("reported_at", "Reported", "上报时间")],
+        "cases": [
+            ("id", "ID", "编号"),
+            ("category", "Category", "事项类别"),
+            ("status", "Status", "状态"),
+            ("reported_at", "Reported", "上报时间"),
+        ],
         "checkpoints": [("name", "Name", "名称"), ("type", "Type", "类型"), ("compliance", "Compliance %", "达标率%")],
         "cameras": [("name", "Name", "名称"), ("status", "Status", "状态")],
         "grids": [("name", "Name", "名称"), ("open_cases", "Open cases", "在办案件"), ("gi_z", "Gi* z", "Gi* z值")],
-    }[layer]  # fmt: skip
+    }[layer]
     return [k for k, _, _ in spec], [(e if en else z) for _, e, z in spec]
 
 
 def _props(row: dict[str, Any], layer: str, lang: str, color: str) -> dict[str, Any]:
     en = lang == "en"
     values = {
-        "id": row["id"], "name": row.get("name"), "open_cases": row.get("open_cases"), "gi_z": row.get("gi_z"),
-        "category": row.get("category_en" if en else "category"), "reported_at": plain(row.get("reported_at")),
-        "status": row.get("status_name_en" if en else "status_name") if layer == "cases"
-        else t(f"camera.{row.get('status')}", lang) if layer == "cameras" else None,
-        "type": row.get("type_en" if en else "type"), "compliance": row.get("compliance"),
-    }  # fmt: skip
+        "id": row["id"],
+        "name": row.get("name"),
+        "open_cases": row.get("open_cases"),
+        "gi_z": row.get("gi_z"),
+        "category": row.get("category_en" if en else "category"),
+        "reported_at": plain(row.get("reported_at")),
+        "status": row.get("status_name_en" if en else "status_name")
+        if layer == "cases"
+        else t(f"camera.{row.get('status')}", lang)
+        if layer == "cameras"
+        else None,
+        "type": row.get("type_en" if en else "type"),
+        "compliance": row.get("compliance"),
+    }
     fields, _ = _tooltip_fields(layer, lang)
     return {**{k: values[k] for k in fields}, "color": color}
 
@@ -84,10 +99,14 @@ def _add_layer(m: folium.Map, layer: str, rows: list[dict[str, Any]], lang: str,
         line = HOT_OUTLINE if hot else "#8cc8ff"
         folium.GeoJson(
             _collection(rows, _shifted(geoms, proj), props),
-            style_function=lambda f, line=line: {"fillColor": f["properties"]["color"], "fillOpacity": 0.7,
-                                                 "color": line, "weight": 2 if line == HOT_OUTLINE else 0.6},
+            style_function=lambda f, line=line: {
+                "fillColor": f["properties"]["color"],
+                "fillOpacity": 0.7,
+                "color": line,
+                "weight": 2 if line == HOT_OUTLINE else 0.6,
+            },
             tooltip=tooltip,
-        ).add_to(group)  # fmt: skip
+        ).add_to(group)
     else:
         geoms = shapely.points(np.column_stack(proj.shift([r["lon"] for r in rows], [r["lat"] for r in rows])))
         folium.GeoJson(
@@ -95,7 +114,7 @@ def _add_layer(m: folium.Map, layer: str, rows: list[dict[str, Any]], lang: str,
             marker=folium.CircleMarker(radius=max(3, style.size // 2), weight=1, fill=True, fill_opacity=0.9),
             style_function=lambda f: {"fillColor": f["properties"]["color"], "color": "#0b1626"},
             tooltip=tooltip,
-        ).add_to(group)  # fmt: skip
+        ).add_to(group)
     group.add_to(m)
 
 
@@ -104,22 +123,36 @@ def _legend(layers: list[str], lang: str) -> str:
     for layer in layers:
         for item in STYLES[layer].legend:
             radius = "50%" if item.shape == "dot" else "2px"
-            swatch = (f'<span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
-                      f'border-radius:{radius};background:{item.color}"></span>')  # fmt: skip
+            swatch = (
+                f'<span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
+                f'border-radius:{radius};background:{item.color}"></span>'
+            )
             rows.append(f"<div>{swatch}{html.escape(item.label(lang))}</div>")
-    return ('<div id="legend" style="position:fixed;bottom:48px;left:16px;z-index:9999;background:rgba(11,22,38,.9);'
-            'color:#eaf6ff;padding:10px 14px;border:1px solid #2d4b6e;border-radius:6px;font:13px sans-serif">'
-            f'<b>{t("map.legend", lang)}</b>{"".join(rows)}</div>')  # fmt: skip
+    return (
+        '<div id="legend" style="position:fixed;bottom:48px;left:16px;z-index:9999;background:rgba(11,22,38,.9);'
+        'color:#eaf6ff;padding:10px 14px;border:1px solid #2d4b6e;border-radius:6px;font:13px sans-serif">'
+        f"<b>{t('map.legend', lang)}</b>{''.join(rows)}</div>"
+    )
 
 
 def _title(title: str, subtitle: str) -> str:
-    return ('<div id="title" style="position:fixed;top:12px;left:56px;z-index:9999;background:rgba(11,22,38,.9);'
-            'color:#eaf6ff;padding:8px 14px;border:1px solid #2d4b6e;border-radius:6px;font:14px sans-serif">'
-            f'<b style="font-size:17px">{html.escape(title)}</b><br>{html.escape(subtitle)}</div>')  # fmt: skip
+    return (
+        '<div id="title" style="position:fixed;top:12px;left:56px;z-index:9999;background:rgba(11,22,38,.9);'
+        'color:#eaf6ff;padding:8px 14px;border:1px solid #2d4b6e;border-radius:6px;font:14px sans-serif">'
+        f'<b style="font-size:17px">{html.escape(title)}</b><br>{html.escape(subtitle)}</div>'
+    )
 
 
-def render(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, list]], lang: str, proj: Projector,
-           basemap: str, title: str, subtitle: str, hot: bool) -> str:  # fmt: skip
+def render(
+    rows: dict[str, list[dict[str, Any]]],
+    shapes: dict[str, dict[str, list]],
+    lang: str,
+    proj: Projector,
+    basemap: str,
+    title: str,
+    subtitle: str,
+    hot: bool,
+) -> str:
     """The HTML document."""
     x, y = proj.shift([DISTRICT_VIEW["center"]["lon"]], [DISTRICT_VIEW["center"]["lat"]])
     m = StandaloneMap(location=[float(y[0]), float(x[0])], zoom_start=13, tiles=None, control_scale=True)
@@ -132,9 +165,10 @@ def render(rows: dict[str, list[dict[str, Any]]], shapes: dict[str, dict[str, li
     outlines = folium.FeatureGroup(name=t("an.area", lang), control=False)
     for level, color, weight in (("community", "#7fd3ff", 1), ("street", "#e8f4ff", 2.5)):
         geoms = shapely.boundary(shapely.from_wkb(np.asarray([bytes(w) for w in shapes[level]["wkb"]], dtype=object)))
-        folium.GeoJson(json.loads(shapely.to_geojson(shapely.union_all(_shifted(geoms, proj)))),
-                       style_function=lambda f, c=color, w=weight: {"color": c, "weight": w, "fill": False}).add_to(
-            outlines)  # fmt: skip
+        folium.GeoJson(
+            json.loads(shapely.to_geojson(shapely.union_all(_shifted(geoms, proj)))),
+            style_function=lambda f, c=color, w=weight: {"color": c, "weight": w, "fill": False},
+        ).add_to(outlines)
     outlines.add_to(m)
     drawn = [layer for layer in DRAW_ORDER if layer in rows]
     for layer in drawn:

@@ -43,8 +43,10 @@ class GridLayer(TiledLayer):
     def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
         """The choropleth trace."""
         shapes = data["shapes"]
-        text = [f"<b>{n}</b><br>{t('hover.community', lang)}：{p}<br>{t('hover.street', lang)}：{s}"
-                for n, p, s in zip(shapes["name"], shapes["parent_name"], shapes["street_name"])]  # fmt: skip
+        text = [
+            f"<b>{n}</b><br>{t('hover.community', lang)}：{p}<br>{t('hover.street', lang)}：{s}"
+            for n, p, s in zip(shapes["name"], shapes["parent_name"], shapes["street_name"])
+        ]
         trace = {
             "type": "choroplethmap",
             "name": self.key,
@@ -75,8 +77,11 @@ class GridLayer(TiledLayer):
     def tile_state(self, data: dict[str, Any]) -> dict[str, list]:
         """Open and overdue cases by grid id (the paint classes the open count)."""
         vals = data["values"]
-        return {"ids": list(vals["id"]), "open": [int(v) for v in vals["open_cases"]],
-                "overdue": [int(v) for v in vals["overdue"]]}  # fmt: skip
+        return {
+            "ids": list(vals["id"]),
+            "open": [int(v) for v in vals["open_cases"]],
+            "overdue": [int(v) for v in vals["overdue"]],
+        }
 
     def tile_paint(self) -> dict[str, Any]:
         """Fill by the class of the open count (no colour before the state arrives), with the
@@ -88,17 +93,21 @@ class GridLayer(TiledLayer):
 
     def tile_hover(self, lang: str) -> str:
         """Name, community, street, open and overdue."""
-        return (f"<b>{{name}}</b><br>{t('hover.community', lang)}：{{parent}}<br>{t('hover.street', lang)}：{{street}}"
-                f"<br>{t('hover.open', lang)}：{{open}}<br>{t('hover.overdue', lang)}：{{overdue}}")  # fmt: skip
+        return (
+            f"<b>{{name}}</b><br>{t('hover.community', lang)}：{{parent}}<br>{t('hover.street', lang)}：{{street}}"
+            f"<br>{t('hover.open', lang)}：{{open}}<br>{t('hover.overdue', lang)}：{{overdue}}"
+        )
 
     def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         """z (colour class) and customdata (open, overdue) per grid."""
         vals = data["values"]
         open_cases = np.asarray(vals["open_cases"], dtype=int)
-        return [{
-            "z": self.classes.classify(open_cases).tolist(),
-            "customdata": np.column_stack([open_cases, np.asarray(vals["overdue"], dtype=int)]).tolist(),
-        }]  # fmt: skip
+        return [
+            {
+                "z": self.classes.classify(open_cases).tolist(),
+                "customdata": np.column_stack([open_cases, np.asarray(vals["overdue"], dtype=int)]).tolist(),
+            }
+        ]
 
 
 LAYER = GridLayer()

@@ -19,8 +19,10 @@ class LabelLayer(Layer):
 
     def load(self, db: Database) -> dict[str, Any]:
         """Label points of communities and streets."""
-        return {level: fetch_columns("unit_shapes", {"level": level, "exclusive": False}, db)
-                for level in ("community", "street")}  # fmt: skip
+        return {
+            level: fetch_columns("unit_shapes", {"level": level, "exclusive": False}, db)
+            for level in ("community", "street")
+        }
 
     def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
         """Community names, then street-office names."""
@@ -28,9 +30,18 @@ class LabelLayer(Layer):
         for level, size, color in (("community", 12, "#bfe6ff"), ("street", 18, "#ffffff")):
             shapes = data[level]
             lon, lat = proj.shift(shapes["label_lon"], shapes["label_lat"])
-            out.append({"type": "scattermap", "name": f"{level}-labels", "mode": "text", "lon": lon.tolist(),
-                        "lat": lat.tolist(), "text": shapes["name"], "hoverinfo": "skip",
-                        "textfont": {"color": color, "size": size}})  # fmt: skip
+            out.append(
+                {
+                    "type": "scattermap",
+                    "name": f"{level}-labels",
+                    "mode": "text",
+                    "lon": lon.tolist(),
+                    "lat": lat.tolist(),
+                    "text": shapes["name"],
+                    "hoverinfo": "skip",
+                    "textfont": {"color": color, "size": size},
+                }
+            )
         return out
 
 

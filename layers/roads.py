@@ -33,12 +33,26 @@ class RoadLayer(Layer):
         at = shapely.line_interpolate_point(geoms, 0.3, normalized=True)
         llon, llat = proj.shift(shapely.get_x(at), shapely.get_y(at))
         return [
-            {"type": "scattermap", "name": self.key, "mode": "lines", "lon": lon, "lat": lat,
-             "line": {"color": "#41556e", "width": 1.5}, "hoverinfo": "skip"},
-            {"type": "scattermap", "name": self.key + "-labels", "mode": "text", "lon": llon.tolist(),
-             "lat": llat.tolist(), "text": roads["name"], "textfont": {"color": "#7d91a8", "size": 10},
-             "hoverinfo": "skip"},
-        ]  # fmt: skip
+            {
+                "type": "scattermap",
+                "name": self.key,
+                "mode": "lines",
+                "lon": lon,
+                "lat": lat,
+                "line": {"color": "#41556e", "width": 1.5},
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scattermap",
+                "name": self.key + "-labels",
+                "mode": "text",
+                "lon": llon.tolist(),
+                "lat": llat.tolist(),
+                "text": roads["name"],
+                "textfont": {"color": "#7d91a8", "size": 10},
+                "hoverinfo": "skip",
+            },
+        ]
 
 
 LAYER = RoadLayer()

@@ -1,7 +1,7 @@
 """The map of one unit (wall display and drill-down): its sub-units coloured by open cases, its
 outline, their names, and the cases that have just become overdue, fitted to the unit.
 
-Only the polygons of the one unit travel (DESIGN §6.2). A refresh patches ``z`` and
+Only the polygons of the one unit travel (docs/performance.md.2). A refresh patches ``z`` and
 ``customdata`` of the coloured traces and the flash points, never geometry.
 """
 
@@ -133,48 +133,91 @@ def values(data: dict[str, Any], classes: ColourClasses, proj: Projector) -> lis
     for idx in _split(shapes):
         part = _pick(shapes, idx)
         open_cases = np.asarray(part["open_cases"], dtype=int)
-        out.append({
-            "z": classes.classify(open_cases).tolist(),
-            "customdata": [[o, d, c, n] for o, d, c, n in
-                           zip(open_cases.tolist(), part["overdue"], part["code"], part["name"])],
-        })  # fmt: skip
+        out.append(
+            {
+                "z": classes.classify(open_cases).tolist(),
+                "customdata": [
+                    [o, d, c, n] for o, d, c, n in zip(open_cases.tolist(), part["overdue"], part["code"], part["name"])
+                ],
+            }
+        )
     flash = data["flash"]
     lon, lat = proj.shift(flash["lon"], flash["lat"])
     out += [{}, {}, {"lon": lon.tolist(), "lat": lat.tolist(), "text": flash["category"]}]
     return out
 
 
-def figure(data: dict[str, Any], plan: MapPlan, lang: str, proj: Projector,
-           style: dict[str, Any]) -> tuple[dict[str, Any], ColourClasses]:  # fmt: skip
+def figure(
+    data: dict[str, Any], plan: MapPlan, lang: str, proj: Projector, style: dict[str, Any]
+) -> tuple[dict[str, Any], ColourClasses]:
     """The whole figure (sent once per unit) and the colour classes it uses."""
     shapes = data["shapes"]
     classes = open_classes(plan.level, shapes["open_cases"])
     vals = values(data, classes, proj)
-    tip = hover(["<b>%{customdata[3]}</b>", f"{t('hover.open', lang)}：%{{customdata[0]}}",
-                 f"{t('hover.overdue', lang)}：%{{customdata[1]}}"])  # fmt: skip
+    tip = hover(
+        [
+            "<b>%{customdata[3]}</b>",
+            f"{t('hover.open', lang)}：%{{customdata[0]}}",
+            f"{t('hover.overdue', lang)}：%{{customdata[1]}}",
+        ]
+    )
     traces: list[dict[str, Any]] = []
-    for name, idx, line in (("tiling", _split(shapes)[0], {"color": "rgba(140,200,255,0.55)", "width": 0.8}),
-                            ("exclusive", _split(shapes)[1], {"color": EXCLUSIVE_LINE, "width": 3})):  # fmt: skip
+    for name, idx, line in (
+        ("tiling", _split(shapes)[0], {"color": "rgba(140,200,255,0.55)", "width": 0.8}),
+        ("exclusive", _split(shapes)[1], {"color": EXCLUSIVE_LINE, "width": 3}),
+    ):
         part = _pick(shapes, idx)
-        traces.append({
-            "type": "choroplethmap", "name": name, "geojson": geojson_features(part["id"], part["wkb"], proj),
-            "locations": part["id"], "featureidkey": "id", "zmin": -0.5, "zmax": len(PALETTE) - 0.5,
-            "colorscale": classes.colorscale(), "showscale": False, "hovertemplate": tip,
-            "marker": {"opacity": 0.8 if name == "tiling" else 0.55, "line": line},
-        })  # fmt: skip
+        traces.append(
+            {
+                "type": "choroplethmap",
+                "name": name,
+                "geojson": geojson_features(part["id"], part["wkb"], proj),
+                "locations": part["id"],
+                "featureidkey": "id",
+                "zmin": -0.5,
+                "zmax": len(PALETTE) - 0.5,
+                "colorscale": classes.colorscale(),
+                "showscale": False,
+                "hovertemplate": tip,
+                "marker": {"opacity": 0.8 if name == "tiling" else 0.55, "line": line},
+            }
+        )
     outlines = data["outlines"]
     lon, lat = line_coords(outlines["wkb"], proj)
-    traces.append({"type": "scattermap", "name": "outlines", "mode": "lines", "lon": lon, "lat": lat,
-                   "line": {"color": "#e8f4ff", "width": 2.5}, "hoverinfo": "skip"})  # fmt: skip
+    traces.append(
+        {
+            "type": "scattermap",
+            "name": "outlines",
+            "mode": "lines",
+            "lon": lon,
+            "lat": lat,
+            "line": {"color": "#e8f4ff", "width": 2.5},
+            "hoverinfo": "skip",
+        }
+    )
     show_labels = len(shapes["id"]) <= 60
     lx, ly = proj.shift(shapes["label_lon"], shapes["label_lat"])
-    traces.append({"type": "scattermap", "name": "labels", "mode": "text",
-                   "lon": lx.tolist() if show_labels else [], "lat": ly.tolist() if show_labels else [],
-                   "text": shapes["name"] if show_labels else [], "hoverinfo": "skip",
-                   "textfont": {"color": "#ffffff", "size": 14}})  # fmt: skip
-    traces.append({"type": "scattermap", "name": "flash", "mode": "markers",
-                   "marker": {"size": 22, "color": FLASH_COLOR, "opacity": 0.9},
-                   "hovertemplate": hover([f"{t('wall.newly_overdue', lang)}：%{{text}}"])})  # fmt: skip
+    traces.append(
+        {
+            "type": "scattermap",
+            "name": "labels",
+            "mode": "text",
+            "lon": lx.tolist() if show_labels else [],
+            "lat": ly.tolist() if show_labels else [],
+            "text": shapes["name"] if show_labels else [],
+            "hoverinfo": "skip",
+            "textfont": {"color": "#ffffff", "size": 14},
+        }
+    )
+    traces.append(
+        {
+            "type": "scattermap",
+            "name": "flash",
+            "mode": "markers",
+            "marker": {"size": 22, "color": FLASH_COLOR, "opacity": 0.9},
+            "hovertemplate": hover([f"{t('wall.newly_overdue', lang)}：%{{text}}"]),
+        }
+    )
     for trace, props in zip(traces, vals):
         trace.update(props)
         trace["showlegend"] = False
@@ -182,10 +225,15 @@ def figure(data: dict[str, Any], plan: MapPlan, lang: str, proj: Projector,
     cx, cy = proj.shift(view["center"]["lon"], view["center"]["lat"])
     layout = {
         "map": {"style": style, "center": {"lon": float(cx), "lat": float(cy)}, "zoom": view["zoom"]},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "#0b1626",
-        "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1",
-                       "font": {"color": "#eaf6ff", "size": 16, "family": "Noto Sans CJK SC, sans-serif"}},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": "#0b1626",
+        "hoverlabel": {
+            "bgcolor": "#13233a",
+            "bordercolor": "#4dd0e1",
+            "font": {"color": "#eaf6ff", "size": 16, "family": "Noto Sans CJK SC, sans-serif"},
+        },
         "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-        "uirevision": plan.unit.code, "dragmode": "pan",
-    }  # fmt: skip
+        "uirevision": plan.unit.code,
+        "dragmode": "pan",
+    }
     return {"data": traces, "layout": layout}, classes

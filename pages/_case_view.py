@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dash import dcc, html
 
+from geodata.clock import TZ
 from i18n import t
-
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 def when(ts: datetime | None) -> str:
@@ -20,8 +18,14 @@ def when(ts: datetime | None) -> str:
 
 def missing(lang: str, home: str = "/") -> html.Div:
     """The page for an unknown or malformed case id."""
-    return html.Div([html.H2(t("case.missing", lang)), html.P(t("case.missing_hint", lang)),
-                     dcc.Link(t("case.back", lang), href=home)], className="case-missing")  # fmt: skip
+    return html.Div(
+        [
+            html.H2(t("case.missing", lang)),
+            html.P(t("case.missing_hint", lang)),
+            dcc.Link(t("case.back", lang), href=home),
+        ],
+        className="case-missing",
+    )
 
 
 def _field(label: str, value: Any, cls: str = "") -> html.Div:
@@ -33,32 +37,59 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
     en = lang == "en"
     place = " › ".join(p for p in (case["street"], case["community"], case["grid"]) if p)
     status = case["status_name_en" if en else "status_name"]
-    facts = html.Dl([
-        _field(t("case.category", lang), case["category_en" if en else "category"]),
-        _field(t("case.status", lang), html.Span(status, className=f"status-chip {case['status']}")),
-        _field(t("case.source", lang), case["source_name_en" if en else "source_name"]),
-        _field(t("case.external", lang), case["external_id"]),
-        _field(t("case.place", lang), f"{place} {case['address'] or ''}"),
-        _field(t("case.grid_manager", lang), case["grid_manager"]),
-        _field(t("case.department", lang), case["department_en" if en else "department"]),
-        _field(t("case.reported", lang), when(case["reported_at"])),
-        _field(t("case.deadline", lang), [when(case["deadline_at"]), html.Span(
-            f" {t('case.overdue', lang)}", className="overdue-flag") if case["overdue"] else ""]),
-        _field(t("case.description", lang), case["description"], "wide"),
-        _field(t("case.reply", lang), case["reply"], "wide"),
-        _field(t("case.satisfaction", lang), f"{case['satisfaction']} / 5" if case["satisfaction"] else None),
-        _field(t("case.online", lang), t("yes" if case["handled_online"] else "no", lang)),
-        _field(t("case.merged_into", lang), dcc.Link(f"#{case['merged_into']}", href=f"/case/{case['merged_into']}")
-               if case["merged_into"] else None),
-    ], className="case-facts")  # fmt: skip
-    steps = [html.Li([
-        html.Span(when(e["at"]), className="tl-at"),
-        html.Span(f"{(e['from_name_en' if en else 'from_name']) or '∅'} → {e['to_name_en' if en else 'to_name']}",
-                  className="tl-move"),
-        html.Span([e["actor"], html.Span(t("case.claimed", lang).format(who=e["claimed_actor"]), className="tl-claimed")
-                   if e.get("claimed_actor") else None], className="tl-actor"),
-        html.Span(e["note"] or "", className="tl-note"),
-    ], className="tl-step") for e in events]  # fmt: skip
+    facts = html.Dl(
+        [
+            _field(t("case.category", lang), case["category_en" if en else "category"]),
+            _field(t("case.status", lang), html.Span(status, className=f"status-chip {case['status']}")),
+            _field(t("case.source", lang), case["source_name_en" if en else "source_name"]),
+            _field(t("case.external", lang), case["external_id"]),
+            _field(t("case.place", lang), f"{place} {case['address'] or ''}"),
+            _field(t("case.grid_manager", lang), case["grid_manager"]),
+            _field(t("case.department", lang), case["department_en" if en else "department"]),
+            _field(t("case.reported", lang), when(case["reported_at"])),
+            _field(
+                t("case.deadline", lang),
+                [
+                    when(case["deadline_at"]),
+                    html.Span(f" {t('case.overdue', lang)}", className="overdue-flag") if case["overdue"] else "",
+                ],
+            ),
+            _field(t("case.description", lang), case["description"], "wide"),
+            _field(t("case.reply", lang), case["reply"], "wide"),
+            _field(t("case.satisfaction", lang), f"{case['satisfaction']} / 5" if case["satisfaction"] else None),
+            _field(t("case.online", lang), t("yes" if case["handled_online"] else "no", lang)),
+            _field(
+                t("case.merged_into", lang),
+                dcc.Link(f"#{case['merged_into']}", href=f"/case/{case['merged_into']}")
+                if case["merged_into"]
+                else None,
+            ),
+        ],
+        className="case-facts",
+    )
+    steps = [
+        html.Li(
+            [
+                html.Span(when(e["at"]), className="tl-at"),
+                html.Span(
+                    f"{(e['from_name_en' if en else 'from_name']) or '∅'} → {e['to_name_en' if en else 'to_name']}",
+                    className="tl-move",
+                ),
+                html.Span(
+                    [
+                        e["actor"],
+                        html.Span(t("case.claimed", lang).format(who=e["claimed_actor"]), className="tl-claimed")
+                        if e.get("claimed_actor")
+                        else None,
+                    ],
+                    className="tl-actor",
+                ),
+                html.Span(e["note"] or "", className="tl-note"),
+            ],
+            className="tl-step",
+        )
+        for e in events
+    ]
     return [
         html.H2([f"#{case['id']} ", case["category_en" if en else "category"]], className="case-heading"),
         html.Div(

@@ -14,19 +14,34 @@ def legend(lang: str) -> html.Div:
     rows = []
     for layer in registry.LAYERS:
         for item in layer.legend:
-            rows.append(html.Div([html.Span(className=f"swatch {item.shape}", style={"--swatch": item.color}),
-                                  html.Span(item.label(lang))], className="legend-row"))  # fmt: skip
+            rows.append(
+                html.Div(
+                    [
+                        html.Span(className=f"swatch {item.shape}", style={"--swatch": item.color}),
+                        html.Span(item.label(lang)),
+                    ],
+                    className="legend-row",
+                )
+            )
     return html.Div([html.H3(t("map.legend", lang)), *rows], className="legend")
 
 
 def layer_toggles(component_id: str, lang: str) -> html.Div:
     """One checkbox per layer that can be switched."""
     options = [{"label": layer.label(lang), "value": layer.key} for layer in registry.toggleable()]
-    return html.Div([
-        html.H3(t("map.layers", lang)),
-        dcc.Checklist(id=component_id, options=options, value=registry.default_visible(), className="layer-toggles",
-                      inputClassName="toggle-input", labelClassName="toggle-label"),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            html.H3(t("map.layers", lang)),
+            dcc.Checklist(
+                id=component_id,
+                options=options,
+                value=registry.default_visible(),
+                className="layer-toggles",
+                inputClassName="toggle-input",
+                labelClassName="toggle-label",
+            ),
+        ]
+    )
 
 
 NAV = (
@@ -42,12 +57,21 @@ def header(title: str, status_id: str, lang: str) -> html.Header:
     """The page header: district, page title, the page links and the data-freshness line."""
     other = "en" if lang == "zh" else "zh"
     suffix = "?lang=en" if lang == "en" else ""
-    return html.Header([
-        html.Div([html.Span(t("app.district", lang), className="district"), html.H1(title)], className="brand"),
-        html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in NAV], className="nav"),
-        html.Div(id=status_id, className="status-line"),
-        html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
-        html.Form([dcc.Input(type="hidden", name="csrf", value=csrf.token()),
-                   html.Button(t("nav.signout", lang), type="submit", className="lang-switch signout")],
-                  method="POST", action="/logout", className="signout-form"),
-    ], className="topbar")  # fmt: skip
+    return html.Header(
+        [
+            html.Div([html.Span(t("app.district", lang), className="district"), html.H1(title)], className="brand"),
+            html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in NAV], className="nav"),
+            html.Div(id=status_id, className="status-line"),
+            html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf", value=csrf.token()),
+                    html.Button(t("nav.signout", lang), type="submit", className="lang-switch signout"),
+                ],
+                method="POST",
+                action="/logout",
+                className="signout-form",
+            ),
+        ],
+        className="topbar",
+    )

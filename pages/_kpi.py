@@ -32,14 +32,23 @@ def kpi_card(kdef: KpiDef, kv: KpiValue, lang: str, card_id: str | None = None) 
     unit = (" pct" if lang == "en" else " 个百分点") if kdef.kind == "rate" else ""
     sub = f"{kv.num:,}/{kv.den:,}" if kdef.kind == "rate" and kv.den else ""
     props = {"id": card_id} if card_id else {}
-    return html.Div([
-        html.Div(kdef.label(lang), className="kpi-name"),
-        html.Div(value_text(kdef, kv.value), className="kpi-value"),
-        html.Div([html.Span(ARROW[kv.trend], className="kpi-arrow"),
-                  html.Span(f"{delta_text(kdef, kv)}{unit if kv.delta is not None else ''}", className="kpi-delta"),
-                  html.Span(kdef.compare_label(lang), className="kpi-compare")], className=f"kpi-change {tone}"),
-        html.Div(sub, className="kpi-sub"),
-    ], className=f"kpi-card kpi-{kdef.key}", **props)  # fmt: skip
+    return html.Div(
+        [
+            html.Div(kdef.label(lang), className="kpi-name"),
+            html.Div(value_text(kdef, kv.value), className="kpi-value"),
+            html.Div(
+                [
+                    html.Span(ARROW[kv.trend], className="kpi-arrow"),
+                    html.Span(f"{delta_text(kdef, kv)}{unit if kv.delta is not None else ''}", className="kpi-delta"),
+                    html.Span(kdef.compare_label(lang), className="kpi-compare"),
+                ],
+                className=f"kpi-change {tone}",
+            ),
+            html.Div(sub, className="kpi-sub"),
+        ],
+        className=f"kpi-card kpi-{kdef.key}",
+        **props,
+    )
 
 
 def kpi_cards(values: dict[str, KpiValue], lang: str, prefix: str = "kpi") -> list[html.Div]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo
 
 from dash import html
 from dash.dash_table.Format import Format, Scheme
 
+from geodata.clock import TZ
 from geodata.drilldown import Crumb, RankRow
 from geodata.kpis import BY_KEY, KpiValue
 from geodata.units import CHILD_LEVEL, Unit
@@ -18,12 +18,13 @@ from layers.base import ColourClasses
 from layers.unit_map import EXCLUSIVE_LINE, legend_items
 from pages._kpi import value_text
 
-TZ = ZoneInfo("Asia/Shanghai")
 FLAG_MARK = "⚑"
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 RANK_KPIS = ("open", "overdue", "on_time_rate", "satisfaction", "online_rate", "checkpoint_rate", "cameras_online")
-FLAG_STYLE = {"red": {"color": "#ff453a", "fontWeight": 700},
-              "black": {"color": "#ffffff", "backgroundColor": "#000000", "fontWeight": 700}}  # fmt: skip
+FLAG_STYLE = {
+    "red": {"color": "#ff453a", "fontWeight": 700},
+    "black": {"color": "#ffffff", "backgroundColor": "#000000", "fontWeight": 700},
+}
 
 
 def map_label(name: str, parent: str) -> str:
@@ -65,8 +66,13 @@ def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
     return [dict(zip(keys, values)) for values in zip(*columns.values())] if keys else []
 
 
-def table(headers: list[str], rows: list[list[Any]], row_ids: list[str] | None = None,
-          row_classes: list[str] | None = None, lang: str = "zh") -> html.Table | html.Div:  # fmt: skip
+def table(
+    headers: list[str],
+    rows: list[list[Any]],
+    row_ids: list[str] | None = None,
+    row_classes: list[str] | None = None,
+    lang: str = "zh",
+) -> html.Table | html.Div:
     """A compact dark table; an empty one says so."""
     if not rows:
         return html.Div(t("unit.none", lang), className="empty")
@@ -82,9 +88,14 @@ def table(headers: list[str], rows: list[list[Any]], row_ids: list[str] | None =
 def not_found(code: str | None, root: str | None, lang: str) -> html.Div:
     """The page for an unknown or malformed unit code, with a link to the top."""
     back = [html.A(t("unit.missing.back", lang), href=unit_href(root, lang), className="unit-link")] if root else []
-    return html.Div([html.H1(t("unit.missing", lang)),
-                     html.P(t("unit.missing.detail", lang).format(code=unquote(code or ""))), *back],
-                    className="unit-missing")  # fmt: skip
+    return html.Div(
+        [
+            html.H1(t("unit.missing", lang)),
+            html.P(t("unit.missing.detail", lang).format(code=unquote(code or ""))),
+            *back,
+        ],
+        className="unit-missing",
+    )
 
 
 def crumbs(items: list[Crumb], lang: str) -> list[Any]:
@@ -95,17 +106,23 @@ def crumbs(items: list[Crumb], lang: str) -> list[Any]:
         last = i == len(items) - 1
         if out:
             out.append(html.Span("›", className="sep"))
-        out.append(html.Span(inner, className="crumb current") if last
-                   else html.A(inner, href=unit_href(crumb.code, lang), className="crumb unit-link"))  # fmt: skip
+        out.append(
+            html.Span(inner, className="crumb current")
+            if last
+            else html.A(inner, href=unit_href(crumb.code, lang), className="crumb unit-link")
+        )
     return out
 
 
 def unit_info(unit: Unit, n_children: int, lang: str) -> html.Dl:
     """Who is in charge (the grid worker, for a grid), population, households, sub-units."""
     person = t("unit.worker" if unit.level == "grid" else "unit.manager", lang)
-    facts = [(person, unit.manager or "—"), (t("unit.phone", lang), unit.phone or "—"),
-             (t("unit.population", lang), f"{unit.population:,}" if unit.population is not None else "—"),
-             (t("unit.households", lang), f"{unit.households:,}" if unit.households is not None else "—")]  # fmt: skip
+    facts = [
+        (person, unit.manager or "—"),
+        (t("unit.phone", lang), unit.phone or "—"),
+        (t("unit.population", lang), f"{unit.population:,}" if unit.population is not None else "—"),
+        (t("unit.households", lang), f"{unit.households:,}" if unit.households is not None else "—"),
+    ]
     if unit.level != "grid":
         facts.append((t("unit.children", lang), t(f"unit.count.{CHILD_LEVEL[unit.level]}", lang).format(n=n_children)))
     if unit.exclusive:
@@ -119,9 +136,13 @@ def ranking_columns(lang: str) -> list[dict[str, Any]]:
         {"id": "rank", "name": t("unit.col.rank", lang), "type": "numeric"},
         {"id": "flag", "name": t("unit.col.flag", lang)},
         {"id": "name", "name": t("unit.col.name", lang)},
-        {"id": "score", "name": t("unit.col.score", lang), "type": "numeric",
-         "format": Format(precision=1, scheme=Scheme.fixed)},
-    ]  # fmt: skip
+        {
+            "id": "score",
+            "name": t("unit.col.score", lang),
+            "type": "numeric",
+            "format": Format(precision=1, scheme=Scheme.fixed),
+        },
+    ]
     for key in RANK_KPIS:
         kdef = BY_KEY[key]
         fmt = Format(precision=1, scheme=Scheme.percentage) if kdef.kind == "rate" else Format()
@@ -136,29 +157,48 @@ def flag_text(flag: str, lang: str) -> str:
 
 def table_style(lang: str = "zh") -> dict[str, Any]:
     """DataTable styling for the dark theme, with red and black flags."""
-    flags = [{"if": {"filter_query": f'{{flag}} = "{flag_text(f, lang)}"', "column_id": "flag"}, **style}
-             for f, style in FLAG_STYLE.items()]  # fmt: skip
+    flags = [
+        {"if": {"filter_query": f'{{flag}} = "{flag_text(f, lang)}"', "column_id": "flag"}, **style}
+        for f, style in FLAG_STYLE.items()
+    ]
     return {
         "style_table": {"maxHeight": "340px", "overflowY": "auto"},
-        "style_header": {"backgroundColor": "#10243d", "color": "#4dd0e1", "fontWeight": 600,
-                         "border": "1px solid #1f3b5c", "whiteSpace": "normal"},
-        "style_cell": {"backgroundColor": "#0d1e34", "color": "#eaf6ff", "border": "1px solid #1f3b5c",
-                       "fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "fontSize": "14px",
-                       "padding": "4px 8px", "textAlign": "right"},
+        "style_header": {
+            "backgroundColor": "#10243d",
+            "color": "#4dd0e1",
+            "fontWeight": 600,
+            "border": "1px solid #1f3b5c",
+            "whiteSpace": "normal",
+        },
+        "style_cell": {
+            "backgroundColor": "#0d1e34",
+            "color": "#eaf6ff",
+            "border": "1px solid #1f3b5c",
+            "fontFamily": "Noto Sans CJK SC, Microsoft YaHei, sans-serif",
+            "fontSize": "14px",
+            "padding": "4px 8px",
+            "textAlign": "right",
+        },
         "style_cell_conditional": [{"if": {"column_id": c}, "textAlign": "left"} for c in ("flag", "name")],
-        "style_data_conditional": [*flags, {"if": {"column_id": "name"}, "color": "#4dd0e1", "cursor": "pointer",
-                                            "textDecoration": "underline"},
-                                   {"if": {"state": "active"}, "backgroundColor": "#16365a",
-                                    "border": "1px solid #4dd0e1"}],
-    }  # fmt: skip
+        "style_data_conditional": [
+            *flags,
+            {"if": {"column_id": "name"}, "color": "#4dd0e1", "cursor": "pointer", "textDecoration": "underline"},
+            {"if": {"state": "active"}, "backgroundColor": "#16365a", "border": "1px solid #4dd0e1"},
+        ],
+    }
 
 
 def ranking_rows(rows: list[RankRow], lang: str) -> list[dict[str, Any]]:
     """Ranking table rows; ``id`` is the child's code (a click on its name drills into it)."""
     out = []
     for r in rows:
-        row: dict[str, Any] = {"id": r.code, "rank": r.rank, "flag": flag_text(r.flag, lang), "name": r.name,
-                               "score": None if r.score is None else round(r.score, 1)}  # fmt: skip
+        row: dict[str, Any] = {
+            "id": r.code,
+            "rank": r.rank,
+            "flag": flag_text(r.flag, lang),
+            "name": r.name,
+            "score": None if r.score is None else round(r.score, 1),
+        }
         row.update({k: r.kpis[k].value for k in RANK_KPIS})
         out.append(row)
     return out
@@ -169,8 +209,13 @@ def map_legend(classes: ColourClasses, exclusive: bool, lang: str) -> list[html.
     items = [(i.color, i.label(lang), i.shape) for i in legend_items(classes)]
     if exclusive:
         items.append((EXCLUSIVE_LINE, t("unit.legend.exclusive", lang), "line"))
-    return [html.Div([html.Span(className=f"swatch {shape}", style={"--swatch": color}), html.Span(label)],
-                     className="legend-row") for color, label, shape in items]  # fmt: skip
+    return [
+        html.Div(
+            [html.Span(className=f"swatch {shape}", style={"--swatch": color}), html.Span(label)],
+            className="legend-row",
+        )
+        for color, label, shape in items
+    ]
 
 
 def overdue_table(data: dict[str, list], lang: str) -> html.Table | html.Div:
@@ -178,9 +223,16 @@ def overdue_table(data: dict[str, list], lang: str) -> html.Table | html.Div:
     rows, cells = rows_of(data), []
     for r in rows:
         link = html.A(f"#{r['id']}", href=unit_href(r["unit_code"], lang, r["id"]), className="case-link unit-link")
-        cells.append([link, pick(r, "category", lang), pick(r, "department", lang) or "—",
-                      duration(r["age_s"], lang), html.Span(duration(r["overdue_s"], lang), className="late"),
-                      r["unit_name"] or "—"])  # fmt: skip
+        cells.append(
+            [
+                link,
+                pick(r, "category", lang),
+                pick(r, "department", lang) or "—",
+                duration(r["age_s"], lang),
+                html.Span(duration(r["overdue_s"], lang), className="late"),
+                r["unit_name"] or "—",
+            ]
+        )
     headers = [t(f"unit.col.{k}", lang) for k in ("case", "category", "department", "age", "overdue_by", "grid")]
     return table(headers, cells, lang=lang)
 
@@ -195,8 +247,13 @@ def checkpoint_table(data: dict[str, list], lang: str, with_department: bool = F
     cells = []
     for r in rows_of(data):
         inspected = when(r["inspected_at"]) if r["inspected_at"] else t("unit.cp.never", lang)
-        row = [r["name"], pick(r, "type_name", lang), compliance(r["elements"], r["passed"]),
-               pick(r, "failing", lang) or "—", inspected]  # fmt: skip
+        row = [
+            r["name"],
+            pick(r, "type_name", lang),
+            compliance(r["elements"], r["passed"]),
+            pick(r, "failing", lang) or "—",
+            inspected,
+        ]
         cells.append(row + ([pick(r, "department", lang) or "—"] if with_department else []))
     keys = ["checkpoint", "type", "compliance", "failing", "inspected"] + (["department"] if with_department else [])
     return table([t(f"unit.col.{k}", lang) for k in keys], cells, lang=lang)
@@ -204,16 +261,19 @@ def checkpoint_table(data: dict[str, list], lang: str, with_department: bool = F
 
 def headline(kv: KpiValue, detail: str) -> html.Div:
     """A KPI's big value with a detail line beneath."""
-    return html.Div([html.Div(value_text(BY_KEY[kv.key], kv.value), className="big"),
-                     html.Div(detail, className="detail")], className="headline")  # fmt: skip
+    return html.Div(
+        [html.Div(value_text(BY_KEY[kv.key], kv.value), className="big"), html.Div(detail, className="detail")],
+        className="headline",
+    )
 
 
 def checkpoint_panel(kv: KpiValue, points: dict[str, list], lang: str, every: bool = False) -> list[Any]:
     """Compliance of the unit's checkpoints (the KPI), then its weakest checkpoints, or ``every``
     checkpoint with its department (a grid's own list)."""
     extra = kv.extra
-    detail = t("unit.cp.summary", lang).format(n=extra.get("checkpoints", 0), i=extra.get("inspected", 0),
-                                               f=extra.get("fully", 0))  # fmt: skip
+    detail = t("unit.cp.summary", lang).format(
+        n=extra.get("checkpoints", 0), i=extra.get("inspected", 0), f=extra.get("fully", 0)
+    )
     heading = t("unit.grid.checkpoints" if every else "unit.cp.weakest", lang)
     return [headline(kv, detail), html.H4(heading), checkpoint_table(points, lang, with_department=every)]
 
@@ -225,15 +285,27 @@ def camera_panel(kv: KpiValue, kinds: dict[str, list], offline: dict[str, list],
     bars = []
     for r in rows_of(kinds):
         n = r["online"] + r["offline"]
-        bars.append(html.Div([
-            html.Span(t(f"unit.cam.{r['kind']}", lang), className="bar-label"),
-            html.Div([html.Div(className="bar-on", style={"width": f"{100 * r['online'] / n:.1f}%"})], className="bar"),
-            html.Span(f"{r['online']}/{n}", className="bar-value"),
-        ], className="bar-row"))  # fmt: skip
+        bars.append(
+            html.Div(
+                [
+                    html.Span(t(f"unit.cam.{r['kind']}", lang), className="bar-label"),
+                    html.Div(
+                        [html.Div(className="bar-on", style={"width": f"{100 * r['online'] / n:.1f}%"})],
+                        className="bar",
+                    ),
+                    html.Span(f"{r['online']}/{n}", className="bar-value"),
+                ],
+                className="bar-row",
+            )
+        )
     cells = [[r["name"], r["grid_name"] or "—", when(r["last_seen_at"])] for r in rows_of(offline)]
     headers = [t("unit.col.camera", lang), t("unit.col.grid", lang), t("unit.col.last_seen", lang)]
-    return [headline(kv, detail), html.Div(bars, className="bars"), html.H4(t("unit.cam.longest", lang)),
-            table(headers, cells, lang=lang)]  # fmt: skip
+    return [
+        headline(kv, detail),
+        html.Div(bars, className="bars"),
+        html.H4(t("unit.cam.longest", lang)),
+        table(headers, cells, lang=lang),
+    ]
 
 
 def grid_cases_panel(cases: dict[str, list], lang: str) -> html.Section:
@@ -241,14 +313,28 @@ def grid_cases_panel(cases: dict[str, list], lang: str) -> html.Section:
     each case number opens the case view (/case/<id>)."""
     rows = rows_of(cases)
     suffix = "?lang=en" if lang == "en" else ""
-    cells = [[html.A(f"#{r['id']}", href=f"/case/{r['id']}{suffix}", className="case-view-link"),
-              pick(r, "status", lang), pick(r, "category", lang), pick(r, "department", lang) or "—",
-              r["address"] or "—", when(r["reported_at"]),
-              html.Span([when(r["deadline_at"]), *([html.Span(t("unit.overdue_tag", lang), className="tag late")]
-                                                   if r["overdue"] else [])])] for r in rows]  # fmt: skip
+    cells = [
+        [
+            html.A(f"#{r['id']}", href=f"/case/{r['id']}{suffix}", className="case-view-link"),
+            pick(r, "status", lang),
+            pick(r, "category", lang),
+            pick(r, "department", lang) or "—",
+            r["address"] or "—",
+            when(r["reported_at"]),
+            html.Span(
+                [
+                    when(r["deadline_at"]),
+                    *([html.Span(t("unit.overdue_tag", lang), className="tag late")] if r["overdue"] else []),
+                ]
+            ),
+        ]
+        for r in rows
+    ]
     keys = ("case", "status", "category", "department", "place", "reported", "deadline")
     classes = ["overdue" if r["overdue"] else "open" if r["is_open"] else "" for r in rows]
-    case_table = table([t(f"unit.col.{k}", lang) for k in keys], cells, [f"case-{r['id']}" for r in rows], classes,
-                       lang)  # fmt: skip
-    return html.Section([html.H3(t("unit.grid.cases", lang), className="box-title"), case_table],
-                        className="box grid-cases-box")  # fmt: skip
+    case_table = table(
+        [t(f"unit.col.{k}", lang) for k in keys], cells, [f"case-{r['id']}" for r in rows], classes, lang
+    )
+    return html.Section(
+        [html.H3(t("unit.grid.cases", lang), className="box-title"), case_table], className="box grid-cases-box"
+    )

@@ -31,21 +31,36 @@ def ranking_table(rows: list[RankRow], lang: str) -> html.Table | html.Div:
     """Rank, flag, name, score and the KPIs behind it."""
     if not rows:
         return html.Div(t("wall.no_cases", lang), className="empty")
-    head = html.Tr([html.Th("#"), html.Th(""), html.Th(t("wall.scope", lang)), html.Th(t("wall.score", lang)),
-                    html.Th(BY_KEY["on_time_rate"].label(lang)), html.Th(BY_KEY["satisfaction"].label(lang)),
-                    html.Th(BY_KEY["overdue"].label(lang))])  # fmt: skip
+    head = html.Tr(
+        [
+            html.Th("#"),
+            html.Th(""),
+            html.Th(t("wall.scope", lang)),
+            html.Th(t("wall.score", lang)),
+            html.Th(BY_KEY["on_time_rate"].label(lang)),
+            html.Th(BY_KEY["satisfaction"].label(lang)),
+            html.Th(BY_KEY["overdue"].label(lang)),
+        ]
+    )
     body = []
     for r in rows:
         cls, key = FLAG[r.flag]
         flag = html.Span(t(key, lang), className=f"flag {cls}") if r.flag else ""
         score = f"{r.score:.1f}" if r.score is not None else "—"
-        body.append(html.Tr([
-            html.Td(str(r.rank), className="rank"), html.Td(flag), html.Td(r.name, className="name"),
-            html.Td(score, className="score"),
-            html.Td(value_text(BY_KEY["on_time_rate"], r.kpis["on_time_rate"].value)),
-            html.Td(value_text(BY_KEY["satisfaction"], r.kpis["satisfaction"].value)),
-            html.Td(value_text(BY_KEY["overdue"], r.kpis["overdue"].value)),
-        ], className=f"rank-row {cls}"))  # fmt: skip
+        body.append(
+            html.Tr(
+                [
+                    html.Td(str(r.rank), className="rank"),
+                    html.Td(flag),
+                    html.Td(r.name, className="name"),
+                    html.Td(score, className="score"),
+                    html.Td(value_text(BY_KEY["on_time_rate"], r.kpis["on_time_rate"].value)),
+                    html.Td(value_text(BY_KEY["satisfaction"], r.kpis["satisfaction"].value)),
+                    html.Td(value_text(BY_KEY["overdue"], r.kpis["overdue"].value)),
+                ],
+                className=f"rank-row {cls}",
+            )
+        )
     return html.Table([html.Thead(head), html.Tbody(body)], className="ranking")
 
 
@@ -63,13 +78,26 @@ def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
         due = f"{t('wall.overdue_by' if overdue else 'wall.due_in', lang)} {duration(r['due_in_s'], lang)}"
         category = r["category_en"] if lang == "en" else r["category"]
         dept = (r["department_en"] if lang == "en" else r["department"]) or ""
-        items.append(html.Li([
-            html.Div([html.Span(category, className="case-cat"), html.Span(due, className="case-due")],
-                     className="case-line"),
-            html.Div([html.Span(_place(r), className="case-place"),
-                      html.Span(f"{t('wall.age', lang)} {duration(r['age_s'], lang)}", className="case-age"),
-                      html.Span(dept, className="case-dept")], className="case-meta"),
-        ], className="case overdue" if overdue else "case", **{"data-case": str(r["id"])}))  # fmt: skip
+        items.append(
+            html.Li(
+                [
+                    html.Div(
+                        [html.Span(category, className="case-cat"), html.Span(due, className="case-due")],
+                        className="case-line",
+                    ),
+                    html.Div(
+                        [
+                            html.Span(_place(r), className="case-place"),
+                            html.Span(f"{t('wall.age', lang)} {duration(r['age_s'], lang)}", className="case-age"),
+                            html.Span(dept, className="case-dept"),
+                        ],
+                        className="case-meta",
+                    ),
+                ],
+                className="case overdue" if overdue else "case",
+                **{"data-case": str(r["id"])},
+            )
+        )
     return html.Ol(items, className="case-list")
 
 
@@ -79,10 +107,18 @@ def ticker_items(rows: list[dict[str, Any]], lang: str) -> list[html.Span]:
     for r in rows:
         category = r["category_en"] if lang == "en" else r["category"]
         dept = (r["department_en"] if lang == "en" else r["department"]) or ""
-        items.append(html.Span([
-            html.B(category), f"  {_place(r)} {r['address']}  ",
-            html.Span(duration(r["age_s"], lang), className="t-age"), f"  {dept}",
-        ], className="ticker-item", **{"data-case": str(r["id"])}))  # fmt: skip
+        items.append(
+            html.Span(
+                [
+                    html.B(category),
+                    f"  {_place(r)} {r['address']}  ",
+                    html.Span(duration(r["age_s"], lang), className="t-age"),
+                    f"  {dept}",
+                ],
+                className="ticker-item",
+                **{"data-case": str(r["id"])},
+            )
+        )
     if not items:
         return [html.Span(t("wall.no_cases", lang), className="ticker-item")]
     return items
@@ -90,8 +126,13 @@ def ticker_items(rows: list[dict[str, Any]], lang: str) -> list[html.Span]:
 
 def legend(items: list[LegendItem], lang: str) -> list[html.Div]:
     """The map legend rows."""
-    return [html.Div([html.Span(className=f"swatch {i.shape}", style={"--swatch": i.color}),
-                      html.Span(i.label(lang))], className="legend-row") for i in items]  # fmt: skip
+    return [
+        html.Div(
+            [html.Span(className=f"swatch {i.shape}", style={"--swatch": i.color}), html.Span(i.label(lang))],
+            className="legend-row",
+        )
+        for i in items
+    ]
 
 
 def stale_banner(last_ok: str, lang: str) -> html.Div:

@@ -25,10 +25,18 @@ from pages.onemap import EMPTY_FIGURE
 
 dash.register_page(__name__, path="/analyst", title="分析研判 · 网格治理", name="分析研判")
 
-CAMERA_KIND = {"bullet": ("枪机", "Bullet"), "dome": ("球机", "Dome"), "ai": ("智能分析", "AI"),
-               "panorama": ("高点", "Panorama")}  # fmt: skip
-GRID_KIND = {"community": ("社区网格", "Community"), "micro": ("微网格", "Micro"), "rural": ("农村网格", "Rural"),
-             "exclusive": ("专属网格", "Exclusive")}  # fmt: skip
+CAMERA_KIND = {
+    "bullet": ("枪机", "Bullet"),
+    "dome": ("球机", "Dome"),
+    "ai": ("智能分析", "AI"),
+    "panorama": ("高点", "Panorama"),
+}
+GRID_KIND = {
+    "community": ("社区网格", "Community"),
+    "micro": ("微网格", "Micro"),
+    "rural": ("农村网格", "Rural"),
+    "exclusive": ("专属网格", "Exclusive"),
+}
 
 
 def _options(items: dict[str, tuple], lang: str, with_code: bool = False) -> list[dict[str, str]]:
@@ -51,18 +59,26 @@ def _field(label: str, control: Any) -> html.Div:
 
 
 def _dropdown(cid: str, options: list, value: Any, lang: str, multi: bool = True) -> dcc.Dropdown:
-    return dcc.Dropdown(id=cid, options=options, value=value, multi=multi, placeholder=t("an.any", lang),
-                        className="an-dropdown")  # fmt: skip
+    return dcc.Dropdown(
+        id=cid, options=options, value=value, multi=multi, placeholder=t("an.any", lang), className="an-dropdown"
+    )
 
 
 def _number(cid: str, value: Any, low: float, high: float, step: float = 1) -> dcc.Input:
-    return dcc.Input(id=cid, type="number", value=value, min=low, max=high, step=step, debounce=True,
-                     className="an-number")  # fmt: skip
+    return dcc.Input(
+        id=cid, type="number", value=value, min=low, max=high, step=step, debounce=True, className="an-number"
+    )
 
 
 def _flag(cid: str, label: str, on: bool) -> dcc.Checklist:
-    return dcc.Checklist(id=cid, options=[{"label": label, "value": "1"}], value=["1"] if on else [],
-                         className="an-flag", inputClassName="toggle-input", labelClassName="toggle-label")  # fmt: skip
+    return dcc.Checklist(
+        id=cid,
+        options=[{"label": label, "value": "1"}],
+        value=["1"] if on else [],
+        className="an-flag",
+        inputClassName="toggle-input",
+        labelClassName="toggle-label",
+    )
 
 
 def _section(key: str, lang: str, *fields: html.Div) -> html.Details:
@@ -83,57 +99,121 @@ def controls(q: spec.Query, ref: spec.Reference, unit_opts: list[dict[str, str]]
     layers = [{"label": t(f"an.{layer}", lang), "value": layer} for layer in spec.LAYERS]
     i = 1 if lang == "en" else 0
     return [
-        _field(t("an.table_layer", lang), dcc.RadioItems(id=ids.AN_LAYER, options=layers, value=q.layer, inline=True,
-                                                         className="an-radio")),
-        _field(t("an.show", lang), dcc.Checklist(id=ids.AN_SHOW, options=layers, value=list(q.show), inline=True,
-                                                 className="an-radio")),
-        _section("cases", lang,
-                 _field(t("an.category", lang), _dropdown(ids.AN_CATEGORY, _category_options(ref, lang),
-                                                          list(q.category), lang)),
-                 _field(t("an.status", lang), _dropdown(ids.AN_STATUS, _options(ref.statuses, lang), list(q.status),
-                                                        lang)),
-                 _field(t("an.source", lang), _dropdown(ids.AN_SOURCE, _options(ref.sources, lang), list(q.source),
-                                                        lang)),
-                 _field(t("an.dept", lang), _dropdown(ids.AN_DEPT, _options(ref.departments, lang), list(q.dept),
-                                                      lang)),
-                 _field(t("an.dates", lang), dcc.DatePickerRange(
-                     id=ids.AN_DATES, start_date=q.since, end_date=q.until, display_format="YYYY-MM-DD",
-                     clearable=True, className="an-dates")),
-                 _flag(ids.AN_OVERDUE, t("an.overdue", lang), q.overdue),
-                 html.Div([_field(t("an.near", lang), _number(ids.AN_NEAR_M, q.near_m, 1, spec.MAX_DISTANCE_M)),
-                           _field(t("an.near_type", lang), _dropdown(ids.AN_NEAR_TYPE,
-                                  _options(ref.checkpoint_types, lang), list(q.near_type), lang))],
-                          className="an-row"),
-                 html.Div(t("an.near_hint", lang), className="an-hint")),
-        _section("checkpoints", lang,
-                 _field(t("an.cp_type", lang), _dropdown(ids.AN_CP_TYPE, _options(ref.checkpoint_types, lang),
-                                                         list(q.cp_type), lang)),
-                 html.Div([_field(t("an.below", lang), _number(ids.AN_BELOW, q.below, 0, 100, 0.1)),
-                           _field(t("an.failing", lang), _dropdown(ids.AN_FAILING, _options(ref.elements, lang),
-                                                                   q.failing, lang, multi=False))],
-                          className="an-row"),
-                 _field(t("an.gap", lang), _number(ids.AN_GAP_M, q.gap_m, 1, spec.MAX_DISTANCE_M))),
-        _section("cameras", lang,
-                 _field(t("an.cam_status", lang), dcc.Checklist(
-                     id=ids.AN_CAM_STATUS, value=list(q.cam_status), inline=True, className="an-radio",
-                     options=[{"label": t(f"camera.{s}", lang), "value": s} for s in spec.CAMERA_STATUSES])),
-                 _field(t("an.cam_kind", lang), dcc.Checklist(
-                     id=ids.AN_CAM_KIND, value=list(q.cam_kind), inline=True, className="an-radio",
-                     options=[{"label": CAMERA_KIND[k][i], "value": k} for k in spec.CAMERA_KINDS]))),
-        _section("grids", lang,
-                 _field(t("an.grid_kind", lang), dcc.Checklist(
-                     id=ids.AN_GRID_KIND, value=list(q.grid_kind), inline=True, className="an-radio",
-                     options=[{"label": GRID_KIND[k][i], "value": k} for k in spec.GRID_KINDS])),
-                 _field(t("an.min_open", lang), _number(ids.AN_MIN_OPEN, q.min_open, 0, 10**6)),
-                 _flag(ids.AN_HOT, t("an.hot", lang), q.hot)),
-        _section("area", lang,
-                 _field(t("an.unit", lang), _dropdown(ids.AN_UNIT, unit_opts, q.unit, lang, multi=False)),
-                 html.Div(t("an.area_hint", lang), className="an-hint"),
-                 html.Div(id=ids.AN_PICKS, className="an-picks"),
-                 html.Div([html.Button(t("an.clear_area", lang), id=ids.AN_CLEAR_AREA, className="an-button"),
-                           html.Button(t("an.clear_picks", lang), id=ids.AN_CLEAR_PICKS, className="an-button")],
-                          className="an-row")),
-    ]  # fmt: skip
+        _field(
+            t("an.table_layer", lang),
+            dcc.RadioItems(id=ids.AN_LAYER, options=layers, value=q.layer, inline=True, className="an-radio"),
+        ),
+        _field(
+            t("an.show", lang),
+            dcc.Checklist(id=ids.AN_SHOW, options=layers, value=list(q.show), inline=True, className="an-radio"),
+        ),
+        _section(
+            "cases",
+            lang,
+            _field(
+                t("an.category", lang), _dropdown(ids.AN_CATEGORY, _category_options(ref, lang), list(q.category), lang)
+            ),
+            _field(t("an.status", lang), _dropdown(ids.AN_STATUS, _options(ref.statuses, lang), list(q.status), lang)),
+            _field(t("an.source", lang), _dropdown(ids.AN_SOURCE, _options(ref.sources, lang), list(q.source), lang)),
+            _field(t("an.dept", lang), _dropdown(ids.AN_DEPT, _options(ref.departments, lang), list(q.dept), lang)),
+            _field(
+                t("an.dates", lang),
+                dcc.DatePickerRange(
+                    id=ids.AN_DATES,
+                    start_date=q.since,
+                    end_date=q.until,
+                    display_format="YYYY-MM-DD",
+                    clearable=True,
+                    className="an-dates",
+                ),
+            ),
+            _flag(ids.AN_OVERDUE, t("an.overdue", lang), q.overdue),
+            html.Div(
+                [
+                    _field(t("an.near", lang), _number(ids.AN_NEAR_M, q.near_m, 1, spec.MAX_DISTANCE_M)),
+                    _field(
+                        t("an.near_type", lang),
+                        _dropdown(ids.AN_NEAR_TYPE, _options(ref.checkpoint_types, lang), list(q.near_type), lang),
+                    ),
+                ],
+                className="an-row",
+            ),
+            html.Div(t("an.near_hint", lang), className="an-hint"),
+        ),
+        _section(
+            "checkpoints",
+            lang,
+            _field(
+                t("an.cp_type", lang),
+                _dropdown(ids.AN_CP_TYPE, _options(ref.checkpoint_types, lang), list(q.cp_type), lang),
+            ),
+            html.Div(
+                [
+                    _field(t("an.below", lang), _number(ids.AN_BELOW, q.below, 0, 100, 0.1)),
+                    _field(
+                        t("an.failing", lang),
+                        _dropdown(ids.AN_FAILING, _options(ref.elements, lang), q.failing, lang, multi=False),
+                    ),
+                ],
+                className="an-row",
+            ),
+            _field(t("an.gap", lang), _number(ids.AN_GAP_M, q.gap_m, 1, spec.MAX_DISTANCE_M)),
+        ),
+        _section(
+            "cameras",
+            lang,
+            _field(
+                t("an.cam_status", lang),
+                dcc.Checklist(
+                    id=ids.AN_CAM_STATUS,
+                    value=list(q.cam_status),
+                    inline=True,
+                    className="an-radio",
+                    options=[{"label": t(f"camera.{s}", lang), "value": s} for s in spec.CAMERA_STATUSES],
+                ),
+            ),
+            _field(
+                t("an.cam_kind", lang),
+                dcc.Checklist(
+                    id=ids.AN_CAM_KIND,
+                    value=list(q.cam_kind),
+                    inline=True,
+                    className="an-radio",
+                    options=[{"label": CAMERA_KIND[k][i], "value": k} for k in spec.CAMERA_KINDS],
+                ),
+            ),
+        ),
+        _section(
+            "grids",
+            lang,
+            _field(
+                t("an.grid_kind", lang),
+                dcc.Checklist(
+                    id=ids.AN_GRID_KIND,
+                    value=list(q.grid_kind),
+                    inline=True,
+                    className="an-radio",
+                    options=[{"label": GRID_KIND[k][i], "value": k} for k in spec.GRID_KINDS],
+                ),
+            ),
+            _field(t("an.min_open", lang), _number(ids.AN_MIN_OPEN, q.min_open, 0, 10**6)),
+            _flag(ids.AN_HOT, t("an.hot", lang), q.hot),
+        ),
+        _section(
+            "area",
+            lang,
+            _field(t("an.unit", lang), _dropdown(ids.AN_UNIT, unit_opts, q.unit, lang, multi=False)),
+            html.Div(t("an.area_hint", lang), className="an-hint"),
+            html.Div(id=ids.AN_PICKS, className="an-picks"),
+            html.Div(
+                [
+                    html.Button(t("an.clear_area", lang), id=ids.AN_CLEAR_AREA, className="an-button"),
+                    html.Button(t("an.clear_picks", lang), id=ids.AN_CLEAR_PICKS, className="an-button"),
+                ],
+                className="an-row",
+            ),
+        ),
+    ]
 
 
 def _area(q: spec.Query) -> dict[str, Any] | None:
@@ -144,7 +224,7 @@ def _area(q: spec.Query) -> dict[str, Any] | None:
     return None
 
 
-def layout(lang: str = "zh", **params: str) -> html.Div:
+def layout(lang: str | None = None, **params: str) -> html.Div:
     """The workbench, set to the URL's query (a bad one shows what is wrong over the defaults)."""
     lang = pick(lang)
     problems: list[str] = []
@@ -154,54 +234,104 @@ def layout(lang: str = "zh", **params: str) -> html.Div:
         who = current()
         picks = units.pickable(db, None if who is None or who.whole_territory else who.scope)
     except psycopg2.Error:
-        return html.Div([header(t("an.title", lang), "an-status", lang),
-                         html.Div(t("an.db_down", lang), className="an-errors")], className="page analyst")  # fmt: skip
+        return html.Div(
+            [header(t("an.title", lang), "an-status", lang), html.Div(t("an.db_down", lang), className="an-errors")],
+            className="page analyst",
+        )
     try:
         q = spec.parse(params, ref)
     except FieldError as exc:
         problems = [f"{k}: {say(v, lang)}" for k, v in exc.errors.items()]
-        q = spec.parse({k: v for k, v in params.items() if k not in exc.errors}, ref) if len(exc.errors) < len(
-            params) else spec.Query()  # fmt: skip
+        q = (
+            spec.parse({k: v for k, v in params.items() if k not in exc.errors}, ref)
+            if len(exc.errors) < len(params)
+            else spec.Query()
+        )
     errors = [html.B(t("an.bad_query", lang)), html.Ul([html.Li(p) for p in problems])] if problems else []
-    exports = [html.A(t(f"an.export.{f}", lang), id=f"an-export-{f}", className="an-export", download="", href="#")
-               for f in ("csv", "geojson", "gpkg", "html")]  # fmt: skip
-    return html.Div([
-        dcc.Store(id=ids.LANG, data=lang),
-        dcc.Store(id=ids.AN_QUERY, data=spec.encode(q)),
-        dcc.Store(id=ids.AN_NEAR_IDS, data=list(q.near_ids)),
-        dcc.Store(id=ids.AN_AREA, data=_area(q)),
-        dcc.Store(id=ids.AN_MAP_KEY),
-        dcc.Store(id=ids.AN_URL),
-        header(t("an.title", lang), "an-status", lang),
-        html.Main([
-            html.Aside(controls(q, ref, unit_options(picks, q.unit), lang), className="an-panel"),
-            html.Section([
-                html.Div(errors, id=ids.AN_ERRORS, className="an-errors" if errors else "an-errors empty"),
-                html.Div([
-                    dcc.Graph(id=ids.AN_MAP, figure=EMPTY_FIGURE, className="an-map", responsive=True,
-                              config={"displaylogo": False, "scrollZoom": True, "displayModeBar": True,
-                                      "modeBarButtonsToRemove": ["toImage"]}),
-                    html.Div(id=ids.AN_MAP_NOTE, className="an-map-note"),
-                ], className="an-map-box"),
-                html.Div([html.Span(id=ids.AN_TOTAL, className="an-total"),
-                          html.Span(t("an.export", lang), className="an-export-label"),
-                          html.Span(exports, id=ids.AN_EXPORTS)], className="an-table-bar"),
-                dash_table.DataTable(id=ids.AN_TABLE, columns=[], data=[], page_action="custom",
-                                     page_current=q.page, page_size=q.size, sort_action="custom", sort_mode="single",
-                                     sort_by=[{"column_id": q.sort_column, "direction": "desc" if q.desc else "asc"}],
-                                     cell_selectable=True, **_table_style(lang)),
-            ], className="an-main"),
-        ], className="an-page"),
-    ], className="page analyst")  # fmt: skip
+    exports = [
+        html.A(t(f"an.export.{f}", lang), id=f"an-export-{f}", className="an-export", download="", href="#")
+        for f in ("csv", "geojson", "gpkg", "html")
+    ]
+    return html.Div(
+        [
+            dcc.Store(id=ids.LANG, data=lang),
+            dcc.Store(id=ids.AN_QUERY, data=spec.encode(q)),
+            dcc.Store(id=ids.AN_NEAR_IDS, data=list(q.near_ids)),
+            dcc.Store(id=ids.AN_AREA, data=_area(q)),
+            dcc.Store(id=ids.AN_MAP_KEY),
+            dcc.Store(id=ids.AN_URL),
+            header(t("an.title", lang), "an-status", lang),
+            html.Main(
+                [
+                    html.Aside(controls(q, ref, unit_options(picks, q.unit), lang), className="an-panel"),
+                    html.Section(
+                        [
+                            html.Div(errors, id=ids.AN_ERRORS, className="an-errors" if errors else "an-errors empty"),
+                            html.Div(
+                                [
+                                    dcc.Graph(
+                                        id=ids.AN_MAP,
+                                        figure=EMPTY_FIGURE,
+                                        className="an-map",
+                                        responsive=True,
+                                        config={
+                                            "displaylogo": False,
+                                            "scrollZoom": True,
+                                            "displayModeBar": True,
+                                            "modeBarButtonsToRemove": ["toImage"],
+                                        },
+                                    ),
+                                    html.Div(id=ids.AN_MAP_NOTE, className="an-map-note"),
+                                ],
+                                className="an-map-box",
+                            ),
+                            html.Div(
+                                [
+                                    html.Span(id=ids.AN_TOTAL, className="an-total"),
+                                    html.Span(t("an.export", lang), className="an-export-label"),
+                                    html.Span(exports, id=ids.AN_EXPORTS),
+                                ],
+                                className="an-table-bar",
+                            ),
+                            dash_table.DataTable(
+                                id=ids.AN_TABLE,
+                                columns=[],
+                                data=[],
+                                page_action="custom",
+                                page_current=q.page,
+                                page_size=q.size,
+                                sort_action="custom",
+                                sort_mode="single",
+                                sort_by=[{"column_id": q.sort_column, "direction": "desc" if q.desc else "asc"}],
+                                cell_selectable=True,
+                                **_table_style(lang),
+                            ),
+                        ],
+                        className="an-main",
+                    ),
+                ],
+                className="an-page",
+            ),
+        ],
+        className="page analyst",
+    )
 
 
 def _table_style(lang: str) -> dict[str, Any]:
     style = table_style(lang)
     style["style_table"] = {"overflowX": "auto"}
     style["style_header"] = {**style["style_header"], "whiteSpace": "nowrap"}
-    style["style_cell"] = {**style["style_cell"], "textAlign": "left", "fontSize": "13px", "whiteSpace": "nowrap",
-                           "maxWidth": "260px", "overflow": "hidden", "textOverflow": "ellipsis"}  # fmt: skip
+    style["style_cell"] = {
+        **style["style_cell"],
+        "textAlign": "left",
+        "fontSize": "13px",
+        "whiteSpace": "nowrap",
+        "maxWidth": "260px",
+        "overflow": "hidden",
+        "textOverflow": "ellipsis",
+    }
     style["style_cell_conditional"] = []
-    style["style_data_conditional"] = [{"if": {"state": "active"}, "backgroundColor": "#16365a",
-                                        "border": "1px solid #4dd0e1"}]  # fmt: skip
+    style["style_data_conditional"] = [
+        {"if": {"state": "active"}, "backgroundColor": "#16365a", "border": "1px solid #4dd0e1"}
+    ]
     return style

@@ -12,23 +12,41 @@ from settings import get_settings
 
 dash.register_page(__name__, path="/", title="网格治理一张图", name="一张图")
 
-EMPTY_FIGURE = {"data": [], "layout": {"paper_bgcolor": "#0b1626", "plot_bgcolor": "#0b1626",
-                                       "xaxis": {"visible": False}, "yaxis": {"visible": False}}}  # fmt: skip
+EMPTY_FIGURE = {
+    "data": [],
+    "layout": {
+        "paper_bgcolor": "#0b1626",
+        "plot_bgcolor": "#0b1626",
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+    },
+}
 
 
-def layout(lang: str = "zh", **_: str) -> html.Div:
+def layout(lang: str | None = None, **_: str) -> html.Div:
     """The page: header, full-window map, and a side panel with layer toggles and legend."""
     lang = pick(lang)
     refresh_ms = int(get_settings().refresh_seconds * 1000)
-    return html.Div([
-        dcc.Store(id=ids.LANG, data=lang),
-        dcc.Store(id=ids.MAP_STATE),
-        dcc.Interval(id=ids.MAP_TICK, interval=refresh_ms, n_intervals=0),
-        header(t("app.title", lang), ids.MAP_STATUS, lang),
-        html.Main([
-            dcc.Graph(id=ids.MAP, figure=EMPTY_FIGURE, className="map", responsive=True,
-                      style={"height": "100%", "width": "100%"},
-                      config={"displaylogo": False, "scrollZoom": True, "displayModeBar": False}),
-            html.Aside([layer_toggles(ids.LAYER_TOGGLES, lang), legend(lang)], className="panel"),
-        ], className="map-page"),
-    ], className="page onemap")  # fmt: skip
+    return html.Div(
+        [
+            dcc.Store(id=ids.LANG, data=lang),
+            dcc.Store(id=ids.MAP_STATE),
+            dcc.Interval(id=ids.MAP_TICK, interval=refresh_ms, n_intervals=0),
+            header(t("app.title", lang), ids.MAP_STATUS, lang),
+            html.Main(
+                [
+                    dcc.Graph(
+                        id=ids.MAP,
+                        figure=EMPTY_FIGURE,
+                        className="map",
+                        responsive=True,
+                        style={"height": "100%", "width": "100%"},
+                        config={"displaylogo": False, "scrollZoom": True, "displayModeBar": False},
+                    ),
+                    html.Aside([layer_toggles(ids.LAYER_TOGGLES, lang), legend(lang)], className="panel"),
+                ],
+                className="map-page",
+            ),
+        ],
+        className="page onemap",
+    )

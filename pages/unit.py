@@ -22,8 +22,9 @@ dash.register_page(__name__, path_template="/unit/<code>", title="逐级下钻 �
 
 
 def _chart(chart_id: str) -> html.Div:
-    graph = dcc.Graph(id=chart_id, figure=EMPTY_FIGURE, config={"displayModeBar": False}, responsive=True,
-                      style={"height": "100%"})  # fmt: skip
+    graph = dcc.Graph(
+        id=chart_id, figure=EMPTY_FIGURE, config={"displayModeBar": False}, responsive=True, style={"height": "100%"}
+    )
     return html.Div(graph, className="chart")  # the wrapper's CSS height sizes the responsive graph
 
 
@@ -32,42 +33,93 @@ def _box(title: str | None, *children, class_name: str = "") -> html.Section:
     return html.Section([*head, *children], className=f"box {class_name}".strip())
 
 
-def layout(code: str | None = None, lang: str = "zh", **_: str) -> html.Div:
+def layout(code: str | None = None, lang: str | None = None, **_: str) -> html.Div:
     """The frame of one unit's view; every panel is filled by the refresh callback."""
     lang = pick(lang)
     refresh_ms = int(get_settings().refresh_seconds * 1000)
     days = [{"label": t("unit.trend.days", lang).format(n=n), "value": n} for n in TREND_WINDOWS]
-    return html.Div([
-        dcc.Store(id=ids.LANG, data=lang),
-        dcc.Store(id=ids.UNIT_STATE),
-        dcc.Store(id=ids.UNIT_REVEAL),
-        dcc.Location(id=ids.UNIT_NAV, refresh=False, href=unit_href(code or "", lang)),
-        dcc.Interval(id=ids.UNIT_TICK, interval=refresh_ms, n_intervals=0),
-        header(t("unit.title", lang), ids.UNIT_STATUS, lang),
-        html.Div(id=ids.UNIT_MISSING),
-        html.Div(id=ids.UNIT_VIEW, className="unit-view loading", children=[
-            html.Nav(id=ids.UNIT_CRUMBS, className="crumbs"),
-            html.Div([
-                _box(None, dcc.Graph(id=ids.UNIT_MAP, figure=EMPTY_FIGURE, className="unit-map", responsive=True,
-                                     config={"displaylogo": False, "scrollZoom": True, "displayModeBar": False}),
-                     html.Div(t("unit.map.hint", lang), className="map-hint"),
-                     html.Div(id=ids.UNIT_LEGEND, className="unit-legend"), class_name="map-box"),
-                html.Div([html.Div(id=ids.UNIT_KPIS, className="unit-kpis"),
-                          _box(t("unit.info", lang), html.Div(id=ids.UNIT_INFO), class_name="info-box"),
-                          _box(t("unit.categories", lang), _chart(ids.UNIT_CATEGORIES), class_name="category-box")],
-                         className="side"),
-                _box(t("unit.ranking", lang), dash_table.DataTable(
-                    id=ids.UNIT_RANKING, columns=ranking_columns(lang), data=[], sort_action="native",
-                    cell_selectable=True, **table_style(lang)), class_name="ranking-box"),
-                _box(t("unit.trend", lang),
-                     dcc.RadioItems(id=ids.UNIT_TREND_DAYS, options=days, value=TREND_WINDOWS[0], inline=True,
-                                    className="trend-days"),
-                     _chart(ids.UNIT_TREND), class_name="trend-box"),
-                _box(t("unit.overdue", lang).format(n=OVERDUE_TOP), html.Div(id=ids.UNIT_OVERDUE),
-                     class_name="overdue-box"),
-                _box(t("unit.cameras", lang), html.Div(id=ids.UNIT_CAMERAS), class_name="camera-box"),
-                _box(t("unit.checkpoints", lang), html.Div(id=ids.UNIT_CHECKPOINTS), class_name="checkpoint-box"),
-                html.Div(id=ids.UNIT_GRID, className="grid-only"),
-            ], className="unit-grid-layout"),
-        ]),
-    ], className="page unit")  # fmt: skip
+    return html.Div(
+        [
+            dcc.Store(id=ids.LANG, data=lang),
+            dcc.Store(id=ids.UNIT_STATE),
+            dcc.Store(id=ids.UNIT_REVEAL),
+            dcc.Location(id=ids.UNIT_NAV, refresh=False, href=unit_href(code or "", lang)),
+            dcc.Interval(id=ids.UNIT_TICK, interval=refresh_ms, n_intervals=0),
+            header(t("unit.title", lang), ids.UNIT_STATUS, lang),
+            html.Div(id=ids.UNIT_MISSING),
+            html.Div(
+                id=ids.UNIT_VIEW,
+                className="unit-view loading",
+                children=[
+                    html.Nav(id=ids.UNIT_CRUMBS, className="crumbs"),
+                    html.Div(
+                        [
+                            _box(
+                                None,
+                                dcc.Graph(
+                                    id=ids.UNIT_MAP,
+                                    figure=EMPTY_FIGURE,
+                                    className="unit-map",
+                                    responsive=True,
+                                    config={"displaylogo": False, "scrollZoom": True, "displayModeBar": False},
+                                ),
+                                html.Div(t("unit.map.hint", lang), className="map-hint"),
+                                html.Div(id=ids.UNIT_LEGEND, className="unit-legend"),
+                                class_name="map-box",
+                            ),
+                            html.Div(
+                                [
+                                    html.Div(id=ids.UNIT_KPIS, className="unit-kpis"),
+                                    _box(t("unit.info", lang), html.Div(id=ids.UNIT_INFO), class_name="info-box"),
+                                    _box(
+                                        t("unit.categories", lang),
+                                        _chart(ids.UNIT_CATEGORIES),
+                                        class_name="category-box",
+                                    ),
+                                ],
+                                className="side",
+                            ),
+                            _box(
+                                t("unit.ranking", lang),
+                                dash_table.DataTable(
+                                    id=ids.UNIT_RANKING,
+                                    columns=ranking_columns(lang),
+                                    data=[],
+                                    sort_action="native",
+                                    cell_selectable=True,
+                                    **table_style(lang),
+                                ),
+                                class_name="ranking-box",
+                            ),
+                            _box(
+                                t("unit.trend", lang),
+                                dcc.RadioItems(
+                                    id=ids.UNIT_TREND_DAYS,
+                                    options=days,
+                                    value=TREND_WINDOWS[0],
+                                    inline=True,
+                                    className="trend-days",
+                                ),
+                                _chart(ids.UNIT_TREND),
+                                class_name="trend-box",
+                            ),
+                            _box(
+                                t("unit.overdue", lang).format(n=OVERDUE_TOP),
+                                html.Div(id=ids.UNIT_OVERDUE),
+                                class_name="overdue-box",
+                            ),
+                            _box(t("unit.cameras", lang), html.Div(id=ids.UNIT_CAMERAS), class_name="camera-box"),
+                            _box(
+                                t("unit.checkpoints", lang),
+                                html.Div(id=ids.UNIT_CHECKPOINTS),
+                                class_name="checkpoint-box",
+                            ),
+                            html.Div(id=ids.UNIT_GRID, className="grid-only"),
+                        ],
+                        className="unit-grid-layout",
+                    ),
+                ],
+            ),
+        ],
+        className="page unit",
+    )

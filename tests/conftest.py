@@ -8,9 +8,10 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
+
+from geodata.clock import TZ
 
 # Tests own their database: never the user's DATABASE_URL, never the demo database.
 os.environ.pop("DATABASE_URL", None)
@@ -21,7 +22,7 @@ if os.environ.get("GRIDOPS_TEST_DATABASE_URL"):
 ROOT = Path(__file__).resolve().parent.parent
 GRIDOPS = str(Path(sys.executable).with_name("gridops"))  # the console script make installs
 ARTIFACTS = ROOT / "tests" / "artifacts"
-ANCHOR = datetime(2026, 11, 20, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+ANCHOR = datetime(2026, 11, 20, 15, 30, tzinfo=TZ)
 SEED = 7
 TEST_SECRET = "test-only-secret-key-0123456789abcdefghij"
 

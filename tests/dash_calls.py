@@ -17,14 +17,19 @@ def body(output: str, spec: dict, values: dict) -> dict:
     """The request body of one callback, each input and state taken from ``values[(id, prop)]``."""
 
     def fill(items):
-        return [{"id": i["id"], "property": i["property"], "value": values.get((i["id"], i["property"]))}
-                for i in items]  # fmt: skip
+        return [
+            {"id": i["id"], "property": i["property"], "value": values.get((i["id"], i["property"]))} for i in items
+        ]
 
     outputs = output_parts(output)
     inputs = fill(spec.get("inputs", []))
-    return {"output": output, "outputs": outputs if output.startswith("..") else outputs[0], "inputs": inputs,
-            "state": fill(spec.get("state", [])),
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}  # fmt: skip
+    return {
+        "output": output,
+        "outputs": outputs if output.startswith("..") else outputs[0],
+        "inputs": inputs,
+        "state": fill(spec.get("state", [])),
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else [],
+    }
 
 
 def router(output: str, spec: dict, path: str, search: str = "") -> dict:

@@ -14,8 +14,12 @@ def session(base_url: str, username: str = "district", password: str = DEMO_PASS
     """A requests session signed in as a demo user."""
     http = requests.Session()
     csrf = form_token(http, base_url)
-    done = http.post(f"{base_url}/login", data={"csrf": csrf, "username": username, "password": password},
-                     allow_redirects=False, timeout=20)  # fmt: skip
+    done = http.post(
+        f"{base_url}/login",
+        data={"csrf": csrf, "username": username, "password": password},
+        allow_redirects=False,
+        timeout=20,
+    )
     assert done.status_code == 303, f"sign-in as {username} failed: {done.status_code}"
     return http
 
@@ -28,8 +32,7 @@ def form_token(http: requests.Session, base_url: str) -> str:
 
 def sign_out(http: requests.Session, base_url: str) -> requests.Response:
     """Sign out as the page's button does: a POST with the form token."""
-    return http.post(f"{base_url}/logout", data={"csrf": form_token(http, base_url)}, allow_redirects=False,
-                     timeout=20)  # fmt: skip
+    return http.post(f"{base_url}/logout", data={"csrf": form_token(http, base_url)}, allow_redirects=False, timeout=20)
 
 
 def browser(driver, base_url: str, username: str = "district", password: str = DEMO_PASSWORD) -> None:

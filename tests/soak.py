@@ -54,8 +54,10 @@ class Inserter(threading.Thread):
         conn.autocommit = True
         try:
             with conn.cursor() as cur:
-                cur.execute("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM units "
-                            "WHERE parent_id IS NULL LIMIT 1")  # fmt: skip
+                cur.execute(
+                    "SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM units "
+                    "WHERE parent_id IS NULL LIMIT 1"
+                )
                 x0, y0, x1, y1 = cur.fetchone()
                 while not self.stopped.wait(self.every):
                     lon, lat = self.rng.uniform(x0, x1), self.rng.uniform(y0, y1)
@@ -96,8 +98,15 @@ def measure(driver, server_pid: int, started: float, inserted: int, readings: in
         nodes.append(counters["nodes"])
         listeners.append(counters["jsEventListeners"])
     ticks = driver.execute_script("return window.__wallTicks || 0;")
-    return Sample(round((time.monotonic() - started) / 60, 2), round(min(heaps) / 2**20, 1), min(nodes),
-                  min(listeners), round(rss_mb(server_pid), 1), inserted, int(ticks))  # fmt: skip
+    return Sample(
+        round((time.monotonic() - started) / 60, 2),
+        round(min(heaps) / 2**20, 1),
+        min(nodes),
+        min(listeners),
+        round(rss_mb(server_pid), 1),
+        inserted,
+        int(ticks),
+    )
 
 
 def _wall_token(dsn: str) -> str:
@@ -121,8 +130,10 @@ def run(base_url: str, server_pid: int, dsn: str, minutes: float, every_s: float
     inserter = Inserter(dsn)
     samples: list[Sample] = []
     try:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})  # fmt: skip
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
+        )
         driver.get(base_url + f"/wall?token={_wall_token(dsn)}&refresh=1")  # a kiosk: no typing
         deadline = time.monotonic() + 60
         while not driver.execute_script("return document.querySelectorAll('.kpi-card').length === 8;"):
@@ -174,10 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         proc.terminate()
         proc.wait(timeout=10)
     first, last = samples[0], samples[-1]
-    print(f"\nsoak {args.minutes} min: JS heap {first.js_heap_mb} → {last.js_heap_mb} MB, DOM nodes "
-          f"{first.dom_nodes} → {last.dom_nodes}, listeners {first.listeners} → {last.listeners}, server RSS "
-          f"{first.server_rss_mb} → {last.server_rss_mb} MB, {last.cases_inserted} cases inserted, "
-          f"{last.ticks_seen} page updates")  # fmt: skip
+    print(
+        f"\nsoak {args.minutes} min: JS heap {first.js_heap_mb} → {last.js_heap_mb} MB, DOM nodes "
+        f"{first.dom_nodes} → {last.dom_nodes}, listeners {first.listeners} → {last.listeners}, server RSS "
+        f"{first.server_rss_mb} → {last.server_rss_mb} MB, {last.cases_inserted} cases inserted, "
+        f"{last.ticks_seen} page updates"
+    )
     out = ARTIFACTS / "soak.json"
     out.write_text(json.dumps([asdict(s) for s in samples], indent=1))
     print(f"samples: {out}")

@@ -1,4 +1,4 @@
-"""The gate (DESIGN §8) against the served app: nothing without a session, cookie flags, secrets,
+"""The gate (docs/security.md) against the served app: nothing without a session, cookie flags, secrets,
 wall tokens, and crafted callback POSTs with out-of-scope ids, wrong types and huge lists."""
 
 from __future__ import annotations
@@ -18,11 +18,27 @@ from tests import signin
 from tests.conftest import ROOT, TEST_SECRET
 from tests.server import serve
 
-PAGES = ["/", "/wall", "/wall?unit=410171001", "/unit", "/unit/410171", "/case/1", "/nowhere", "/analyst",
-         "/analyst/export.csv", "/import"]  # fmt: skip
+PAGES = [
+    "/",
+    "/wall",
+    "/wall?unit=410171001",
+    "/unit",
+    "/unit/410171",
+    "/case/1",
+    "/nowhere",
+    "/analyst",
+    "/analyst/export.csv",
+    "/import",
+]
 DASH = ["/_dash-layout", "/_dash-dependencies"]
-API_READS = ["/api/v1/cases", "/api/v1/cases/1", "/api/v1/categories", "/open311/v2/services.json",
-             "/open311/v2/requests.json", "/open311/v2/requests/1.json"]  # fmt: skip
+API_READS = [
+    "/api/v1/cases",
+    "/api/v1/cases/1",
+    "/api/v1/categories",
+    "/open311/v2/services.json",
+    "/open311/v2/requests.json",
+    "/open311/v2/requests/1.json",
+]
 
 
 def test_without_a_session_pages_redirect_and_everything_else_is_401(server):
@@ -57,8 +73,14 @@ def test_session_cookie_flags_and_a_safe_next(server):
 @pytest.mark.parametrize("secret", [None, "change-me", "short"])
 def test_production_refuses_a_missing_or_default_secret(loaded, secret):
     env = {"GRIDOPS_PRODUCTION": "true", **({"GRIDOPS_SECRET_KEY": secret} if secret else {})}
-    proc = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**_env_without_secret(), **env})  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_env_without_secret(), **env},
+    )
     assert proc.returncode != 0
     assert proc.stderr.strip().startswith("error:") and "GRIDOPS_SECRET_KEY" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -115,14 +137,19 @@ def test_a_wall_token_opens_the_wall_only_and_stops_when_revoked(server, admin_d
 
 def _unit_post(http, server, key: str, href, state=None):
     body = {
-        "output": key, "outputs": _unit_outputs(),
-        "inputs": [{"id": ids.UNIT_TICK, "property": "n_intervals", "value": 0},
-                   {"id": ids.UNIT_NAV, "property": "href", "value": href}],
-        "state": [{"id": ids.UNIT_STATE, "property": "data", "value": state},
-                  {"id": ids.LANG, "property": "data", "value": "zh"},
-                  {"id": ids.UNIT_TREND_DAYS, "property": "value", "value": 30}],
+        "output": key,
+        "outputs": _unit_outputs(),
+        "inputs": [
+            {"id": ids.UNIT_TICK, "property": "n_intervals", "value": 0},
+            {"id": ids.UNIT_NAV, "property": "href", "value": href},
+        ],
+        "state": [
+            {"id": ids.UNIT_STATE, "property": "data", "value": state},
+            {"id": ids.LANG, "property": "data", "value": "zh"},
+            {"id": ids.UNIT_TREND_DAYS, "property": "value", "value": 30},
+        ],
         "changedPropIds": [f"{ids.UNIT_NAV}.href"],
-    }  # fmt: skip
+    }
     return http.post(server + "/_dash-update-component", json=body, timeout=30)
 
 
@@ -201,8 +228,9 @@ def test_the_workbench_and_its_exports_keep_to_the_users_area(server, db, role, 
     root = units.by_code(db, units.root_code(db))
     streets = units.children(db, root)["code"]
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
-        cur.execute("SELECT s.id, s.code FROM users u JOIN units s ON s.code = u.scope_code WHERE u.username = %s",
-                    (role,))  # fmt: skip
+        cur.execute(
+            "SELECT s.id, s.code FROM users u JOIN units s ON s.code = u.scope_code WHERE u.username = %s", (role,)
+        )
         scope_id, scope_code = cur.fetchone()
         cur.execute(f"SELECT count(*) FROM cases WHERE {role}_id = %s", (scope_id,))
         own = cur.fetchone()[0]

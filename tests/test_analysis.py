@@ -41,24 +41,39 @@ CASE_FILTERS = [
     ({"cases.category": "01"}, "SELECT count(*) FROM cases WHERE category_code LIKE '01%%'"),
     ({"cases.category": "0101,0501"}, "SELECT count(*) FROM cases WHERE category_code IN ('0101', '0501')"),
     ({"cases.source": "hotline"}, "SELECT count(*) FROM cases WHERE source = 'hotline'"),
-    ({"cases.dept": "CGJ"},
-     "SELECT count(*) FROM cases c JOIN departments d ON d.id = c.department_id WHERE d.code = 'CGJ'"),
-    ({"cases.overdue": "1"}, "SELECT count(*) FROM cases WHERE status IN ('reported', 'dispatched', 'accepted', "
-                             "'returned') AND deadline_at < now()"),
-    ({"cases.since": "2026-11-01", "cases.until": "2026-11-10"},
-     "SELECT count(*) FROM cases WHERE (reported_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN '2026-11-01' "
-     "AND '2026-11-10'"),
-    ({"cases.near_m": "150", "cases.near_type": "school"},
-     "SELECT count(*) FROM cases c WHERE EXISTS (SELECT 1 FROM checkpoints p WHERE p.type_code = 'school' "
-     "AND ST_Distance(p.geom::geography, c.geom::geography) <= 150)"),
-    ({"unit": "410171001"},
-     "SELECT count(*) FROM cases c JOIN units s ON s.id = c.street_id WHERE s.code = '410171001'"),
-    ({"lasso": "113.70 34.70;113.76 34.70;113.76 34.74"},  # a triangle: below the line from SW to NE
-     "SELECT count(*) FROM cases WHERE ST_X(geom) <= 113.76 AND ST_Y(geom) >= 34.70 "
-     "AND (ST_Y(geom) - 34.70) <= (ST_X(geom) - 113.70) * (0.04 / 0.06)"),
-    ({"box": "113.70,34.70,113.76,34.74"},
-     "SELECT count(*) FROM cases WHERE ST_X(geom) BETWEEN 113.70 AND 113.76 AND ST_Y(geom) BETWEEN 34.70 AND 34.74"),
-]  # fmt: skip
+    (
+        {"cases.dept": "CGJ"},
+        "SELECT count(*) FROM cases c JOIN departments d ON d.id = c.department_id WHERE d.code = 'CGJ'",
+    ),
+    (
+        {"cases.overdue": "1"},
+        "SELECT count(*) FROM cases WHERE status IN ('reported', 'dispatched', 'accepted', "
+        "'returned') AND deadline_at < now()",
+    ),
+    (
+        {"cases.since": "2026-11-01", "cases.until": "2026-11-10"},
+        "SELECT count(*) FROM cases WHERE (reported_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN '2026-11-01' "
+        "AND '2026-11-10'",
+    ),
+    (
+        {"cases.near_m": "150", "cases.near_type": "school"},
+        "SELECT count(*) FROM cases c WHERE EXISTS (SELECT 1 FROM checkpoints p WHERE p.type_code = 'school' "
+        "AND ST_Distance(p.geom::geography, c.geom::geography) <= 150)",
+    ),
+    (
+        {"unit": "410171001"},
+        "SELECT count(*) FROM cases c JOIN units s ON s.id = c.street_id WHERE s.code = '410171001'",
+    ),
+    (
+        {"lasso": "113.70 34.70;113.76 34.70;113.76 34.74"},  # a triangle: below the line from SW to NE
+        "SELECT count(*) FROM cases WHERE ST_X(geom) <= 113.76 AND ST_Y(geom) >= 34.70 "
+        "AND (ST_Y(geom) - 34.70) <= (ST_X(geom) - 113.70) * (0.04 / 0.06)",
+    ),
+    (
+        {"box": "113.70,34.70,113.76,34.74"},
+        "SELECT count(*) FROM cases WHERE ST_X(geom) BETWEEN 113.70 AND 113.76 AND ST_Y(geom) BETWEEN 34.70 AND 34.74",
+    ),
+]
 
 
 @pytest.mark.parametrize(("params", "independent"), CASE_FILTERS, ids=[str(p) for p, _ in CASE_FILTERS])
@@ -75,22 +90,32 @@ def test_other_layers_count_what_sql_counts(db, admin_dsn_):
     latest = """WITH l AS (SELECT DISTINCT ON (checkpoint_id) id, checkpoint_id FROM inspections
                            ORDER BY checkpoint_id, inspected_at DESC)"""
     checks = [
-        ({"layer": "checkpoints", "checkpoints.type": "intersection"},
-         "SELECT count(*) FROM checkpoints WHERE type_code = 'intersection'"),
-        ({"layer": "checkpoints", "checkpoints.below": "80"},
-         latest + " SELECT count(*) FROM (SELECT l.checkpoint_id FROM l JOIN inspection_results r "
-                  "ON r.inspection_id = l.id GROUP BY 1 HAVING 100.0 * avg(r.passed::int) < 80) x"),
-        ({"layer": "checkpoints", "checkpoints.failing": "ads"},
-         latest + " SELECT count(*) FROM l JOIN inspection_results r ON r.inspection_id = l.id "
-                  "WHERE r.element_code = 'ads' AND NOT r.passed"),
+        (
+            {"layer": "checkpoints", "checkpoints.type": "intersection"},
+            "SELECT count(*) FROM checkpoints WHERE type_code = 'intersection'",
+        ),
+        (
+            {"layer": "checkpoints", "checkpoints.below": "80"},
+            latest + " SELECT count(*) FROM (SELECT l.checkpoint_id FROM l JOIN inspection_results r "
+            "ON r.inspection_id = l.id GROUP BY 1 HAVING 100.0 * avg(r.passed::int) < 80) x",
+        ),
+        (
+            {"layer": "checkpoints", "checkpoints.failing": "ads"},
+            latest + " SELECT count(*) FROM l JOIN inspection_results r ON r.inspection_id = l.id "
+            "WHERE r.element_code = 'ads' AND NOT r.passed",
+        ),
         ({"layer": "cameras", "cameras.status": "offline"}, "SELECT count(*) FROM cameras WHERE status = 'offline'"),
         ({"layer": "cameras", "cameras.kind": "dome,ai"}, "SELECT count(*) FROM cameras WHERE kind IN ('dome', 'ai')"),
-        ({"layer": "grids", "grids.kind": "rural"},
-         "SELECT count(*) FROM units WHERE level = 'grid' AND kind = 'rural'"),
-        ({"layer": "grids", "grids.min_open": "5"},
-         "SELECT count(*) FROM units u JOIN unit_stats s ON s.unit_id = u.id WHERE u.level = 'grid' "
-         "AND s.open_cases >= 5"),
-    ]  # fmt: skip
+        (
+            {"layer": "grids", "grids.kind": "rural"},
+            "SELECT count(*) FROM units WHERE level = 'grid' AND kind = 'rural'",
+        ),
+        (
+            {"layer": "grids", "grids.min_open": "5"},
+            "SELECT count(*) FROM units u JOIN unit_stats s ON s.unit_id = u.id WHERE u.level = 'grid' "
+            "AND s.open_cases >= 5",
+        ),
+    ]
     for params, independent in checks:
         expected = _sql_count(admin_dsn_, independent)
         assert expected > 0, params
@@ -150,7 +175,7 @@ def test_hotspots_match_the_getis_ord_formula(db, admin_dsn_):
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
         cur.execute("""SELECT a.id, b.id FROM units a JOIN units b ON a.id <> b.id AND ST_Intersects(a.geom, b.geom)
                         WHERE a.level = 'grid' AND b.level = 'grid' AND a.kind <> 'exclusive'
-                          AND b.kind <> 'exclusive'""")  # fmt: skip
+                          AND b.kind <> 'exclusive'""")
         pairs = cur.fetchall()
     index = {int(i): k for k, i in enumerate(gi.ids)}
     n = len(index)
@@ -195,8 +220,15 @@ def test_untrusted_parameters_get_a_clear_error(db, params, field, message):
 
 def test_a_view_survives_its_url(db):
     params = {"cases.status": "reported", "checkpoints.below": "62.5", "grids.hot": "1", "cases.near_ids": "3,1"}
-    q = _q(db, layer="checkpoints", show="grids,checkpoints", box="113.7,34.7,113.8,34.75", sort="name", dir="asc",
-           **params)  # fmt: skip
+    q = _q(
+        db,
+        layer="checkpoints",
+        show="grids,checkpoints",
+        box="113.7,34.7,113.8,34.75",
+        sort="name",
+        dir="asc",
+        **params,
+    )
     from urllib.parse import parse_qsl
 
     assert _q(db, **dict(parse_qsl(spec.encode(q)))) == q
@@ -208,8 +240,9 @@ def test_an_unknown_unit_is_refused_and_a_street_user_sees_only_their_street(db,
     from geodata import units
 
     street = units.by_code(db, "410171001")
-    other = _sql_count(admin_dsn_, "SELECT count(*) FROM cases c JOIN units s ON s.id = c.street_id "
-                                   "WHERE s.code = '410171001'")  # fmt: skip
+    other = _sql_count(
+        admin_dsn_, "SELECT count(*) FROM cases c JOIN units s ON s.id = c.street_id WHERE s.code = '410171001'"
+    )
     assert analysis_sql.count(db, _q(db), street) == other
     with pytest.raises(FieldError):
         analysis_sql.count(db, _q(db, unit="410171002"), street)  # another street reads as unknown
@@ -258,7 +291,7 @@ def test_csv_neutralises_formulas_and_every_export_is_audited(http, server, db, 
                                               deadline_at)
                            VALUES ('hotline', 'FORMULA-1', '0101', 'reported', '=HYPERLINK("http://x","点我")',
                                    ST_SetSRID(ST_MakePoint(113.78, 34.72), 4326), now(), now() + interval '1 day')
-                           RETURNING id""")  # fmt: skip
+                           RETURNING id""")
             case_id = cur.fetchone()[0]
         query = "layer=cases&cases.since=2026-01-01&unit=&box=113.7799,34.7199,113.7801,34.7201"
         response = _export(http, server, "csv", query)
@@ -287,8 +320,11 @@ def test_a_street_user_exports_only_their_street(server, admin_dsn_):
     response = street.get(f"{server}/analyst/export.csv?layer=cameras", timeout=60)
     assert response.status_code == 200
     rows = pd.read_csv(io.BytesIO(response.content), encoding="utf-8-sig")
-    expected = _sql_count(admin_dsn_, "SELECT count(*) FROM cameras c JOIN users u ON u.username = 'street' "
-                                      "JOIN units s ON s.code = u.scope_code WHERE c.street_id = s.id")  # fmt: skip
+    expected = _sql_count(
+        admin_dsn_,
+        "SELECT count(*) FROM cameras c JOIN users u ON u.username = 'street' "
+        "JOIN units s ON s.code = u.scope_code WHERE c.street_id = s.id",
+    )
     assert len(rows) == expected > 0
     assert set(rows["办事处"]) == {rows["办事处"].iloc[0]}
 

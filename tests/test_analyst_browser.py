@@ -63,17 +63,21 @@ def test_filters_on_every_layer_match_sql_and_the_url_follows(server, browser, a
     assert _total(browser, overdue) == overdue
     assert "cases.overdue=1" in browser.execute_script("return window.location.search")
     browser.get(server + "/analyst?layer=cases&cases.category=05&cases.source=hotline")
-    street_order = _sql_count(admin_dsn_, "SELECT count(*) FROM cases WHERE category_code LIKE '05%' "
-                                          "AND source = 'hotline'")  # fmt: skip
+    street_order = _sql_count(
+        admin_dsn_, "SELECT count(*) FROM cases WHERE category_code LIKE '05%' AND source = 'hotline'"
+    )
     assert _total(browser, street_order) == street_order
     # Checkpoints: compliance below 80 % (a number box).
     browser.get(server + "/analyst?layer=checkpoints")
     _total(browser, _sql_count(admin_dsn_, "SELECT count(*) FROM checkpoints"))
     _type(browser, ids.AN_BELOW, "80")
-    below = _sql_count(admin_dsn_, """WITH l AS (SELECT DISTINCT ON (checkpoint_id) id, checkpoint_id FROM inspections
+    below = _sql_count(
+        admin_dsn_,
+        """WITH l AS (SELECT DISTINCT ON (checkpoint_id) id, checkpoint_id FROM inspections
                                                  ORDER BY checkpoint_id, inspected_at DESC)
         SELECT count(*) FROM (SELECT l.checkpoint_id FROM l JOIN inspection_results r ON r.inspection_id = l.id
-                              GROUP BY 1 HAVING 100.0 * avg(r.passed::int) < 80) x""")  # fmt: skip
+                              GROUP BY 1 HAVING 100.0 * avg(r.passed::int) < 80) x""",
+    )
     assert _total(browser, below) == below
     assert "checkpoints.below=80" in browser.execute_script("return window.location.search")
     # Cameras: offline (a checkbox).
@@ -86,8 +90,11 @@ def test_filters_on_every_layer_match_sql_and_the_url_follows(server, browser, a
     browser.get(server + "/analyst?layer=grids")
     _total(browser, _sql_count(admin_dsn_, "SELECT count(*) FROM units WHERE level = 'grid'"))
     _type(browser, ids.AN_MIN_OPEN, "5")
-    busy = _sql_count(admin_dsn_, "SELECT count(*) FROM units u JOIN unit_stats s ON s.unit_id = u.id "
-                                  "WHERE u.level = 'grid' AND s.open_cases >= 5")  # fmt: skip
+    busy = _sql_count(
+        admin_dsn_,
+        "SELECT count(*) FROM units u JOIN unit_stats s ON s.unit_id = u.id "
+        "WHERE u.level = 'grid' AND s.open_cases >= 5",
+    )
     assert _total(browser, busy) == busy
     browser.save_screenshot(str(ARTIFACTS / "analyst-grids.png"))
 
@@ -96,8 +103,11 @@ def test_a_bad_url_says_what_is_wrong_and_a_row_focuses_the_map(server, browser,
     browser.get(server + "/analyst?layer=cases&cases.status=pending&cases.overdue=1")
     errors = _wait(browser, f"const e = document.getElementById('{ids.AN_ERRORS}'); return e && e.textContent")
     assert "cases.status" in errors and "未知取值 pending；可用：" in errors  # said in Chinese
-    overdue = _sql_count(admin_dsn_, "SELECT count(*) FROM cases WHERE status IN ('reported', 'dispatched', "
-                                     "'accepted', 'returned') AND deadline_at < now()")  # fmt: skip
+    overdue = _sql_count(
+        admin_dsn_,
+        "SELECT count(*) FROM cases WHERE status IN ('reported', 'dispatched', "
+        "'accepted', 'returned') AND deadline_at < now()",
+    )
     assert _total(browser, overdue) == overdue  # the valid part of the URL still applies
     graph = f"document.querySelector('#{ids.AN_MAP} .js-plotly-plot')"
     _wait(browser, f"const g = {graph}; return g && g._fullLayout && g._fullLayout.map && g.data.length > 3")
@@ -129,8 +139,9 @@ def test_the_html_export_opens_and_shows_its_layers(server, http, anon_browser, 
     path = tmp_path / "map.html"
     path.write_text(html, encoding="utf-8")
     anon_browser.get(path.as_uri())
-    painted = _wait(anon_browser, "const n = document.querySelectorAll('path.leaflet-interactive').length;"
-                                  "return n > 20 ? n : 0")  # fmt: skip
+    painted = _wait(
+        anon_browser, "const n = document.querySelectorAll('path.leaflet-interactive').length;return n > 20 ? n : 0"
+    )
     legend = anon_browser.find_element(By.ID, "legend").text
     assert "在办" in legend and "点位" in legend
     assert painted > 20
@@ -176,8 +187,11 @@ def test_a_box_a_lasso_and_a_picked_checkpoint_become_the_question(server, brows
     assert "box" not in browser.execute_script("return window.location.search")
     ring = [v.split(" ") for v in lasso.split(";")]
     wkt = ", ".join(f"{x} {y}" for x, y in [*ring, ring[0]])
-    in_lasso = _sql_count(admin_dsn_, f"SELECT count(*) FROM cases WHERE ST_Intersects(geom, "
-                                      f"ST_MakeValid(ST_GeomFromText('POLYGON(({wkt}))', 4326)))")  # fmt: skip
+    in_lasso = _sql_count(
+        admin_dsn_,
+        f"SELECT count(*) FROM cases WHERE ST_Intersects(geom, "
+        f"ST_MakeValid(ST_GeomFromText('POLYGON(({wkt}))', 4326)))",
+    )
     assert in_lasso > 0 and _total(browser, in_lasso) == in_lasso
     browser.save_screenshot(str(ARTIFACTS / "analyst-lasso.png"))
     # A checkpoint clicked on the map (the one nearest the map's centre), then a distance: the
@@ -196,8 +210,11 @@ def test_a_box_a_lasso_and_a_picked_checkpoint_become_the_question(server, brows
     ActionChains(browser).move_to_element_with_offset(canvas, round(dx), round(dy)).pause(0.5).click().perform()
     assert _url_param(browser, "cases.near_ids") == str(picked)
     _type(browser, ids.AN_NEAR_M, "200")
-    near = _sql_count(admin_dsn_, f"SELECT count(*) FROM cases c, checkpoints p WHERE p.id = {int(picked)} "
-                                  "AND ST_DWithin(c.geom::geography, p.geom::geography, 200)")  # fmt: skip
+    near = _sql_count(
+        admin_dsn_,
+        f"SELECT count(*) FROM cases c, checkpoints p WHERE p.id = {int(picked)} "
+        "AND ST_DWithin(c.geom::geography, p.geom::geography, 200)",
+    )
     assert _total(browser, near) == near
     assert _url_param(browser, "cases.near_m") == "200"
     browser.save_screenshot(str(ARTIFACTS / "analyst-picked.png"))

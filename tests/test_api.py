@@ -20,11 +20,14 @@ JSON = {"Content-Type": "application/json"}
 def _grid_point(db, offset: int = 0) -> tuple[str, float, float]:
     """A tiling grid's code and a point inside it that no exclusive grid covers."""
     with db.transaction() as cur:
-        cur.execute("""SELECT u.code, ST_X(u.label_point), ST_Y(u.label_point) FROM units u
+        cur.execute(
+            """SELECT u.code, ST_X(u.label_point), ST_Y(u.label_point) FROM units u
                         WHERE u.level = 'grid' AND u.kind <> 'exclusive'
                           AND NOT EXISTS (SELECT 1 FROM units e WHERE e.kind = 'exclusive'
                                            AND ST_Intersects(e.geom, u.label_point))
-                        ORDER BY u.id OFFSET %s LIMIT 1""", (offset,))  # fmt: skip
+                        ORDER BY u.id OFFSET %s LIMIT 1""",
+            (offset,),
+        )
         return cur.fetchone()
 
 
@@ -35,8 +38,14 @@ def _post(server, path, body, key=None, **kw):
 
 
 def _new(external_id: str, lon: float, lat: float, **extra) -> dict:
-    return {"external_id": external_id, "category": "0103", "lon": lon, "lat": lat,
-            "description": "市民来电反映：道路不洁", **extra}  # fmt: skip
+    return {
+        "external_id": external_id,
+        "category": "0103",
+        "lon": lon,
+        "lat": lat,
+        "description": "市民来电反映：道路不洁",
+        **extra,
+    }
 
 
 def test_create_sets_units_deadline_from_sla_and_the_first_event(server, db, api_key):
@@ -61,23 +70,36 @@ def test_create_sets_units_deadline_from_sla_and_the_first_event(server, db, api
 def test_the_whole_loop_over_http_then_409_with_the_allowed_actions(server, db, api_key):
     _, lon, lat = _grid_point(db, 1)
     case_id = _post(server, "/cases", _new("T-API-LOOP", lon, lat), api_key).json()["case"]["id"]
-    steps = [{"action": "dispatch", "department": "CGJ", "note": "网格吹哨"}, {"action": "accept"},
-             {"action": "resolve", "reply": "已清扫"}, {"action": "rate", "satisfaction": 5},
-             {"action": "close", "actor": "党工委验单"}]  # fmt: skip
+    steps = [
+        {"action": "dispatch", "department": "CGJ", "note": "网格吹哨"},
+        {"action": "accept"},
+        {"action": "resolve", "reply": "已清扫"},
+        {"action": "rate", "satisfaction": 5},
+        {"action": "close", "actor": "党工委验单"},
+    ]
     for step in steps:
         r = _post(server, f"/cases/{case_id}/transitions", step, api_key)
         assert r.status_code == 200, r.text
     case = r.json()
     got = (case["status"], case["is_open"], case["satisfaction"], case["department_code"])
     assert got == ("closed", False, 5, "CGJ")
-    assert [e["to_status"] for e in case["events"]] == ["reported", "dispatched", "accepted", "resolved", "rated",
-                                                        "closed"]  # fmt: skip
+    assert [e["to_status"] for e in case["events"]] == [
+        "reported",
+        "dispatched",
+        "accepted",
+        "resolved",
+        "rated",
+        "closed",
+    ]
     # The key acts; who it says it acted for is kept beside, marked as claimed (never the actor).
     assert case["events"][-1]["actor"] == "12345热线" and case["events"][-1]["claimed_actor"] == "党工委验单"
     assert case["events"][1]["note"] == "网格吹哨"
     with db.transaction() as cur:  # every step is in the audit log, with the key that made it
-        cur.execute("SELECT detail->>'step' FROM audit_log WHERE action = 'case_transition' "
-                    "AND (detail->>'case')::bigint = %s ORDER BY id", (case_id,))  # fmt: skip
+        cur.execute(
+            "SELECT detail->>'step' FROM audit_log WHERE action = 'case_transition' "
+            "AND (detail->>'case')::bigint = %s ORDER BY id",
+            (case_id,),
+        )
         assert [r[0] for r in cur.fetchall()] == [s["action"] for s in steps]
     r = _post(server, f"/cases/{case_id}/transitions", {"action": "accept"}, api_key)
     assert r.status_code == 409
@@ -92,16 +114,26 @@ def test_bad_input_gets_400_401_403_404_415_422_and_never_500(server, db, api_ke
     cases = [
         ("/cases", "{not json", api_key, 400, "invalid_json"),
         ("/cases", "[1, 2]", api_key, 400, "invalid_json"),
-        ("/cases", {"external_id": "a b", "category": "0!", "lon": "x", "lat": 95, "colour": "red"}, api_key, 400,
-         "invalid_fields"),
+        (
+            "/cases",
+            {"external_id": "a b", "category": "0!", "lon": "x", "lat": 95, "colour": "red"},
+            api_key,
+            400,
+            "invalid_fields",
+        ),
         ("/cases", _new("T-API-OUT", 116.40, 39.90), api_key, 422, "outside_territory"),
         ("/cases", _new("T-API-NOKEY", lon, lat), None, 401, "unauthorized"),
         ("/cases", _new("T-API-BADKEY", lon, lat), "gk_00000000_" + "x" * 43, 401, "unauthorized"),
         ("/cases", _new("T-API-SRC", lon, lat, source="patrol"), api_key, 403, "forbidden"),
-        ("/cases", _new("T-API-FUT", lon, lat, reported_at="2099-01-01T00:00:00+08:00"), api_key, 400,
-         "invalid_fields"),
+        (
+            "/cases",
+            _new("T-API-FUT", lon, lat, reported_at="2099-01-01T00:00:00+08:00"),
+            api_key,
+            400,
+            "invalid_fields",
+        ),
         ("/cases/999999999/transitions", {"action": "accept"}, api_key, 404, "not_found"),
-    ]  # fmt: skip
+    ]
     for path, body, key, status, code in cases:
         r = _post(server, path, body, key)
         assert (r.status_code, r.json()["error"]) == (status, code), (path, body, r.text)
@@ -110,8 +142,10 @@ def test_bad_input_gets_400_401_403_404_415_422_and_never_500(server, db, api_ke
     r = requests.post(f"{server}/api/v1/cases", data="external_id=1", timeout=10, headers={"X-API-Key": api_key})
     assert r.status_code == 415
     with db.transaction() as cur:
-        cur.execute("SELECT count(*) FROM cases WHERE external_id LIKE 'T-API-OUT%%' OR external_id LIKE 'T-API-FUT%%'"
-                    " OR external_id LIKE 'T-API-NOKEY%%' OR external_id LIKE 'T-API-SRC%%'")  # fmt: skip
+        cur.execute(
+            "SELECT count(*) FROM cases WHERE external_id LIKE 'T-API-OUT%%' OR external_id LIKE 'T-API-FUT%%'"
+            " OR external_id LIKE 'T-API-NOKEY%%' OR external_id LIKE 'T-API-SRC%%'"
+        )
         assert cur.fetchone()[0] == 0
     # A revoked key stops working (each process re-reads a key within 30 s; this one was never read).
     admin = Database(admin_dsn_)
@@ -164,30 +198,55 @@ def test_creates_taken_in_together_each_get_their_own_answer(db):
     far = (0.0, 0.0)
 
     def case(external_id, note, category="0103", at=(lon, lat)):
-        return intake.NewCase(source="hotline", external_id=external_id, category=category, lon=at[0],
-                              lat=at[1], actor="test", description=note)  # fmt: skip
+        return intake.NewCase(
+            source="hotline",
+            external_id=external_id,
+            category=category,
+            lon=at[0],
+            lat=at[1],
+            actor="test",
+            description=note,
+        )
 
     first = intake.insert_many((db, SCOPE.get()), [case("T-GROUP-OLD", "old")])
     assert first[0]["external_id"] == "T-GROUP-OLD"
-    group = [case("T-GROUP-1", "one"), case("T-GROUP-DUP", "dup first"), case("T-GROUP-OLD", "old again"),
-             case("T-GROUP-DUP", "dup second"), case("T-GROUP-CAT", "cat", category="9999"),
-             case("T-GROUP-FAR", "far", at=far), case("T-GROUP-FIX", "fix outside", at=far),
-             case("T-GROUP-FIX", "fix inside"), case("T-GROUP-2", "two")]  # fmt: skip
+    group = [
+        case("T-GROUP-1", "one"),
+        case("T-GROUP-DUP", "dup first"),
+        case("T-GROUP-OLD", "old again"),
+        case("T-GROUP-DUP", "dup second"),
+        case("T-GROUP-CAT", "cat", category="9999"),
+        case("T-GROUP-FAR", "far", at=far),
+        case("T-GROUP-FIX", "fix outside", at=far),
+        case("T-GROUP-FIX", "fix inside"),
+        case("T-GROUP-2", "two"),
+    ]
     rows = intake.insert_many((db, SCOPE.get()), group)
     answered = [r and (r["external_id"], r["description"], r["event"]["to_status"]) for r in rows]
-    assert answered == [("T-GROUP-1", "one", "reported"), ("T-GROUP-DUP", "dup first", "reported"), None, None,
-                        None, None, None, ("T-GROUP-FIX", "fix inside", "reported"),
-                        ("T-GROUP-2", "two", "reported")]  # fmt: skip
+    assert answered == [
+        ("T-GROUP-1", "one", "reported"),
+        ("T-GROUP-DUP", "dup first", "reported"),
+        None,
+        None,
+        None,
+        None,
+        None,
+        ("T-GROUP-FIX", "fix inside", "reported"),
+        ("T-GROUP-2", "two", "reported"),
+    ]
     assert len({r["id"] for r in rows if r}) == 4
     with db.transaction() as cur:
         cur.execute("""SELECT c.external_id, c.description, count(DISTINCT c.id), count(e.id),
                               min(c.grid_id) IS NOT NULL
                          FROM cases c JOIN case_events e ON e.case_id = c.id
-                        WHERE c.external_id LIKE 'T-GROUP-%%' GROUP BY 1, 2 ORDER BY 1""")  # fmt: skip
-        assert cur.fetchall() == [("T-GROUP-1", "one", 1, 1, True), ("T-GROUP-2", "two", 1, 1, True),
-                                  ("T-GROUP-DUP", "dup first", 1, 1, True),
-                                  ("T-GROUP-FIX", "fix inside", 1, 1, True),
-                                  ("T-GROUP-OLD", "old", 1, 1, True)]  # fmt: skip
+                        WHERE c.external_id LIKE 'T-GROUP-%%' GROUP BY 1, 2 ORDER BY 1""")
+        assert cur.fetchall() == [
+            ("T-GROUP-1", "one", 1, 1, True),
+            ("T-GROUP-2", "two", 1, 1, True),
+            ("T-GROUP-DUP", "dup first", 1, 1, True),
+            ("T-GROUP-FIX", "fix inside", 1, 1, True),
+            ("T-GROUP-OLD", "old", 1, 1, True),
+        ]
     # what create() then says to each of the others
     assert intake.create(db, case("T-GROUP-DUP", "dup second"))[1] is None
     with pytest.raises(intake.OutsideTerritoryError):
@@ -214,7 +273,7 @@ def test_concurrent_creates_keep_the_open_counters_exact(server, db, api_key):
                                SELECT s.district_id FROM cases c JOIN units s ON s.id = c.street_id WHERE c.is_open) x
                             WHERE unit_id IS NOT NULL GROUP BY unit_id) r
                          FULL JOIN unit_stats s ON s.unit_id = r.unit_id
-                        WHERE coalesce(r.n, 0) <> coalesce(s.open_cases, 0)""")  # fmt: skip
+                        WHERE coalesce(r.n, 0) <> coalesce(s.open_cases, 0)""")
         assert cur.fetchone()[0] == 0
 
 
@@ -231,8 +290,10 @@ def test_search_filters_and_keyset_paging(server, db, api_key, http):
             break
     assert got == sorted(got, reverse=True) and set(ids) <= set(got) and len(got) == len(set(got))
     with db.transaction() as cur:
-        cur.execute("SELECT count(*) FROM cases c JOIN units u ON u.id = c.grid_id WHERE u.code = %s "
-                    "AND c.source = 'hotline'", (grid,))  # fmt: skip
+        cur.execute(
+            "SELECT count(*) FROM cases c JOIN units u ON u.id = c.grid_id WHERE u.code = %s AND c.source = 'hotline'",
+            (grid,),
+        )
         assert len(got) == cur.fetchone()[0]
     overdue = http.get(f"{server}/api/v1/cases", params={"overdue": "true", "limit": 500}, timeout=10).json()
     with db.transaction() as cur:
@@ -241,9 +302,16 @@ def test_search_filters_and_keyset_paging(server, db, api_key, http):
     assert len(overdue["items"]) == min(500, expected) and all(c["overdue"] for c in overdue["items"])
     group = http.get(f"{server}/api/v1/cases", params={"category": "01", "limit": 100}, timeout=10).json()
     assert group["items"] and {c["category_code"][:2] for c in group["items"]} == {"01"}
-    since = http.get(f"{server}/api/v1/cases", timeout=10, params={
-        "since": "2026-11-20T00:00:00+08:00", "until": "2026-11-20T12:00:00+08:00", "status": "closed,rated",
-        "limit": 500}).json()["items"]  # fmt: skip
+    since = http.get(
+        f"{server}/api/v1/cases",
+        timeout=10,
+        params={
+            "since": "2026-11-20T00:00:00+08:00",
+            "until": "2026-11-20T12:00:00+08:00",
+            "status": "closed,rated",
+            "limit": 500,
+        },
+    ).json()["items"]
     assert since and all(c["status"] in ("closed", "rated") for c in since)
     assert all("2026-11-19T16:00" <= c["reported_at"] < "2026-11-20T04:00" for c in since)
     bad = http.get(f"{server}/api/v1/cases", params={"unit": "nowhere", "until": "1700000000"}, timeout=10)
@@ -261,4 +329,8 @@ def test_unknown_paths_and_methods_answer_json_not_the_dashboard(server, http):
     assert r.headers["Allow"] == "POST, OPTIONS"
     spec = http.get(f"{server}/api/v1/openapi.json", timeout=10).json()
     assert spec["openapi"].startswith("3.1") and set(spec["paths"]) == {
-        "/categories", "/cases", "/cases/{case_id}", "/cases/{case_id}/transitions"}  # fmt: skip
+        "/categories",
+        "/cases",
+        "/cases/{case_id}",
+        "/cases/{case_id}/transitions",
+    }

@@ -22,8 +22,12 @@ def test_a_case_created_through_the_api_shows_on_the_open_wall(server, db, api_k
     position = browser.execute_script(f"return document.querySelector('{GRAPH}').data[0].locations.indexOf({grid_id});")
     assert browser.execute_script(f"return document.querySelector('{GRAPH}').data[0].z[{position}];") == 0
     body = {"external_id": "T-API-WALL", "category": "0101", "lon": lon, "lat": lat, "description": "API 接入测试"}
-    r = requests.post(f"{server}/api/v1/cases", data=json.dumps(body), timeout=10,
-                      headers={"Content-Type": "application/json", "X-API-Key": api_key})  # fmt: skip
+    r = requests.post(
+        f"{server}/api/v1/cases",
+        data=json.dumps(body),
+        timeout=10,
+        headers={"Content-Type": "application/json", "X-API-Key": api_key},
+    )
     assert r.status_code == 201, r.text
     case_id = r.json()["case"]["id"]
     # One refresh is 1 s here; allow a few on a loaded machine with software WebGL.

@@ -30,15 +30,39 @@ def _run(server: str, api_key: str) -> None:
     cli = Path(sys.executable).with_name("schemathesis")
     report = ARTIFACTS / "schemathesis.txt"
     proc = subprocess.run(
-        [str(cli), "--no-color", "run", f"{server}/api/v1/openapi.json", "-H", f"X-API-Key: {api_key}",
-         # One worker: in threads, Python 3.11's ast module can raise a spurious "AST constructor
-         # recursion depth mismatch" (CPython gh-106905) inside hypothesis and fail the run.
-         "--checks", CHECKS, "--exclude-checks", EXCLUDED, "--max-examples", "40", "--workers", "1",
-         # Valid and invalid data both, strings with NUL bytes among them (security round 2).
-         "--mode", "all", "--generation-allow-x00", "true", "--generation-codec", "utf-8",
-         "--seed", "20261122", "--request-timeout", "30"],
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        [
+            str(cli),
+            "--no-color",
+            "run",
+            f"{server}/api/v1/openapi.json",
+            "-H",
+            f"X-API-Key: {api_key}",
+            # One worker: in threads, Python 3.11's ast module can raise a spurious "AST constructor
+            # recursion depth mismatch" (CPython gh-106905) inside hypothesis and fail the run.
+            "--checks",
+            CHECKS,
+            "--exclude-checks",
+            EXCLUDED,
+            "--max-examples",
+            "40",
+            "--workers",
+            "1",
+            # Valid and invalid data both, strings with NUL bytes among them (security round 2).
+            "--mode",
+            "all",
+            "--generation-allow-x00",
+            "true",
+            "--generation-codec",
+            "utf-8",
+            "--seed",
+            "20261122",
+            "--request-timeout",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     report.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     tail = "\n".join(proc.stdout.splitlines()[-40:])
     assert proc.returncode == 0, f"schemathesis failed (full output: {report}):\n{tail}"

@@ -23,16 +23,18 @@ def _frame() -> pd.DataFrame:
     aware[3] = pd.NaT
     naive = pd.Series(pd.date_range("2026-01-01", periods=n, freq="h"))
     naive[5] = pd.NaT
-    return pd.DataFrame({
-        "n": np.arange(n),
-        "t": TEXTS,
-        "i": pd.array([1, None, -7, 2**40, 0, 5, None, 8, 9], dtype="Int64"),
-        "f": [0.1, 1 / 3, float("nan"), -2.5e-300, 1e20, 113.70000000000002, 0.0, -1.0, 34.7],
-        "b": [True, False, True, True, False, False, True, False, True],
-        "at": aware,
-        "naive": naive,
-        "geom": point_ewkb(np.linspace(113.7, 113.85, n), np.linspace(34.66, 34.76, n)),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "n": np.arange(n),
+            "t": TEXTS,
+            "i": pd.array([1, None, -7, 2**40, 0, 5, None, 8, 9], dtype="Int64"),
+            "f": [0.1, 1 / 3, float("nan"), -2.5e-300, 1e20, 113.70000000000002, 0.0, -1.0, 34.7],
+            "b": [True, False, True, True, False, False, True, False, True],
+            "at": aware,
+            "naive": naive,
+            "geom": point_ewkb(np.linspace(113.7, 113.85, n), np.linspace(34.66, 34.76, n)),
+        }
+    )
 
 
 def test_point_ewkb_matches_shapely():
@@ -46,8 +48,10 @@ def test_copy_round_trips_every_kind_of_value(admin_dsn_, chunk_rows, monkeypatc
     frame = _frame()
     columns = list(frame.columns)
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE bulk_probe (n integer, t text, i bigint, f double precision, b boolean, "
-                    "at timestamptz, naive timestamp, geom geometry(Point, 4326))")  # fmt: skip
+        cur.execute(
+            "CREATE TEMP TABLE bulk_probe (n integer, t text, i bigint, f double precision, b boolean, "
+            "at timestamptz, naive timestamp, geom geometry(Point, 4326))"
+        )
         if chunk_rows == "binary-4":  # rows assembled four at a time
             monkeypatch.setattr(bulk, "_BINARY_ROWS", 4)
         if str(chunk_rows).startswith("binary"):
@@ -112,17 +116,28 @@ CREATE TEMP TABLE bulk_other (parent_id bigint REFERENCES bulk_parent (id));
 def _definitions(cur) -> tuple[list, list]:
     """Every index and constraint of the probe tables, by name."""
     tables = [*DEFERRED, "bulk_other"]
-    cur.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-                "WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1", (tables,))  # fmt: skip
+    cur.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1",
+        (tables,),
+    )
     indexes = cur.fetchall()
-    cur.execute("SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1, 2", (tables,))  # fmt: skip
+    cur.execute(
+        "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+        (tables,),
+    )
     return indexes, cur.fetchall()
 
 
 def _load_probe(cur, parents: int, orphan: bool = False) -> None:
-    parent = pd.DataFrame({"id": np.arange(1, parents + 1), "code": [f"P{i}" for i in range(parents)],
-                           "geom": point_ewkb(np.linspace(113.7, 113.8, parents), np.full(parents, 34.7))})  # fmt: skip
+    parent = pd.DataFrame(
+        {
+            "id": np.arange(1, parents + 1),
+            "code": [f"P{i}" for i in range(parents)],
+            "geom": point_ewkb(np.linspace(113.7, 113.8, parents), np.full(parents, 34.7)),
+        }
+    )
     child = pd.DataFrame({"parent_id": np.arange(1, parents + 1 + orphan)})
     child["at"] = pd.Timestamp("2026-11-20 08:00", tz="Asia/Shanghai")
     copy_frame(cur, "bulk_parent", parent, ["id", "code", "geom"])

@@ -10,8 +10,11 @@ import pytest
 from tests.conftest import GRIDOPS, ROOT
 
 SUBCOMMANDS = ["setup", "demo", "load", "users", "apikeys", "walltokens"]
-GROUPS = {"users": ["create", "passwd", "disable", "enable", "rescope", "list", "sessions", "end-sessions", "audit"],
-          "apikeys": ["create", "list", "revoke"], "walltokens": ["create", "list", "revoke"]}  # fmt: skip
+GROUPS = {
+    "users": ["create", "passwd", "disable", "enable", "rescope", "list", "sessions", "end-sessions", "audit"],
+    "apikeys": ["create", "list", "revoke"],
+    "walltokens": ["create", "list", "revoke"],
+}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -27,8 +30,11 @@ def test_gridops_lists_every_subcommand():
         assert re.search(rf"^\s+{name}\s", text, re.M), name
 
 
-@pytest.mark.parametrize("words", [[name] for name in SUBCOMMANDS if name != "load"] +
-                         [[group, sub] for group, subs in GROUPS.items() for sub in subs])  # fmt: skip
+@pytest.mark.parametrize(
+    "words",
+    [[name] for name in SUBCOMMANDS if name != "load"]
+    + [[group, sub] for group, subs in GROUPS.items() for sub in subs],
+)
 def test_every_help_is_in_chinese_and_english(words):
     text = _help(*words)
     assert HAN.search(text) and re.search(r"[a-z]{4,} [a-z]{3,}", text), text
@@ -40,6 +46,7 @@ def test_gridops_load_lists_the_loaders_options():
 
 
 def test_a_refusal_is_one_line_on_stderr():
-    done = subprocess.run([GRIDOPS, "apikeys", "revoke", "ffffffff"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [GRIDOPS, "apikeys", "revoke", "ffffffff"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1 and done.stderr.startswith("error: ") and "Traceback" not in done.stderr

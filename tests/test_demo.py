@@ -48,11 +48,17 @@ def test_demo_city_has_the_real_structure(db, loaded):
         assert [r[0] for r in cur.fetchall()] == [s for s, _ in STREETS]
         cur.execute("SELECT count(*) FROM units WHERE level = 'community'")
         assert cur.fetchone()[0] == 35
-        cur.execute("SELECT p.name, u.name FROM units u JOIN units p ON p.id = u.parent_id WHERE u.name = ANY(%s)",
-                    (["东风社区", "蝶湖社区", "亚太社区", "康桥社区", "鸿泰社区"],))  # fmt: skip
+        cur.execute(
+            "SELECT p.name, u.name FROM units u JOIN units p ON p.id = u.parent_id WHERE u.name = ANY(%s)",
+            (["东风社区", "蝶湖社区", "亚太社区", "康桥社区", "鸿泰社区"],),
+        )
         assert dict((c, s) for s, c in cur.fetchall()) == {
-            "东风社区": "明湖办事处", "蝶湖社区": "潮河办事处", "亚太社区": "潮河办事处",
-            "康桥社区": "潮河办事处", "鸿泰社区": "九龙办事处"}  # fmt: skip
+            "东风社区": "明湖办事处",
+            "蝶湖社区": "潮河办事处",
+            "亚太社区": "潮河办事处",
+            "康桥社区": "潮河办事处",
+            "鸿泰社区": "九龙办事处",
+        }
         cur.execute("SELECT count(*) FROM units WHERE level = 'grid' AND kind <> 'exclusive'")
         assert 600 <= cur.fetchone()[0] <= 1500
         cur.execute("SELECT u.name, s.name FROM units u JOIN units s ON s.id = u.street_id WHERE u.kind = 'exclusive'")
@@ -62,9 +68,11 @@ def test_demo_city_has_the_real_structure(db, loaded):
         cur.execute("SELECT count(*), count(DISTINCT type_code) FROM checkpoints")
         n_cp, n_types = cur.fetchone()
         assert 250 <= n_cp <= 350 and n_types >= 5
-        cur.execute("SELECT count(*), min(reported_at), max(reported_at), count(DISTINCT source), "
-                    "count(DISTINCT status), avg(is_open::int) FROM cases "
-                    "WHERE external_id NOT LIKE 'T-%%'")  # fmt: skip
+        cur.execute(
+            "SELECT count(*), min(reported_at), max(reported_at), count(DISTINCT source), "
+            "count(DISTINCT status), avg(is_open::int) FROM cases "
+            "WHERE external_id NOT LIKE 'T-%%'"
+        )
         n, first, last, sources, statuses, open_share = cur.fetchone()
         assert n == loaded["cases"] == 20_000
         assert (ANCHOR - first).days <= 180 and (ANCHOR - last).total_seconds() < 86_400

@@ -18,10 +18,13 @@ TERMINAL = ["resolved", "rated", "closed", "rejected", "merged"]
 @pytest.fixture(scope="module")
 def raw(db):
     """Fact rows, with the end of each case derived from its status and timestamps."""
-    cases = frame(db, "SELECT c.id, c.status, c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id, "
-                      "c.reported_at, c.resolved_at, c.closed_at, c.deadline_at, c.category_code, "
-                      "coalesce(k.parent_code, k.code) AS top_code FROM cases c "
-                      "JOIN case_categories k ON k.code = c.category_code")  # fmt: skip
+    cases = frame(
+        db,
+        "SELECT c.id, c.status, c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id, "
+        "c.reported_at, c.resolved_at, c.closed_at, c.deadline_at, c.category_code, "
+        "coalesce(k.parent_code, k.code) AS top_code FROM cases c "
+        "JOIN case_categories k ON k.code = c.category_code",
+    )
     ended = cases.resolved_at.where(cases.resolved_at.notna(), cases.closed_at)
     cases["ended"] = ended.where(cases.status.isin(TERMINAL))
     cases = cases[cases.reported_at <= NOW]
@@ -29,10 +32,13 @@ def raw(db):
         "cases": cases,
         "units": frame(db, "SELECT id, code, level, kind, parent_id FROM units"),
         "checkpoints": frame(db, "SELECT id, street_id, community_id, grid_id, exclusive_grid_id FROM checkpoints"),
-        "inspections": frame(db, "SELECT i.checkpoint_id, i.inspected_at, r.passed FROM inspections i "
-                                 "JOIN inspection_results r ON r.inspection_id = i.id"),
+        "inspections": frame(
+            db,
+            "SELECT i.checkpoint_id, i.inspected_at, r.passed FROM inspections i "
+            "JOIN inspection_results r ON r.inspection_id = i.id",
+        ),
         "cameras": frame(db, "SELECT kind, status, street_id, community_id, grid_id, exclusive_grid_id FROM cameras"),
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +89,13 @@ def test_categories_match_raw_rows_and_sum_to_open(db, raw, sample):
         got = pd.DataFrame(drilldown.categories(db, unit, days=30, now=NOW)).set_index("code")
         recent = c.reported_at > NOW - timedelta(days=30)
         is_open = open_at(c, NOW)
-        want = pd.DataFrame({
-            "reported": recent.groupby(c.top_code).sum(),
-            "open": is_open.groupby(c.top_code).sum(),
-            "overdue": (is_open & (c.deadline_at < NOW)).groupby(c.top_code).sum(),
-        })  # fmt: skip
+        want = pd.DataFrame(
+            {
+                "reported": recent.groupby(c.top_code).sum(),
+                "open": is_open.groupby(c.top_code).sum(),
+                "overdue": (is_open & (c.deadline_at < NOW)).groupby(c.top_code).sum(),
+            }
+        )
         want = want[(want.reported > 0) | (want.open > 0)]
         assert got[["reported", "open", "overdue"]].sort_index().astype(int).equals(want.sort_index().astype(int))
         assert got.open.sum() == kpis.unit_kpis(db, unit, now=NOW)["open"].value

@@ -23,8 +23,11 @@ def _pins(path: Path) -> dict[str, str]:
 
 def test_environment_yml_matches_the_pip_lock():
     lock = _pins(ROOT / "requirements.lock")
-    direct = [ln.strip().lower() for ln in (ROOT / "requirements.in").read_text().splitlines()
-              if ln.strip() and not ln.startswith("#")]  # fmt: skip
+    direct = [
+        ln.strip().lower()
+        for ln in (ROOT / "requirements.in").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {}
     for dep in env["dependencies"]:

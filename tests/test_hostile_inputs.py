@@ -34,8 +34,9 @@ def test_hostile_input_gets_a_clear_refusal(entry, server, http, api_key, case_i
     client = http if who == "user" else requests.Session()
     headers = {**kwargs.get("headers", {}), **({"X-API-Key": api_key} if who == "key" else {})}
     kwargs = {**_fill(kwargs, api_key), "headers": headers}
-    r = client.request(method, server + path.replace("{case}", str(case_id)), timeout=60, allow_redirects=False,
-                       **kwargs)  # fmt: skip
+    r = client.request(
+        method, server + path.replace("{case}", str(case_id)), timeout=60, allow_redirects=False, **kwargs
+    )
     assert r.status_code in allowed, (r.status_code, r.text[:300])
     if r.headers.get("Content-Type", "").startswith("application/json"):
         body = r.json()
@@ -48,17 +49,30 @@ def test_hostile_input_gets_a_clear_refusal(entry, server, http, api_key, case_i
 def test_a_nul_in_the_sign_in_name_is_a_400_and_signs_nobody_in(server):
     browser = requests.Session()
     token = signin.form_token(browser, server)
-    r = browser.post(f"{server}/login", data={"csrf": token, "username": f"district{NUL}", "password": "x" * 12},
-                     allow_redirects=False, timeout=20)  # fmt: skip
+    r = browser.post(
+        f"{server}/login",
+        data={"csrf": token, "username": f"district{NUL}", "password": "x" * 12},
+        allow_redirects=False,
+        timeout=20,
+    )
     assert r.status_code == 400 and "NUL" in json.loads(r.text)["message"]
 
 
-@pytest.mark.parametrize("query", ["layer=cases&cases.until=9999-12-31", "layer=cases&cases.since=0001-01-01",
-                                   "layer=cases&cases.since=2026-11-01&cases.until=9999-12-31"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        "layer=cases&cases.until=9999-12-31",
+        "layer=cases&cases.since=0001-01-01",
+        "layer=cases&cases.since=2026-11-01&cases.until=9999-12-31",
+    ],
+)
 def test_the_workbench_says_a_date_beyond_its_range_is_wrong(server, http, query):
     deps = http.get(f"{server}/_dash-dependencies", timeout=20).json()
-    for dep in (d for d in deps if d["output"].startswith(f"..{ids.AN_TABLE}.columns") or
-                d["output"].startswith(f"..{ids.AN_MAP}.figure")):  # fmt: skip
+    for dep in (
+        d
+        for d in deps
+        if d["output"].startswith(f"..{ids.AN_TABLE}.columns") or d["output"].startswith(f"..{ids.AN_MAP}.figure")
+    ):
         values = {(ids.AN_QUERY, "data"): query, (ids.LANG, "data"): "zh"}
         r = http.post(f"{server}/_dash-update-component", json=dash_calls.body(dep["output"], dep, values), timeout=60)
         assert r.status_code in (200, 204, 400), (dep["output"], r.status_code, r.text[:300])

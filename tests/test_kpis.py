@@ -25,15 +25,21 @@ def frame(db, query: str) -> pd.DataFrame:
 def raw(db):
     """Every fact row the KPIs are computed from."""
     return {
-        "cases": frame(db, "SELECT status, street_id, community_id, grid_id, exclusive_grid_id, reported_at, "
-                           "resolved_at, closed_at, deadline_at, rated_at, satisfaction, handled_online FROM cases"),
+        "cases": frame(
+            db,
+            "SELECT status, street_id, community_id, grid_id, exclusive_grid_id, reported_at, "
+            "resolved_at, closed_at, deadline_at, rated_at, satisfaction, handled_online FROM cases",
+        ),
         "checkpoints": frame(db, "SELECT id, street_id, community_id, grid_id, exclusive_grid_id FROM checkpoints"),
-        "inspections": frame(db, "SELECT i.id, i.checkpoint_id, i.inspected_at, r.passed FROM inspections i "
-                                 "JOIN inspection_results r ON r.inspection_id = i.id"),
+        "inspections": frame(
+            db,
+            "SELECT i.id, i.checkpoint_id, i.inspected_at, r.passed FROM inspections i "
+            "JOIN inspection_results r ON r.inspection_id = i.id",
+        ),
         "cameras": frame(db, "SELECT id, status, street_id, community_id, grid_id, exclusive_grid_id FROM cameras"),
         "camera_events": frame(db, "SELECT camera_id, at, from_status, to_status FROM camera_events"),
         "units": frame(db, "SELECT id, code, level, kind, parent_id FROM units"),
-    }  # fmt: skip
+    }
 
 
 def inside(df: pd.DataFrame, unit: units.Unit, all_units: pd.DataFrame) -> pd.DataFrame:
@@ -69,11 +75,13 @@ def expected(raw: dict, unit: units.Unit, now: datetime = NOW, days: int = DAYS)
         return (ts > now - (k + 1) * win) & (ts <= now - k * win)
 
     out = {
-        "new_today": ((c.reported_at >= day).sum(),
-                      ((c.reported_at >= day - timedelta(days=1)) & (c.reported_at < yday)).sum()),
+        "new_today": (
+            (c.reported_at >= day).sum(),
+            ((c.reported_at >= day - timedelta(days=1)) & (c.reported_at < yday)).sum(),
+        ),
         "open": (open_at(now).sum(), open_at(yday).sum()),
         "overdue": ((open_at(now) & (c.deadline_at < now)).sum(), (open_at(yday) & (c.deadline_at < yday)).sum()),
-    }  # fmt: skip
+    }
     on_time = resolved & (ended <= c.deadline_at)
     out["on_time_rate"] = tuple(rate(on_time & win_mask(ended, k), resolved & win_mask(ended, k)) for k in (0, 1))
     rated = c.satisfaction.notna()
@@ -142,9 +150,11 @@ def assert_kpis_equal(got: dict[str, kpis.KpiValue], want: dict[str, tuple], uni
 
 # Moments that put the window edges inside a day, at midnight and just before it, and a past
 # moment with later reports, ends and ratings that must count nowhere.
-OTHER_TIMES = [ANCHOR.replace(hour=0, minute=0, second=0, microsecond=0),
-               ANCHOR.replace(hour=23, minute=59, second=59, microsecond=999999),
-               ANCHOR - timedelta(days=3, hours=5, minutes=11)]  # fmt: skip
+OTHER_TIMES = [
+    ANCHOR.replace(hour=0, minute=0, second=0, microsecond=0),
+    ANCHOR.replace(hour=23, minute=59, second=59, microsecond=999999),
+    ANCHOR - timedelta(days=3, hours=5, minutes=11),
+]
 
 
 @pytest.mark.parametrize("now", OTHER_TIMES, ids=["midnight", "before-midnight", "past"])
@@ -194,9 +204,20 @@ def test_ranking_flags_best_red_and_worst_black():
 
 
 def test_score_renormalises_over_the_components_a_unit_has():
-    full = kpis.from_counts({"on_time_now": 9, "resolved_now": 10, "satisfied_now": 8, "rated_now": 10,
-                             "online_now": 5, "reported_now": 10, "passed_now": 3, "elements_now": 4,
-                             "open_now": 10, "overdue_now": 2})  # fmt: skip
+    full = kpis.from_counts(
+        {
+            "on_time_now": 9,
+            "resolved_now": 10,
+            "satisfied_now": 8,
+            "rated_now": 10,
+            "online_now": 5,
+            "reported_now": 10,
+            "passed_now": 3,
+            "elements_now": 4,
+            "open_now": 10,
+            "overdue_now": 2,
+        }
+    )
     assert kpis.score(full) == pytest.approx(100 * (0.3 * 0.9 + 0.25 * 0.8 + 0.15 * 0.5 + 0.15 * 0.75 + 0.15 * 0.8))
     only_rates = kpis.from_counts({"on_time_now": 1, "resolved_now": 2})
     assert kpis.score(only_rates) == pytest.approx(50.0)

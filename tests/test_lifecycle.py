@@ -20,15 +20,19 @@ def _step(db, case_id: int, action: str, **fields) -> dict:
 
 def _row(db, case_id: int) -> dict:
     with db.transaction() as cur:
-        cur.execute("SELECT status, is_open, department_id, reply, satisfaction, dispatched_at, accepted_at, "
-                    "resolved_at, rated_at, closed_at, ended_at FROM cases WHERE id = %s", (case_id,))  # fmt: skip
+        cur.execute(
+            "SELECT status, is_open, department_id, reply, satisfaction, dispatched_at, accepted_at, "
+            "resolved_at, rated_at, closed_at, ended_at FROM cases WHERE id = %s",
+            (case_id,),
+        )
         return dict(zip([d.name for d in cur.description], cur.fetchone()))
 
 
 def _open_count(db, case_id: int) -> int:
     with db.transaction() as cur:
-        cur.execute("SELECT open_cases FROM unit_stats s JOIN cases c ON c.grid_id = s.unit_id WHERE c.id = %s",
-                    (case_id,))  # fmt: skip
+        cur.execute(
+            "SELECT open_cases FROM unit_stats s JOIN cases c ON c.grid_id = s.unit_id WHERE c.id = %s", (case_id,)
+        )
         return cur.fetchone()[0]
 
 

@@ -215,8 +215,9 @@ def test_grids_link_to_parents_and_get_a_topology_report(empty, load_settings, t
     assert not any("G4" in (a, b) for _, a, b in problems)  # an exclusive grid may overlap others
     assert _run("units", path, dsn, s, level="grid").unchanged == 4
 
-    outside = gpd.GeoDataFrame({"code": ["G9"], "name": ["外面"]}, geometry=[box(114.0, 35.0, 114.01, 35.01)],
-                               crs="EPSG:4326")  # fmt: skip
+    outside = gpd.GeoDataFrame(
+        {"code": ["G9"], "name": ["外面"]}, geometry=[box(114.0, 35.0, 114.01, 35.01)], crs="EPSG:4326"
+    )
     outside.to_file(tmp_path / "outside.geojson")
     far = _run("units", tmp_path / "outside.geojson", dsn, s, level="grid")
     line = gpd.GeoDataFrame(
@@ -277,8 +278,11 @@ def test_a_dry_run_and_a_failed_load_write_nothing(empty, load_settings, tmp_pat
     before = _one(dsn, imports)[0][0]  # a dry run leaves no audit entry either
 
     _hierarchy(tmp_path, dsn, s)
-    logged = _one(dsn, "SELECT actor, detail->>'kind', (detail->>'inserted')::int FROM audit_log "
-                       "WHERE action = 'import' ORDER BY id DESC LIMIT 1")  # fmt: skip
+    logged = _one(
+        dsn,
+        "SELECT actor, detail->>'kind', (detail->>'inserted')::int FROM audit_log "
+        "WHERE action = 'import' ORDER BY id DESC LIMIT 1",
+    )
     assert _one(dsn, imports)[0][0] > before and logged[0][0].startswith("os:") and logged[0][2] > 0
     from geodata.load import write as load_write
 
@@ -287,8 +291,9 @@ def test_a_dry_run_and_a_failed_load_write_nothing(empty, load_settings, tmp_pat
 
     monkeypatch.setattr(load_write, "topology", broken)  # fails after the grids were upserted
     grid = tmp_path / "g.geojson"
-    gpd.GeoDataFrame({"code": ["G1"], "name": ["一"]}, geometry=[box(113.77, 34.72, 113.78, 34.73)],
-                     crs="EPSG:4326").to_file(grid)  # fmt: skip
+    gpd.GeoDataFrame(
+        {"code": ["G1"], "name": ["一"]}, geometry=[box(113.77, 34.72, 113.78, 34.73)], crs="EPSG:4326"
+    ).to_file(grid)
     with pytest.raises(psycopg2.Error):
         _run("units", grid, dsn, s, level="grid")
     assert _one(dsn, "SELECT count(*) FROM units WHERE level = 'grid'") == [(0,)]
@@ -298,8 +303,17 @@ def test_the_command_line_prints_a_summary_and_writes_the_report(empty, load_set
     monkeypatch.setenv("GRIDOPS_DB_NAME", load_settings.db_name)
     get_settings.cache_clear()
     try:
-        code = main(["units", str(NYC / "nyc.geojson"), "--level", "district", "--repair",
-                     "--report", str(tmp_path / "units.csv")])  # fmt: skip
+        code = main(
+            [
+                "units",
+                str(NYC / "nyc.geojson"),
+                "--level",
+                "district",
+                "--repair",
+                "--report",
+                str(tmp_path / "units.csv"),
+            ]
+        )
     finally:
         get_settings.cache_clear()
     out = capsys.readouterr().out
@@ -334,8 +348,9 @@ def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_s
     s, dsn = load_settings, empty
     _hierarchy(tmp_path, dsn, s)
     grid = tmp_path / "grid.geojson"
-    gpd.GeoDataFrame({"code": ["G1"], "name": ["一"]}, geometry=[box(113.77, 34.72, 113.79, 34.74)],
-                     crs="EPSG:4326").to_file(grid)  # fmt: skip
+    gpd.GeoDataFrame(
+        {"code": ["G1"], "name": ["一"]}, geometry=[box(113.77, 34.72, 113.79, 34.74)], crs="EPSG:4326"
+    ).to_file(grid)
     _run("units", grid, dsn, s, level="grid")
     ewkb = shapely.to_wkb(shapely.set_srid(Point(113.78, 34.73), 4326), hex=True, include_srid=True)
     path = tmp_path / "12345.csv"
@@ -424,19 +439,28 @@ def _hotline_csv(path: Path, rows: int, closed_every: int = 3) -> None:
         w.writerow(["工单编号", "受理时间", "办结时间", "办理状态", "问题类型", "经度", "纬度"])
         for i in range(rows):
             closed = i % closed_every == 0
-            w.writerow([f"BK{i:05d}", f"2026-11-{1 + i % 20:02d} {8 + i % 10}:{i % 60:02d}",
-                        f"2026-11-{2 + i % 20:02d} 09:00" if closed else "", "已办结" if closed else "处理中",
-                        "暴露垃圾" if i % 2 else "占道经营", f"{113.7705 + (i % 97) * 0.0002:.6f}",
-                        f"{34.7205 + (i % 89) * 0.0002:.6f}"])  # fmt: skip
+            w.writerow(
+                [
+                    f"BK{i:05d}",
+                    f"2026-11-{1 + i % 20:02d} {8 + i % 10}:{i % 60:02d}",
+                    f"2026-11-{2 + i % 20:02d} 09:00" if closed else "",
+                    "已办结" if closed else "处理中",
+                    "暴露垃圾" if i % 2 else "占道经营",
+                    f"{113.7705 + (i % 97) * 0.0002:.6f}",
+                    f"{34.7205 + (i % 89) * 0.0002:.6f}",
+                ]
+            )
 
 
 def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empty, load_settings, tmp_path):
     s, dsn = load_settings, empty
     _hierarchy(tmp_path, dsn, s)
     grids = tmp_path / "grids.geojson"
-    gpd.GeoDataFrame({"code": ["G1", "G2"], "name": ["一", "二"]},
-                     geometry=[box(113.77, 34.72, 113.78, 34.74), box(113.78, 34.72, 113.79, 34.74)],
-                     crs="EPSG:4326").to_file(grids)  # fmt: skip
+    gpd.GeoDataFrame(
+        {"code": ["G1", "G2"], "name": ["一", "二"]},
+        geometry=[box(113.77, 34.72, 113.78, 34.74), box(113.78, 34.72, 113.79, 34.74)],
+        crs="EPSG:4326",
+    ).to_file(grids)
     _run("units", grids, dsn, s, level="grid")
     path = tmp_path / "12345.csv"
     _hotline_csv(path, 600)
@@ -459,8 +483,15 @@ def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empt
     assert [_one(dsn, q) for q in _CATALOG] == catalog
     open_cases = _one(dsn, _OPEN_BY_UNIT)
     assert len(open_cases) == 4 and sum(n for _, n in open_cases) == 3 * 400  # street, community, 2 grids
-    assert _one(dsn, "SELECT unit_id, open_cases FROM unit_stats WHERE unit_id IN (SELECT unit_id FROM ("
-                     + _OPEN_BY_UNIT + ") x) ORDER BY 1") == open_cases  # fmt: skip
+    assert (
+        _one(
+            dsn,
+            "SELECT unit_id, open_cases FROM unit_stats WHERE unit_id IN (SELECT unit_id FROM ("
+            + _OPEN_BY_UNIT
+            + ") x) ORDER BY 1",
+        )
+        == open_cases
+    )
 
     again = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=True)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 600)
@@ -472,8 +503,11 @@ def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empt
         csv.writer(out).writerows(table)
     third = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=True)
     assert (third.inserted, third.updated, third.unchanged) == (0, 1, 599)
-    events = _one(dsn, "SELECT e.from_status, e.to_status FROM case_events e JOIN cases c ON c.id = e.case_id "
-                       "WHERE c.external_id = 'BK00001' ORDER BY e.id")  # fmt: skip
+    events = _one(
+        dsn,
+        "SELECT e.from_status, e.to_status FROM case_events e JOIN cases c ON c.id = e.case_id "
+        "WHERE c.external_id = 'BK00001' ORDER BY e.id",
+    )
     assert events == [(None, "accepted"), ("accepted", "resolved")]
     street = "SELECT open_cases FROM unit_stats u JOIN units s ON s.id = u.unit_id WHERE s.code = 'S1'"
     assert _one(dsn, street) == [(399,)]

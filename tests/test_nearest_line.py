@@ -29,13 +29,15 @@ def test_demo_roads_match_geos():
 
 def test_bent_and_multipart_lines_match_geos():
     rng = np.random.default_rng(6)
-    lines = np.array([
-        LineString([(0, 0), (1, 0.2), (1.5, 1), (3, 1.1)]),
-        MultiLineString([[(0, 2), (1, 2)], [(2, 2), (2.5, 3), (3, 2.2)]]),
-        LineString([(0.5, -1), (0.5, 3)]),
-        LineString([(2, -1), (2, -1)]),  # a degenerate segment
-        LineString([(0, 1), (3, 1)]),
-    ])  # fmt: skip
+    lines = np.array(
+        [
+            LineString([(0, 0), (1, 0.2), (1.5, 1), (3, 1.1)]),
+            MultiLineString([[(0, 2), (1, 2)], [(2, 2), (2.5, 3), (3, 2.2)]]),
+            LineString([(0.5, -1), (0.5, 3)]),
+            LineString([(2, -1), (2, -1)]),  # a degenerate segment
+            LineString([(0, 1), (3, 1)]),
+        ]
+    )
     x, y = rng.uniform(-1, 4, 20_000), rng.uniform(-2, 4, 20_000)
     _check(lines, x, y)
     _check(lines, x[:1], y[:1])

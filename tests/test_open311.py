@@ -14,9 +14,13 @@ from referencing.jsonschema import DRAFT7
 from tests.conftest import ROOT
 
 SPEC = ROOT.parent / "shared" / "data" / "open311_spec"
-NAMES = {"request.json": "schema_request.json", "requests.json": "schema_requests.json",
-         "service.json": "schema_service.json", "services.json": "schema_services.json",
-         "service-definition.json": "schema_service-definition.json"}  # fmt: skip
+NAMES = {
+    "request.json": "schema_request.json",
+    "requests.json": "schema_requests.json",
+    "service.json": "schema_service.json",
+    "services.json": "schema_services.json",
+    "service-definition.json": "schema_service-definition.json",
+}
 
 
 def _schema(name: str) -> dict:
@@ -31,8 +35,9 @@ def validate():
     registry = Registry().with_resources((n, Resource(contents=_schema(n), specification=DRAFT7)) for n in NAMES)
 
     def check(name: str, body) -> None:
-        validator = jsonschema.Draft7Validator(_schema(name), registry=registry,
-                                               format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)  # fmt: skip
+        validator = jsonschema.Draft7Validator(
+            _schema(name), registry=registry, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+        )
         errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
         assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
 
@@ -41,8 +46,10 @@ def validate():
 
 def _grid_point(db) -> tuple[float, float]:
     with db.transaction() as cur:
-        cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' AND kind <> "
-                    "'exclusive' ORDER BY id DESC LIMIT 1")  # fmt: skip
+        cur.execute(
+            "SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' AND kind <> "
+            "'exclusive' ORDER BY id DESC LIMIT 1"
+        )
         return cur.fetchone()
 
 
@@ -58,8 +65,15 @@ def test_services_and_definitions_validate(server, validate, http):
 
 def test_post_then_read_back_a_request(server, db, api_key, validate, http):
     lon, lat = _grid_point(db)
-    form = {"api_key": api_key, "service_code": "0101", "lat": lat, "long": lon,
-            "address_string": "经开第八大街", "description": "随手拍：垃圾满溢", "external_id": "T-311-1"}  # fmt: skip
+    form = {
+        "api_key": api_key,
+        "service_code": "0101",
+        "lat": lat,
+        "long": lon,
+        "address_string": "经开第八大街",
+        "description": "随手拍：垃圾满溢",
+        "external_id": "T-311-1",
+    }
     posted = requests.post(f"{server}/open311/v2/requests.json", data=form, timeout=10)
     assert posted.status_code == 200, posted.text
     (answer,) = posted.json()
@@ -83,20 +97,29 @@ def test_request_search_maps_statuses_and_validates(server, db, validate, http):
         cur.execute("SELECT bool_or(is_open) FROM cases WHERE id = ANY(%s)", (ids,))
         assert cur.fetchone()[0] is False
     assert {r["status"] for r in everything} == {"open", "closed"}
-    by_id = http.get(f"{server}/open311/v2/requests.json", timeout=10,
-                         params={"service_request_id": ",".join(map(str, ids[:3]))}).json()  # fmt: skip
+    by_id = http.get(
+        f"{server}/open311/v2/requests.json", timeout=10, params={"service_request_id": ",".join(map(str, ids[:3]))}
+    ).json()
     assert sorted(int(r["service_request_id"]) for r in by_id) == sorted(ids[:3])
 
 
-@pytest.mark.parametrize(("method", "path", "params", "status"), [
-    ("get", "requests.json", {"start_date": "2026-01-01T00:00:00+08:00", "end_date": "2026-11-01T00:00:00+08:00"}, 400),
-    ("get", "requests.json", {"status": "pending"}, 400),
-    ("get", "requests.json", {"start_date": "yesterday"}, 400),
-    ("get", "requests/abc.json", {}, 404),
-    ("get", "requests.xml", {}, 404),
-    ("post", "requests.json", {"service_code": "0101", "lat": 34.7, "long": 113.7}, 401),
-    ("post", "requests.json", {"service_code": "0101", "lat": "north", "long": 113.7}, 400),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path", "params", "status"),
+    [
+        (
+            "get",
+            "requests.json",
+            {"start_date": "2026-01-01T00:00:00+08:00", "end_date": "2026-11-01T00:00:00+08:00"},
+            400,
+        ),
+        ("get", "requests.json", {"status": "pending"}, 400),
+        ("get", "requests.json", {"start_date": "yesterday"}, 400),
+        ("get", "requests/abc.json", {}, 404),
+        ("get", "requests.xml", {}, 404),
+        ("post", "requests.json", {"service_code": "0101", "lat": 34.7, "long": 113.7}, 401),
+        ("post", "requests.json", {"service_code": "0101", "lat": "north", "long": 113.7}, 400),
+    ],
+)
 def test_bad_requests_answer_open311_errors(server, http, api_key, method, path, params, status):
     if method == "post" and status != 401:
         params = {**params, "api_key": api_key}

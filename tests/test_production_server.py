@@ -83,9 +83,12 @@ def test_the_production_server_serves_pages_the_api_downloads_and_uploads(produc
     assert page.status_code == 200
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     rows = "工单编号,受理时间,问题类型,经度,纬度\nP1,2026-01-01 08:00,暴露垃圾,0,0\n".encode()
-    upload = http.post(f"{base}/import/upload", files={"file": ("cases.csv", rows)},
-                       data={"csrf": csrf, "kind": "cases", "crs": "EPSG:4326", "source": "hotline", "dry_run": "1"},
-                       timeout=60)  # fmt: skip
+    upload = http.post(
+        f"{base}/import/upload",
+        files={"file": ("cases.csv", rows)},
+        data={"csrf": csrf, "kind": "cases", "crs": "EPSG:4326", "source": "hotline", "dry_run": "1"},
+        timeout=60,
+    )
     assert upload.status_code == 200 and "读取" in upload.text
 
     cookie = requests.get(f"{base}/healthz", headers={"Cookie": "x=" + "y" * 20_000}, timeout=30)

@@ -1,4 +1,4 @@
-"""DESIGN §6 refresh rules, at the callback and over HTTP: no change → nothing sent; a change →
+"""docs/performance.md refresh rules, at the callback and over HTTP: no change → nothing sent; a change →
 a Patch of values only; and the changed grid's colour class moves."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _empty_grid(db) -> tuple[int, float, float]:
                         WHERE u.level = 'grid' AND u.kind = 'community' AND s.open_cases = 0
                           AND NOT EXISTS (SELECT 1 FROM units e WHERE e.kind = 'exclusive'
                                            AND ST_Intersects(e.geom, u.label_point))
-                        ORDER BY u.id LIMIT 1""")  # fmt: skip
+                        ORDER BY u.id LIMIT 1""")
         return cur.fetchone()
 
 
@@ -44,8 +44,10 @@ def test_refresh_sends_figure_then_nothing_then_values_only(db):
     assert grids["type"] == "choroplethmap" and len(grids["geojson"]["features"]) == len(grids["locations"])
     # The map opens on the whole territory, whatever city is loaded.
     with db.transaction() as cur:
-        cur.execute("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)::geometry) c FROM units "
-                    "WHERE parent_id IS NULL) t")  # fmt: skip
+        cur.execute(
+            "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)::geometry) c FROM units "
+            "WHERE parent_id IS NULL) t"
+        )
         lon, lat = cur.fetchone()
     view = figure["layout"]["map"]
     assert abs(view["center"]["lon"] - lon) < 1e-6 and abs(view["center"]["lat"] - lat) < 1e-6 and view["zoom"] > 10
@@ -74,17 +76,22 @@ def test_refresh_sends_figure_then_nothing_then_values_only(db):
 
 
 def _dash_request(http, url: str, state: dict | None) -> requests.Response:
-    outputs = [{"id": ids.MAP, "property": "figure"}, {"id": ids.MAP_STATE, "property": "data"},
-               {"id": ids.MAP_STATUS, "property": "children"}]  # fmt: skip
+    outputs = [
+        {"id": ids.MAP, "property": "figure"},
+        {"id": ids.MAP_STATE, "property": "data"},
+        {"id": ids.MAP_STATUS, "property": "children"},
+    ]
     body = {
         "output": f"..{ids.MAP}.figure...{ids.MAP_STATE}.data...{ids.MAP_STATUS}.children..",
         "outputs": outputs,
         "inputs": [{"id": ids.MAP_TICK, "property": "n_intervals", "value": 1}],
-        "state": [{"id": ids.MAP_STATE, "property": "data", "value": state},
-                  {"id": ids.LANG, "property": "data", "value": "zh"},
-                  {"id": ids.LAYER_TOGGLES, "property": "value", "value": ["grids"]}],
+        "state": [
+            {"id": ids.MAP_STATE, "property": "data", "value": state},
+            {"id": ids.LANG, "property": "data", "value": "zh"},
+            {"id": ids.LAYER_TOGGLES, "property": "value", "value": ["grids"]},
+        ],
         "changedPropIds": [f"{ids.MAP_TICK}.n_intervals"],
-    }  # fmt: skip
+    }
     return http.post(url + "/_dash-update-component", json=body, timeout=30)
 
 

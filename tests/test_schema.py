@@ -26,8 +26,11 @@ def test_invalid_geometry_is_refused(admin_dsn_):
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
         parent = _one(cur, "SELECT id FROM units WHERE level = 'street' LIMIT 1")
         with pytest.raises(errors.CheckViolation, match="units_geom_valid"):
-            cur.execute("INSERT INTO units (code, name, level, kind, parent_id, geom) VALUES "
-                        "('BAD1', '坏网格', 'community', 'community', %s, %s)", (parent, bowtie))  # fmt: skip
+            cur.execute(
+                "INSERT INTO units (code, name, level, kind, parent_id, geom) VALUES "
+                "('BAD1', '坏网格', 'community', 'community', %s, %s)",
+                (parent, bowtie),
+            )
     conn.close()
 
 
@@ -36,15 +39,20 @@ def test_parent_must_be_one_level_up(admin_dsn_):
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
         street = _one(cur, "SELECT id FROM units WHERE level = 'street' LIMIT 1")
         with pytest.raises(errors.CheckViolation, match="parent must be a community unit"):
-            cur.execute("INSERT INTO units (code, name, level, kind, parent_id, geom) VALUES "
-                        "('BAD2', '错层网格', 'grid', 'community', %s, %s)", (street, square))  # fmt: skip
+            cur.execute(
+                "INSERT INTO units (code, name, level, kind, parent_id, geom) VALUES "
+                "('BAD2', '错层网格', 'grid', 'community', %s, %s)",
+                (street, square),
+            )
     conn.close()
 
 
 def test_case_gets_its_units_and_counts_follow_the_lifecycle(db):
     with db.transaction() as cur:
-        cur.execute("SELECT id, community_id, street_id, ST_X(label_point), ST_Y(label_point) FROM units "
-                    "WHERE level = 'grid' AND kind = 'community' ORDER BY id LIMIT 1")  # fmt: skip
+        cur.execute(
+            "SELECT id, community_id, street_id, ST_X(label_point), ST_Y(label_point) FROM units "
+            "WHERE level = 'grid' AND kind = 'community' ORDER BY id LIMIT 1"
+        )
         grid, community, street, lon, lat = cur.fetchone()
         cur.execute("SELECT unit_id, open_cases FROM unit_stats WHERE unit_id = ANY(%s)", ([grid, community, street],))
         before = dict(cur.fetchall())
@@ -72,8 +80,10 @@ def test_maintained_counts_equal_a_fresh_group_by(db):
               LEFT JOIN unit_stats s ON s.unit_id = u.id LEFT JOIN truth t ON t.unit_id = u.id
              WHERE u.level <> 'district' AND coalesce(s.open_cases, 0) <> coalesce(t.n, 0)""")
         assert cur.fetchone()[0] == 0
-        cur.execute("SELECT s.open_cases, (SELECT count(*) FROM cases WHERE is_open) FROM unit_stats s "
-                    "JOIN units u ON u.id = s.unit_id WHERE u.level = 'district'")  # fmt: skip
+        cur.execute(
+            "SELECT s.open_cases, (SELECT count(*) FROM cases WHERE is_open) FROM unit_stats s "
+            "JOIN units u ON u.id = s.unit_id WHERE u.level = 'district'"
+        )
         district, total = cur.fetchone()
         assert district == total > 0
 
@@ -112,23 +122,30 @@ def test_reimport_of_the_same_external_id_is_refused(db):
     with pytest.raises(errors.UniqueViolation), db.transaction() as cur:
         cur.execute("SELECT source, external_id FROM cases LIMIT 1")
         source, external = cur.fetchone()
-        cur.execute("INSERT INTO cases (source, external_id, category_code, status, geom, reported_at, deadline_at) "
-                    "SELECT source, external_id, category_code, status, geom, reported_at, deadline_at FROM cases "
-                    "WHERE source = %s AND external_id = %s", (source, external))  # fmt: skip
+        cur.execute(
+            "INSERT INTO cases (source, external_id, category_code, status, geom, reported_at, deadline_at) "
+            "SELECT source, external_id, category_code, status, geom, reported_at, deadline_at FROM cases "
+            "WHERE source = %s AND external_id = %s",
+            (source, external),
+        )
 
 
 class UndoError(Exception):
     """Raised to roll a test's writes back."""
 
 
-DAY_COLUMNS = ("lvl, street_id, community_id, grid_id, exclusive_grid_id, day, reported, online, ended, resolved, "
-               "on_time, rated, satisfied, late_from, late_to")  # fmt: skip
+DAY_COLUMNS = (
+    "lvl, street_id, community_id, grid_id, exclusive_grid_id, day, reported, online, ended, resolved, "
+    "on_time, rated, satisfied, late_from, late_to"
+)
 
 
 def _daily_mismatches(cur) -> int:
     """Rows of case_days (all-zero ones aside) that differ from a fresh count over the cases."""
-    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS fresh_days ON COMMIT DROP AS SELECT {DAY_COLUMNS} FROM case_days "
-                "WHERE false; TRUNCATE fresh_days")  # fmt: skip
+    cur.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS fresh_days ON COMMIT DROP AS SELECT {DAY_COLUMNS} FROM case_days "
+        "WHERE false; TRUNCATE fresh_days"
+    )
     cur.execute("SELECT case_days_query('SELECT 1 AS sign, * FROM cases')")
     cur.execute("INSERT INTO fresh_days " + cur.fetchone()[0])
     cur.execute(f"""
@@ -137,7 +154,7 @@ def _daily_mismatches(cur) -> int:
                 OR on_time <> 0 OR rated <> 0 OR satisfied <> 0 OR late_from <> 0 OR late_to <> 0
              EXCEPT SELECT * FROM fresh_days)
             UNION ALL
-            (SELECT * FROM fresh_days EXCEPT SELECT {DAY_COLUMNS} FROM case_days)) x""")  # fmt: skip
+            (SELECT * FROM fresh_days EXCEPT SELECT {DAY_COLUMNS} FROM case_days)) x""")
     return cur.fetchone()[0]
 
 
@@ -185,10 +202,14 @@ def test_daily_case_counts_equal_plain_counts(admin_dsn_, lvl, unit):
     """case_days, kept by the triggers, against a GROUP BY of the cases for every measure."""
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
         for measure, (at, counted) in _PLAIN_MEASURES.items():
-            kept = (f"SELECT {unit}, day, {measure} FROM case_days "
-                    f"WHERE lvl = {lvl} AND {unit} IS NOT NULL AND {measure} <> 0")  # fmt: skip
-            plain = (f"SELECT {unit}, ({at} AT TIME ZONE 'Asia/Shanghai')::date, count(*) FROM cases "
-                     f"WHERE {unit} IS NOT NULL AND ({counted}) GROUP BY 1, 2")  # fmt: skip
+            kept = (
+                f"SELECT {unit}, day, {measure} FROM case_days "
+                f"WHERE lvl = {lvl} AND {unit} IS NOT NULL AND {measure} <> 0"
+            )
+            plain = (
+                f"SELECT {unit}, ({at} AT TIME ZONE 'Asia/Shanghai')::date, count(*) FROM cases "
+                f"WHERE {unit} IS NOT NULL AND ({counted}) GROUP BY 1, 2"
+            )
             cur.execute(f"SELECT count(*) FROM (({kept} EXCEPT ALL {plain}) UNION ALL ({plain} EXCEPT ALL {kept})) x")
             assert cur.fetchone()[0] == 0, measure
         cur.execute(f"SELECT sum(reported), sum(late_to) FROM case_days WHERE lvl = %s AND {unit} IS NOT NULL", (lvl,))

@@ -60,8 +60,13 @@ def test_a_wall_token_runs_the_walls_callbacks_and_no_other(server, admin, http)
         r = kiosk.post(f"{server}/_dash-update-component", json=dash_calls.router(output, spec, path), timeout=30)
         assert r.status_code == status, path
     onemap = _callback_key(server, http, f"{ids.MAP_STATE}.data")
-    body = {"output": onemap, "outputs": [], "inputs": [{"id": ids.MAP_TICK, "property": "n_intervals", "value": 1}],
-            "state": [], "changedPropIds": [f"{ids.MAP_TICK}.n_intervals"]}  # fmt: skip
+    body = {
+        "output": onemap,
+        "outputs": [],
+        "inputs": [{"id": ids.MAP_TICK, "property": "n_intervals", "value": 1}],
+        "state": [],
+        "changedPropIds": [f"{ids.MAP_TICK}.n_intervals"],
+    }
     assert kiosk.post(f"{server}/_dash-update-component", json=body, timeout=30).status_code == 403
 
 
@@ -124,8 +129,10 @@ def test_an_idle_session_ends(server, admin):
     browser = signin.session(server, "analyst")
     assert not _signed_out(browser, server)
     with admin.transaction() as cur:  # as if the idle time had passed (announced like any session end)
-        cur.execute("UPDATE sessions SET idle_until = now() - interval '1 second', ended_at = NULL "
-                    "WHERE id = (SELECT max(id) FROM sessions)")  # fmt: skip
+        cur.execute(
+            "UPDATE sessions SET idle_until = now() - interval '1 second', ended_at = NULL "
+            "WHERE id = (SELECT max(id) FROM sessions)"
+        )
     assert _eventually(lambda: _signed_out(browser, server))
 
 
@@ -138,12 +145,21 @@ def test_strangers_wrong_passwords_do_not_lock_the_owners_browser_out(server, ad
     answers = []
     for _ in range(7):
         token = signin.form_token(stranger, server)
-        answers.append(stranger.post(f"{server}/login", data={"csrf": token, "username": "t-device",
-                                                               "password": "wrong-password"}, timeout=20))  # fmt: skip
+        answers.append(
+            stranger.post(
+                f"{server}/login",
+                data={"csrf": token, "username": "t-device", "password": "wrong-password"},
+                timeout=20,
+            )
+        )
     assert answers[0].status_code == 401 and answers[-1].status_code == 429 and answers[-1].headers["Retry-After"]
     token = signin.form_token(owner, server)
-    back = owner.post(f"{server}/login", data={"csrf": token, "username": "t-device", "password": PASSWORD},
-                      allow_redirects=False, timeout=20)  # fmt: skip
+    back = owner.post(
+        f"{server}/login",
+        data={"csrf": token, "username": "t-device", "password": PASSWORD},
+        allow_redirects=False,
+        timeout=20,
+    )
     assert back.status_code == 303
 
 
@@ -155,11 +171,13 @@ def test_a_key_moves_only_its_sources_cases_and_is_recorded_as_itself(server, ad
         cur.execute("SELECT id FROM cases WHERE source = 'app' AND status = 'reported' ORDER BY id LIMIT 1")
         app_case = cur.fetchone()[0]
     step = {"action": "dispatch", "department": "CGJ", "actor": "区长"}
-    r = requests.post(f"{server}/api/v1/cases/{app_case}/transitions", json=step, headers={"X-API-Key": hotline},
-                      timeout=20)  # fmt: skip
+    r = requests.post(
+        f"{server}/api/v1/cases/{app_case}/transitions", json=step, headers={"X-API-Key": hotline}, timeout=20
+    )
     assert r.status_code == 403 and "transitions" in r.json()["message"]
-    r = requests.post(f"{server}/api/v1/cases/{app_case}/transitions", json=step, headers={"X-API-Key": department},
-                      timeout=20)  # fmt: skip
+    r = requests.post(
+        f"{server}/api/v1/cases/{app_case}/transitions", json=step, headers={"X-API-Key": department}, timeout=20
+    )
     assert r.status_code == 200, r.text
     last = r.json()["events"][-1]
     assert last["actor"] == "城管局业务系统" and last["claimed_actor"] == "区长"
@@ -174,8 +192,9 @@ def test_a_revoked_key_stops_writing_at_once(server, admin, db):
     bad_step = {"action": "no_such_step"}
 
     def status() -> int:
-        return requests.post(f"{server}/api/v1/cases/{case}/transitions", json=bad_step, headers={"X-API-Key": key},
-                             timeout=20).status_code  # fmt: skip
+        return requests.post(
+            f"{server}/api/v1/cases/{case}/transitions", json=bad_step, headers={"X-API-Key": key}, timeout=20
+        ).status_code
 
     assert status() == 409  # known (and now cached) key, a step that does not fit
     apikeys.revoke(admin, key.split("_")[1])

@@ -61,8 +61,9 @@ def places(admin_dsn_):
     found, saved = {}, []
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT u.scope_code FROM users u WHERE u.username IN ('street', 'community') "
-                        "ORDER BY u.username DESC")  # fmt: skip
+            cur.execute(
+                "SELECT u.scope_code FROM users u WHERE u.username IN ('street', 'community') ORDER BY u.username DESC"
+            )
             street, community = (r[0] for r in cur.fetchall())
             picks = {
                 "A": ("c.code = %(community)s", {}),
@@ -77,7 +78,7 @@ def places(admin_dsn_):
                     f"ON true "
                     f"WHERE g.level = 'grid' AND g.kind <> 'exclusive' AND {where} ORDER BY g.id LIMIT 1",
                     {"street": street, "community": community},
-                )  # fmt: skip
+                )
                 gid, code, manager, phone, case_id, description = cur.fetchone()
                 tag = uuid.uuid4().hex[:8]
                 marks = [f"泄漏标记{key}{tag}", f"标记员{key}{tag}", f"1990{key.encode()[0]:03d}{int(tag[:4], 16):04d}"]
@@ -105,10 +106,14 @@ def principals(server, admin_dsn_) -> list[Principal]:
             street = cur.fetchone()[0]
             cur.execute("SELECT code FROM units WHERE level = 'district' LIMIT 1")
             district = cur.fetchone()[0]
-        walls = {"wall-district": walltokens.create(admin, "矩阵大屏区", district),
-                 "wall-street": walltokens.create(admin, "矩阵大屏街道", street)}  # fmt: skip
-        keys = {"key": apikeys.create(admin, "矩阵密钥", ["hotline"]),
-                "key-transitions": apikeys.create(admin, "矩阵密钥办理", ["patrol"], ["transitions"])}  # fmt: skip
+        walls = {
+            "wall-district": walltokens.create(admin, "矩阵大屏区", district),
+            "wall-street": walltokens.create(admin, "矩阵大屏街道", street),
+        }
+        keys = {
+            "key": apikeys.create(admin, "矩阵密钥", ["hotline"]),
+            "key-transitions": apikeys.create(admin, "矩阵密钥办理", ["patrol"], ["transitions"]),
+        }
     finally:
         admin.close()
     roles = (("district", ()), ("analyst", ()), ("admin", ()), ("street", ("C",)), ("community", ("B", "C")))
@@ -141,8 +146,14 @@ def _components(tree, into: dict) -> None:
 
 def _pages(place: Place) -> list[tuple[str, str]]:
     """(pathname, search) of every page, set to a place."""
-    return [("/", ""), (f"/unit/{place.grid}", ""), (f"/case/{place.case}", ""), ("/wall", f"?unit={place.grid}"),
-            ("/analyst", f"?layer=cases&unit={place.grid}"), ("/import", "")]  # fmt: skip
+    return [
+        ("/", ""),
+        (f"/unit/{place.grid}", ""),
+        (f"/case/{place.case}", ""),
+        ("/wall", f"?unit={place.grid}"),
+        ("/analyst", f"?layer=cases&unit={place.grid}"),
+        ("/import", ""),
+    ]
 
 
 def _place_values(server, http, callbacks, router_key, place: Place) -> dict:
@@ -153,20 +164,37 @@ def _place_values(server, http, callbacks, router_key, place: Place) -> dict:
         r = http.post(f"{server}/_dash-update-component", json=request, timeout=60)
         assert r.status_code == 200, (path, r.status_code, r.text[:200])
         _components(r.json()["response"], values)
-    values.update({("unit-nav", "href"): f"/unit/{place.grid}", ("unit-tick", "n_intervals"): 1,
-                   ("onemap-tick", "n_intervals"): 1, ("wall-tick", "n_intervals"): 1,
-                   ("wall-scope", "data"): place.grid, ("an-query", "data"): f"layer=cases&unit={place.grid}",
-                   ("an-unit", "value"): place.grid,
-                   ("case-ref", "data"): {"id": place.case, "lang": "zh"}})  # fmt: skip
+    values.update(
+        {
+            ("unit-nav", "href"): f"/unit/{place.grid}",
+            ("unit-tick", "n_intervals"): 1,
+            ("onemap-tick", "n_intervals"): 1,
+            ("wall-tick", "n_intervals"): 1,
+            ("wall-scope", "data"): place.grid,
+            ("an-query", "data"): f"layer=cases&unit={place.grid}",
+            ("an-unit", "value"): place.grid,
+            ("case-ref", "data"): {"id": place.case, "lang": "zh"},
+        }
+    )
     return values
 
 
 def _routes(app, place: Place) -> list[tuple[str, str]]:
     """(method, url) for every rule of the URL map, its variables set to ``place``."""
-    fill = {"raw_id": str(place.case), "code": "0101", "layer": "grids", "z": "14", "x": "13396", "y": "6458",
-            "fontstack": "Noto Sans CJK SC", "glyph_range": "0-255", "filename": "gridops.css",
-            "token": "0" * 32, "package_name": "dash",
-            "fingerprinted_path": "dash-renderer/build/dash_renderer.min.js"}  # fmt: skip
+    fill = {
+        "raw_id": str(place.case),
+        "code": "0101",
+        "layer": "grids",
+        "z": "14",
+        "x": "13396",
+        "y": "6458",
+        "fontstack": "Noto Sans CJK SC",
+        "glyph_range": "0-255",
+        "filename": "gridops.css",
+        "token": "0" * 32,
+        "package_name": "dash",
+        "fingerprinted_path": "dash-renderer/build/dash_renderer.min.js",
+    }
     found = []
     for rule in app.server.url_map.iter_rules():
         names = set(rule.arguments)
@@ -213,13 +241,16 @@ def test_no_principal_reaches_data_outside_its_scope(server, places, principals)
                 for out, spec in callbacks.items()
                 if out != router_key
             ]
-            sends += [("POST", "/_dash-update-component", dash_calls.router(router_key, callbacks[router_key], p, s))
-                      for p, s in _pages(place)]  # fmt: skip
+            sends += [
+                ("POST", "/_dash-update-component", dash_calls.router(router_key, callbacks[router_key], p, s))
+                for p, s in _pages(place)
+            ]
             sends += [(m, u, None) for m, u in _routes(app, place)]
             for method, url, body in sends:
                 size += 1
-                r = who.http.request(method, server + url, json=body, headers=who.headers, timeout=120,
-                                     allow_redirects=False)  # fmt: skip
+                r = who.http.request(
+                    method, server + url, json=body, headers=who.headers, timeout=120, allow_redirects=False
+                )
                 text = r.text
                 what = f"{who.name} {method} {url} {body['output'][:60] if body else ''} @{key}"
                 if r.status_code >= 500:
@@ -232,10 +263,12 @@ def test_no_principal_reaches_data_outside_its_scope(server, places, principals)
                     elif who.kind == "wall" and not _wall_may(body["output"], body):
                         leaks.append(f"{what}: a wall token ran a callback that is not the wall's")
                 seen_in_scope += any(m in text for m in inside)
-    summary = (f"security matrix: {size} requests = {len(principals)} principals × {len(places)} places × "
-               f"({len(callbacks)} callbacks + {len(_pages(places['A']))} routed pages + "
-               f"{len(_routes(app, places['A']))} route calls); leaks: {len(leaks)}; "
-               f"server errors: {len(errors)}")  # fmt: skip
+    summary = (
+        f"security matrix: {size} requests = {len(principals)} principals × {len(places)} places × "
+        f"({len(callbacks)} callbacks + {len(_pages(places['A']))} routed pages + "
+        f"{len(_routes(app, places['A']))} route calls); leaks: {len(leaks)}; "
+        f"server errors: {len(errors)}"
+    )
     SUMMARY.append(summary)
     assert not leaks, "\n".join([summary, *leaks[:40]])
     assert not errors, "\n".join([summary, *errors[:40]])

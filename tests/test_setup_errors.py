@@ -21,8 +21,9 @@ from tests.server import ROOT, free_port
 def _setup(env_extra: dict[str, str], tmp_path=None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(env_extra)
-    return subprocess.run([GRIDOPS, "setup", "--no-demo"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [GRIDOPS, "setup", "--no-demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:

@@ -82,8 +82,10 @@ def test_sql_gcj02_offset_is_the_python_one(db):
 
 def test_a_tile_holds_the_grids_it_covers_and_shifts_for_gcj02(db):
     with db.transaction() as cur:
-        cur.execute("SELECT id, ST_X(label_point), ST_Y(label_point) FROM units "
-                    "WHERE level = 'grid' AND kind <> 'exclusive' ORDER BY id LIMIT 1")  # fmt: skip
+        cur.execute(
+            "SELECT id, ST_X(label_point), ST_Y(label_point) FROM units "
+            "WHERE level = 'grid' AND kind <> 'exclusive' ORDER BY id LIMIT 1"
+        )
         grid_id, lon, lat = cur.fetchone()
         cur.execute("SELECT array_agg(id) FROM units WHERE level = 'grid' AND kind <> 'exclusive'")
         tiling = set(cur.fetchone()[0])
@@ -174,8 +176,11 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
         onemap.map_refresh(new_state, "zh", visible, db, "http://x/")
 
     toggled = onemap.visibility_patch(["cameras"], new_state["tiled"]).to_plotly_json()["operations"]
-    assert {"location": ["layout", "meta", "tiles", "grids", "visible"], "operation": "Assign",
-            "params": {"value": False}} in toggled  # fmt: skip
+    assert {
+        "location": ["layout", "meta", "tiles", "grids", "visible"],
+        "operation": "Assign",
+        "params": {"value": False},
+    } in toggled
 
 
 @pytest.fixture(scope="module")
@@ -184,8 +189,9 @@ def tiled_server(loaded):
     from tests.conftest import TEST_SECRET
     from tests.server import serve
 
-    proc, url = serve({"GRIDOPS_REFRESH_SECONDS": "1", "GRIDOPS_SECRET_KEY": TEST_SECRET,
-                       "GRIDOPS_MAP_TILES_ABOVE": "0"})  # fmt: skip
+    proc, url = serve(
+        {"GRIDOPS_REFRESH_SECONDS": "1", "GRIDOPS_SECRET_KEY": TEST_SECRET, "GRIDOPS_MAP_TILES_ABOVE": "0"}
+    )
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -203,10 +209,12 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
     signin.browser(browser, tiled_server)
     browser.get(tiled_server + "/")
     grid_id, lon, lat = _empty_grid(db)
-    state = (f"var g = document.querySelector('{GRAPH}'); var m = g && g._fullLayout && g._fullLayout.map "
-             f"&& g._fullLayout.map._subplot.map; if (!m || !m.getSource('gridops-tiles-grids')) return null; "
-             "return m.getFeatureState({source: 'gridops-tiles-grids', sourceLayer: 'grids', "
-             f"id: {grid_id}}});")  # fmt: skip
+    state = (
+        f"var g = document.querySelector('{GRAPH}'); var m = g && g._fullLayout && g._fullLayout.map "
+        f"&& g._fullLayout.map._subplot.map; if (!m || !m.getSource('gridops-tiles-grids')) return null; "
+        "return m.getFeatureState({source: 'gridops-tiles-grids', sourceLayer: 'grids', "
+        f"id: {grid_id}}});"
+    )
     _wait(browser, state, timeout=60)
     drawn = (
         f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
@@ -217,8 +225,10 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
         cur.execute("SELECT count(*) FROM units WHERE level = 'grid' AND kind <> 'exclusive'")
         assert len(ids_drawn) == cur.fetchone()[0]  # every grid came in a tile
     assert browser.execute_script(state)["open"] == 0
-    cameras = (f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
-               "return m.querySourceFeatures('gridops-tiles-cameras', {sourceLayer: 'cameras'}).length;")  # fmt: skip
+    cameras = (
+        f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
+        "return m.querySourceFeatures('gridops-tiles-cameras', {sourceLayer: 'cameras'}).length;"
+    )
     assert _wait(browser, cameras, timeout=30) > 0
     time.sleep(2)
     browser.save_screenshot(str(ARTIFACTS / "onemap-tiles.png"))
@@ -229,14 +239,20 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
     assert browser.execute_script(f"return document.querySelector('{GRAPH}').dataset.tilesGrids;") == "1"
 
     # Hovering the grid shows its name and its counts.
-    x, y = browser.execute_script(f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
-                                  f"var p = m.project([{lon}, {lat}]); return [p.x, p.y];")  # fmt: skip
+    x, y = browser.execute_script(
+        f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
+        f"var p = m.project([{lon}, {lat}]); return [p.x, p.y];"
+    )
     canvas = browser.find_element("css selector", f"{GRAPH} canvas.maplibregl-canvas")
     size = canvas.size
     ActionChains(browser).move_to_element_with_offset(canvas, x - size["width"] / 2, y - size["height"] / 2).perform()
     ActionChains(browser).move_by_offset(1, 1).perform()
-    text = _wait(browser, f"var b = document.querySelector('{GRAPH} .gridops-tile-hover'); "
-                          "return b && b.style.display === 'block' && b.innerText;", timeout=10)  # fmt: skip
+    text = _wait(
+        browser,
+        f"var b = document.querySelector('{GRAPH} .gridops-tile-hover'); "
+        "return b && b.style.display === 'block' && b.innerText;",
+        timeout=10,
+    )
     with db.transaction() as cur:
         cur.execute("SELECT name FROM units WHERE id = %s", (grid_id,))
         assert cur.fetchone()[0] in text

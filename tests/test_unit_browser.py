@@ -24,11 +24,14 @@ GRAPH = f"#{ids.UNIT_MAP} .js-plotly-plot"
 def _clickable(db, parent: units.Unit) -> units.Unit:
     """A tiling child whose label point no exclusive grid covers (a click there hits the child)."""
     with db.transaction() as cur:
-        cur.execute("""SELECT u.code FROM units u LEFT JOIN unit_stats s ON s.unit_id = u.id
+        cur.execute(
+            """SELECT u.code FROM units u LEFT JOIN unit_stats s ON s.unit_id = u.id
                         WHERE u.parent_id = %s AND u.kind <> 'exclusive'
                           AND NOT EXISTS (SELECT 1 FROM units e WHERE e.kind = 'exclusive'
                                            AND ST_Intersects(e.geom, u.label_point))
-                        ORDER BY coalesce(s.open_cases, 0) DESC, u.code LIMIT 1""", (parent.id,))  # fmt: skip
+                        ORDER BY coalesce(s.open_cases, 0) DESC, u.code LIMIT 1""",
+            (parent.id,),
+        )
         return units.by_code(db, cur.fetchone()[0])
 
 
@@ -44,11 +47,17 @@ def _shown(driver, db, unit: units.Unit) -> None:
     tiling = sorted(i for i, k in zip(kids["id"], kids["kind"]) if k != "exclusive") or [unit.id]
     expected = json.dumps(tiling, separators=(",", ":"))
     _wait(driver, f"return window.location.pathname === '/unit/{unit.code}';")
-    _wait(driver, f"var c = document.querySelector('#{ids.UNIT_CRUMBS} .crumb.current');"
-                  f"return c && c.textContent.endsWith({json.dumps(unit.name)});")  # fmt: skip
-    _wait(driver, f"var g = document.querySelector('{GRAPH}'); return g && g.data && g.data.length > 0 && "
-                  f"JSON.stringify(g.data[0].locations.slice().sort((a, b) => a - b)) === '{expected}'"
-                  " && g.querySelector('canvas.maplibregl-canvas') !== null;")  # fmt: skip
+    _wait(
+        driver,
+        f"var c = document.querySelector('#{ids.UNIT_CRUMBS} .crumb.current');"
+        f"return c && c.textContent.endsWith({json.dumps(unit.name)});",
+    )
+    _wait(
+        driver,
+        f"var g = document.querySelector('{GRAPH}'); return g && g.data && g.data.length > 0 && "
+        f"JSON.stringify(g.data[0].locations.slice().sort((a, b) => a - b)) === '{expected}'"
+        " && g.querySelector('canvas.maplibregl-canvas') !== null;",
+    )
 
 
 def _click_unit(driver, db, unit: units.Unit) -> None:
@@ -129,9 +138,13 @@ def _card_texts(driver) -> dict[str, tuple[str, str]]:
 
 def _expected_cards(db, unit: units.Unit) -> dict[str, tuple[str, str]]:
     values = kpis.unit_kpis(db, unit)
-    return {f"unit-kpi-{k.key}": (value_text(k, values[k.key].value),
-                                  f"{values[k.key].num:,}/{values[k.key].den:,}" if k.kind == "rate"
-                                  and values[k.key].den else "") for k in kpis.KPIS}  # fmt: skip
+    return {
+        f"unit-kpi-{k.key}": (
+            value_text(k, values[k.key].value),
+            f"{values[k.key].num:,}/{values[k.key].den:,}" if k.kind == "rate" and values[k.key].den else "",
+        )
+        for k in kpis.KPIS
+    }
 
 
 def test_kpi_cards_show_the_kpi_module_and_overdue_cases_link_to_their_row(server, db, browser):
@@ -155,8 +168,9 @@ def test_kpi_cards_show_the_kpi_module_and_overdue_cases_link_to_their_row(serve
     assert link.get_attribute("href").endswith(f"/unit/{first['unit_code'][0]}#case-{first['id'][0]}")
     link.click()
     _shown(browser, db, units.by_code(db, first["unit_code"][0]))
-    _wait(browser, f"var r = document.getElementById('case-{first['id'][0]}');"
-                   "return r && r.classList.contains('target');")  # fmt: skip
+    _wait(
+        browser, f"var r = document.getElementById('case-{first['id'][0]}');return r && r.classList.contains('target');"
+    )
     _shot(browser, "overdue-case")
 
 

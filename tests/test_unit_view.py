@@ -32,11 +32,14 @@ def _street(db) -> units.Unit:
 
 def _grid_with_label(db, street: units.Unit) -> tuple[int, float, float]:
     with db.transaction() as cur:
-        cur.execute("""SELECT u.id, ST_X(u.label_point), ST_Y(u.label_point) FROM units u
+        cur.execute(
+            """SELECT u.id, ST_X(u.label_point), ST_Y(u.label_point) FROM units u
                         WHERE u.street_id = %s AND u.level = 'grid' AND u.kind <> 'exclusive'
                           AND NOT EXISTS (SELECT 1 FROM units e WHERE e.kind = 'exclusive'
                                            AND ST_Intersects(e.geom, u.label_point))
-                        ORDER BY u.id LIMIT 1""", (street.id,))  # fmt: skip
+                        ORDER BY u.id LIMIT 1""",
+            (street.id,),
+        )
         return cur.fetchone()
 
 
@@ -140,16 +143,18 @@ def test_a_grids_case_numbers_open_the_case_view(db):
     from pages._unit_panels import grid_cases_panel
 
     with db.transaction() as cur:
-        cur.execute("SELECT u.code FROM units u JOIN cases c ON c.grid_id = u.id GROUP BY u.code "
-                    "ORDER BY count(*) DESC LIMIT 1")  # fmt: skip
+        cur.execute(
+            "SELECT u.code FROM units u JOIN cases c ON c.grid_id = u.id GROUP BY u.code ORDER BY count(*) DESC LIMIT 1"
+        )
         grid = units.by_code(db, cur.fetchone()[0])
     rows = drilldown.grid_cases(db, grid)
     panel = str(grid_cases_panel(rows, "zh"))
     assert rows["id"] and all(f"/case/{case_id}" in panel for case_id in rows["id"])
 
 
-@pytest.mark.parametrize(("level", "overview"), [("district", True), ("district", False), ("street", True),
-                                                  ("community", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("level", "overview"), [("district", True), ("district", False), ("street", True), ("community", False)]
+)
 def test_the_unit_maps_open_and_overdue_counts_match_a_count_of_cases(db, level, overview):
     from layers.unit_map import MapPlan, load_values
 

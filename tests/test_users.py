@@ -116,19 +116,43 @@ def test_rescope_and_the_admin_command_line(admin):
     community = units.children(admin, units.by_code(admin, street))["code"][0]
     env = {**os.environ, "GRIDOPS_NEW_PASSWORD": PASSWORD}
     run = [GRIDOPS, "users"]
-    made = subprocess.run([*run, "create", "--username", "t-cli", "--role", "street", "--scope", street, "--name",
-                           "办事处"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    made = subprocess.run(
+        [*run, "create", "--username", "t-cli", "--role", "street", "--scope", street, "--name", "办事处"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.returncode == 0, made.stderr
-    moved = subprocess.run([*run, "rescope", "t-cli", "--role", "community", "--scope", community], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    moved = subprocess.run(
+        [*run, "rescope", "t-cli", "--role", "community", "--scope", community],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert moved.returncode == 0, moved.stderr
     assert users.authenticate(admin, "t-cli", PASSWORD, None).scope_code == community
-    bad = subprocess.run([*run, "rescope", "t-cli", "--role", "district", "--scope", community], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    bad = subprocess.run(
+        [*run, "rescope", "t-cli", "--role", "district", "--scope", community],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1 and bad.stderr.startswith("error: scope: a district user needs a district unit")
     assert "Traceback" not in bad.stderr
     listed = subprocess.run([*run, "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "t-cli" in listed and "community" in listed
-    log = subprocess.run([*run, "audit", "--action", "user_admin", "--limit", "5"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60).stdout  # fmt: skip
+    log = subprocess.run(
+        [*run, "audit", "--action", "user_admin", "--limit", "5"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     assert "rescope community" in log and "t-cli" in log

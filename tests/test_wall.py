@@ -28,14 +28,19 @@ def _street_with_empty_grid(db) -> tuple[str, int, float, float]:
                         WHERE u.level = 'grid' AND u.kind <> 'exclusive' AND st.open_cases = 0
                           AND NOT EXISTS (SELECT 1 FROM units e WHERE e.kind = 'exclusive'
                                            AND ST_Intersects(e.geom, u.label_point))
-                        ORDER BY u.id LIMIT 1""")  # fmt: skip
+                        ORDER BY u.id LIMIT 1""")
         return cur.fetchone()
 
 
 def test_first_tick_fills_every_panel_then_nothing_until_data_moves(db):
     out = wall_update(None, None, "zh", 1920, db, BASE)
     assert isinstance(out["map"], dict) and [t["name"] for t in out["map"]["data"]] == [
-        "tiling", "exclusive", "outlines", "labels", "flash"]  # fmt: skip
+        "tiling",
+        "exclusive",
+        "outlines",
+        "labels",
+        "flash",
+    ]
     assert len(out["kpis"]) == 8 and out["scope_name"] == "郑州经开区"
     assert out["notes"] == [""] * len(PANELS) and out["banner"] == []
     state = out["state"]

@@ -15,8 +15,10 @@ from tests.test_wall import _street_with_empty_grid
 
 pytestmark = pytest.mark.browser
 GRAPH = "#wall-map .js-plotly-plot"
-READY = (f"var g = document.querySelector('{GRAPH}'); return document.querySelectorAll('.kpi-card').length === 8 "
-         "&& g && g.data && g.data.length === 5 && document.querySelectorAll('.ticker-item').length > 0;")  # fmt: skip
+READY = (
+    f"var g = document.querySelector('{GRAPH}'); return document.querySelectorAll('.kpi-card').length === 8 "
+    "&& g && g.data && g.data.length === 5 && document.querySelectorAll('.ticker-item').length > 0;"
+)
 
 
 def _kpi(browser, key: str) -> str:

@@ -7,8 +7,17 @@ from typing import Any
 
 from psycopg2.extras import Json
 
-ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "export", "import", "case_create", "case_transition",
-           "user_admin", "session_end")  # fmt: skip
+ACTIONS = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "export",
+    "import",
+    "case_create",
+    "case_transition",
+    "user_admin",
+    "session_end",
+)
 
 
 def record(cur, actor: str, action: str, ip: str | None = None, **detail: Any) -> None:

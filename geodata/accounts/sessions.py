@@ -38,12 +38,27 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("ascii")).digest()
 
 
-def start(db: Database, *, user_id: int | None = None, wall_token_id: int | None = None, idle: timedelta,
-          length: timedelta, ip: str | None = None, user_agent: str | None = None) -> str:  # fmt: skip
+def start(
+    db: Database,
+    *,
+    user_id: int | None = None,
+    wall_token_id: int | None = None,
+    idle: timedelta,
+    length: timedelta,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> str:
     """A new session for a user or a wall display; returns its token (kept only in the cookie)."""
     token = secrets.token_urlsafe(32)
-    params = {"token_hash": token_hash(token), "user_id": user_id, "wall_token_id": wall_token_id, "idle": idle,
-              "length": length, "ip": ip, "user_agent": user_agent or ""}  # fmt: skip
+    params = {
+        "token_hash": token_hash(token),
+        "user_id": user_id,
+        "wall_token_id": wall_token_id,
+        "idle": idle,
+        "length": length,
+        "ip": ip,
+        "user_agent": user_agent or "",
+    }
     with db.transaction() as cur:
         cur.execute(sql_text("session_start"), params)
     return token

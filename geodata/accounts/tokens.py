@@ -42,8 +42,10 @@ def issue(cur, tag: str, table: str, values: dict[str, Any]) -> str:
     """Insert a new token row with ``values`` and return the token (shown once, never stored)."""
     cols = [*values, "prefix", "key_hash"]
     stmt = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (prefix) DO NOTHING RETURNING id").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)), sql.SQL(", ").join(
-            [sql.Placeholder()] * len(cols)))  # fmt: skip
+        sql.Identifier(table),
+        sql.SQL(", ").join(map(sql.Identifier, cols)),
+        sql.SQL(", ").join([sql.Placeholder()] * len(cols)),
+    )
     while True:
         prefix = secrets.token_hex(4)
         token = f"{tag}_{prefix}_{secrets.token_urlsafe(32)}"
@@ -55,8 +57,12 @@ def issue(cur, tag: str, table: str, values: dict[str, Any]) -> str:
 def revoke(db: Database, table: str, prefix: str) -> bool:
     """Revoke the live token with ``prefix``; False when there is none."""
     with db.transaction() as cur:
-        cur.execute(sql.SQL("UPDATE {} SET revoked_at = now() WHERE prefix = %s AND revoked_at IS NULL").format(
-            sql.Identifier(table)), (prefix,))  # fmt: skip
+        cur.execute(
+            sql.SQL("UPDATE {} SET revoked_at = now() WHERE prefix = %s AND revoked_at IS NULL").format(
+                sql.Identifier(table)
+            ),
+            (prefix,),
+        )
         return cur.rowcount == 1
 
 
@@ -70,7 +76,8 @@ class Verifier:
     def __init__(self, db: Database, tag: str, table: str, columns: list[str], freshness: Freshness) -> None:
         self.db, self.freshness, self.pattern = db, freshness, pattern(tag)
         self._stmt = sql.SQL("SELECT id, key_hash, {} FROM {} WHERE prefix = %s AND revoked_at IS NULL").format(
-            sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table))  # fmt: skip
+            sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table)
+        )
         self._rows: dict[str, tuple[Any, tuple | None]] = {}
         self._lock = threading.Lock()
 

@@ -76,8 +76,9 @@ def _check_password(password: str) -> None:
         raise ValueError(f"the password needs at least {MIN_PASSWORD} characters")
 
 
-def create(db: Database, username: str, password: str, role: str, scope_code: str, display_name: str,
-           by: str = "cli") -> User:  # fmt: skip
+def create(
+    db: Database, username: str, password: str, role: str, scope_code: str, display_name: str, by: str = "cli"
+) -> User:
     """Add a user; ValueError names what is wrong (taken name, bad role or scope, short password)."""
     _check_fields(db, username, role, scope_code)
     _check_password(password)
@@ -123,8 +124,9 @@ def enable(db: Database, username: str, by: str = "cli") -> None:
 def rescope(db: Database, username: str, role: str, scope_code: str, by: str = "cli") -> None:
     """Give a user another role and scope; every session of theirs ends (they sign in anew)."""
     _check_fields(db, username, role, scope_code)
-    _update(db, username, f"rescope {role} {scope_code}", "role = %s, scope_code = %s", (role, scope_code), by,
-            "rescope")  # fmt: skip
+    _update(
+        db, username, f"rescope {role} {scope_code}", "role = %s, scope_code = %s", (role, scope_code), by, "rescope"
+    )
 
 
 def end_sessions(db: Database, username: str, by: str = "cli") -> int:
@@ -141,8 +143,10 @@ def end_sessions(db: Database, username: str, by: str = "cli") -> int:
 def by_id(db: Database, user_id: int) -> User | None:
     """A live (not disabled) user, or None: sessions are checked against this on every request."""
     with db.transaction() as cur:
-        cur.execute("SELECT id, username, display_name, role, scope_code FROM users "
-                    "WHERE id = %s AND disabled_at IS NULL", (user_id,))  # fmt: skip
+        cur.execute(
+            "SELECT id, username, display_name, role, scope_code FROM users WHERE id = %s AND disabled_at IS NULL",
+            (user_id,),
+        )
         row = cur.fetchone()
     return User(*row) if row else None
 
@@ -159,8 +163,11 @@ def authenticate(db: Database, username: str, password: str, ip: str | None, dev
     seen = {"device": device} if device else {}
     with db.transaction() as cur:
         wait = throttle.retry_after(cur, name, ip, device)
-        cur.execute("SELECT id, username, display_name, role, scope_code, password_hash, disabled_at FROM users "
-                    "WHERE username = %s", (name,))  # fmt: skip
+        cur.execute(
+            "SELECT id, username, display_name, role, scope_code, password_hash, disabled_at FROM users "
+            "WHERE username = %s",
+            (name,),
+        )
         row = cur.fetchone()
         if wait > 0:
             audit.record(cur, name or "-", "sign_in_failed", ip, reason="throttled", **seen)
@@ -187,9 +194,11 @@ def seed_demo_if_empty(cur) -> bool:
     cur.execute("SELECT EXISTS (SELECT 1 FROM users)")
     if cur.fetchone()[0]:
         return False
-    cur.execute("SELECT d.code, s.code, c.code FROM units d JOIN units s ON s.parent_id = d.id AND s.level = 'street' "
-                "JOIN units c ON c.parent_id = s.id AND c.level = 'community' WHERE d.level = 'district' "
-                "ORDER BY d.code, s.code, c.code LIMIT 1")  # fmt: skip
+    cur.execute(
+        "SELECT d.code, s.code, c.code FROM units d JOIN units s ON s.parent_id = d.id AND s.level = 'street' "
+        "JOIN units c ON c.parent_id = s.id AND c.level = 'community' WHERE d.level = 'district' "
+        "ORDER BY d.code, s.code, c.code LIMIT 1"
+    )
     row = cur.fetchone()
     if row is None:
         return False
@@ -198,14 +207,20 @@ def seed_demo_if_empty(cur) -> bool:
 
 
 def _seed_demo(cur, district: str, street: str, community: str) -> None:
-    demo = [("district", "区城运中心", "district", district), ("street", "办事处值班员", "street", street),
-            ("community", "社区网格长", "community", community), ("analyst", "数据分析员", "analyst", district),
-            ("admin", "系统管理员", "admin", district)]  # fmt: skip
+    demo = [
+        ("district", "区城运中心", "district", district),
+        ("street", "办事处值班员", "street", street),
+        ("community", "社区网格长", "community", community),
+        ("analyst", "数据分析员", "analyst", district),
+        ("admin", "系统管理员", "admin", district),
+    ]
     digest = generate_password_hash(DEMO_PASSWORD)
     for username, name, role, scope in demo:
-        cur.execute("INSERT INTO users (username, display_name, password_hash, role, scope_code) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (username) DO NOTHING",
-                    (username, name, digest, role, scope))  # fmt: skip
+        cur.execute(
+            "INSERT INTO users (username, display_name, password_hash, role, scope_code) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (username) DO NOTHING",
+            (username, name, digest, role, scope),
+        )
 
 
 DEMO_USERS = ("district", "street", "community", "analyst", "admin")
@@ -214,8 +229,10 @@ DEMO_USERS = ("district", "street", "community", "analyst", "admin")
 def demo_passwords_left(db: Database) -> list[str]:
     """The demo users that still have the published demo password (production refuses to start)."""
     with db.transaction() as cur:
-        cur.execute("SELECT username, password_hash FROM users WHERE username = ANY(%s) AND disabled_at IS NULL",
-                    (list(DEMO_USERS),))  # fmt: skip
+        cur.execute(
+            "SELECT username, password_hash FROM users WHERE username = ANY(%s) AND disabled_at IS NULL",
+            (list(DEMO_USERS),),
+        )
         rows = cur.fetchall()
     return [name for name, digest in rows if check_password_hash(digest, DEMO_PASSWORD)]
 

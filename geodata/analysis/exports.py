@@ -19,14 +19,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import shapely
 
 from geodata.analysis.statements import COLUMNS, Column
+from geodata.clock import TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
@@ -34,8 +33,18 @@ FORMATS = {
     "html": "text/html; charset=utf-8",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMERIC = {"id", "overdue_hours", "lon", "lat", "compliance", "nearest_camera_m", "open_cases", "overdue", "gi_z",
-           "gi_p"}  # fmt: skip
+NUMERIC = {
+    "id",
+    "overdue_hours",
+    "lon",
+    "lat",
+    "compliance",
+    "nearest_camera_m",
+    "open_cases",
+    "overdue",
+    "gi_z",
+    "gi_p",
+}
 
 
 def plain(value: Any) -> Any:
@@ -108,8 +117,12 @@ def geojson_chunks(chunks: Iterable[list[dict]], layer: str, lang: str) -> Itera
         geoms = shapely.to_geojson(shapely.set_precision(_geometries(rows), 1e-7))
         parts = []
         for row, geom in zip(rows, geoms):
-            feature = {"type": "Feature", "id": row["id"], "geometry": json.loads(geom),
-                       "properties": _properties(row, cols, lang)}  # fmt: skip
+            feature = {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": json.loads(geom),
+                "properties": _properties(row, cols, lang),
+            }
             parts.append(json.dumps(feature, ensure_ascii=False, default=str))
         if parts:
             yield (("" if first else ",\n") + ",\n".join(parts)).encode("utf-8")
@@ -140,6 +153,11 @@ def write_gpkg(chunks: Iterable[list[dict]], layer: str, lang: str, path: Path) 
     if written == 0:  # an empty result is still a valid file with the layer's fields
         empty = {c.key: pd.array([], dtype="Int64" if c.key == "id" else "string") for c in cols}
         geom_type = "MultiPolygon" if layer == "grids" else "Point"
-        pyogrio.write_dataframe(gpd.GeoDataFrame(empty, geometry=[], crs="EPSG:4326"), path, layer=layer,
-                                driver="GPKG", geometry_type=geom_type)  # fmt: skip
+        pyogrio.write_dataframe(
+            gpd.GeoDataFrame(empty, geometry=[], crs="EPSG:4326"),
+            path,
+            layer=layer,
+            driver="GPKG",
+            geometry_type=geom_type,
+        )
     return written

@@ -67,13 +67,33 @@ MAX_IDS = 1000
 PAGE_SIZES = (10, 200)
 # Sortable columns per layer (the table's column ids); the first is the default, newest/worst first.
 SORTS = {
-    "cases": ("reported_at", "id", "category", "status", "source", "department", "street", "community", "grid",
-              "deadline_at", "overdue_hours"),
-    "checkpoints": ("compliance", "id", "name", "type", "street", "community", "grid", "inspected_at",
-                    "nearest_camera_m"),
+    "cases": (
+        "reported_at",
+        "id",
+        "category",
+        "status",
+        "source",
+        "department",
+        "street",
+        "community",
+        "grid",
+        "deadline_at",
+        "overdue_hours",
+    ),
+    "checkpoints": (
+        "compliance",
+        "id",
+        "name",
+        "type",
+        "street",
+        "community",
+        "grid",
+        "inspected_at",
+        "nearest_camera_m",
+    ),
     "cameras": ("id", "name", "kind", "status", "street", "community", "grid", "last_seen_at"),
     "grids": ("open_cases", "id", "name", "kind", "street", "community", "overdue", "gi_z"),
-}  # fmt: skip
+}
 DEFAULT_DESC = {"cases": True, "checkpoints": False, "cameras": False, "grids": True}
 TTL_SECONDS = 60
 _memo = Memo(maxsize=16)
@@ -208,8 +228,14 @@ def _split(raw: str) -> list[str]:
     return [p.strip() for p in raw.split(",") if p.strip()]
 
 
-WHAT_ZH = {"whole metres": "整数米", "a percentage": "百分比", "a whole number": "整数", "an id": "编号",
-           "a longitude": "经度", "a latitude": "纬度"}  # fmt: skip
+WHAT_ZH = {
+    "whole metres": "整数米",
+    "a percentage": "百分比",
+    "a whole number": "整数",
+    "an id": "编号",
+    "a longitude": "经度",
+    "a latitude": "纬度",
+}
 
 
 def _number(raw: str, kind: type, low: float, high: float, what: str) -> Any:
@@ -284,8 +310,11 @@ def _value(name: str, kind: str, raw: str, ref: Reference) -> Any:
                 Said(f"{raw!r} 不是日期：请写成 YYYY-MM-DD", f"{raw!r} is not a date: write YYYY-MM-DD")
             ) from None
         if not FIRST_DAY <= day <= LAST_DAY:  # beyond them a day's end overflows Python's dates
-            raise ValueError(Said(f"日期须在 {FIRST_DAY} 与 {LAST_DAY} 之间",
-                                  f"the date must lie between {FIRST_DAY} and {LAST_DAY}"))  # fmt: skip
+            raise ValueError(
+                Said(
+                    f"日期须在 {FIRST_DAY} 与 {LAST_DAY} 之间", f"the date must lie between {FIRST_DAY} and {LAST_DAY}"
+                )
+            )
         return day
     if kind == "flag":
         if raw not in ("0", "1", "true", "false"):

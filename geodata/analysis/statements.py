@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import shapely
 from psycopg2 import sql
@@ -26,11 +25,11 @@ from geodata.analysis import hotspots
 from geodata.analysis.spec import Query
 from geodata.cases import catalogue
 from geodata.cases.lifecycle import FieldError
+from geodata.clock import TZ
 from geodata.db import Database
 from geodata.queries import sql_text
 from geodata.said import Said
 
-TZ = ZoneInfo("Asia/Shanghai")
 STREAM_CHUNK = 5000
 OPEN_STATUSES = {"reported", "dispatched", "accepted", "returned"}  # cases.is_open (migration 0004)
 SAMPLE_SURE = 3  # a sample estimate above three times the cap is taken as "more than the cap"
@@ -56,8 +55,11 @@ class Column:
         return self.source_en if lang == "en" and self.source_en else self.source
 
 
-_PLACE = (Column("street", "办事处", "Street office", "street"), Column("community", "社区", "Community", "community"),
-          Column("grid", "网格", "Grid", "grid"))  # fmt: skip
+_PLACE = (
+    Column("street", "办事处", "Street office", "street"),
+    Column("community", "社区", "Community", "community"),
+    Column("grid", "网格", "Grid", "grid"),
+)
 _LONLAT = (Column("lon", "经度", "Longitude", "lon"), Column("lat", "纬度", "Latitude", "lat"))
 
 
@@ -71,36 +73,48 @@ def _named(code_zh: str) -> tuple[Column, ...]:
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "cases": (
-        Column("id", "编号", "ID", "id"), Column("external_id", "来源编号", "Source ID", "external_id"),
+        Column("id", "编号", "ID", "id"),
+        Column("external_id", "来源编号", "Source ID", "external_id"),
         Column("category", "事项类别", "Category", "category", "category_en"),
         Column("status", "状态", "Status", "status_name", "status_name_en"),
         Column("source", "来源渠道", "Source", "source_name", "source_name_en"),
-        Column("department", "责任部门", "Department", "department", "department_en"), *_PLACE,
-        Column("address", "地址", "Address", "address"), Column("reported_at", "上报时间", "Reported", "reported_at"),
+        Column("department", "责任部门", "Department", "department", "department_en"),
+        *_PLACE,
+        Column("address", "地址", "Address", "address"),
+        Column("reported_at", "上报时间", "Reported", "reported_at"),
         Column("deadline_at", "办理时限", "Deadline", "deadline_at"),
-        Column("overdue_hours", "超期小时", "Hours overdue", "overdue_hours"), *_LONLAT,
+        Column("overdue_hours", "超期小时", "Hours overdue", "overdue_hours"),
+        *_LONLAT,
     ),
     "checkpoints": (
         *_named("点位编码"),
-        Column("type", "类型", "Type", "type", "type_en"), *_PLACE,
+        Column("type", "类型", "Type", "type", "type_en"),
+        *_PLACE,
         Column("compliance", "达标率%", "Compliance %", "compliance"),
         Column("failing", "未达标要素", "Failing elements", "failing", "failing_en"),
         Column("inspected_at", "最近检查", "Last inspected", "inspected_at"),
-        Column("nearest_camera_m", "最近在线摄像头(米)", "Nearest online camera (m)", "nearest_camera_m"), *_LONLAT,
+        Column("nearest_camera_m", "最近在线摄像头(米)", "Nearest online camera (m)", "nearest_camera_m"),
+        *_LONLAT,
     ),
     "cameras": (
         *_named("设备编码"),
-        Column("kind", "类型", "Kind", "kind"), Column("status", "状态", "Status", "status"), *_PLACE,
-        Column("last_seen_at", "最后在线", "Last seen", "last_seen_at"), *_LONLAT,
+        Column("kind", "类型", "Kind", "kind"),
+        Column("status", "状态", "Status", "status"),
+        *_PLACE,
+        Column("last_seen_at", "最后在线", "Last seen", "last_seen_at"),
+        *_LONLAT,
     ),
     "grids": (
         *_named("网格编码"),
-        Column("kind", "类型", "Kind", "kind"), *_PLACE[:2],
+        Column("kind", "类型", "Kind", "kind"),
+        *_PLACE[:2],
         Column("open_cases", "在办案件", "Open cases", "open_cases"),
-        Column("overdue", "超期", "Overdue", "overdue"), Column("gi_z", "Gi* z值", "Gi* z", "gi_z"),
-        Column("gi_p", "Gi* p值", "Gi* p", "gi_p"), *_LONLAT,
+        Column("overdue", "超期", "Overdue", "overdue"),
+        Column("gi_z", "Gi* z值", "Gi* z", "gi_z"),
+        Column("gi_p", "Gi* p值", "Gi* p", "gi_p"),
+        *_LONLAT,
     ),
-}  # fmt: skip
+}
 BY_KEY = {layer: {c.key: c for c in cols} for layer, cols in COLUMNS.items()}
 NOT_NULL = {"id", "reported_at", "deadline_at", "external_id", "code", "name", "kind", "open_cases", "overdue"}
 # Query columns the map needs besides the table's (what colours a feature).
@@ -180,14 +194,20 @@ def _case_clauses(q: Query, db: Database, probe: bool = False) -> tuple[list[sql
         # order and ask the checkpoints' GiST index about each (OFFSET 0 keeps it a per-row probe),
         # which stops after one page, where collecting every case near hundreds of checkpoints
         # first would not.
-        where.append(sql.SQL("EXISTS (SELECT 1 FROM checkpoints p WHERE (p.type_code = ANY(%(near_type)s)"
-                             " OR p.id = ANY(%(near_ids)s)) AND {near} OFFSET 0)").format(
-            near=_within_m("x.geom", "p.geom", "near")))  # fmt: skip
+        where.append(
+            sql.SQL(
+                "EXISTS (SELECT 1 FROM checkpoints p WHERE (p.type_code = ANY(%(near_type)s)"
+                " OR p.id = ANY(%(near_ids)s)) AND {near} OFFSET 0)"
+            ).format(near=_within_m("x.geom", "p.geom", "near"))
+        )
     elif q.near_m:
         # From the (few) checkpoints to the cases around them, through the cases' GiST index.
-        where.append(sql.SQL("x.id IN (SELECT n.id FROM checkpoints p JOIN cases n ON {near}"
-                             " WHERE p.type_code = ANY(%(near_type)s) OR p.id = ANY(%(near_ids)s))").format(
-            near=_within_m("p.geom", "n.geom", "near")))  # fmt: skip
+        where.append(
+            sql.SQL(
+                "x.id IN (SELECT n.id FROM checkpoints p JOIN cases n ON {near}"
+                " WHERE p.type_code = ANY(%(near_type)s) OR p.id = ANY(%(near_ids)s))"
+            ).format(near=_within_m("p.geom", "n.geom", "near"))
+        )
     return where, params
 
 
@@ -204,8 +224,11 @@ def _checkpoint_clauses(q: Query) -> tuple[list[sql.Composable], dict[str, Any]]
         where.append(sql.SQL("%(failing)s = ANY(x.failing_codes)"))
         params["failing"] = q.failing
     if q.gap_m:
-        where.append(sql.SQL("NOT EXISTS (SELECT 1 FROM cameras cam WHERE cam.status = 'online' AND {near})").format(
-            near=_within_m("x.geom", "cam.geom", "gap")))  # fmt: skip
+        where.append(
+            sql.SQL("NOT EXISTS (SELECT 1 FROM cameras cam WHERE cam.status = 'online' AND {near})").format(
+                near=_within_m("x.geom", "cam.geom", "gap")
+            )
+        )
         params["gap_m"] = q.gap_m
     return where, params
 
@@ -294,8 +317,9 @@ def _order(q: Query, layer: str) -> sql.Composed:
     # A NOT NULL column is ordered as its index is (a backward scan gives DESC NULLS FIRST), so a
     # first page over ten million cases reads 50 index entries instead of sorting every match.
     nulls = sql.SQL("" if column.source in NOT_NULL else "NULLS LAST")
-    return sql.SQL("ORDER BY q.{col} {d} {nulls}, q.id {d}").format(col=sql.Identifier(column.source), d=direction,
-                                                                      nulls=nulls)  # fmt: skip
+    return sql.SQL("ORDER BY q.{col} {d} {nulls}, q.id {d}").format(
+        col=sql.Identifier(column.source), d=direction, nulls=nulls
+    )
 
 
 def count(db: Database, q: Query, scope: units.Unit | None, layer: str | None = None) -> int:

@@ -48,8 +48,12 @@ class Combiner(Generic[T, R]):
     multiply the wait.
     """
 
-    def __init__(self, run: Callable[[Hashable, Sequence[T]], Sequence[R]], max_group: int = 64,
-                 split_on: tuple[type[BaseException], ...] = (Exception,)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        run: Callable[[Hashable, Sequence[T]], Sequence[R]],
+        max_group: int = 64,
+        split_on: tuple[type[BaseException], ...] = (Exception,),
+    ) -> None:
         self._run = run
         self.max_group = max_group
         self.split_on = split_on

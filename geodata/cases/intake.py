@@ -81,8 +81,18 @@ def insert_many(key: tuple[Database, Any], cases: Sequence[NewCase]) -> list[dic
     row, or None where nothing was inserted for it (a repeat, also of a case in the same list that
     was taken in; an unknown category; a place outside the territory)."""
     db, scope = key
-    columns = ("source", "external_id", "category", "description", "address", "lon", "lat", "reported_at",
-               "handled_online", "actor")  # fmt: skip
+    columns = (
+        "source",
+        "external_id",
+        "category",
+        "description",
+        "address",
+        "lon",
+        "lat",
+        "reported_at",
+        "handled_online",
+        "actor",
+    )
     params: dict[str, Any] = {c: [getattr(case, c) for case in cases] for c in columns}
     params["note"] = INTAKE_NOTE
     token = SCOPE.set(scope)
@@ -114,8 +124,11 @@ def _not_inserted(db: Database, case: NewCase) -> int:
         existing = cur.fetchone()
         if existing is not None:
             return existing[0]
-        cur.execute("SELECT EXISTS (SELECT 1 FROM units WHERE level = 'street' AND "
-                    "ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)))", (case.lon, case.lat))  # fmt: skip
+        cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM units WHERE level = 'street' AND "
+            "ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)))",
+            (case.lon, case.lat),
+        )
         if not cur.fetchone()[0]:
             raise OutsideTerritoryError(
                 f"({case.lon:.6f}, {case.lat:.6f}) lies outside every street office of the territory; "

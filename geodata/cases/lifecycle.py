@@ -56,8 +56,9 @@ class Transition:
 def rules(cur) -> dict[tuple[str, str], Transition]:
     """Every rule, keyed by (from status, action)."""
     cur.execute(sql_text("case_transitions"))
-    return {(r[0], r[1]): Transition(r[0], r[1], r[2], tuple(r[3]), r[4], tuple(r[5]), r[6], r[7])
-            for r in cur.fetchall()}  # fmt: skip
+    return {
+        (r[0], r[1]): Transition(r[0], r[1], r[2], tuple(r[3]), r[4], tuple(r[5]), r[6], r[7]) for r in cur.fetchall()
+    }
 
 
 def allowed_actions(cur, status: str) -> list[str]:
@@ -113,8 +114,9 @@ def _validate(cur, case_id: int, rule: Transition, fields: dict[str, Any]) -> di
     return values
 
 
-def apply(cur, case_id: int, action: str, actor: str, claimed_actor: str | None = None,
-          **fields: Any) -> dict[str, Any]:  # fmt: skip
+def apply(
+    cur, case_id: int, action: str, actor: str, claimed_actor: str | None = None, **fields: Any
+) -> dict[str, Any]:
     """Apply ``action`` to a case, log it, and return {id, status, from_status, event_id}.
 
     ``actor`` is who is known to act (a user, an API key's name); ``claimed_actor`` who an API

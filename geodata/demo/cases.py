@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.clock import TZ_NAME
 from geodata.demo.nearest_line import NearestLine
 from geodata.demo.points import jitter, random_in
 from geodata.unit_assign import UnitIndex
@@ -22,13 +23,40 @@ HOUR = 3600.0
 DAY = 86_400.0
 SOURCES = (["hotline", "app", "patrol", "camera_ai"], [0.45, 0.20, 0.25, 0.10])
 SOURCE_PREFIX = {"hotline": "RX", "app": "SSP", "patrol": "XC", "camera_ai": "AI", "inspection": "JC"}
-SOURCE_VOICE = {"hotline": "市民来电反映", "app": "市民随手拍上报", "patrol": "网格员巡查发现",
-                "camera_ai": "视频AI识别告警", "inspection": "专项检查发现"}  # fmt: skip
+SOURCE_VOICE = {
+    "hotline": "市民来电反映",
+    "app": "市民随手拍上报",
+    "patrol": "网格员巡查发现",
+    "camera_ai": "视频AI识别告警",
+    "inspection": "专项检查发现",
+}
 # Relative frequency of leaf categories; a category missing here gets weight 1. "99" (其他) is the
 # loader's fallback for foreign complaint types and never generated.
-CATEGORY_WEIGHT = {"99": 0, "0101": 9, "0102": 4, "0103": 5, "0104": 1, "0105": 4, "0201": 5, "0202": 2, "0301": 4,
-                   "0302": 2, "0303": 3, "0401": 0.5, "0402": 1, "0403": 1, "0501": 8, "0502": 6, "0503": 7,
-                   "0504": 5, "0601": 6, "0602": 5, "0603": 3, "0604": 2, "0605": 3}  # fmt: skip
+CATEGORY_WEIGHT = {
+    "99": 0,
+    "0101": 9,
+    "0102": 4,
+    "0103": 5,
+    "0104": 1,
+    "0105": 4,
+    "0201": 5,
+    "0202": 2,
+    "0301": 4,
+    "0302": 2,
+    "0303": 3,
+    "0401": 0.5,
+    "0402": 1,
+    "0403": 1,
+    "0501": 8,
+    "0502": 6,
+    "0503": 7,
+    "0504": 5,
+    "0601": 6,
+    "0602": 5,
+    "0603": 3,
+    "0604": 2,
+    "0605": 3,
+}
 HOUR_PROFILE = np.array([1, 1, 1, 1, 1, 2, 4, 7, 9, 10, 10, 9, 8, 9, 10, 10, 9, 9, 8, 7, 6, 4, 3, 2], dtype=float)
 HARD_SHARE = 0.12  # cases that drag on for days or weeks (疑难件)
 HARD_DAYS = 25.0  # median working time of a hard case
@@ -93,9 +121,16 @@ def _report_times(anchor_s: float, days: int, n: int, rng: np.random.Generator) 
     return np.sort(out[:n])
 
 
-def generate(ctx: CaseContext, n: int, days: float, anchor: datetime, rng: np.random.Generator,
-             first_id: int = 1, window_end: datetime | None = None,
-             stalled_share: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+def generate(
+    ctx: CaseContext,
+    n: int,
+    days: float,
+    anchor: datetime,
+    rng: np.random.Generator,
+    first_id: int = 1,
+    window_end: datetime | None = None,
+    stalled_share: float = 0.0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``n`` cases with ids from ``first_id`` and their events, as seen at ``anchor`` (now).
 
     They are reported in the ``days`` before ``window_end`` (default: ``anchor``). A
@@ -163,37 +198,61 @@ def generate(ctx: CaseContext, n: int, days: float, anchor: datetime, rng: np.ra
     address = np.char.add(ctx.road_names[nearest].astype(str), "附近")
     voice = pd.Series(source).map(SOURCE_VOICE).to_numpy().astype(str)
     descr = np.char.add(np.char.add(np.char.add(voice, "："), address), cats.name.to_numpy().astype(str))
-    day = pd.to_datetime(reported, unit="s", utc=True).tz_convert("Asia/Shanghai").strftime("%Y%m%d").to_numpy()
+    day = pd.to_datetime(reported, unit="s", utc=True).tz_convert(TZ_NAME).strftime("%Y%m%d").to_numpy()
     prefix = pd.Series(source).map(SOURCE_PREFIX).to_numpy().astype(str)
     external = np.char.add(np.char.add(prefix, day.astype(str)), np.char.zfill(ids.astype(str), 8))
 
-    cases = pd.DataFrame({
-        "id": ids, "source": source, "external_id": external, "category_code": cats.code.to_numpy(),
-        "status": status, "description": descr, "address": address, "lon": lon, "lat": lat,
-        "department_id": cats.department_id.to_numpy(),
-        "reported_at": _ts(reported), "dispatched_at": _ts(t_dispatched), "accepted_at": _ts(t_accepted),
-        "resolved_at": _ts(t_resolved), "rated_at": _ts(t_rated), "closed_at": _ts(t_closed),
-        "deadline_at": _ts(deadline),
-        "satisfaction": pd.array(np.where(satisfaction > 0, satisfaction, None), dtype="Int64"),
-        "handled_online": rng.random(n) < 0.85,
-        "reply": np.where(np.isnan(t_resolved), None, "已现场处置完毕，已回复诉求人"),
-        "merged_into": pd.array(np.where(merged_into > 0, merged_into, None), dtype="Int64"),
-    })  # fmt: skip
+    cases = pd.DataFrame(
+        {
+            "id": ids,
+            "source": source,
+            "external_id": external,
+            "category_code": cats.code.to_numpy(),
+            "status": status,
+            "description": descr,
+            "address": address,
+            "lon": lon,
+            "lat": lat,
+            "department_id": cats.department_id.to_numpy(),
+            "reported_at": _ts(reported),
+            "dispatched_at": _ts(t_dispatched),
+            "accepted_at": _ts(t_accepted),
+            "resolved_at": _ts(t_resolved),
+            "rated_at": _ts(t_rated),
+            "closed_at": _ts(t_closed),
+            "deadline_at": _ts(deadline),
+            "satisfaction": pd.array(np.where(satisfaction > 0, satisfaction, None), dtype="Int64"),
+            "handled_online": rng.random(n) < 0.85,
+            "reply": np.where(np.isnan(t_resolved), None, "已现场处置完毕，已回复诉求人"),
+            "merged_into": pd.array(np.where(merged_into > 0, merged_into, None), dtype="Int64"),
+        }
+    )
     cases = pd.concat([cases, ids_frame], axis=1)
-    events = _events(cases, ctx, {"reported": reported, "dispatched": t_dispatched, "accepted": t_accepted,
-                                  "resolved": t_resolved, "rated": t_rated, "closed": t_closed})  # fmt: skip
+    events = _events(
+        cases,
+        ctx,
+        {
+            "reported": reported,
+            "dispatched": t_dispatched,
+            "accepted": t_accepted,
+            "resolved": t_resolved,
+            "rated": t_rated,
+            "closed": t_closed,
+        },
+    )
     return cases, events
 
 
 def _ts(seconds: np.ndarray) -> pd.DatetimeIndex:
-    return pd.to_datetime(seconds, unit="s", utc=True).round("s").tz_convert("Asia/Shanghai")
+    return pd.to_datetime(seconds, unit="s", utc=True).round("s").tz_convert(TZ_NAME)
 
 
 def _events(cases: pd.DataFrame, ctx: CaseContext, times: dict[str, np.ndarray]) -> pd.DataFrame:
     """One event per step each case reached, in lifecycle order."""
     dept = cases.department_id.map(ctx.departments).to_numpy()
-    source_actor = cases.source.map({"hotline": "12345热线", "app": "随手拍", "patrol": "网格员",
-                                     "camera_ai": "视频AI", "inspection": "督查组"}).to_numpy()  # fmt: skip
+    source_actor = cases.source.map(
+        {"hotline": "12345热线", "app": "随手拍", "patrol": "网格员", "camera_ai": "视频AI", "inspection": "督查组"}
+    ).to_numpy()
     status = cases.status.to_numpy()
     special = np.isin(status, ["rejected", "merged"])
     steps = [
@@ -213,14 +272,31 @@ def _events(cases: pd.DataFrame, ctx: CaseContext, times: dict[str, np.ndarray])
     prev = np.where(~np.isnan(times["rated"]), "rated", "resolved")
     prev = np.where(special, "dispatched", prev)
     to = np.where(special, status, "closed")
-    frames.append(pd.DataFrame({"case_id": cases.id.to_numpy()[ok], "at": _ts(t[ok]),
-                                "from_status": prev[ok], "to_status": to[ok],
-                                "actor": np.where(special, ACTOR_CENTRE, "党工委验单")[ok],
-                                "note": np.where(special, "无效或重复诉求", "核验办结")[ok]}))  # fmt: skip
+    frames.append(
+        pd.DataFrame(
+            {
+                "case_id": cases.id.to_numpy()[ok],
+                "at": _ts(t[ok]),
+                "from_status": prev[ok],
+                "to_status": to[ok],
+                "actor": np.where(special, ACTOR_CENTRE, "党工委验单")[ok],
+                "note": np.where(special, "无效或重复诉求", "核验办结")[ok],
+            }
+        )
+    )
     ret = status == "returned"
-    frames.append(pd.DataFrame({"case_id": cases.id.to_numpy()[ret], "at": _ts(times["dispatched"][ret] + 600),
-                                "from_status": "dispatched", "to_status": "returned", "actor": dept[ret],
-                                "note": "非本部门职责，退回重派"}))  # fmt: skip
+    frames.append(
+        pd.DataFrame(
+            {
+                "case_id": cases.id.to_numpy()[ret],
+                "at": _ts(times["dispatched"][ret] + 600),
+                "from_status": "dispatched",
+                "to_status": "returned",
+                "actor": dept[ret],
+                "note": "非本部门职责，退回重派",
+            }
+        )
+    )
     events = pd.concat(frames, ignore_index=True)
     order = np.lexsort((events["at"].to_numpy(dtype="datetime64[ns]"), events.case_id.to_numpy()))  # stable
     return events.take(order).reset_index(drop=True)
@@ -228,5 +304,6 @@ def _events(cases: pd.DataFrame, ctx: CaseContext, times: dict[str, np.ndarray])
 
 def _event_frame(case_ids, t, frm, to, actor, mask, note) -> pd.DataFrame:
     actor_col = actor[mask] if isinstance(actor, np.ndarray) else actor
-    return pd.DataFrame({"case_id": case_ids, "at": _ts(t), "from_status": frm, "to_status": to,
-                         "actor": actor_col, "note": note})  # fmt: skip
+    return pd.DataFrame(
+        {"case_id": case_ids, "at": _ts(t), "from_status": frm, "to_status": to, "actor": actor_col, "note": note}
+    )

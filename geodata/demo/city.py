@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import psycopg2
 
 from geodata.accounts.users import seed_demo_if_empty
+from geodata.clock import TZ
 from geodata.demo import cases as demo_cases
 from geodata.demo import points as demo_points
 from geodata.demo import territory as demo_territory
@@ -41,9 +41,18 @@ from geodata.load.bulk import (
 from geodata.unit_assign import UnitIndex, with_ancestors
 
 DEFAULT_SEED = 7
-TZ = ZoneInfo("Asia/Shanghai")
-DOMAIN_TABLES = ["camera_events", "case_events", "cases", "inspection_results", "inspections", "checkpoints",
-                 "cameras", "roads", "unit_stats", "units"]  # fmt: skip
+DOMAIN_TABLES = [
+    "camera_events",
+    "case_events",
+    "cases",
+    "inspection_results",
+    "inspections",
+    "checkpoints",
+    "cameras",
+    "roads",
+    "unit_stats",
+    "units",
+]
 
 
 @dataclass(frozen=True)
@@ -92,13 +101,26 @@ def build_static(scale: str, rng: np.random.Generator, anchor: datetime) -> dict
     insp, results = demo_points.inspections(cps, cams, anchor, months=6, rng=rng)
     cam_events = demo_points.camera_events(cams, anchor, days=8, rng=rng.spawn(1)[0])  # own stream: cases unchanged
     index = UnitIndex(units)
-    return {"units": units, "roads": roads, "cameras": demo_points.assign(cams, index),
-            "checkpoints": demo_points.assign(cps, index), "inspections": insp, "results": results,
-            "camera_events": cam_events, "index": index}  # fmt: skip
+    return {
+        "units": units,
+        "roads": roads,
+        "cameras": demo_points.assign(cams, index),
+        "checkpoints": demo_points.assign(cps, index),
+        "inspections": insp,
+        "results": results,
+        "camera_events": cam_events,
+        "index": index,
+    }
 
 
-def load(dsn: str, scale: str = "demo", seed: int = DEFAULT_SEED, anchor: datetime | None = None,
-         replace: bool = False, log=print) -> dict[str, int]:  # fmt: skip
+def load(
+    dsn: str,
+    scale: str = "demo",
+    seed: int = DEFAULT_SEED,
+    anchor: datetime | None = None,
+    replace: bool = False,
+    log=print,
+) -> dict[str, int]:
     """Generate and load a city in one transaction; return row counts per table."""
     anchor = anchor or datetime.now(TZ).replace(second=0, microsecond=0)
     size = SCALES[scale]
@@ -159,9 +181,15 @@ def _load_static(cur, city: dict) -> dict[str, int]:
     copy_frame(cur, "inspection_results", city["results"], ["inspection_id", "type_code", "element_code", "passed"])
     for table in ("cameras", "checkpoints", "inspections"):
         sync_identity(cur, table)
-    return {"units": len(units), "roads": len(roads), "cameras": len(cams), "checkpoints": len(cps),
-            "inspections": len(city["inspections"]), "inspection_results": len(city["results"]),
-            "camera_events": len(city["camera_events"])}  # fmt: skip
+    return {
+        "units": len(units),
+        "roads": len(roads),
+        "cameras": len(cams),
+        "checkpoints": len(cps),
+        "inspections": len(city["inspections"]),
+        "inspection_results": len(city["results"]),
+        "camera_events": len(city["camera_events"]),
+    }
 
 
 def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseContext:
@@ -186,10 +214,32 @@ def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseCo
     )
 
 
-CASE_COLUMNS = ["id", "source", "external_id", "category_code", "status", "description", "address", "geom",
-                "street_id", "community_id", "grid_id", "exclusive_grid_id", "department_id", "reported_at",
-                "dispatched_at", "accepted_at", "resolved_at", "rated_at", "closed_at", "deadline_at",
-                "satisfaction", "handled_online", "reply", "merged_into"]  # fmt: skip
+CASE_COLUMNS = [
+    "id",
+    "source",
+    "external_id",
+    "category_code",
+    "status",
+    "description",
+    "address",
+    "geom",
+    "street_id",
+    "community_id",
+    "grid_id",
+    "exclusive_grid_id",
+    "department_id",
+    "reported_at",
+    "dispatched_at",
+    "accepted_at",
+    "resolved_at",
+    "rated_at",
+    "closed_at",
+    "deadline_at",
+    "satisfaction",
+    "handled_online",
+    "reply",
+    "merged_into",
+]
 
 
 EVENT_COLUMNS = ["id", "case_id", "at", "from_status", "to_status", "actor", "note"]
@@ -218,8 +268,10 @@ def _load_cases(cur, city, size: Scale, anchor: datetime, rng, fast: bool, log) 
                 log(f"  cases {n_cases:,}/{size.cases:,} ({rate:,.0f} cases/s)")
         loaded = time.perf_counter()
     if fast:
-        log(f"  {n_cases:,} cases and {n_events:,} events copied in {loaded - started:.1f} s; "
-            f"indexes and keys rebuilt in {time.perf_counter() - loaded:.1f} s")  # fmt: skip
+        log(
+            f"  {n_cases:,} cases and {n_events:,} events copied in {loaded - started:.1f} s; "
+            f"indexes and keys rebuilt in {time.perf_counter() - loaded:.1f} s"
+        )
         cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
         started = time.perf_counter()
         cur.execute("SELECT case_days_rebuild()")
@@ -237,14 +289,24 @@ def _case_chunks(ctx, size: Scale, anchor: datetime, rng, types: dict[str, list[
     for i in range(chunks):
         # Each chunk covers its own slice of time, oldest first, so ids grow with report time.
         window_end = anchor_minus(anchor, size.days * (chunks - 1 - i) / chunks)
-        cases, events = demo_cases.generate(ctx, size.chunk, size.days / chunks, anchor, rng,
-                                            first_id=i * size.chunk + 1, window_end=window_end,
-                                            stalled_share=size.stalled_share)  # fmt: skip
+        cases, events = demo_cases.generate(
+            ctx,
+            size.chunk,
+            size.days / chunks,
+            anchor,
+            rng,
+            first_id=i * size.chunk + 1,
+            window_end=window_end,
+            stalled_share=size.stalled_share,
+        )
         cases["geom"] = point_ewkb(cases.lon.to_numpy(), cases.lat.to_numpy())
         events.insert(0, "id", np.arange(first_event, first_event + len(events)))
         first_event += len(events)
-        yield ((len(cases), len(events)), encode_binary(cases, CASE_COLUMNS, types["cases"]),
-               encode_binary(events, EVENT_COLUMNS, types["case_events"]))  # fmt: skip
+        yield (
+            (len(cases), len(events)),
+            encode_binary(cases, CASE_COLUMNS, types["cases"]),
+            encode_binary(events, EVENT_COLUMNS, types["case_events"]),
+        )
 
 
 def anchor_minus(anchor: datetime, days: float) -> datetime:

@@ -60,8 +60,10 @@ class NearestLine:
         """(cells, k) segment indices that may be nearest within each cell, padded with repeats."""
         edges = [lo[d] + np.arange(CELLS + 1) * size[d] for d in (0, 1)]
         seg_lo, seg_hi = np.minimum(self._a, self._b), np.maximum(self._a, self._b)
-        gap = [np.maximum(0, np.maximum(seg_lo[:, d] - e[1:, None], e[:-1, None] - seg_hi[:, d])) for d, e in
-               enumerate(edges)]  # fmt: skip
+        gap = [
+            np.maximum(0, np.maximum(seg_lo[:, d] - e[1:, None], e[:-1, None] - seg_hi[:, d]))
+            for d, e in enumerate(edges)
+        ]
         near2 = (gap[1][:, None, :] ** 2 + gap[0][None, :, :] ** 2).reshape(CELLS * CELLS, -1)
         cx, cy = np.meshgrid(edges[0], edges[1])
         corner2 = _distance2(cx.ravel()[:, None], cy.ravel()[:, None], self._a[None], self._b[None])

@@ -25,8 +25,15 @@ ELEMENTS = {
     "commercial": ["ads", "sanitation", "order", "parking"],
     "hospital": ["ads", "sanitation", "traffic", "volunteer"],
 }
-TYPE_DEPARTMENT = {"school": "CGJ", "intersection": "JJ", "community": "CGJ", "market": "SCJG",
-                   "park": "YL", "commercial": "SCJG", "hospital": "CGJ"}  # fmt: skip
+TYPE_DEPARTMENT = {
+    "school": "CGJ",
+    "intersection": "JJ",
+    "community": "CGJ",
+    "market": "SCJG",
+    "park": "YL",
+    "commercial": "SCJG",
+    "hospital": "CGJ",
+}
 CAMERA_KINDS = (["bullet", "dome", "ai", "panorama"], [0.55, 0.25, 0.15, 0.05])
 CAMERA_LABEL = {"bullet": "枪机", "dome": "球机", "ai": "智能分析", "panorama": "高点"}
 CAMERA_RANGE_M = {"bullet": 60.0, "dome": 80.0, "ai": 50.0, "panorama": 150.0}
@@ -34,8 +41,10 @@ CAMERA_RANGE_M = {"bullet": 60.0, "dome": 80.0, "ai": 50.0, "panorama": 150.0}
 
 def jitter(rng: np.random.Generator, lon: np.ndarray, lat: np.ndarray, metres: float) -> tuple[np.ndarray, np.ndarray]:
     """Move points by a normal offset of ``metres`` standard deviation."""
-    return (lon + rng.normal(0, metres, len(lon)) / M_PER_DEG_LON,
-            lat + rng.normal(0, metres, len(lat)) / M_PER_DEG_LAT)  # fmt: skip
+    return (
+        lon + rng.normal(0, metres, len(lon)) / M_PER_DEG_LON,
+        lat + rng.normal(0, metres, len(lat)) / M_PER_DEG_LAT,
+    )
 
 
 def random_in(geom, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -70,16 +79,19 @@ def cameras(roads: gpd.GeoDataFrame, district, n: int, anchor: datetime, rng: np
     offline = rng.random(n) < 0.10
     seen_ago = np.where(offline, rng.uniform(3_600, 10 * 86_400, n), rng.uniform(5, 300, n))
     road_names = np.r_[roads["name"].to_numpy()[road_idx], np.full(n - n_road, "小区")]
-    return pd.DataFrame({
-        "id": np.arange(1, n + 1),
-        "code": [f"CAM{i:07d}" for i in range(1, n + 1)],
-        "name": [f"{r}{i % 97 + 1}号{CAMERA_LABEL[k]}" for i, (r, k) in enumerate(zip(road_names, kind))],
-        "kind": kind,
-        "status": np.where(offline, "offline", "online"),
-        "last_seen_at": [anchor - timedelta(seconds=float(s)) for s in seen_ago],
-        "view_range_m": [CAMERA_RANGE_M[k] for k in kind],
-        "lon": lon, "lat": lat,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "code": [f"CAM{i:07d}" for i in range(1, n + 1)],
+            "name": [f"{r}{i % 97 + 1}号{CAMERA_LABEL[k]}" for i, (r, k) in enumerate(zip(road_names, kind))],
+            "kind": kind,
+            "status": np.where(offline, "offline", "online"),
+            "last_seen_at": [anchor - timedelta(seconds=float(s)) for s in seen_ago],
+            "view_range_m": [CAMERA_RANGE_M[k] for k in kind],
+            "lon": lon,
+            "lat": lat,
+        }
+    )
 
 
 def camera_events(cams: pd.DataFrame, anchor: datetime, days: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -144,8 +156,9 @@ def checkpoints(
     return frame
 
 
-def inspections(points: pd.DataFrame, cams: pd.DataFrame, anchor: datetime, months: int,
-                rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+def inspections(
+    points: pd.DataFrame, cams: pd.DataFrame, anchor: datetime, months: int, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Monthly inspections with a pass/fail per element. An intersection passes 'camera' only
     when an online camera stands within 50 m, so coverage questions have a true answer."""
     online = cams[cams.status == "online"]

@@ -134,8 +134,9 @@ def _exclusive_grids(units: list[_Unit], scale: TerritoryScale, rng: np.random.G
         community = max((u for u in units if u.parent == street.code), key=lambda u: u.local.area)
         centre = community.local.representative_point()
         w, h = rng.uniform(0.004, 0.007), rng.uniform(0.003, 0.005)
-        rect = shapely.affinity.rotate(box(centre.x - w / 2, centre.y - h / 2, centre.x + w / 2, centre.y + h / 2),
-                                       rng.uniform(-15, 15))  # fmt: skip
+        rect = shapely.affinity.rotate(
+            box(centre.x - w / 2, centre.y - h / 2, centre.x + w / 2, centre.y + h / 2), rng.uniform(-15, 15)
+        )
         geom = shapely.intersection(rect, community.local)
         out.append(_Unit(f"{community.code}E{len(out) + 1}", name, "grid", "exclusive", community.code, geom))
     return out

@@ -1,4 +1,4 @@
-"""Bulk writes through COPY (DESIGN §6), with geometry as EWKB.
+"""Bulk writes through COPY (docs/performance.md), with geometry as EWKB.
 
 ``copy_frame`` encodes rows column by column in COPY's text format: timestamps, numbers and
 booleans are formatted as whole arrays, and only text columns are touched string by string.
@@ -139,8 +139,16 @@ class _EncodedChunks:
 BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 BINARY_TRAILER = struct.pack(">h", -1)
 _PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in Unix microseconds
-_FIXED = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "float4": ">f4", "float8": ">f8", "bool": "u1",
-          "timestamptz": ">i8", "timestamp": ">i8"}  # fmt: skip
+_FIXED = {
+    "int2": ">i2",
+    "int4": ">i4",
+    "int8": ">i8",
+    "float4": ">f4",
+    "float8": ">f8",
+    "bool": "u1",
+    "timestamptz": ">i8",
+    "timestamp": ">i8",
+}
 _BINARY_ROWS = 100_000  # rows assembled at a time (the work arrays are rows x widest row)
 
 

@@ -1,4 +1,4 @@
-"""Coordinates and geometry of a load: the frame (DESIGN §7), validity, type and the territory.
+"""Coordinates and geometry of a load: the frame (docs/maps.md), validity, type and the territory.
 
 A declared ``--crs`` wins over the file's own; with neither, the load is refused. GCJ-02 and
 BD-09 are converted with geodata.coords, everything else with pyproj. Bad rows are rejected with

@@ -29,6 +29,7 @@ import psycopg2
 import shapely
 
 from geodata.accounts import audit
+from geodata.clock import TZ_NAME
 from geodata.errors import LoadError, SetupError
 from geodata.load import checks, write
 from geodata.load.fields import (
@@ -97,7 +98,7 @@ class Options:
     mapping: dict[str, str] = field(default_factory=dict)
     source: str = "import"
     encoding: str | None = None
-    tz: str = "Asia/Shanghai"
+    tz: str = TZ_NAME
     status_map: Path | None = None
     category_map: Path | None = None  # their category → our code (CSV source,target or JSON)
     category: str = DEFAULT_CATEGORY
@@ -147,8 +148,18 @@ def load(
             report.unchanged = staged - inserted - updated
             if opts.dry_run:
                 raise _DryRunError
-            audit.record(cur, opts.actor or _os_user(), "import", None, kind=kind, file=path.name, read=report.read,
-                         inserted=inserted, updated=updated, rejected=len(report.rejected))  # fmt: skip
+            audit.record(
+                cur,
+                opts.actor or _os_user(),
+                "import",
+                None,
+                kind=kind,
+                file=path.name,
+                read=report.read,
+                inserted=inserted,
+                updated=updated,
+                rejected=len(report.rejected),
+            )
     except _DryRunError:
         pass
     finally:
@@ -714,10 +725,11 @@ def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
         help="cases: the category for values matching none of ours (default 99 其他)",
     )
     parser.add_argument("--encoding", help="text encoding of a CSV or DBF (default: detected)")
-    parser.add_argument("--tz", default="Asia/Shanghai", help="time zone of times without one (default Asia/Shanghai)")
+    parser.add_argument("--tz", default=TZ_NAME, help=f"time zone of times without one (default {TZ_NAME})")
     parser.add_argument("--status-map", type=Path, help="cases: CSV (source,target) or JSON adding to the status map")
-    parser.add_argument("--category-map", type=Path,
-                        help="cases: CSV (source,target) or JSON: their categories → our category codes")  # fmt: skip
+    parser.add_argument(
+        "--category-map", type=Path, help="cases: CSV (source,target) or JSON: their categories → our category codes"
+    )
     parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of rejecting them")
     parser.add_argument("--dry-run", action="store_true", help="check and count everything, then write nothing")
     parser.add_argument(

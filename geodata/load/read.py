@@ -1,4 +1,4 @@
-"""Reading a load's input: size and archive checks (DESIGN §8), encodings, and the formats.
+"""Reading a load's input: size and archive checks (docs/security.md), encodings, and the formats.
 
 Zipped or loose shapefiles, GeoJSON and GeoPackage are read with pyogrio; CSV with pandas, its
 points from lon/lat or x/y columns, a WKT column or hex (E)WKB. Every refusal is a LoadError whose

@@ -84,9 +84,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 # Chinese names of the values the templates above name in English.
 NAMES_ZH = {
-    "code": "编码", "external id": "工单编号", "district": "区", "street": "街道办事处", "community": "社区",
-    "grid": "网格", "dispatched": "派单", "accepted": "签收", "resolved": "办结", "rated": "评价", "closed": "结案",
-}  # fmt: skip
+    "code": "编码",
+    "external id": "工单编号",
+    "district": "区",
+    "street": "街道办事处",
+    "community": "社区",
+    "grid": "网格",
+    "dispatched": "派单",
+    "accepted": "签收",
+    "resolved": "办结",
+    "rated": "评价",
+    "closed": "结案",
+}
 
 
 class Reason(Said):

@@ -52,14 +52,22 @@ def run(kind: str, filename: str, data, opts: load.Options, user: str, settings:
     token = secrets.token_urlsafe(24)
     folder = root / token
     folder.mkdir()
-    summary: dict[str, Any] = {"token": token, "user": user, "kind": kind, "file": Path(filename or "").name[:200],
-                               "dry_run": opts.dry_run, "at": time.time()}  # fmt: skip
+    summary: dict[str, Any] = {
+        "token": token,
+        "user": user,
+        "kind": kind,
+        "file": Path(filename or "").name[:200],
+        "dry_run": opts.dry_run,
+        "at": time.time(),
+    }
     with tempfile.TemporaryDirectory(prefix="gridops-upload-") as tmp:
         upload = Path(tmp) / f"upload{suffix}"
         try:
             if suffix not in SUFFIXES:
-                raise LoadError(f"unsupported file type {suffix or '(none)'}: upload one of {', '.join(SUFFIXES)} "
-                                "(a shapefile as a .zip with its .shp, .shx, .dbf and .prj)")  # fmt: skip
+                raise LoadError(
+                    f"unsupported file type {suffix or '(none)'}: upload one of {', '.join(SUFFIXES)} "
+                    "(a shapefile as a .zip with its .shp, .shx, .dbf and .prj)"
+                )
             _save(data, upload, settings.import_max_bytes)
             report = load.load(kind, upload, opts, settings=settings)
             report.path = summary["file"]
@@ -106,8 +114,9 @@ def _rejected_rows(upload: Path, report: LoadReport, opts: load.Options, out: Pa
         writer.writerow([*map(str, frame.columns), "行号 row", "拒绝原因", "reason"])
         for row, reason in sorted(report.rejected.items()):
             values = frame.iloc[row - 1].tolist() if 0 < row <= len(frame) else []
-            writer.writerow([*("" if v is None else _safe(v) for v in values), row, say(reason, "zh"),
-                             say(reason, "en")])  # fmt: skip
+            writer.writerow(
+                [*("" if v is None else _safe(v) for v in values), row, say(reason, "zh"), say(reason, "en")]
+            )
 
 
 def _safe(value: Any) -> Any:

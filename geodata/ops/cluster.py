@@ -1,4 +1,4 @@
-"""The embedded PostgreSQL + PostGIS cluster under ``var/`` (DESIGN §10).
+"""The embedded PostgreSQL + PostGIS cluster under ``var/`` (docs/architecture.md).
 
 When run as root, the cluster belongs to the ``postgres`` system user, because initdb and the
 server refuse to run as root. The superuser and the two GridOps roles get random passwords,
@@ -127,9 +127,21 @@ class Cluster:
             os.chown(pwfile, pg.pw_uid, pg.pw_gid)
         pwfile.chmod(0o600)
         try:
-            self._run([str(bindir / "initdb"), "-D", str(self.pgdata), "-U", SUPERUSER,
-                       f"--pwfile={pwfile}", "--auth-local=peer", "--auth-host=scram-sha-256",
-                       "-E", "UTF8", "--no-locale"])  # fmt: skip
+            self._run(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    SUPERUSER,
+                    f"--pwfile={pwfile}",
+                    "--auth-local=peer",
+                    "--auth-host=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                ]
+            )
         finally:
             pwfile.unlink(missing_ok=True)
         with open(self.pgdata / "postgresql.conf", "a", encoding="utf-8") as conf:
@@ -160,8 +172,22 @@ class Cluster:
                 f"or set GRIDOPS_PG_PORT to a free port (e.g. {port + 1})"
             )
         opts = f"-p {port} -h {host} -k {self.sockets}"
-        proc = self._run([str(self.bindir() / "pg_ctl"), "-D", str(self.pgdata), "-l", str(self.logfile),
-                          "-w", "-t", "60", "-o", opts, "start"], check=False)  # fmt: skip
+        proc = self._run(
+            [
+                str(self.bindir() / "pg_ctl"),
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.logfile),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                opts,
+                "start",
+            ],
+            check=False,
+        )
         if proc.returncode != 0:
             tail = _tail(self.logfile)
             raise SetupError(f"the embedded PostgreSQL did not start ({tail}); see {self.logfile}")
@@ -192,8 +218,10 @@ class Cluster:
     def dsn(self, role: str, dbname: str | None = None) -> str:
         """A libpq connection string for a role of the embedded cluster."""
         db = dbname or self.settings.db_name
-        return (f"host={self.settings.pg_host} port={self.settings.pg_port} dbname={db} "
-                f"user={role} password={self.password(role)} application_name=gridops")  # fmt: skip
+        return (
+            f"host={self.settings.pg_host} port={self.settings.pg_port} dbname={db} "
+            f"user={role} password={self.password(role)} application_name=gridops"
+        )
 
 
 def resolve_var_dir(settings: Settings) -> Path:
@@ -248,8 +276,10 @@ def has_postgis(bindir: Path) -> bool:
 def _install_or_explain(packages: list[str]) -> None:
     command = "apt-get install -y " + " ".join(packages)
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise SetupError(f"PostgreSQL with PostGIS is not installed: run 'sudo {command}' "
-                         "(or set DATABASE_URL to an existing PostGIS)")  # fmt: skip
+        raise SetupError(
+            f"PostgreSQL with PostGIS is not installed: run 'sudo {command}' "
+            "(or set DATABASE_URL to an existing PostGIS)"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     print(f"installing {' '.join(packages)} with apt-get …", flush=True)
     if subprocess.run(command.split(), env=env, capture_output=True).returncode != 0:

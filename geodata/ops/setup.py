@@ -72,8 +72,11 @@ def _ensure_roles_and_database(cluster: Cluster, reset: bool) -> None:
             for role in (OWNER_ROLE, APP_ROLE):
                 cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
                 if cur.fetchone() is None:
-                    cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-                        sql.Identifier(role), sql.Literal(cluster.password(role))))  # fmt: skip
+                    cur.execute(
+                        sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                            sql.Identifier(role), sql.Literal(cluster.password(role))
+                        )
+                    )
             # NOINHERIT: the app role may SET ROLE to a scope role but holds none of its policies itself,
             # so that without a scope it sees no row (row-level security, migration 0013).
             cur.execute(sql.SQL("ALTER ROLE {} NOINHERIT").format(sql.Identifier(APP_ROLE)))
@@ -86,8 +89,11 @@ def _ensure_roles_and_database(cluster: Cluster, reset: bool) -> None:
                 cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,))
             if cur.fetchone() is None:
-                cur.execute(sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    sql.Identifier(db), sql.Identifier(OWNER_ROLE)))  # fmt: skip
+                cur.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
+                        sql.Identifier(db), sql.Identifier(OWNER_ROLE)
+                    )
+                )
     finally:
         conn.close()
     # PostGIS is not a trusted extension: the superuser creates it, the owner role uses it.
