@@ -69,7 +69,7 @@ def unit_panels(
     limit = None if grid else drilldown.WEAKEST_CHECKPOINTS
     reads = {
         "values": lambda: kpis.unit_kpis(db, unit),
-        "ranked": lambda: [] if grid else drilldown.ranking(db, unit),
+        "ranked": lambda: [] if grid else kpis.ranking(db, unit),
         "crumbs": lambda: drilldown.breadcrumbs(db, unit),
         "trend": lambda: drilldown.trend(db, unit, days),
         "categories": lambda: drilldown.categories(db, unit),

@@ -13,7 +13,7 @@ from typing import Any
 from geodata import kpis
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from geodata.units import Unit, children, names, scope_of
+from geodata.units import Unit, names, scope_of
 
 TREND_WINDOWS = (30, 90)  # days a trend can span
 CATEGORY_DAYS = 30  # "reported" window of the category breakdown
@@ -85,29 +85,3 @@ def breadcrumbs(db: Database, unit: Unit) -> list[Crumb]:
     """The district, street and community above ``unit``, then the unit itself."""
     above = names(db, unit.ancestor_ids)
     return [Crumb(*above[i]) for i in unit.ancestor_ids if i in above] + [Crumb(unit.code, unit.name, unit.level)]
-
-
-@dataclass(frozen=True)
-class RankRow:
-    """One child unit in the ranking: its place, flag, score and KPIs."""
-
-    unit_id: int
-    code: str
-    name: str
-    kind: str
-    rank: int
-    flag: str  # "red", "black" or ""
-    score: float | None
-    kpis: dict[str, kpis.KpiValue]
-
-
-def ranking(db: Database, unit: Unit, now: datetime | None = None) -> list[RankRow]:
-    """The direct children of ``unit`` ranked by ``kpis.score`` over the ranking window, best
-    first, with red and black flags (``kpis.rank``); children without any facts rank last."""
-    kids = children(db, unit)
-    values = kpis.child_kpis(db, unit, now=now)
-    empty = kpis.from_counts({})
-    per_child = {i: values.get(i, empty) for i in kids["id"]}
-    info = {i: (c, n, k) for i, c, n, k in zip(kids["id"], kids["code"], kids["name"], kids["kind"])}
-    ranked = kpis.rank({i: kpis.score(v) for i, v in per_child.items()})
-    return [RankRow(r.unit_id, *info[r.unit_id], r.rank, r.flag, r.score, per_child[r.unit_id]) for r in ranked]

@@ -321,6 +321,7 @@ class RankRow:
     unit_id: int
     code: str
     name: str
+    kind: str
     rank: int
     score: float | None
     flag: Literal["red", "black", ""]
@@ -340,7 +341,7 @@ def ranking(
     per_child = child_kpis(db, unit, now, days, versions)
     empty = from_counts({})
     values = {i: per_child.get(i, empty) for i in kids["id"]}
-    info = {i: (c, n) for i, c, n in zip(kids["id"], kids["code"], kids["name"])}
+    info = {i: (c, n, k) for i, c, n, k in zip(kids["id"], kids["code"], kids["name"], kids["kind"])}
     return [
         RankRow(r.unit_id, *info[r.unit_id], r.rank, r.score, r.flag, values[r.unit_id])
         for r in rank({i: score(v) for i, v in values.items()})

@@ -10,8 +10,8 @@ from dash import html
 from dash.dash_table.Format import Format, Scheme
 
 from geodata.clock import TZ
-from geodata.drilldown import Crumb, RankRow
-from geodata.kpis import BY_KEY, KpiValue
+from geodata.drilldown import Crumb
+from geodata.kpis import BY_KEY, KpiValue, RankRow
 from geodata.units import CHILD_LEVEL, Unit
 from i18n import t
 from layers.base import ColourClasses

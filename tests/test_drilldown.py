@@ -160,7 +160,7 @@ def test_grid_cases_list_every_open_case_and_the_recent_ones(db, raw, sample):
 
 def test_ranking_orders_children_by_score_with_flags(db, sample):
     for unit in sample[:3]:
-        rows = drilldown.ranking(db, unit)
+        rows = kpis.ranking(db, unit)
         kids = units.children(db, unit)
         assert sorted(r.unit_id for r in rows) == sorted(kids["id"])
         scores = [r.score for r in rows if r.score is not None]
