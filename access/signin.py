@@ -9,7 +9,6 @@ passwords typed by strangers elsewhere never slow it down (geodata/accounts/thro
 
 from __future__ import annotations
 
-import html
 import secrets
 from urllib.parse import urlsplit
 
@@ -24,30 +23,6 @@ from geodata.db import get_db
 DEVICE_COOKIE = "gridops_device"
 DEVICE_DAYS = 365
 
-PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · 网格治理一张图</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#0b1626;
-color:#dce6f2;font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}}
-form{{width:340px;padding:32px 36px;background:#11213a;border:1px solid #24446e;border-radius:8px}}
-h1{{margin:0 0 4px;font-size:22px;color:#4fd1ff}} p.sub{{margin:0 0 22px;color:#7f93ad;font-size:13px}}
-label{{display:block;margin:14px 0 6px;font-size:14px}}
-input{{width:100%;box-sizing:border-box;padding:9px 10px;font-size:15px;border-radius:4px;border:1px solid #2c5282;
-background:#0b1626;color:#fff}}
-button{{margin-top:22px;width:100%;padding:10px;font-size:16px;border:0;border-radius:4px;background:#1f7ae0;
-color:#fff;cursor:pointer}} .error{{margin-top:14px;color:#ff7a7a;font-size:14px}}
-</style></head><body>
-<form method="post" action="/login">
-<h1>网格治理一张图</h1><p class="sub">GridOps · 请登录 / sign in</p>
-<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{next}">
-<label for="username">用户名 Username</label><input id="username" name="username" value="{username}"
- autocomplete="username" autofocus required>
-<label for="password">密码 Password</label><input id="password" name="password" type="password"
- autocomplete="current-password" required>
-<button type="submit">登录</button>{error}
-</form></body></html>"""
-
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (an open redirect)."""
@@ -60,12 +35,7 @@ def safe_next(target: str | None) -> str:
 
 
 def _page(status: int = 200, error: str = "", username: str = "", next_: str = "/") -> flask.Response:
-    body = PAGE.format(
-        csrf=csrf.token(),
-        next=html.escape(safe_next(next_)),
-        username=html.escape(username),
-        error=f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "",
-    )
+    body = flask.render_template("login.html", csrf=csrf.token(), next=safe_next(next_), username=username, error=error)
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,5 @@
 """/import, /import/upload and /import/rejected/<run>.csv: data loads from a web page
-(pages/_import_html.py renders it).
+(templates/import.html renders it).
 
 Only administrators (the data stewards) load. The upload is a plain multipart form, so files up
 to GRIDOPS_IMPORT_MAX_BYTES pass (every other request stays under GRIDOPS_REQUEST_MAX_BYTES); the
@@ -7,6 +7,8 @@ load itself is geodata.load's (checks, one transaction, upserts, audit), run by 
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import flask
 
@@ -17,10 +19,11 @@ from geodata.load import command as load
 from geodata.load import runs as import_runs
 from geodata.load.fields import parse_map_args
 from i18n import pick, t
-from pages import _import_html as view
+from pages._components import NAV
 from settings import get_settings
 
 STEWARD_ROLES = ("admin",)
+COUNTS = ("read", "loaded", "updated", "unchanged", "rejected", "repaired")  # a report's counts, in this order
 
 
 def may_load() -> bool:
@@ -29,7 +32,10 @@ def may_load() -> bool:
     return who is not None and who.kind == "user" and who.role in STEWARD_ROLES
 
 
-def _html(body: str, status: int = 200) -> flask.Response:
+def _page(lang: str, status: int = 200, **shown: Any) -> flask.Response:
+    """templates/import.html with the header every page has (Jinja2 escapes every value)."""
+    body = flask.render_template("import.html", lang=lang, t=lambda key: t(key, lang), nav=NAV, csrf=csrf.token(),
+                                 title=t("im.title", lang), counts=COUNTS, **shown)  # fmt: skip
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -39,13 +45,12 @@ def show() -> flask.Response:
     """GET /import: the form, and the report of ``?run=<token>`` (one of the caller's loads)."""
     lang = pick(flask.request.args.get("lang"))
     if not may_load():
-        return _html(view.page(lang, view.message(t("im.only_admin", lang)), csrf.token()), 403)
-    main = view.form(lang, csrf.token())
+        return _page(lang, 403, notice=t("im.only_admin", lang))
+    form = {"kinds": load.KINDS, "levels": load.LEVELS, "accept": ",".join(import_runs.SUFFIXES),
+            "bulk_min_rows": load.BULK_MIN_ROWS}  # fmt: skip
     token = flask.request.args.get("run")
-    if token:
-        found = import_runs.get(token, current().name)
-        main += view.report(found, lang) if found else view.message(t("im.no_run", lang))
-    return _html(view.page(lang, main, csrf.token()))
+    found = import_runs.get(token, current().name) if token else None
+    return _page(lang, form=form, run=found, notice=t("im.no_run", lang) if token and not found else None)
 
 
 def upload() -> flask.Response:
