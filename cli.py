@@ -129,7 +129,7 @@ def load(args: tuple[str, ...]) -> None:
     \b
     gridops load --help 列出全部选项 / lists every option.
     """
-    from geodata.load.command import main
+    from geodata.load.cli import main
 
     sys.exit(main(list(args), prog="gridops load"))
 

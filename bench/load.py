@@ -18,7 +18,8 @@ import pandas as pd
 import psycopg2
 import shapely
 
-from geodata.load.command import Options, load
+from geodata.load.loader import load
+from geodata.load.options import Options
 from settings import get_settings
 
 STATUSES = ["待受理", "已派单", "处理中", "已办结", "已关闭"]

@@ -15,7 +15,7 @@ import flask
 from access import csrf
 from access.principal import current
 from geodata.errors import LoadError
-from geodata.load import command as load
+from geodata.load import options
 from geodata.load import runs as import_runs
 from geodata.load.fields import parse_map_args
 from i18n import pick, t
@@ -34,8 +34,16 @@ def may_load() -> bool:
 
 def _page(lang: str, status: int = 200, **shown: Any) -> flask.Response:
     """templates/import.html with the header every page has (Jinja2 escapes every value)."""
-    body = flask.render_template("import.html", lang=lang, t=lambda key: t(key, lang), nav=NAV, csrf=csrf.token(),
-                                 title=t("im.title", lang), counts=COUNTS, **shown)  # fmt: skip
+    body = flask.render_template(
+        "import.html",
+        lang=lang,
+        t=lambda key: t(key, lang),
+        nav=NAV,
+        csrf=csrf.token(),
+        title=t("im.title", lang),
+        counts=COUNTS,
+        **shown,
+    )
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -46,8 +54,12 @@ def show() -> flask.Response:
     lang = pick(flask.request.args.get("lang"))
     if not may_load():
         return _page(lang, 403, notice=t("im.only_admin", lang))
-    form = {"kinds": load.KINDS, "levels": load.LEVELS, "accept": ",".join(import_runs.SUFFIXES),
-            "bulk_min_rows": load.BULK_MIN_ROWS}  # fmt: skip
+    form = {
+        "kinds": options.KINDS,
+        "levels": options.LEVELS,
+        "accept": ",".join(import_runs.SUFFIXES),
+        "bulk_min_rows": options.BULK_MIN_ROWS,
+    }
     token = flask.request.args.get("run")
     found = import_runs.get(token, current().name) if token else None
     return _page(lang, form=form, run=found, notice=t("im.no_run", lang) if token and not found else None)
@@ -69,10 +81,10 @@ def upload() -> flask.Response:
     level = form.get("level") or None
     lang = pick(form.get("lang"))
     problems = []
-    if kind not in load.KINDS:
-        problems.append(f"kind: choose one of {', '.join(load.KINDS)}")
-    if level is not None and level not in load.LEVELS:
-        problems.append(f"level: choose one of {', '.join(load.LEVELS)}")
+    if kind not in options.KINDS:
+        problems.append(f"kind: choose one of {', '.join(options.KINDS)}")
+    if level is not None and level not in options.LEVELS:
+        problems.append(f"level: choose one of {', '.join(options.LEVELS)}")
     file = flask.request.files.get("file")
     if file is None or not file.filename:
         problems.append("file: choose a file to load")
@@ -83,7 +95,7 @@ def upload() -> flask.Response:
         mapping = {}
     if problems:
         return flask.Response("; ".join(problems), status=400, mimetype="text/plain")
-    opts = load.Options(
+    opts = options.Options(
         crs=(form.get("crs") or "").strip() or None,
         level=level,
         mapping=mapping,

@@ -18,7 +18,9 @@ import shapely
 from shapely.geometry import Point, box
 
 from geodata.errors import LoadError
-from geodata.load.command import Options, load, main
+from geodata.load.cli import main
+from geodata.load.loader import load
+from geodata.load.options import Options
 from geodata.ops.setup import ensure_database
 from settings import Settings, get_settings
 from tests.conftest import ROOT
@@ -519,9 +521,9 @@ def test_a_large_first_load_chooses_bulk_mode(empty, load_settings, tmp_path, mo
     _hierarchy(tmp_path, dsn, s)
     path = tmp_path / "12345.csv"
     _hotline_csv(path, 300)
-    from geodata.load import command as loader
+    from geodata.load import rows
 
-    monkeypatch.setattr(loader, "BULK_MIN_ROWS", 200)
+    monkeypatch.setattr(rows, "BULK_MIN_ROWS", 200)
     first = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326")
     assert (first.inserted, first.bulk) == (300, True)  # 300 rows into an empty table
     second = _run("cases", path, dsn, s, source="app", crs="EPSG:4326")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geodata.errors import LoadError
-from geodata.load.command import main
+from geodata.load.cli import main
 from geodata.load.fields import DEFAULT_STATUS_MAP, detect_columns, map_status, parse_times
 from geodata.load.read import open_input, read_table
 from settings import get_settings

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from geodata.errors import LoadError, SetupError
-from geodata.load import command as load
+from geodata.load import loader
+from geodata.load.options import Options
 from geodata.load.read import open_input, read_table
 from geodata.load.report import LoadReport
 from geodata.said import say
@@ -42,7 +43,7 @@ def _prune(root: Path) -> None:
             shutil.rmtree(run, ignore_errors=True)
 
 
-def run(kind: str, filename: str, data, opts: load.Options, user: str, settings: Settings | None = None) -> str:
+def run(kind: str, filename: str, data, opts: Options, user: str, settings: Settings | None = None) -> str:
     """Load an uploaded file (``data``: a readable binary stream); return the run's token. A problem
     with the file as a whole is kept as the run's error (nothing was written)."""
     settings = settings or get_settings()
@@ -69,7 +70,7 @@ def run(kind: str, filename: str, data, opts: load.Options, user: str, settings:
                     "(a shapefile as a .zip with its .shp, .shx, .dbf and .prj)"
                 )
             _save(data, upload, settings.import_max_bytes)
-            report = load.load(kind, upload, opts, settings=settings)
+            report = loader.load(kind, upload, opts, settings=settings)
             report.path = summary["file"]
             summary.update(_report(report))
             _rejected_rows(upload, report, opts, folder / "rejected.csv", settings)
@@ -102,7 +103,7 @@ def _report(report: LoadReport) -> dict[str, Any]:
     }
 
 
-def _rejected_rows(upload: Path, report: LoadReport, opts: load.Options, out: Path, settings: Settings) -> None:
+def _rejected_rows(upload: Path, report: LoadReport, opts: Options, out: Path, settings: Settings) -> None:
     """The file's rejected rows, its own columns first, then the row number and the reason."""
     if not report.rejected:
         return

@@ -1,185 +1,39 @@
-"""Load real data into GridOps: units, cameras, checkpoints or cases from a file, in one transaction.
-
-    gridops load {units,cameras,checkpoints,cases} PATH [--crs EPSG:NNNN|ESRI:NNNN|gcj02|bd09]
-        [--level district|street|community|grid] [--map OUR_FIELD=THEIR_COLUMN ...] [--source NAME]
-        [--encoding ENC] [--tz ZONE] [--status-map FILE] [--category-map FILE] [--repair] [--dry-run]
-        [--report REPORT.csv]
-
-Rows that fail a check are rejected with a reason and the rest are loaded; a problem with the file
-as a whole refuses the load and writes nothing. Loading the same file again changes nothing.
-
-Exit status: 0 every row loaded (or unchanged); 1 loaded, but some rows were rejected (see the
-summary and --report); 2 refused, nothing written; 130 interrupted, nothing written.
-"""
+"""The rows of each kind of file: columns found, values checked and converted, bad rows rejected
+with a reason (units, cameras, checkpoints, cases). geodata/load/loader.py runs them."""
 
 from __future__ import annotations
 
-import argparse
-import getpass
-import sys
-import tempfile
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 import numpy as np
 import pandas as pd
-import psycopg2
 import shapely
 
-from geodata.accounts import audit
-from geodata.clock import TZ_NAME
-from geodata.errors import LoadError, SetupError
+from geodata.errors import LoadError
 from geodata.load import checks, write
 from geodata.load.fields import (
     CAMERA_STATUS,
     ONLINE_CHANNELS,
     SATISFACTION_WORDS,
-    detect_columns,
     load_category_map,
     load_status_map,
     map_status,
-    parse_map_args,
     parse_times,
     per_value,
     text_or_none,
     to_number,
 )
-from geodata.load.read import Table, csv_geometry, open_input, read_table
+from geodata.load.options import (
+    BULK_MIN_ROWS,
+    CAMERA_KINDS,
+    CODE_PATTERN,
+    LEVELS,
+    OPEN_STATUSES,
+    PARENT_LEVEL,
+    UNIT_KINDS,
+    Options,
+)
+from geodata.load.read import Table, csv_geometry
 from geodata.load.reasons import Reason
 from geodata.load.report import LoadReport
-from settings import Settings, get_settings
-
-KINDS = ("units", "cameras", "checkpoints", "cases")
-LEVELS = ("district", "street", "community", "grid")
-PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community"}
-UNIT_KINDS = {  # the unit kinds allowed per level, and the words that name them
-    "district": {"district": "district", "区": "district", "县": "district"},
-    "street": {"street": "street", "town": "town", "街道": "street", "办事处": "street", "镇": "town", "乡": "town"},
-    "community": {"community": "community", "village": "village", "社区": "community", "村": "village"},
-    "grid": {
-        "community": "community",
-        "micro": "micro",
-        "rural": "rural",
-        "exclusive": "exclusive",
-        "社区网格": "community",
-        "微网格": "micro",
-        "农村网格": "rural",
-        "专属网格": "exclusive",
-    },
-}
-CAMERA_KINDS = {
-    "bullet": "bullet",
-    "dome": "dome",
-    "ai": "ai",
-    "panorama": "panorama",
-    "枪机": "bullet",
-    "球机": "dome",
-    "半球": "dome",
-    "智能": "ai",
-    "全景": "panorama",
-}
-CODE_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
-DEFAULT_CATEGORY = "99"  # 其他, migration 0014
-OPEN_STATUSES = ("reported", "dispatched", "accepted", "returned")
-# A cases load runs in bulk mode (load_write.write_cases) when it has at least this many rows and
-# at least as many as the table holds: a city's first import, not next week's export.
-BULK_MIN_ROWS = 10_000
-
-
-@dataclass
-class Options:
-    """How to read and load one file."""
-
-    crs: str | None = None
-    level: str | None = None
-    unit_kind: str | None = None
-    mapping: dict[str, str] = field(default_factory=dict)
-    source: str = "import"
-    encoding: str | None = None
-    tz: str = TZ_NAME
-    status_map: Path | None = None
-    category_map: Path | None = None  # their category → our code (CSV source,target or JSON)
-    category: str = DEFAULT_CATEGORY
-    repair: bool = False
-    dry_run: bool = False
-    bulk: bool | None = None  # cases: bulk mode; None decides by size (see BULK_MIN_ROWS)
-    actor: str | None = None  # who loads, for the audit log (default: the operating-system user)
-
-
-class _DryRunError(Exception):
-    """Raised inside the transaction to roll a dry run back."""
-
-
-def _os_user() -> str:
-    try:
-        return f"os:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "os:unknown"
-
-
-def load(
-    kind: str, path: Path | str, opts: Options | None = None, dsn: str | None = None, settings: Settings | None = None
-) -> LoadReport:
-    """Read, check and write one file in one transaction; return its report."""
-    opts = opts or Options()
-    settings = settings or get_settings()
-    if kind not in KINDS:
-        raise LoadError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
-    try:
-        ZoneInfo(opts.tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise LoadError(f"--tz {opts.tz}: unknown time zone; use e.g. Asia/Shanghai or America/New_York") from exc
-    path = Path(path)
-    report = LoadReport(kind, path.name, dry_run=opts.dry_run)
-    with tempfile.TemporaryDirectory(prefix="gridops-load-") as tmp:
-        table = read_table(open_input(path, settings, Path(tmp)), opts.encoding)
-    report.read = len(table.frame)
-    cols = detect_columns(list(table.frame.columns), kind, opts.mapping)
-    rows = np.arange(1, report.read + 1)
-    _check_frame_declared(kind, table, cols, opts)
-    conn = psycopg2.connect(dsn or settings.admin_dsn(), connect_timeout=5)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute("SET LOCAL statement_timeout = 0")
-            inserted, updated, staged = BUILDERS[kind](cur, table, cols, rows, opts, report)
-            report.inserted, report.updated = inserted, updated
-            report.unchanged = staged - inserted - updated
-            if opts.dry_run:
-                raise _DryRunError
-            audit.record(
-                cur,
-                opts.actor or _os_user(),
-                "import",
-                None,
-                kind=kind,
-                file=path.name,
-                read=report.read,
-                inserted=inserted,
-                updated=updated,
-                rejected=len(report.rejected),
-            )
-    except _DryRunError:
-        pass
-    finally:
-        conn.close()
-    return report
-
-
-# ---- shared steps ---------------------------------------------------------------------------
-
-
-def _check_frame_declared(kind: str, table: Table, cols: dict[str, str], opts: Options) -> None:
-    """Refuse before connecting when the coordinates' frame is unknown (a CSV without --crs)."""
-    if kind == "units" and table.geoms is None and "geometry" not in cols:
-        raise LoadError(
-            f"{table.name}: units need polygons: load a shapefile, GeoJSON or GeoPackage, or a CSV with a WKT column"
-        )
-    if table.geoms is not None:
-        checks.resolve_crs(opts.crs, table.crs, table.name)
-    elif opts.crs or "geometry" not in cols:  # a WKT/EWKB column may carry its SRID; checked when read
-        checks.resolve_crs(opts.crs, None, table.name)
 
 
 def _required(cols: dict[str, str], name: str, field_name: str, hint: str) -> str:
@@ -688,113 +542,3 @@ def _online(frame, cols, ok: np.ndarray) -> np.ndarray:
 
 
 BUILDERS = {"units": _units, "cameras": _cameras, "checkpoints": _checkpoints, "cases": _cases}
-
-
-# ---- command line ---------------------------------------------------------------------------
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with its usage errors on one line."""
-
-    def error(self, message: str):
-        """Print one line and exit 2."""
-        self.exit(2, f"error: {message}; see gridops load --help\n")
-
-
-def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
-    """Command-line entry point: a summary on stdout, errors as one line on stderr."""
-    parser = _Parser(prog=prog, description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=KINDS)
-    parser.add_argument("path", type=Path)
-    parser.add_argument(
-        "--crs", help="the file's coordinate system: EPSG:NNNN, ESRI:NNNN, gcj02 or bd09 (wins over the file's own)"
-    )
-    parser.add_argument("--level", choices=LEVELS, help="units: the level of the units in the file")
-    parser.add_argument("--kind", dest="unit_kind", help="units: one kind for all (e.g. micro, exclusive, village)")
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="OUR_FIELD=THEIR_COLUMN",
-        help="use this column for this field (repeatable)",
-    )
-    parser.add_argument("--source", default="import", help="cases: the source code (case_sources), default import")
-    parser.add_argument(
-        "--category",
-        default=DEFAULT_CATEGORY,
-        help="cases: the category for values matching none of ours (default 99 其他)",
-    )
-    parser.add_argument("--encoding", help="text encoding of a CSV or DBF (default: detected)")
-    parser.add_argument("--tz", default=TZ_NAME, help=f"time zone of times without one (default {TZ_NAME})")
-    parser.add_argument("--status-map", type=Path, help="cases: CSV (source,target) or JSON adding to the status map")
-    parser.add_argument(
-        "--category-map", type=Path, help="cases: CSV (source,target) or JSON: their categories → our category codes"
-    )
-    parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of rejecting them")
-    parser.add_argument("--dry-run", action="store_true", help="check and count everything, then write nothing")
-    parser.add_argument(
-        "--bulk",
-        action=argparse.BooleanOptionalAction,
-        help=f"cases: lock the table, set its indexes and keys aside and rebuild them at the end (default: when the "
-        f"file has at least {BULK_MIN_ROWS:,} rows and as many as the table)",
-    )
-    parser.add_argument("--report", type=Path, help="write the per-row report as CSV here")
-    parser.add_argument(
-        "--topology", type=Path, help="grids: the topology report (default: beside --report, or grids-topology.csv)"
-    )
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    try:
-        opts = Options(
-            crs=args.crs,
-            level=args.level,
-            unit_kind=args.unit_kind,
-            mapping=parse_map_args(args.map),
-            source=args.source,
-            encoding=args.encoding,
-            tz=args.tz,
-            status_map=args.status_map,
-            category_map=args.category_map,
-            category=args.category,
-            repair=args.repair,
-            dry_run=args.dry_run,
-            bulk=args.bulk,
-        )
-        report = load(args.kind, args.path, opts)
-    except (LoadError, SetupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except psycopg2.Error as exc:
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        print(f"error: the database refused the load ({detail}); nothing was written", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("error: interrupted; nothing was written", file=sys.stderr)
-        return 130
-    except MemoryError:
-        print("error: the file is too large to load in memory; split it", file=sys.stderr)
-        return 2
-    except Exception as exc:  # never a traceback: one line, and the transaction was rolled back
-        print(
-            f"error: the load failed ({type(exc).__name__}: {str(exc).strip()[:200]}); nothing was written; "
-            "run with a --dry-run and check the file",
-            file=sys.stderr,
-        )
-        return 2
-    print(report.summary())
-    elapsed = time.perf_counter() - started
-    print(f"  {report.read / elapsed:,.0f} rows/s ({elapsed:.2f} s)" if elapsed > 0 else "")
-    if args.report:
-        report.write_csv(args.report)
-        print(f"  report: {args.report}")
-    if args.kind == "units" and report.topology is not None and (opts.level == "grid" or report.topology):
-        target = args.topology or (
-            args.report.with_suffix(".topology.csv") if args.report else Path("grids-topology.csv")
-        )
-        report.write_topology(target)
-        print(f"  topology report: {target}")
-    return 1 if report.rejected else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
