@@ -1,3 +1,4 @@
+# Long (over 400 lines): one method per budgeted figure of docs/performance.md.
 """The measurements behind ``make bench`` (see bench/__main__.py)."""
 
 from __future__ import annotations

@@ -32,8 +32,7 @@ def test_gridops_lists_every_subcommand():
 
 @pytest.mark.parametrize(
     "words",
-    [[name] for name in SUBCOMMANDS]
-    + [[group, sub] for group, subs in GROUPS.items() for sub in subs],
+    [[name] for name in SUBCOMMANDS] + [[group, sub] for group, subs in GROUPS.items() for sub in subs],
 )
 def test_every_help_is_in_chinese_and_english(words):
     text = _help(*words)

@@ -1,3 +1,4 @@
+# Long (over 400 lines): one table of every workbench parameter and its check, kept together.
 """What an analyst asks for, read from a URL's query string and checked against the data's own
 vocabulary (categories, statuses, departments, checkpoint types…).
 

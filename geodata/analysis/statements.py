@@ -1,3 +1,4 @@
+# Long (over 400 lines): each layer's filter clauses beside each other, so they stay alike.
 """The analyst workbench's questions as SQL: each layer's filters and spatial questions composed
 from whitelisted clauses (psycopg2.sql identifiers, values always parameters), then counted,
 paged, drawn or streamed.

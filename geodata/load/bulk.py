@@ -1,3 +1,4 @@
+# Long (over 400 lines): bulk mode's set-aside and rebuild of indexes, keys and triggers is one unit.
 """Bulk writes through COPY (docs/performance.md), with geometry as EWKB.
 
 ``copy_frame`` encodes rows column by column in COPY's text format: timestamps, numbers and

@@ -1,3 +1,4 @@
+# Long (over 400 lines): the column names, time formats and status words of real exports are data.
 """From a file's columns to our fields: header detection, times, statuses and other values.
 
 Headers are matched after normalising (lower case; spaces, ``_``, ``-``, ``.`` and ``/`` removed;

@@ -1,3 +1,4 @@
+# Long (over 400 lines) because the four kinds share their column and rejection helpers.
 """The rows of each kind of file: columns found, values checked and converted, bad rows rejected
 with a reason (units, cameras, checkpoints, cases). geodata/load/loader.py runs them."""
 
