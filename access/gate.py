@@ -23,6 +23,7 @@ from werkzeug.exceptions import InternalServerError
 from access import session_state, verifiers, wall_callbacks
 from access.inputs import refuse_unusable_input
 from access.principal import Principal
+from geodata import memo
 from geodata.db import SCOPE
 
 PUBLIC = (
@@ -65,6 +66,7 @@ def _decide():
     request = flask.request
     path = request.path
     SCOPE.set(None)  # server threads are reused: nothing carries over from an earlier request
+    memo.REQUEST.set({})  # what this request reads once (geodata.memo.once_per_request)
     token = request.args.get("token")
     try:
         who = (_wall_sign_in(token) if token and path == "/wall" else None) or session_state.principal()

@@ -6,7 +6,24 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from typing import Any
+
+# What one request has already read (a unit's children, say): set to a fresh dict by the gate at
+# the start of every request, so each thing is resolved once per request and never carried over.
+# Fan-out tasks run in copies of the request's context and share the same dict.
+REQUEST: ContextVar[dict | None] = ContextVar("gridops_request_memo", default=None)
+
+
+def once_per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()`` the first time ``key`` is asked for in this request; outside a request, always."""
+    seen = REQUEST.get()
+    if seen is None:
+        return compute()
+    with seen.setdefault(("lock", key), threading.Lock()):  # fan-out tasks asking at once wait for one read
+        if key not in seen:
+            seen[key] = compute()
+    return seen[key]
 
 
 class Memo:

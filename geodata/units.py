@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from geodata.db import Database
+from geodata.memo import once_per_request
 from geodata.queries import fetch_columns, fetch_rows
 
 LEVELS = ("district", "street", "community", "grid")
@@ -105,8 +106,11 @@ def territory_bounds(db: Database) -> tuple[float, float, float, float] | None:
 
 
 def children(db: Database, unit: Unit) -> dict[str, list]:
-    """Direct children (id, code, name, level, kind), tiling units first."""
-    return fetch_columns("unit_children", {"id": unit.id}, db)
+    """Direct children (id, code, name, level, kind), tiling units first; read once per request (a
+    drill-down render asks for them from a dozen panels)."""
+    return once_per_request(
+        ("unit_children", db.dsn, unit.id), lambda: fetch_columns("unit_children", {"id": unit.id}, db)
+    )
 
 
 def names(db: Database, ids: list[int]) -> dict[int, tuple[str, str, str]]:
