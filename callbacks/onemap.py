@@ -16,13 +16,14 @@ from datetime import datetime
 from typing import Any
 
 import flask
-import psycopg2
 from dash import Input, Output, Patch, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import current
+from callbacks import refresh
 from geodata import tiles, units
+from geodata import versions as data_versions
 from geodata.clock import TZ
 from geodata.db import Database, get_db
 from geodata.memo import Memo
@@ -39,12 +40,6 @@ from settings import get_settings
 # gets whole arrays.
 _tile_states = Memo(maxsize=32)
 MAP_PX = (1500, 1000)  # the map beside the layer panel on a 1920×1080 wall
-
-
-def data_versions(db: Database) -> tuple[dict[str, int], datetime]:
-    """Current version per topic and the time of the latest change."""
-    rows = fetch_rows("data_versions", None, db)
-    return {topic: int(version) for topic, version, _ in rows}, max(changed for _, _, changed in rows)
 
 
 def tiled_layers(db: Database) -> list[str]:
@@ -64,7 +59,7 @@ def full_figure(
 ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """The whole figure, the fingerprints of its point layers and the layers drawn from tiles."""
     s = get_settings()
-    versions = versions if versions is not None else data_versions(db)[0]
+    versions = versions if versions is not None else data_versions.current(db)[0]
     tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
     data = load_all(db, tiled)
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
@@ -89,31 +84,16 @@ def _changed_layers(old: dict[str, int], new: dict[str, int]) -> list[str]:
 
 
 def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database, base_url: str) -> tuple[Any, Any, Any]:
-    """(figure or Patch, new state, status text) for one tick; PreventUpdate when nothing moved."""
+    """(figure or Patch, new state, status text) for one tick (callbacks/refresh.py)."""
     lang = pick(lang)
     visible = registry.validate_keys(visible)
-    try:
-        versions, changed_at = data_versions(db)
-        if state and state.get("lang") == lang and state.get("versions") == versions:
-            if not state.get("stale"):
-                raise PreventUpdate
-            return no_update, {**state, "stale": False}, _fresh(state["changed_at"], lang)
-        tiled = state.get("tiled", []) if state else []
-        moved = {topic for topic in versions if versions[topic] != state["versions"].get(topic)} if state else set()
-        if (
-            not state
-            or state.get("lang") != lang
-            or "units" in moved
-            or ("cameras" in moved and tiled_layers(db) != tiled)
-        ):
+
+    def build(tick: refresh.Tick) -> tuple[Any, Any, Any]:
+        versions, tiled = tick.versions, (state or {}).get("tiled", []) if tick.same else []
+        new_state = {"versions": versions, "lang": lang, "tiled": tiled, "changed_at": tick.changed_at.isoformat()}
+        if not tick.same or "units" in tick.moved or ("cameras" in tick.moved and tiled_layers(db) != tiled):
             figure, prints, tiled = full_figure(db, lang, visible, base_url, versions)
-            new_state = {
-                "versions": versions,
-                "lang": lang,
-                "prints": prints,
-                "tiled": tiled,
-                "changed_at": changed_at.isoformat(),
-            }
+            new_state |= {"prints": prints, "tiled": tiled}
             return figure, new_state, _fresh(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
@@ -130,20 +110,17 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
                     trace.update(visible=key in visible, showlegend=False)
                     patch["data"][idx] = trace
                 prints[key] = fp
-        new_state = {
-            "versions": versions,
-            "lang": lang,
-            "prints": prints,
-            "tiled": tiled,
-            "changed_at": changed_at.isoformat(),
-        }
-        return patch, new_state, _fresh(new_state["changed_at"], lang)
-    except psycopg2.Error:
-        if not state:
-            return no_update, no_update, html.Span(t("map.loading", lang), className="status stale")
-        if state.get("stale"):
-            raise PreventUpdate from None
-        return no_update, {**state, "stale": True}, _stale(state["changed_at"], lang)
+        return patch, new_state | {"prints": prints}, _fresh(new_state["changed_at"], lang)
+
+    return refresh.run(
+        state,
+        db,
+        same=lambda: (state or {}).get("lang") == lang,
+        build=build,
+        recovered=lambda tick: (no_update, {**tick.state, "stale": False}, _fresh(tick.state["changed_at"], lang)),
+        stale=lambda held: (no_update, {**held, "stale": True}, _stale(held["changed_at"], lang)),
+        loading=lambda: (no_update, no_update, html.Span(t("map.loading", lang), className="status stale")),
+    )
 
 
 def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[str, int]) -> Patch:

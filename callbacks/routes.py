@@ -7,8 +7,8 @@ import flask
 import psycopg2
 
 from access.principal import current
-from callbacks.onemap import data_versions
 from geodata import tiles, units
+from geodata import versions as data_versions
 from geodata.db import SCOPE, get_db
 from geodata.queries import fetch_rows
 from layers.basemap import projector
@@ -48,7 +48,7 @@ def map_tile(layer: str, z: int, x: int, y: int) -> flask.Response | tuple[flask
     db = get_db()
     try:
         tiles.check_tile(layer, z, x, y)
-        version = data_versions(db)[0].get(tiles.SOURCES[layer].topic, 0)
+        version = data_versions.current(db)[0].get(tiles.SOURCES[layer].topic, 0)
         body = tiles.tile(db, layer, z, x, y, version, projector(get_settings().basemap).gcj02, SCOPE.get())
     except tiles.TileError as exc:
         return flask.jsonify(error="not_found", message=str(exc)), 404

@@ -17,13 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import flask
-import psycopg2
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import scope_or_refuse
-from callbacks.onemap import data_versions
+from callbacks import refresh
 from geodata import drilldown, fanout, kpis, units
 from geodata.clock import TZ
 from geodata.db import Database, get_db
@@ -133,21 +132,16 @@ def unit_view(
     ``allowed`` (the viewer's scope; None: the whole territory) reads as unknown."""
     lang = pick(lang)
     days = days if days in drilldown.TREND_WINDOWS else drilldown.TREND_WINDOWS[0]
-    same_unit = bool(state) and state.get("code") == code and state.get("lang") == lang
-    try:
-        versions, changed_at = data_versions(db)
-        if same_unit and state.get("versions") == versions:
-            if not state.get("stale"):
-                raise PreventUpdate
-            return {**NOTHING, "state": {**state, "stale": False}, "status": _status(state["changed_at"], lang)}
-        new_state = {"code": code, "versions": versions, "lang": lang, "changed_at": changed_at.isoformat()}
+
+    def build(tick: refresh.Tick) -> dict[str, Any]:
+        new_state = {"code": code, "versions": tick.versions, "lang": lang, "changed_at": tick.changed_at.isoformat()}
         unit = units.by_code(db, code)
         if not units.within(unit, allowed):
             missing = panels.not_found(code, allowed.code if allowed else units.root_code(db), lang)
             return {**NOTHING, "view": "unit-view missing", "missing": missing, "state": new_state, "status": ""}
         plan = unit_map.MapPlan.children(unit)
         proj = projector(get_settings().basemap)
-        patch = same_unit and "breaks" in state and versions.get("units") == state["versions"].get("units")
+        patch = tick.same and "breaks" in state and "units" not in tick.moved
         load = unit_map.load_values if patch else unit_map.load
         out, data = unit_panels(db, unit, lang, days, lambda: load(db, plan))
         if patch:
@@ -165,20 +159,26 @@ def unit_view(
             out |= {"cell": None, "cells": []}
         new_state["breaks"] = list(classes.breaks)
         view = f"unit-view level-{unit.level}" + (" exclusive" if unit.exclusive else "")
-        return {
+        status = _status(new_state["changed_at"], lang)
+        return {**NOTHING, **out, "view": view, "missing": [], "state": new_state, "status": status}
+
+    return refresh.run(
+        state,
+        db,
+        same=lambda: (state or {}).get("code") == code and (state or {}).get("lang") == lang,
+        build=build,
+        recovered=lambda tick: {
             **NOTHING,
-            **out,
-            "view": view,
-            "missing": [],
-            "state": new_state,
-            "status": _status(new_state["changed_at"], lang),
-        }
-    except psycopg2.Error:
-        if not state:
-            return {**NOTHING, "status": html.Span(t("map.loading", lang), className="status stale")}
-        if state.get("stale"):
-            raise PreventUpdate from None
-        return {**NOTHING, "state": {**state, "stale": True}, "status": _status(state["changed_at"], lang, True)}
+            "state": {**tick.state, "stale": False},
+            "status": _status(tick.state["changed_at"], lang),
+        },
+        stale=lambda held: {
+            **NOTHING,
+            "state": {**held, "stale": True},
+            "status": _status(held["changed_at"], lang, True),
+        },
+        loading=lambda: {**NOTHING, "status": html.Span(t("map.loading", lang), className="status stale")},
+    )
 
 
 @callback(

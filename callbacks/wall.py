@@ -26,7 +26,7 @@ from plotly.io.json import to_json_plotly
 
 import ids
 from access.principal import scope_or_refuse
-from callbacks.onemap import data_versions
+from callbacks import refresh
 from geodata import fanout, kpis, ticker, units
 from geodata.clock import TZ
 from geodata.db import Database, get_db
@@ -119,24 +119,46 @@ def wall_update(
     lang = pick(lang)
     scale = round(max(1.0, min(3.0, (screen or 1920) / 1920)), 2)
     minute = now.strftime("%Y-%m-%dT%H:%M")
+    shown: dict[str, Any] = {}
+
+    def same() -> bool:
+        shown["unit"], shown["bad_code"] = resolve_scope(db, scope_code, allowed)
+        return (state or {}).get("code") == shown["unit"].code and (state or {}).get("lang") == lang
+
+    def stale(held: dict) -> dict[str, Any]:
+        banner = panels.stale_banner(held.get("last_ok", "—"), lang)
+        return _nothing() | {"banner": banner, "state": {**held, "stale": True}}
+
+    def build(tick: refresh.Tick) -> dict[str, Any]:
+        return _wall_panels(db, tick, shown["unit"], shown["bad_code"], lang, now, minute, scale, base_url)
+
+    return refresh.run(
+        state,
+        db,
+        same=same,
+        build=build,
+        recovered=build,  # after a stale banner every panel is drawn again
+        stale=stale,
+        loading=lambda: _nothing() | {"banner": panels.stale_banner("—", lang), "state": {"stale": True}},
+        quiet=lambda tick: not state.get("failed") and state.get("minute") == minute and state.get("scale") == scale,
+        errors=(psycopg2.Error, LookupError),
+    )
+
+
+def _wall_panels(
+    db: Database,
+    tick: refresh.Tick,
+    unit: units.Unit,
+    bad_code: bool,
+    lang: str,
+    now: datetime,
+    minute: str,
+    scale: float,
+    base_url: str,
+) -> dict[str, Any]:
+    """Every panel of one wall tick that moved (a panel whose content is unchanged is not resent)."""
+    state, same, versions = tick.state, tick.same, tick.versions
     out = _nothing()
-    try:
-        versions, _ = data_versions(db)
-        unit, bad_code = resolve_scope(db, scope_code, allowed)
-    except (psycopg2.Error, LookupError):
-        if not state:
-            out["banner"] = panels.stale_banner("—", lang)
-            out["state"] = {"stale": True}
-            return out
-        if state.get("stale"):
-            raise PreventUpdate from None
-        out["banner"] = panels.stale_banner(state.get("last_ok", "—"), lang)
-        out["state"] = {**state, "stale": True}
-        return out
-    same = bool(state) and state.get("code") == unit.code and state.get("lang") == lang
-    moved = not same or state.get("versions") != versions or state.get("minute") != minute
-    if not moved and not state.get("stale") and not state.get("failed") and state.get("scale") == scale:
-        raise PreventUpdate
     map_state = (
         (state or {}).get("map") if same and versions.get("units") == state.get("versions", {}).get("units") else None
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from geodata import versions as data_versions
 from geodata.db import Database
 from geodata.memo import Memo
 from geodata.queries import fetch_columns, fetch_rows
@@ -41,10 +42,6 @@ class GiStar:
         return self.ids[self.z >= Z_HOT].tolist()
 
 
-def _versions(db: Database) -> dict[str, int]:
-    return {topic: int(v) for topic, v, _ in fetch_rows("data_versions", None, db)}
-
-
 def _contiguity(db: Database, version: int):
     """(grid ids, libpysal weights) of the tiling grids; a grid with no neighbour is an island."""
     from libpysal.weights import W
@@ -60,7 +57,7 @@ def _contiguity(db: Database, version: int):
 
 def gi_star(db: Database) -> GiStar:
     """Gi* of every tiling grid's open cases, for the current data."""
-    versions = _versions(db)
+    versions = data_versions.current(db)[0]
     key = (db.dsn, versions.get("units"), versions.get("cases"))
     return _results.get(key, lambda: _compute(db, versions.get("units", 0)))
 
