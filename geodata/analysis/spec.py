@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
@@ -263,110 +263,160 @@ def _coord(raw: str) -> tuple[float, float]:
     return lon, lat
 
 
-def _value(name: str, kind: str, raw: str, ref: Reference) -> Any:
-    """One parameter's value from its text; ValueError says what is wrong and what would do."""
-    known = _known(ref)
-    if kind == "layer":
-        if raw not in LAYERS:
-            raise ValueError(
-                Said(
-                    f"未知图层 {raw!r}；可用：{', '.join(LAYERS)}", f"unknown layer {raw!r}; known: {', '.join(LAYERS)}"
-                )
+def _one_layer(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """One layer's key."""
+    if raw not in LAYERS:
+        raise ValueError(
+            Said(f"未知图层 {raw!r}；可用：{', '.join(LAYERS)}", f"unknown layer {raw!r}; known: {', '.join(LAYERS)}")
+        )
+    return raw
+
+
+def _layers(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """Layer keys, comma-separated, in the registry's order."""
+    bad = [p for p in _split(raw) if p not in LAYERS]
+    if bad:
+        raise ValueError(
+            Said(
+                f"未知图层 {', '.join(bad)}；可用：{', '.join(LAYERS)}",
+                f"unknown layer {', '.join(bad)}; known: {', '.join(LAYERS)}",
             )
-        return raw
-    if kind == "layers":
-        bad = [p for p in _split(raw) if p not in LAYERS]
+        )
+    return tuple(p for p in LAYERS if p in _split(raw))
+
+
+def _codes(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """Codes (or one code) from the data's own vocabulary."""
+    known = _known(ref)
+    values = _split(raw) if kind == "codes" else [raw.strip()]
+    if not values or any(not CODE.match(v) for v in values):
+        raise ValueError(
+            Said(
+                f"{raw!r} 不是编码（字母、数字、_、.、-）",
+                f"{raw!r} is not a code (letters, digits, '_', '.', '-')",
+            )
+        )
+    if name in known:
+        bad = [v for v in values if v not in known[name]]
         if bad:
             raise ValueError(
                 Said(
-                    f"未知图层 {', '.join(bad)}；可用：{', '.join(LAYERS)}",
-                    f"unknown layer {', '.join(bad)}; known: {', '.join(LAYERS)}",
+                    f"未知取值 {', '.join(bad)}；可用：{', '.join(known[name])}",
+                    f"unknown value {', '.join(bad)}; known: {', '.join(known[name])}",
                 )
             )
-        return tuple(p for p in LAYERS if p in _split(raw))
-    if kind in ("codes", "code"):
-        values = _split(raw) if kind == "codes" else [raw.strip()]
-        if not values or any(not CODE.match(v) for v in values):
-            raise ValueError(
-                Said(
-                    f"{raw!r} 不是编码（字母、数字、_、.、-）",
-                    f"{raw!r} is not a code (letters, digits, '_', '.', '-')",
-                )
+    return tuple(dict.fromkeys(values)) if kind == "codes" else values[0]
+
+
+def _date(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """A report date, YYYY-MM-DD, between FIRST_DAY and LAST_DAY."""
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError(
+            Said(f"{raw!r} 不是日期：请写成 YYYY-MM-DD", f"{raw!r} is not a date: write YYYY-MM-DD")
+        ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # beyond them a day's end overflows Python's dates
+        raise ValueError(
+            Said(f"日期须在 {FIRST_DAY} 与 {LAST_DAY} 之间", f"the date must lie between {FIRST_DAY} and {LAST_DAY}")
+        )
+    return day
+
+
+def _flag(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """1/0 or true/false."""
+    if raw not in ("0", "1", "true", "false"):
+        raise ValueError(Said(f"{raw!r} 不是开关值：请写 1 或 0", f"{raw!r} is not a flag: write 1 or 0"))
+    return raw in ("1", "true")
+
+
+def _metres(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """A distance in whole metres."""
+    return _number(raw, int, 1, MAX_DISTANCE_M, "whole metres")
+
+
+def _percent(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """A percentage."""
+    return _number(raw, float, 0.000001, 100, "a percentage")
+
+
+def _count(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """A whole number."""
+    return _number(raw, int, 0, 10**9, "a whole number")
+
+
+def _ids(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """Ids, comma-separated, at most MAX_IDS."""
+    values = _split(raw)
+    if len(values) > MAX_IDS:
+        raise ValueError(
+            Said(f"最多 {MAX_IDS} 个编号，收到 {len(values)} 个", f"at most {MAX_IDS} ids, got {len(values)}")
+        )
+    return tuple(dict.fromkeys(_number(v, int, 1, 2**31 - 1, "an id") for v in values))
+
+
+def _direction(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """asc or desc (True: descending)."""
+    if raw not in ("asc", "desc"):
+        raise ValueError(Said(f"{raw!r}：请写 asc（升序）或 desc（降序）", f"{raw!r}: write asc or desc"))
+    return raw == "desc"
+
+
+def _box(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """min_lon,min_lat,max_lon,max_lat."""
+    parts = _split(raw)
+    if len(parts) != 4:
+        raise ValueError(
+            Said(
+                f"{raw!r}：请写成 最小经度,最小纬度,最大经度,最大纬度",
+                f"{raw!r}: write min_lon,min_lat,max_lon,max_lat",
             )
-        if name in known:
-            bad = [v for v in values if v not in known[name]]
-            if bad:
-                raise ValueError(
-                    Said(
-                        f"未知取值 {', '.join(bad)}；可用：{', '.join(known[name])}",
-                        f"unknown value {', '.join(bad)}; known: {', '.join(known[name])}",
-                    )
-                )
-        return tuple(dict.fromkeys(values)) if kind == "codes" else values[0]
-    if kind == "date":
-        try:
-            day = date.fromisoformat(raw.strip())
-        except ValueError:
-            raise ValueError(
-                Said(f"{raw!r} 不是日期：请写成 YYYY-MM-DD", f"{raw!r} is not a date: write YYYY-MM-DD")
-            ) from None
-        if not FIRST_DAY <= day <= LAST_DAY:  # beyond them a day's end overflows Python's dates
-            raise ValueError(
-                Said(
-                    f"日期须在 {FIRST_DAY} 与 {LAST_DAY} 之间", f"the date must lie between {FIRST_DAY} and {LAST_DAY}"
-                )
+        )
+    (x0, y0), (x1, y1) = _coord(f"{parts[0]} {parts[1]}"), _coord(f"{parts[2]} {parts[3]}")
+    if x0 >= x1 or y0 >= y1:
+        raise ValueError(
+            Said(
+                "框选范围的最小值须小于最大值（最小经度,最小纬度,最大经度,最大纬度）",
+                "the box's minimum must be below its maximum (min_lon,min_lat,max_lon,max_lat)",
             )
-        return day
-    if kind == "flag":
-        if raw not in ("0", "1", "true", "false"):
-            raise ValueError(Said(f"{raw!r} 不是开关值：请写 1 或 0", f"{raw!r} is not a flag: write 1 or 0"))
-        return raw in ("1", "true")
-    if kind == "metres":
-        return _number(raw, int, 1, MAX_DISTANCE_M, "whole metres")
-    if kind == "percent":
-        return _number(raw, float, 0.000001, 100, "a percentage")
-    if kind == "count":
-        return _number(raw, int, 0, 10**9, "a whole number")
-    if kind == "ids":
-        values = _split(raw)
-        if len(values) > MAX_IDS:
-            raise ValueError(
-                Said(f"最多 {MAX_IDS} 个编号，收到 {len(values)} 个", f"at most {MAX_IDS} ids, got {len(values)}")
+        )
+    return (x0, y0, x1, y1)
+
+
+def _lasso(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """'lon lat' vertices separated by ';'."""
+    points = tuple(_coord(p) for p in raw.split(";") if p.strip())
+    if not 3 <= len(points) <= MAX_LASSO_VERTICES:
+        raise ValueError(
+            Said(
+                f"套索需要 3 到 {MAX_LASSO_VERTICES} 个以“;”分隔的“经度 纬度”顶点",
+                f"a lasso needs 3 to {MAX_LASSO_VERTICES} 'lon lat' vertices separated by ';'",
             )
-        return tuple(dict.fromkeys(_number(v, int, 1, 2**31 - 1, "an id") for v in values))
-    if kind == "dir":
-        if raw not in ("asc", "desc"):
-            raise ValueError(Said(f"{raw!r}：请写 asc（升序）或 desc（降序）", f"{raw!r}: write asc or desc"))
-        return raw == "desc"
-    if kind == "box":
-        parts = _split(raw)
-        if len(parts) != 4:
-            raise ValueError(
-                Said(
-                    f"{raw!r}：请写成 最小经度,最小纬度,最大经度,最大纬度",
-                    f"{raw!r}: write min_lon,min_lat,max_lon,max_lat",
-                )
-            )
-        (x0, y0), (x1, y1) = _coord(f"{parts[0]} {parts[1]}"), _coord(f"{parts[2]} {parts[3]}")
-        if x0 >= x1 or y0 >= y1:
-            raise ValueError(
-                Said(
-                    "框选范围的最小值须小于最大值（最小经度,最小纬度,最大经度,最大纬度）",
-                    "the box's minimum must be below its maximum (min_lon,min_lat,max_lon,max_lat)",
-                )
-            )
-        return (x0, y0, x1, y1)
-    if kind == "lasso":
-        points = tuple(_coord(p) for p in raw.split(";") if p.strip())
-        if not 3 <= len(points) <= MAX_LASSO_VERTICES:
-            raise ValueError(
-                Said(
-                    f"套索需要 3 到 {MAX_LASSO_VERTICES} 个以“;”分隔的“经度 纬度”顶点",
-                    f"a lasso needs 3 to {MAX_LASSO_VERTICES} 'lon lat' vertices separated by ';'",
-                )
-            )
-        return points
-    raise AssertionError(kind)
+        )
+    return points
+
+
+# How each kind of parameter is read from its text (spec.FIELDS names the kind).
+_READERS: dict[str, Callable[[str, str, str, Reference], Any]] = {
+    "layer": _one_layer,
+    "layers": _layers,
+    "codes": _codes,
+    "code": _codes,
+    "date": _date,
+    "flag": _flag,
+    "metres": _metres,
+    "percent": _percent,
+    "count": _count,
+    "ids": _ids,
+    "dir": _direction,
+    "box": _box,
+    "lasso": _lasso,
+}
+
+
+def _value(name: str, kind: str, raw: str, ref: Reference) -> Any:
+    """One parameter's value from its text; ValueError says what is wrong and what would do."""
+    return _READERS[kind](name, kind, raw, ref)
 
 
 def parse(params: Mapping[str, str], ref: Reference) -> Query:

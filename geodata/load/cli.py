@@ -42,8 +42,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message}; see gridops load --help\n")
 
 
-def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
-    """Command-line entry point: a summary on stdout, errors as one line on stderr."""
+def _parser(prog: str) -> _Parser:
+    """Every option of the loader, each help in Chinese and English."""
     parser = _Parser(
         prog=prog, description="载入单元、摄像头、创文点位或案件文件（一个事务）· " + __doc__.splitlines()[2]
     )
@@ -106,7 +106,12 @@ def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
         type=Path,
         help="网格拓扑报告 / grids: the topology report (default: beside --report, or grids-topology.csv)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
+    """Command-line entry point: a summary on stdout, errors as one line on stderr."""
+    args = _parser(prog).parse_args(argv)
     started = time.perf_counter()
     try:
         opts = Options(
