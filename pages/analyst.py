@@ -107,113 +107,138 @@ def controls(q: spec.Query, ref: spec.Reference, unit_opts: list[dict[str, str]]
             t("an.show", lang),
             dcc.Checklist(id=ids.AN_SHOW, options=layers, value=list(q.show), inline=True, className="an-radio"),
         ),
-        _section(
-            "cases",
-            lang,
-            _field(
-                t("an.category", lang), _dropdown(ids.AN_CATEGORY, _category_options(ref, lang), list(q.category), lang)
-            ),
-            _field(t("an.status", lang), _dropdown(ids.AN_STATUS, _options(ref.statuses, lang), list(q.status), lang)),
-            _field(t("an.source", lang), _dropdown(ids.AN_SOURCE, _options(ref.sources, lang), list(q.source), lang)),
-            _field(t("an.dept", lang), _dropdown(ids.AN_DEPT, _options(ref.departments, lang), list(q.dept), lang)),
-            _field(
-                t("an.dates", lang),
-                dcc.DatePickerRange(
-                    id=ids.AN_DATES,
-                    start_date=q.since,
-                    end_date=q.until,
-                    display_format="YYYY-MM-DD",
-                    clearable=True,
-                    className="an-dates",
-                ),
-            ),
-            _flag(ids.AN_OVERDUE, t("an.overdue", lang), q.overdue),
-            html.Div(
-                [
-                    _field(t("an.near", lang), _number(ids.AN_NEAR_M, q.near_m, 1, spec.MAX_DISTANCE_M)),
-                    _field(
-                        t("an.near_type", lang),
-                        _dropdown(ids.AN_NEAR_TYPE, _options(ref.checkpoint_types, lang), list(q.near_type), lang),
-                    ),
-                ],
-                className="an-row",
-            ),
-            html.Div(t("an.near_hint", lang), className="an-hint"),
-        ),
-        _section(
-            "checkpoints",
-            lang,
-            _field(
-                t("an.cp_type", lang),
-                _dropdown(ids.AN_CP_TYPE, _options(ref.checkpoint_types, lang), list(q.cp_type), lang),
-            ),
-            html.Div(
-                [
-                    _field(t("an.below", lang), _number(ids.AN_BELOW, q.below, 0, 100, 0.1)),
-                    _field(
-                        t("an.failing", lang),
-                        _dropdown(ids.AN_FAILING, _options(ref.elements, lang), q.failing, lang, multi=False),
-                    ),
-                ],
-                className="an-row",
-            ),
-            _field(t("an.gap", lang), _number(ids.AN_GAP_M, q.gap_m, 1, spec.MAX_DISTANCE_M)),
-        ),
-        _section(
-            "cameras",
-            lang,
-            _field(
-                t("an.cam_status", lang),
-                dcc.Checklist(
-                    id=ids.AN_CAM_STATUS,
-                    value=list(q.cam_status),
-                    inline=True,
-                    className="an-radio",
-                    options=[{"label": t(f"camera.{s}", lang), "value": s} for s in spec.CAMERA_STATUSES],
-                ),
-            ),
-            _field(
-                t("an.cam_kind", lang),
-                dcc.Checklist(
-                    id=ids.AN_CAM_KIND,
-                    value=list(q.cam_kind),
-                    inline=True,
-                    className="an-radio",
-                    options=[{"label": CAMERA_KIND[k][i], "value": k} for k in spec.CAMERA_KINDS],
-                ),
-            ),
-        ),
-        _section(
-            "grids",
-            lang,
-            _field(
-                t("an.grid_kind", lang),
-                dcc.Checklist(
-                    id=ids.AN_GRID_KIND,
-                    value=list(q.grid_kind),
-                    inline=True,
-                    className="an-radio",
-                    options=[{"label": GRID_KIND[k][i], "value": k} for k in spec.GRID_KINDS],
-                ),
-            ),
-            _field(t("an.min_open", lang), _number(ids.AN_MIN_OPEN, q.min_open, 0, 10**6)),
-            _flag(ids.AN_HOT, t("an.hot", lang), q.hot),
-        ),
-        _section(
-            "area",
-            lang,
-            _field(t("an.unit", lang), _dropdown(ids.AN_UNIT, unit_opts, q.unit, lang, multi=False)),
-            html.Div(t("an.area_hint", lang), className="an-hint"),
-            html.Div(id=ids.AN_PICKS, className="an-picks"),
-            html.Div(
-                [
-                    html.Button(t("an.clear_area", lang), id=ids.AN_CLEAR_AREA, className="an-button"),
-                    html.Button(t("an.clear_picks", lang), id=ids.AN_CLEAR_PICKS, className="an-button"),
-                ],
-                className="an-row",
-            ),
-        ),
+        _cases_filters(q, ref, unit_opts, lang, i),
+        _checkpoints_filters(q, ref, unit_opts, lang, i),
+        _cameras_filters(q, ref, unit_opts, lang, i),
+        _grids_filters(q, ref, unit_opts, lang, i),
+        _area_filters(q, ref, unit_opts, lang, i),
     ]
+
+
+def _cases_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+    """The cases section of the filters."""
+    return _section(
+        "cases",
+        lang,
+        _field(
+            t("an.category", lang), _dropdown(ids.AN_CATEGORY, _category_options(ref, lang), list(q.category), lang)
+        ),
+        _field(t("an.status", lang), _dropdown(ids.AN_STATUS, _options(ref.statuses, lang), list(q.status), lang)),
+        _field(t("an.source", lang), _dropdown(ids.AN_SOURCE, _options(ref.sources, lang), list(q.source), lang)),
+        _field(t("an.dept", lang), _dropdown(ids.AN_DEPT, _options(ref.departments, lang), list(q.dept), lang)),
+        _field(
+            t("an.dates", lang),
+            dcc.DatePickerRange(
+                id=ids.AN_DATES,
+                start_date=q.since,
+                end_date=q.until,
+                display_format="YYYY-MM-DD",
+                clearable=True,
+                className="an-dates",
+            ),
+        ),
+        _flag(ids.AN_OVERDUE, t("an.overdue", lang), q.overdue),
+        html.Div(
+            [
+                _field(t("an.near", lang), _number(ids.AN_NEAR_M, q.near_m, 1, spec.MAX_DISTANCE_M)),
+                _field(
+                    t("an.near_type", lang),
+                    _dropdown(ids.AN_NEAR_TYPE, _options(ref.checkpoint_types, lang), list(q.near_type), lang),
+                ),
+            ],
+            className="an-row",
+        ),
+        html.Div(t("an.near_hint", lang), className="an-hint"),
+    )
+
+
+def _checkpoints_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+    """The checkpoints section of the filters."""
+    return _section(
+        "checkpoints",
+        lang,
+        _field(
+            t("an.cp_type", lang),
+            _dropdown(ids.AN_CP_TYPE, _options(ref.checkpoint_types, lang), list(q.cp_type), lang),
+        ),
+        html.Div(
+            [
+                _field(t("an.below", lang), _number(ids.AN_BELOW, q.below, 0, 100, 0.1)),
+                _field(
+                    t("an.failing", lang),
+                    _dropdown(ids.AN_FAILING, _options(ref.elements, lang), q.failing, lang, multi=False),
+                ),
+            ],
+            className="an-row",
+        ),
+        _field(t("an.gap", lang), _number(ids.AN_GAP_M, q.gap_m, 1, spec.MAX_DISTANCE_M)),
+    )
+
+
+def _cameras_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+    """The cameras section of the filters."""
+    return _section(
+        "cameras",
+        lang,
+        _field(
+            t("an.cam_status", lang),
+            dcc.Checklist(
+                id=ids.AN_CAM_STATUS,
+                value=list(q.cam_status),
+                inline=True,
+                className="an-radio",
+                options=[{"label": t(f"camera.{s}", lang), "value": s} for s in spec.CAMERA_STATUSES],
+            ),
+        ),
+        _field(
+            t("an.cam_kind", lang),
+            dcc.Checklist(
+                id=ids.AN_CAM_KIND,
+                value=list(q.cam_kind),
+                inline=True,
+                className="an-radio",
+                options=[{"label": CAMERA_KIND[k][i], "value": k} for k in spec.CAMERA_KINDS],
+            ),
+        ),
+    )
+
+
+def _grids_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+    """The grids section of the filters."""
+    return _section(
+        "grids",
+        lang,
+        _field(
+            t("an.grid_kind", lang),
+            dcc.Checklist(
+                id=ids.AN_GRID_KIND,
+                value=list(q.grid_kind),
+                inline=True,
+                className="an-radio",
+                options=[{"label": GRID_KIND[k][i], "value": k} for k in spec.GRID_KINDS],
+            ),
+        ),
+        _field(t("an.min_open", lang), _number(ids.AN_MIN_OPEN, q.min_open, 0, 10**6)),
+        _flag(ids.AN_HOT, t("an.hot", lang), q.hot),
+    )
+
+
+def _area_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+    """The area section of the filters."""
+    return _section(
+        "area",
+        lang,
+        _field(t("an.unit", lang), _dropdown(ids.AN_UNIT, unit_opts, q.unit, lang, multi=False)),
+        html.Div(t("an.area_hint", lang), className="an-hint"),
+        html.Div(id=ids.AN_PICKS, className="an-picks"),
+        html.Div(
+            [
+                html.Button(t("an.clear_area", lang), id=ids.AN_CLEAR_AREA, className="an-button"),
+                html.Button(t("an.clear_picks", lang), id=ids.AN_CLEAR_PICKS, className="an-button"),
+            ],
+            className="an-row",
+        ),
+    )
 
 
 def _area(q: spec.Query) -> dict[str, Any] | None:
@@ -248,10 +273,6 @@ def layout(lang: str | None = None, **params: str) -> html.Div:
             else spec.Query()
         )
     errors = [html.B(t("an.bad_query", lang)), html.Ul([html.Li(p) for p in problems])] if problems else []
-    exports = [
-        html.A(t(f"an.export.{f}", lang), id=f"an-export-{f}", className="an-export", download="", href="#")
-        for f in ("csv", "geojson", "gpkg", "html")
-    ]
     return html.Div(
         [
             dcc.Store(id=ids.LANG, data=lang),
@@ -264,56 +285,59 @@ def layout(lang: str | None = None, **params: str) -> html.Div:
             html.Main(
                 [
                     html.Aside(controls(q, ref, unit_options(picks, q.unit), lang), className="an-panel"),
-                    html.Section(
-                        [
-                            html.Div(errors, id=ids.AN_ERRORS, className="an-errors" if errors else "an-errors empty"),
-                            html.Div(
-                                [
-                                    dcc.Graph(
-                                        id=ids.AN_MAP,
-                                        figure=EMPTY_FIGURE,
-                                        className="an-map",
-                                        responsive=True,
-                                        config={
-                                            "displaylogo": False,
-                                            "scrollZoom": True,
-                                            "displayModeBar": True,
-                                            "modeBarButtonsToRemove": ["toImage"],
-                                        },
-                                    ),
-                                    html.Div(id=ids.AN_MAP_NOTE, className="an-map-note"),
-                                ],
-                                className="an-map-box",
-                            ),
-                            html.Div(
-                                [
-                                    html.Span(id=ids.AN_TOTAL, className="an-total"),
-                                    html.Span(t("an.export", lang), className="an-export-label"),
-                                    html.Span(exports, id=ids.AN_EXPORTS),
-                                ],
-                                className="an-table-bar",
-                            ),
-                            dash_table.DataTable(
-                                id=ids.AN_TABLE,
-                                columns=[],
-                                data=[],
-                                page_action="custom",
-                                page_current=q.page,
-                                page_size=q.size,
-                                sort_action="custom",
-                                sort_mode="single",
-                                sort_by=[{"column_id": q.sort_column, "direction": "desc" if q.desc else "asc"}],
-                                cell_selectable=True,
-                                **_table_style(lang),
-                            ),
-                        ],
-                        className="an-main",
-                    ),
+                    _results(q, errors, lang),
                 ],
                 className="an-page",
             ),
         ],
         className="page analyst",
+    )
+
+
+def _results(q: spec.Query, errors: list, lang: str) -> html.Section:
+    """What the query finds: the problems with it, the map, the table and its exports."""
+    exports = [
+        html.A(t(f"an.export.{f}", lang), id=f"an-export-{f}", className="an-export", download="", href="#")
+        for f in ("csv", "geojson", "gpkg", "html")
+    ]
+    graph = dcc.Graph(
+        id=ids.AN_MAP,
+        figure=EMPTY_FIGURE,
+        className="an-map",
+        responsive=True,
+        config={
+            "displaylogo": False,
+            "scrollZoom": True,
+            "displayModeBar": True,
+            "modeBarButtonsToRemove": ["toImage"],
+        },
+    )
+    bar = [
+        html.Span(id=ids.AN_TOTAL, className="an-total"),
+        html.Span(t("an.export", lang), className="an-export-label"),
+        html.Span(exports, id=ids.AN_EXPORTS),
+    ]
+    table = dash_table.DataTable(
+        id=ids.AN_TABLE,
+        columns=[],
+        data=[],
+        page_action="custom",
+        page_current=q.page,
+        page_size=q.size,
+        sort_action="custom",
+        sort_mode="single",
+        sort_by=[{"column_id": q.sort_column, "direction": "desc" if q.desc else "asc"}],
+        cell_selectable=True,
+        **_table_style(lang),
+    )
+    return html.Section(
+        [
+            html.Div(errors, id=ids.AN_ERRORS, className="an-errors" if errors else "an-errors empty"),
+            html.Div([graph, html.Div(id=ids.AN_MAP_NOTE, className="an-map-note")], className="an-map-box"),
+            html.Div(bar, className="an-table-bar"),
+            table,
+        ],
+        className="an-main",
     )
 
 

@@ -37,7 +37,6 @@ def layout(code: str | None = None, lang: str | None = None, **_: str) -> html.D
     """The frame of one unit's view; every panel is filled by the refresh callback."""
     lang = pick(lang)
     refresh_ms = int(get_settings().refresh_seconds * 1000)
-    days = [{"label": t("unit.trend.days", lang).format(n=n), "value": n} for n in TREND_WINDOWS]
     return html.Div(
         [
             dcc.Store(id=ids.LANG, data=lang),
@@ -52,74 +51,52 @@ def layout(code: str | None = None, lang: str | None = None, **_: str) -> html.D
                 className="unit-view loading",
                 children=[
                     html.Nav(id=ids.UNIT_CRUMBS, className="crumbs"),
-                    html.Div(
-                        [
-                            _box(
-                                None,
-                                dcc.Graph(
-                                    id=ids.UNIT_MAP,
-                                    figure=EMPTY_FIGURE,
-                                    className="unit-map",
-                                    responsive=True,
-                                    config={"displaylogo": False, "scrollZoom": True, "displayModeBar": False},
-                                ),
-                                html.Div(t("unit.map.hint", lang), className="map-hint"),
-                                html.Div(id=ids.UNIT_LEGEND, className="unit-legend"),
-                                class_name="map-box",
-                            ),
-                            html.Div(
-                                [
-                                    html.Div(id=ids.UNIT_KPIS, className="unit-kpis"),
-                                    _box(t("unit.info", lang), html.Div(id=ids.UNIT_INFO), class_name="info-box"),
-                                    _box(
-                                        t("unit.categories", lang),
-                                        _chart(ids.UNIT_CATEGORIES),
-                                        class_name="category-box",
-                                    ),
-                                ],
-                                className="side",
-                            ),
-                            _box(
-                                t("unit.ranking", lang),
-                                dash_table.DataTable(
-                                    id=ids.UNIT_RANKING,
-                                    columns=ranking_columns(lang),
-                                    data=[],
-                                    sort_action="native",
-                                    cell_selectable=True,
-                                    **table_style(lang),
-                                ),
-                                class_name="ranking-box",
-                            ),
-                            _box(
-                                t("unit.trend", lang),
-                                dcc.RadioItems(
-                                    id=ids.UNIT_TREND_DAYS,
-                                    options=days,
-                                    value=TREND_WINDOWS[0],
-                                    inline=True,
-                                    className="trend-days",
-                                ),
-                                _chart(ids.UNIT_TREND),
-                                class_name="trend-box",
-                            ),
-                            _box(
-                                t("unit.overdue", lang).format(n=OVERDUE_TOP),
-                                html.Div(id=ids.UNIT_OVERDUE),
-                                class_name="overdue-box",
-                            ),
-                            _box(t("unit.cameras", lang), html.Div(id=ids.UNIT_CAMERAS), class_name="camera-box"),
-                            _box(
-                                t("unit.checkpoints", lang),
-                                html.Div(id=ids.UNIT_CHECKPOINTS),
-                                class_name="checkpoint-box",
-                            ),
-                            html.Div(id=ids.UNIT_GRID, className="grid-only"),
-                        ],
-                        className="unit-grid-layout",
-                    ),
+                    html.Div([*_map_and_side(lang), *_panels(lang)], className="unit-grid-layout"),
                 ],
             ),
         ],
         className="page unit",
     )
+
+
+def _map_and_side(lang: str) -> list:
+    """The unit's map, and beside it the KPI cards, the unit's facts and its categories."""
+    graph = dcc.Graph(
+        id=ids.UNIT_MAP,
+        figure=EMPTY_FIGURE,
+        className="unit-map",
+        responsive=True,
+        config={"displaylogo": False, "scrollZoom": True, "displayModeBar": False},
+    )
+    hint = html.Div(t("unit.map.hint", lang), className="map-hint")
+    side = [
+        html.Div(id=ids.UNIT_KPIS, className="unit-kpis"),
+        _box(t("unit.info", lang), html.Div(id=ids.UNIT_INFO), class_name="info-box"),
+        _box(t("unit.categories", lang), _chart(ids.UNIT_CATEGORIES), class_name="category-box"),
+    ]
+    legend = html.Div(id=ids.UNIT_LEGEND, className="unit-legend")
+    return [_box(None, graph, hint, legend, class_name="map-box"), html.Div(side, className="side")]
+
+
+def _panels(lang: str) -> list:
+    """The panels below the map: ranking, trend, overdue cases, cameras, checkpoints, a grid's own."""
+    days = [{"label": t("unit.trend.days", lang).format(n=n), "value": n} for n in TREND_WINDOWS]
+    ranking = dash_table.DataTable(
+        id=ids.UNIT_RANKING,
+        columns=ranking_columns(lang),
+        data=[],
+        sort_action="native",
+        cell_selectable=True,
+        **table_style(lang),
+    )
+    window = dcc.RadioItems(
+        id=ids.UNIT_TREND_DAYS, options=days, value=TREND_WINDOWS[0], inline=True, className="trend-days"
+    )
+    return [
+        _box(t("unit.ranking", lang), ranking, class_name="ranking-box"),
+        _box(t("unit.trend", lang), window, _chart(ids.UNIT_TREND), class_name="trend-box"),
+        _box(t("unit.overdue", lang).format(n=OVERDUE_TOP), html.Div(id=ids.UNIT_OVERDUE), class_name="overdue-box"),
+        _box(t("unit.cameras", lang), html.Div(id=ids.UNIT_CAMERAS), class_name="camera-box"),
+        _box(t("unit.checkpoints", lang), html.Div(id=ids.UNIT_CHECKPOINTS), class_name="checkpoint-box"),
+        html.Div(id=ids.UNIT_GRID, className="grid-only"),
+    ]
