@@ -187,7 +187,7 @@ def _case_clauses(q: Query, db: Database, probe: bool = False) -> tuple[list[sql
         where.append(sql.SQL("x.reported_at < %(until)s"))
         params["until"] = _day_start(q.until + timedelta(days=1))
     if q.overdue:
-        where.append(sql.SQL("x.is_open AND x.deadline_at < now()"))
+        where.append(sql.SQL("case_overdue(x.is_open, x.deadline_at, now())"))
     if q.near_m:
         params.update(near_m=q.near_m, near_type=list(q.near_type), near_ids=list(q.near_ids))
     if q.near_m and probe and q.near_type:

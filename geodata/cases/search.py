@@ -87,7 +87,7 @@ def _clauses(db: Database, f: CaseFilter) -> tuple[list[sql.Composable], dict[st
     if f.open is not None:
         where.append(sql.SQL("c.is_open" if f.open else "NOT c.is_open"))
     if f.overdue is not None:
-        overdue = "c.is_open AND c.deadline_at < now()"
+        overdue = "case_overdue(c.is_open, c.deadline_at, now())"
         where.append(sql.SQL(overdue if f.overdue else f"NOT ({overdue})"))
     if errors:
         raise FieldError(errors)

@@ -6,8 +6,8 @@ SELECT x.id, x.external_id, x.category_code, k.name AS category, k.name_en AS ca
        d.name AS department, d.name_en AS department_en,
        s.name AS street, m.name AS community, g.name AS grid, x.address,
        x.reported_at, x.deadline_at, x.ended_at, x.satisfaction,
-       x.is_open AND x.deadline_at < now() AS is_overdue,
-       CASE WHEN x.is_open AND x.deadline_at < now()
+       case_overdue(x.is_open, x.deadline_at, now()) AS is_overdue,
+       CASE WHEN case_overdue(x.is_open, x.deadline_at, now())
             THEN (extract(epoch FROM now() - x.deadline_at) / 3600)::integer END AS overdue_hours,
        ST_X(x.geom) AS lon, ST_Y(x.geom) AS lat, x.geom
   FROM cases x

@@ -14,7 +14,7 @@ SELECT * FROM (
       LEFT JOIN units m ON m.id = u.community_id
       LEFT JOIN (SELECT o.unit_id, count(*)::integer AS overdue
                    FROM (SELECT unnest(ARRAY[c.grid_id, c.exclusive_grid_id]) AS unit_id
-                           FROM cases c WHERE c.is_open AND c.deadline_at < now()) o
+                           FROM cases c WHERE case_overdue(c.is_open, c.deadline_at, now())) o
                   WHERE o.unit_id IS NOT NULL GROUP BY 1) od ON od.unit_id = u.id
       LEFT JOIN unnest(%(gi_ids)s::integer[], %(gi_z)s::float8[], %(gi_p)s::float8[]) AS gi (id, z, p)
              ON gi.id = u.id

@@ -39,7 +39,7 @@ WITH input AS (
     RETURNING id, case_id, at, from_status, to_status, actor, note
 )
 SELECT p.n AS asked, c.id, c.source, c.external_id, c.category_code, k.name AS category, c.status,
-       st.name AS status_name, c.is_open, c.is_open AND c.deadline_at < now() AS overdue,
+       st.name AS status_name, c.is_open, case_overdue(c.is_open, c.deadline_at, now()) AS overdue,
        c.description, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
        s.code AS street_code, s.name AS street, m.code AS community_code, m.name AS community,
        g.code AS grid_code, g.name AS grid, NULL::text AS department_code, NULL::text AS department,

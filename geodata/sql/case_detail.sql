@@ -7,7 +7,7 @@ SELECT c.id, c.source, src.name AS source_name, src.name_en AS source_name_en, c
        g.name AS grid, g.code AS grid_code, g.manager AS grid_manager, x.name AS exclusive_grid,
        d.name AS department, d.name_en AS department_en,
        c.reported_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at, c.deadline_at,
-       c.is_open AND c.deadline_at < now() AS overdue, c.satisfaction, c.handled_online, c.reply, c.merged_into,
+       case_overdue(c.is_open, c.deadline_at, now()) AS overdue, c.satisfaction, c.handled_online, c.reply, c.merged_into,
        CASE WHEN g.id IS NOT NULL THEN ST_AsBinary(g.geom) END AS grid_wkb
   FROM cases c
   JOIN case_categories k ON k.code = c.category_code

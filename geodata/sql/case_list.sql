@@ -1,7 +1,7 @@
 -- Cases for the API, newest first, with names resolved. {where} is composed by
 -- geodata/cases/search.py from fixed clauses; every value is a parameter.
 SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.status,
-       st.name AS status_name, c.is_open, c.is_open AND c.deadline_at < now() AS overdue,
+       st.name AS status_name, c.is_open, case_overdue(c.is_open, c.deadline_at, now()) AS overdue,
        c.description, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
        s.code AS street_code, s.name AS street, m.code AS community_code, m.name AS community,
        g.code AS grid_code, g.name AS grid, d.code AS department_code, d.name AS department,

@@ -24,11 +24,11 @@ c AS (
 )
 SELECT c.id, c.source, s.name AS status, s.name_en AS status_en, k.name AS category, k.name_en AS category_en,
        d.name AS department, d.name_en AS department_en, c.address, c.reported_at, c.deadline_at, c.ended_at,
-       c.open_now AS is_open, (c.open_now AND c.deadline_at < c.at) AS overdue
+       c.open_now AS is_open, case_overdue(c.open_now, c.deadline_at, c.at) AS overdue
   FROM c
   JOIN case_statuses s ON s.code = c.status
   JOIN case_categories k ON k.code = c.category_code
   LEFT JOIN departments d ON d.id = c.department_id
- ORDER BY c.open_now DESC, (c.open_now AND c.deadline_at < c.at) DESC, CASE WHEN c.open_now THEN c.deadline_at END,
+ ORDER BY c.open_now DESC, case_overdue(c.open_now, c.deadline_at, c.at) DESC, CASE WHEN c.open_now THEN c.deadline_at END,
           c.reported_at DESC, c.id
  LIMIT %(limit)s
