@@ -1,3 +1,4 @@
+-- Overdue follows case_overdue (migration 0026), written out here in the form its indexes serve.
 -- Cases by top-level category inside a unit (cases whose {scope} is in %(scope_ids)s), as of
 -- %(now)s (NULL: the database clock): reported in the last %(days)s days, open now and overdue
 -- now (open as in geodata/kpis.py, so the open column sums to the 在办 KPI).

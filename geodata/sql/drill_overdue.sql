@@ -1,3 +1,4 @@
+-- Overdue follows case_overdue (migration 0026), written out here in the form its indexes serve.
 -- The most overdue open cases inside a unit (cases whose {scope} is in %(scope_ids)s) as of
 -- %(now)s (NULL: the database clock), earliest deadline first, with what a leader needs to chase
 -- them: category, department, age, and the unit whose case list holds them (their grid).

@@ -1,3 +1,4 @@
+-- Overdue follows case_overdue (migration 0026), written out here in the form its indexes serve.
 -- New, closed and overdue cases per day (Beijing time) over the last %(days)s days, for the
 -- cases whose {scope} is in %(scope_ids)s, as of %(now)s. The time bounds come from
 -- case_windows.sql (the days from first_day to d0, today; e0 is the midnight that ends today).

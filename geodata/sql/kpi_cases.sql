@@ -1,3 +1,4 @@
+-- Overdue follows case_overdue (migration 0026), written out here in the form its indexes serve.
 -- Counts behind the case KPIs (geodata/kpis.py defines them), per {group} unit, for the cases
 -- whose {scope} is in %(scope_ids)s, as of %(now)s. Day boundaries are Beijing time. "Open at T"
 -- is reported_at <= T AND (ended_at IS NULL OR ended_at > T). The time bounds come from

@@ -1,3 +1,4 @@
+-- Overdue follows case_overdue (migration 0026), written out here in the form its indexes serve.
 -- The polygons a unit's map colours: its descendants at %(level)s, found by their {ancestor}
 -- column (the unit's own level's id column, or id itself when a grid draws itself), with
 -- open (maintained counter; geometry only when %(with_geom)s) and overdue counts. Overdue is

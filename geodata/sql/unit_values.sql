@@ -1,3 +1,4 @@
+-- Overdue follows case_overdue (migration 0026), written out here in the form its indexes serve.
 -- Open (maintained counter) and overdue cases for every unit of a level. Overdue is open minus
 -- the open cases not yet due: those are few (an index range from now), where the overdue
 -- themselves can be most of a million open cases (migration 0021).
