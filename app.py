@@ -13,8 +13,8 @@ import api
 import callbacks  # noqa: F401  (registers every callback)
 from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
-from callbacks import exports, imports, routes
 from geodata.errors import SetupError
+from routes import exports, health, imports, maps
 from settings import get_settings
 
 settings = get_settings()
@@ -51,7 +51,8 @@ if settings.proxy_hops:
 app.layout = html.Div(dash.page_container, id="shell")
 gate.register(server)
 signin.register(server)
-routes.register(server)
+health.register(server)
+maps.register(server)
 exports.register(server)
 imports.register(server)
 api.register(server)

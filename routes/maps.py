@@ -1,5 +1,5 @@
-"""Plain HTTP routes beside the Dash app: /healthz, /unit (to the top of the drill-down), the
-map's glyph ranges and its vector tiles."""
+"""The map's routes beside the Dash app: /unit (to the top of the drill-down), the map's glyph
+ranges and its vector tiles."""
 
 from __future__ import annotations
 
@@ -10,21 +10,8 @@ from access.principal import current
 from geodata import tiles, units
 from geodata import versions as data_versions
 from geodata.db import SCOPE, get_db
-from geodata.queries import fetch_rows
 from layers.basemap import projector
 from settings import get_settings
-
-
-def healthz() -> tuple[flask.Response, int]:
-    """Database reachability, schema version and data version; 503 when the database is down."""
-    try:
-        schema_version, data_version = fetch_rows("health")[0]
-    except psycopg2.Error as exc:  # the driver's words name the host and port: the log has them, not the answer
-        flask.current_app.logger.warning("healthz: database unavailable: %s", str(exc).strip().splitlines()[:1])
-        return flask.jsonify(status="unavailable", database=False, error="database unavailable"), 503
-    return flask.jsonify(
-        status="ok", database=True, schema_version=int(schema_version), data_version=int(data_version)
-    ), 200
 
 
 def glyphs(fontstack: str, glyph_range: str) -> flask.Response:
@@ -74,7 +61,6 @@ def drill_top() -> flask.Response | tuple[str, int]:
 
 def register(server: flask.Flask) -> None:
     """Attach the routes to the Flask server."""
-    server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/unit", "drill_top", drill_top)
     server.add_url_rule("/glyphs/<path:fontstack>/<glyph_range>.pbf", "glyphs", glyphs)
     server.add_url_rule("/tiles/<layer>/<int:z>/<int:x>/<int:y>.pbf", "map_tile", map_tile)
