@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from geodata.accounts import tokens
 from geodata.db import Database
+from geodata.queries import sql_text
 
 TAG, TABLE = "gk", "api_keys"
 RIGHTS = ("transitions",)
@@ -42,7 +43,7 @@ def create(db: Database, name: str, sources: list[str], rights: list[str] = ()) 
     if set(rights) - set(RIGHTS):
         raise ValueError(f"unknown right(s) {sorted(set(rights) - set(RIGHTS))}; known: {', '.join(RIGHTS)}")
     with db.transaction() as cur:
-        cur.execute("SELECT code FROM case_sources")
+        cur.execute(sql_text("case_source_codes"))
         known = {r[0] for r in cur.fetchall()}
         unknown = sorted(set(sources) - known)
         if not sources or unknown:
@@ -60,7 +61,7 @@ def revoke(db: Database, prefix: str) -> bool:
 def listing(db: Database) -> list[tuple]:
     """(prefix, name, sources, rights, created_at, revoked_at) of every key."""
     with db.transaction() as cur:
-        cur.execute("SELECT prefix, name, sources, rights, created_at, revoked_at FROM api_keys ORDER BY id")
+        cur.execute(sql_text("api_keys_list"))
         return cur.fetchall()
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from geodata.queries import sql_text
+
 ACTIONS = (
     "sign_in",
     "sign_in_failed",
@@ -25,18 +27,14 @@ def record(cur, actor: str, action: str, ip: str | None = None, **detail: Any) -
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     cur.execute(
-        "INSERT INTO audit_log (actor, action, ip, detail) VALUES (%s, %s, %s, %s)",
-        (actor[:200], action, ip, Json(detail, dumps=_dumps)),
+        sql_text("audit_insert"),
+        {"actor": actor[:200], "action": action, "ip": ip, "detail": Json(detail, dumps=_dumps)},
     )
 
 
 def recent(cur, limit: int = 100, action: str | None = None) -> list[dict[str, Any]]:
     """The newest entries first (for admins)."""
-    cur.execute(
-        "SELECT id, at, actor, action, host(ip) AS ip, detail FROM audit_log "
-        "WHERE %(action)s::text IS NULL OR action = %(action)s ORDER BY id DESC LIMIT %(limit)s",
-        {"action": action, "limit": limit},
-    )
+    cur.execute(sql_text("audit_recent"), {"action": action, "limit": limit})
     names = [d.name for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
 

@@ -15,8 +15,6 @@ session of the user in the same transaction (geodata/accounts/sessions.py).
 
 from __future__ import annotations
 
-import getpass
-import os
 import re
 from dataclasses import dataclass
 
@@ -26,6 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from geodata import units
 from geodata.accounts import audit, sessions, throttle
 from geodata.db import Database
+from geodata.queries import sql_text
 
 # role → the level its scope unit must have (None: any unit, usually the district)
 ROLES = {"district": "district", "street": "street", "community": "community", "analyst": None, "admin": None}
@@ -84,9 +83,14 @@ def create(
     _check_password(password)
     with db.transaction() as cur:
         cur.execute(
-            "INSERT INTO users (username, display_name, password_hash, role, scope_code) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (username) DO NOTHING RETURNING id",
-            (username, display_name or username, generate_password_hash(password), role, scope_code),
+            sql_text("user_insert"),
+            {
+                "username": username,
+                "display_name": display_name or username,
+                "role": role,
+                "scope_code": scope_code,
+                "password_hash": generate_password_hash(password),
+            },
         )
         row = cur.fetchone()
         if row is None:
@@ -132,7 +136,7 @@ def rescope(db: Database, username: str, role: str, scope_code: str, by: str = "
 def end_sessions(db: Database, username: str, by: str = "cli") -> int:
     """Sign a user out everywhere (an admin's choice); how many sessions ended."""
     with db.transaction() as cur:
-        cur.execute("SELECT 1 FROM users WHERE username = %s", (username,))
+        cur.execute(sql_text("user_exists"), {"username": username})
         if cur.fetchone() is None:
             raise ValueError(f"no user {username!r} (see: gridops users list)")
         ended = sessions.end_user(cur, username, "admin")
@@ -143,10 +147,7 @@ def end_sessions(db: Database, username: str, by: str = "cli") -> int:
 def by_id(db: Database, user_id: int) -> User | None:
     """A live (not disabled) user, or None: sessions are checked against this on every request."""
     with db.transaction() as cur:
-        cur.execute(
-            "SELECT id, username, display_name, role, scope_code FROM users WHERE id = %s AND disabled_at IS NULL",
-            (user_id,),
-        )
+        cur.execute(sql_text("user_live"), {"id": user_id})
         row = cur.fetchone()
     return User(*row) if row else None
 
@@ -163,11 +164,7 @@ def authenticate(db: Database, username: str, password: str, ip: str | None, dev
     seen = {"device": device} if device else {}
     with db.transaction() as cur:
         wait = throttle.retry_after(cur, name, ip, device)
-        cur.execute(
-            "SELECT id, username, display_name, role, scope_code, password_hash, disabled_at FROM users "
-            "WHERE username = %s",
-            (name,),
-        )
+        cur.execute(sql_text("user_sign_in"), {"username": name})
         row = cur.fetchone()
         if wait > 0:
             audit.record(cur, name or "-", "sign_in_failed", ip, reason="throttled", **seen)
@@ -191,14 +188,10 @@ DEMO_PASSWORD = "gridops-demo-2026"
 def seed_demo_if_empty(cur) -> bool:
     """One demo user per role (README) when there is no user at all and units are loaded: scoped to
     the district, its first street and that street's first community. True when it seeded."""
-    cur.execute("SELECT EXISTS (SELECT 1 FROM users)")
+    cur.execute(sql_text("users_any"))
     if cur.fetchone()[0]:
         return False
-    cur.execute(
-        "SELECT d.code, s.code, c.code FROM units d JOIN units s ON s.parent_id = d.id AND s.level = 'street' "
-        "JOIN units c ON c.parent_id = s.id AND c.level = 'community' WHERE d.level = 'district' "
-        "ORDER BY d.code, s.code, c.code LIMIT 1"
-    )
+    cur.execute(sql_text("demo_user_scopes"))
     row = cur.fetchone()
     if row is None:
         return False
@@ -217,9 +210,8 @@ def _seed_demo(cur, district: str, street: str, community: str) -> None:
     digest = generate_password_hash(DEMO_PASSWORD)
     for username, name, role, scope in demo:
         cur.execute(
-            "INSERT INTO users (username, display_name, password_hash, role, scope_code) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (username) DO NOTHING",
-            (username, name, digest, role, scope),
+            sql_text("user_insert"),
+            {"username": username, "display_name": name, "password_hash": digest, "role": role, "scope_code": scope},
         )
 
 
@@ -229,10 +221,7 @@ DEMO_USERS = ("district", "street", "community", "analyst", "admin")
 def demo_passwords_left(db: Database) -> list[str]:
     """The demo users that still have the published demo password (production refuses to start)."""
     with db.transaction() as cur:
-        cur.execute(
-            "SELECT username, password_hash FROM users WHERE username = ANY(%s) AND disabled_at IS NULL",
-            (list(DEMO_USERS),),
-        )
+        cur.execute(sql_text("users_hashes"), {"usernames": list(DEMO_USERS)})
         rows = cur.fetchall()
     return [name for name, digest in rows if check_password_hash(digest, DEMO_PASSWORD)]
 
@@ -240,9 +229,5 @@ def demo_passwords_left(db: Database) -> list[str]:
 def listing(db: Database) -> list[tuple]:
     """(username, display name, role, scope, created, disabled) of every user."""
     with db.transaction() as cur:
-        cur.execute("SELECT username, display_name, role, scope_code, created_at, disabled_at FROM users ORDER BY id")
+        cur.execute(sql_text("users_list"))
         return cur.fetchall()
-
-
-def _password() -> str:
-    return os.environ.get("GRIDOPS_NEW_PASSWORD") or getpass.getpass("new password: ")

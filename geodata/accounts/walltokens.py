@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from geodata import units
 from geodata.accounts import tokens
 from geodata.db import Database
+from geodata.queries import sql_text
 
 TAG, TABLE = "gw", "wall_tokens"
 
@@ -46,7 +47,7 @@ def revoke(db: Database, prefix: str) -> bool:
 def listing(db: Database) -> list[tuple]:
     """(prefix, name, scope, created_at, revoked_at) of every token."""
     with db.transaction() as cur:
-        cur.execute("SELECT prefix, name, scope_code, created_at, revoked_at FROM wall_tokens ORDER BY id")
+        cur.execute(sql_text("wall_tokens_list"))
         return cur.fetchall()
 
 

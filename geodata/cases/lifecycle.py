@@ -78,7 +78,7 @@ def _validate(cur, case_id: int, rule: Transition, fields: dict[str, Any]) -> di
     if note is not None and (not isinstance(note, str) or len(note) > MAX_TEXT):
         errors["note"] = f"must be text of at most {MAX_TEXT} characters"
     if "department" in rule.requires and "department" not in errors:
-        cur.execute("SELECT id FROM departments WHERE code = %s", (str(fields["department"]),))
+        cur.execute(sql_text("department_by_code"), {"code": str(fields["department"])})
         row = cur.fetchone()
         if row is None:
             errors["department"] = f"unknown department code {fields['department']!r}"
@@ -101,7 +101,7 @@ def _validate(cur, case_id: int, rule: Transition, fields: dict[str, Any]) -> di
         if isinstance(target, bool) or not isinstance(target, int) or target == case_id:
             errors["merged_into"] = "must be the id of another case"
         else:
-            cur.execute("SELECT status FROM cases WHERE id = %s", (target,))
+            cur.execute(sql_text("case_status"), {"id": target})
             row = cur.fetchone()
             if row is None:
                 errors["merged_into"] = f"no case {target}"
@@ -126,7 +126,7 @@ def apply(
     """
     if not actor or not isinstance(actor, str) or len(actor) > 200:
         raise FieldError({"actor": "required, at most 200 characters"})
-    cur.execute("SELECT status FROM cases WHERE id = %s FOR UPDATE", (case_id,))
+    cur.execute(sql_text("case_status_locked"), {"id": case_id})
     row = cur.fetchone()
     if row is None:
         raise CaseNotFoundError(f"no case {case_id}")
@@ -144,8 +144,14 @@ def apply(
     stmt = sql.SQL("UPDATE cases SET {} WHERE id = %(id)s").format(sql.SQL(", ").join(sets))
     cur.execute(stmt, {**values, "to_status": rule.to_status, "id": case_id})
     cur.execute(
-        "INSERT INTO case_events (case_id, at, from_status, to_status, actor, claimed_actor, note) "
-        "VALUES (%s, now(), %s, %s, %s, %s, %s) RETURNING id",
-        (case_id, current, rule.to_status, actor, claimed_actor, fields.get("note")),
+        sql_text("case_event_insert"),
+        {
+            "case_id": case_id,
+            "from_status": current,
+            "to_status": rule.to_status,
+            "actor": actor,
+            "claimed_actor": claimed_actor,
+            "note": fields.get("note"),
+        },
     )
     return {"id": case_id, "status": rule.to_status, "from_status": current, "event_id": cur.fetchone()[0]}

@@ -1,0 +1,2 @@
+-- A case's status.
+SELECT status FROM cases WHERE id = %(id)s

@@ -1,0 +1,2 @@
+-- A department by its code.
+SELECT id FROM departments WHERE code = %(code)s
