@@ -26,8 +26,7 @@ from geodata.analysis import statements as analysis_sql
 from geodata.analysis.exports import plain
 from geodata.cases.lifecycle import FieldError
 from geodata.db import get_db
-from geodata.said import say
-from i18n import pick, t
+from i18n import lang_query, pick, say, t
 from layers import analysis_map
 from layers.basemap import Projector, map_style, projector
 from layers.outlines import COMMUNITIES, STREETS
@@ -199,7 +198,7 @@ def render_table(encoded: str, lang: str):
     except psycopg2.Error:
         return no_update, [], 0, t("an.db_down", lang), no_update, None
     cols = [{"name": c.label(lang), "id": c.key} for c in analysis_sql.COLUMNS[q.layer]]
-    query = spec.encode(q) + ("&lang=en" if lang == "en" else "")
+    query = spec.encode(q) + lang_query(lang, "&")
     links = [
         html.A(
             t(f"an.export.{f}", lang),

@@ -41,6 +41,7 @@ from geodata.db import SCOPE, Database
 from geodata.memo import Memo
 from geodata.queries import fetch_columns
 from geodata.units import Unit, child_groupings, children, scope_of
+from i18n import t
 
 STRIP_DAYS = 7  # window of the rate KPIs on the KPI strip ("compared with last week")
 RANKING_DAYS = 30  # window of the rates behind the ranking (月考: the last 30 days)
@@ -51,31 +52,28 @@ class KpiDef:
     """What a KPI is called, how it is shown and which direction is good."""
 
     key: str
-    zh: str
-    en: str
     kind: Literal["count", "rate"]
     higher_is_better: bool
-    compare_zh: str
-    compare_en: str
+    compare: str  # what the comparison is against: a catalogue key
 
     def label(self, lang: str) -> str:
-        """The name in ``lang``."""
-        return self.en if lang == "en" else self.zh
+        """The name in ``lang`` (the catalogue's ``kpi.<key>``)."""
+        return t(f"kpi.{self.key}", lang)
 
     def compare_label(self, lang: str) -> str:
         """What the comparison is against, in ``lang``."""
-        return self.compare_en if lang == "en" else self.compare_zh
+        return t(self.compare, lang)
 
 
 KPIS: tuple[KpiDef, ...] = (
-    KpiDef("new_today", "今日新增", "New today", "count", False, "较昨日同时", "vs yesterday"),
-    KpiDef("open", "在办", "Open", "count", False, "较昨日", "vs yesterday"),
-    KpiDef("overdue", "超期", "Overdue", "count", False, "较昨日", "vs yesterday"),
-    KpiDef("on_time_rate", "按期办结率", "On-time closure", "rate", True, "较上周", "vs last week"),
-    KpiDef("satisfaction", "满意率", "Satisfaction", "rate", True, "较上周", "vs last week"),
-    KpiDef("online_rate", "网上办理率", "Handled online", "rate", True, "较上周", "vs last week"),
-    KpiDef("checkpoint_rate", "创文点位达标率", "Checkpoint compliance", "rate", True, "较上周", "vs last week"),
-    KpiDef("cameras_online", "摄像头在线率", "Cameras online", "rate", True, "较昨日", "vs yesterday"),
+    KpiDef("new_today", "count", False, "kpi.vs.same_time_yesterday"),
+    KpiDef("open", "count", False, "kpi.vs.yesterday"),
+    KpiDef("overdue", "count", False, "kpi.vs.yesterday"),
+    KpiDef("on_time_rate", "rate", True, "kpi.vs.last_week"),
+    KpiDef("satisfaction", "rate", True, "kpi.vs.last_week"),
+    KpiDef("online_rate", "rate", True, "kpi.vs.last_week"),
+    KpiDef("checkpoint_rate", "rate", True, "kpi.vs.last_week"),
+    KpiDef("cameras_online", "rate", True, "kpi.vs.yesterday"),
 )
 BY_KEY = {k.key: k for k in KPIS}
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from i18n import t
+from i18n import named, t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.base import geojson_features, hover, line_coords
 from layers.basemap import Projector
@@ -33,17 +33,16 @@ FOCUS_TRACE = {
 
 def _title(row: dict[str, Any], layer: str, lang: str) -> str:
     if layer == "cases":
-        return f"<b>{t('an.cases', lang)} {row['id']}</b><br>{row.get('category_en' if lang == 'en' else 'category')}"
+        return f"<b>{t('an.cases', lang)} {row['id']}</b><br>{named(row, 'category', lang)}"
     return f"<b>{row.get('name') or row['id']}</b>"
 
 
 def _detail(row: dict[str, Any], layer: str, lang: str) -> str:
-    en = lang == "en"
     if layer == "cases":
-        return f"{row.get('status_name_en' if en else 'status_name')}<br>{row.get('address') or ''}"
+        return f"{named(row, 'status_name', lang)}<br>{row.get('address') or ''}"
     if layer == "checkpoints":
         comp = "—" if row.get("compliance") is None else f"{row['compliance']:.0f}%"
-        return f"{row.get('type_en' if en else 'type')}<br>{t('hover.compliance', lang)}：{comp}"
+        return f"{named(row, 'type', lang)}<br>{t('hover.compliance', lang)}：{comp}"
     if layer == "cameras":
         return f"{t('camera.' + row['status'], lang)}"
     return ""

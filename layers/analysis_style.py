@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from i18n import t
 from layers.base import LegendItem
 from layers.cameras import COLORS as CAMERA_COLORS
 from layers.checkpoints import COMPLIANCE_CLASSES, NOT_INSPECTED
@@ -28,14 +29,12 @@ class LayerStyle:
     """A layer's name, marker size, legend and colouring rule."""
 
     key: str
-    zh: str
-    en: str
     size: int
     legend: tuple[LegendItem, ...]
 
     def label(self, lang: str) -> str:
         """The layer's name in ``lang``."""
-        return self.en if lang == "en" else self.zh
+        return t(f"layer.{self.key}", lang)
 
     def colors(self, rows: list[dict[str, Any]]) -> list[str]:
         """One colour per row."""
@@ -58,27 +57,23 @@ class LayerStyle:
 
 OPEN = ("reported", "dispatched", "accepted", "returned")
 STYLES: dict[str, LayerStyle] = {
-    "grids": LayerStyle("grids", "网格", "Grids", 0, GRIDS.legend),
+    "grids": LayerStyle("grids", 0, GRIDS.legend),
     "cameras": LayerStyle(
         "cameras",
-        "摄像头",
-        "Cameras",
         6,
         (
-            LegendItem(CAMERA_COLORS["online"], "摄像头 在线", "Camera online", "dot"),
-            LegendItem(CAMERA_COLORS["offline"], "摄像头 离线", "Camera offline", "dot"),
+            LegendItem(CAMERA_COLORS["online"], "legend.camera.online", "dot"),
+            LegendItem(CAMERA_COLORS["offline"], "legend.camera.offline", "dot"),
         ),
     ),
-    "checkpoints": LayerStyle("checkpoints", "创文点位", "Checkpoints", 11, CHECKPOINTS.legend),
+    "checkpoints": LayerStyle("checkpoints", 11, CHECKPOINTS.legend),
     "cases": LayerStyle(
         "cases",
-        "案件",
-        "Cases",
         7,
         (
-            LegendItem(CASE_COLORS["overdue"], "案件 超期", "Case overdue", "dot"),
-            LegendItem(CASE_COLORS["open"], "案件 在办", "Case open", "dot"),
-            LegendItem(CASE_COLORS["ended"], "案件 已办结", "Case closed", "dot"),
+            LegendItem(CASE_COLORS["overdue"], "legend.case.overdue", "dot"),
+            LegendItem(CASE_COLORS["open"], "legend.case.open", "dot"),
+            LegendItem(CASE_COLORS["ended"], "legend.case.closed", "dot"),
         ),
     ),
 }

@@ -15,21 +15,21 @@ import numpy as np
 import shapely
 
 from geodata.db import Database
+from i18n import t
 from layers.basemap import Projector
 
 
 @dataclass(frozen=True)
 class LegendItem:
-    """One legend row: a colour swatch and its label in both languages."""
+    """One legend row: a colour swatch and its label (a catalogue key or an ``i18n.Message``)."""
 
     color: str
-    zh: str
-    en: str
+    text: str
     shape: str = "square"  # square | dot | line
 
     def label(self, lang: str) -> str:
         """The label in ``lang``."""
-        return self.en if lang == "en" else self.zh
+        return t(self.text, lang)
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,6 @@ class Layer:
     """Base class: subclasses set the class attributes and implement load/traces/values."""
 
     key: str = ""
-    zh: str = ""
-    en: str = ""
     topics: tuple[str, ...] = ()  # data_version topics this layer's values depend on
     legend: tuple[LegendItem, ...] = ()
     default_on: bool = True
@@ -65,8 +63,8 @@ class Layer:
     trace_count: int = 1
 
     def label(self, lang: str) -> str:
-        """The layer's name in ``lang``."""
-        return self.en if lang == "en" else self.zh
+        """The layer's name in ``lang`` (the catalogue's ``layer.<key>``)."""
+        return t(f"layer.{self.key}", lang)
 
     def load(self, db: Database) -> dict[str, Any]:
         """Geometry and values from the database."""

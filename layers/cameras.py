@@ -7,18 +7,13 @@ from typing import Any
 import numpy as np
 
 from geodata.db import Database
+from geodata.kinds import CAMERA_KINDS
 from geodata.queries import fetch_columns
 from i18n import t
 from layers.base import LegendItem, PointLayer, TiledLayer, hover
 from layers.basemap import Projector
 
 COLORS = {"online": "#4dd0e1", "offline": "#ff5252"}
-KIND = {
-    "bullet": ("枪机", "Bullet"),
-    "dome": ("球机", "Dome"),
-    "ai": ("智能分析", "AI"),
-    "panorama": ("高点", "Panorama"),
-}
 
 
 class CameraLayer(TiledLayer, PointLayer):
@@ -29,11 +24,10 @@ class CameraLayer(TiledLayer, PointLayer):
 
     key = "cameras"
     rows_key = "cameras"
-    zh, en = "摄像头", "Cameras"
     topics = ("cameras",)
     legend = (
-        LegendItem(COLORS["online"], "摄像头 在线", "Camera online", "dot"),
-        LegendItem(COLORS["offline"], "摄像头 离线", "Camera offline", "dot"),
+        LegendItem(COLORS["online"], "legend.camera.online", "dot"),
+        LegendItem(COLORS["offline"], "legend.camera.offline", "dot"),
     )
 
     def load(self, db: Database) -> dict[str, Any]:
@@ -44,9 +38,8 @@ class CameraLayer(TiledLayer, PointLayer):
         """The marker trace."""
         cams = data["cameras"]
         lon, lat = proj.shift(cams["lon"], cams["lat"])
-        idx = 1 if lang == "en" else 0
         text = [
-            f"<b>{n}</b><br>{KIND[k][idx]}<br>{t('hover.grid', lang)}：{g or '—'}"
+            f"<b>{n}</b><br>{t(f'camera.kind.{k}', lang)}<br>{t('hover.grid', lang)}：{g or '—'}"
             for n, k, g in zip(cams["name"], cams["kind"], cams["grid_name"])
         ]
         trace = {
@@ -86,9 +79,8 @@ class CameraLayer(TiledLayer, PointLayer):
 
     def tile_labels(self, lang: str) -> dict[str, dict[str, str]]:
         """Kinds and statuses in ``lang``."""
-        idx = 1 if lang == "en" else 0
         return {
-            "kind": {k: names[idx] for k, names in KIND.items()},
+            "kind": {k: t(f"camera.kind.{k}", lang) for k in CAMERA_KINDS},
             "status": {s: t(f"camera.{s}", lang) for s in COLORS},
         }
 

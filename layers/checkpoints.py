@@ -8,7 +8,7 @@ import numpy as np
 
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from i18n import t
+from i18n import named, t
 from layers.base import ColourClasses, LegendItem, PointLayer, hover
 from layers.basemap import Projector
 
@@ -21,15 +21,14 @@ class CheckpointLayer(PointLayer):
 
     key = "checkpoints"
     rows_key = "checkpoints"
-    zh, en = "创文点位", "Checkpoints"
     topics = ("checkpoints",)
     classes = COMPLIANCE_CLASSES
     legend = (
-        LegendItem("#43a047", "点位 全部达标 (100%)", "Checkpoint fully compliant", "dot"),
-        LegendItem("#fdd835", "点位 80–99%", "Checkpoint 80–99%", "dot"),
-        LegendItem("#fb8c00", "点位 60–79%", "Checkpoint 60–79%", "dot"),
-        LegendItem("#e53935", "点位 <60%", "Checkpoint <60%", "dot"),
-        LegendItem(NOT_INSPECTED, "点位 未检查", "Checkpoint not inspected", "dot"),
+        LegendItem("#43a047", "legend.checkpoint.full", "dot"),
+        LegendItem("#fdd835", "legend.checkpoint.80", "dot"),
+        LegendItem("#fb8c00", "legend.checkpoint.60", "dot"),
+        LegendItem("#e53935", "legend.checkpoint.low", "dot"),
+        LegendItem(NOT_INSPECTED, "legend.checkpoint.none", "dot"),
     )
 
     def load(self, db: Database) -> dict[str, Any]:
@@ -40,7 +39,7 @@ class CheckpointLayer(PointLayer):
         """The marker trace."""
         cps = data["checkpoints"]
         lon, lat = proj.shift(cps["lon"], cps["lat"])
-        types = cps["type_name_en"] if lang == "en" else cps["type_name"]
+        types = named(cps, "type_name", lang)
         trace = {
             "type": "scattermap",
             "name": self.key,
@@ -66,7 +65,7 @@ class CheckpointLayer(PointLayer):
         comp = np.array([np.nan if c is None else c for c in cps["compliance"]], dtype=float)
         cls = self.classes.classify(np.nan_to_num(comp))
         colors = np.where(np.isnan(comp), NOT_INSPECTED, np.asarray(self.classes.colors)[np.minimum(cls, 3)])
-        failing = cps["failing_en"] if lang == "en" else cps["failing"]
+        failing = named(cps, "failing", lang)
         custom = [
             [("—" if np.isnan(c) else f"{c:.0f}%"), f or t("none", lang), d.strftime("%Y-%m-%d") if d else "—"]
             for c, f, d in zip(comp, failing, cps["inspected_at"])

@@ -21,7 +21,7 @@ import shapely
 
 from geodata.analysis.exports import plain
 from geodata.clock import TZ
-from i18n import t
+from i18n import named, t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.basemap import BACKGROUND, TILE_URLS, Projector
 from layers.figure import DISTRICT_VIEW
@@ -51,36 +51,29 @@ def _collection(rows: list[dict[str, Any]], geoms: np.ndarray, props: list[dict[
 
 
 def _tooltip_fields(layer: str, lang: str) -> tuple[list[str], list[str]]:
-    en = lang == "en"
-    spec = {
-        "cases": [
-            ("id", "ID", "编号"),
-            ("category", "Category", "事项类别"),
-            ("status", "Status", "状态"),
-            ("reported_at", "Reported", "上报时间"),
-        ],
-        "checkpoints": [("name", "Name", "名称"), ("type", "Type", "类型"), ("compliance", "Compliance %", "达标率%")],
-        "cameras": [("name", "Name", "名称"), ("status", "Status", "状态")],
-        "grids": [("name", "Name", "名称"), ("open_cases", "Open cases", "在办案件"), ("gi_z", "Gi* z", "Gi* z值")],
+    fields = {
+        "cases": ["id", "category", "status", "reported_at"],
+        "checkpoints": ["name", "type", "compliance"],
+        "cameras": ["name", "status"],
+        "grids": ["name", "open_cases", "gi_z"],
     }[layer]
-    return [k for k, _, _ in spec], [(e if en else z) for _, e, z in spec]
+    return fields, [t(f"col.{k}", lang) for k in fields]
 
 
 def _props(row: dict[str, Any], layer: str, lang: str, color: str) -> dict[str, Any]:
-    en = lang == "en"
     values = {
         "id": row["id"],
         "name": row.get("name"),
         "open_cases": row.get("open_cases"),
         "gi_z": row.get("gi_z"),
-        "category": row.get("category_en" if en else "category"),
+        "category": named(row, "category", lang),
         "reported_at": plain(row.get("reported_at")),
-        "status": row.get("status_name_en" if en else "status_name")
+        "status": named(row, "status_name", lang)
         if layer == "cases"
         else t(f"camera.{row.get('status')}", lang)
         if layer == "cameras"
         else None,
-        "type": row.get("type_en" if en else "type"),
+        "type": named(row, "type", lang),
         "compliance": row.get("compliance"),
     }
     fields, _ = _tooltip_fields(layer, lang)

@@ -8,7 +8,7 @@ import numpy as np
 
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from i18n import t
+from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, TiledLayer, geojson_features, hover
 from layers.basemap import Projector
 
@@ -16,7 +16,7 @@ OPEN_CASE_CLASSES = ColourClasses(
     breaks=(0, 1, 3, 6, 11, 21),
     colors=("#173454", "#2f7394", "#f2c14e", "#f08a3c", "#d93f2b", "#9e0142"),
 )
-LABELS = (("0", "0"), ("1–2", "1–2"), ("3–5", "3–5"), ("6–10", "6–10"), ("11–20", "11–20"), (">20", ">20"))
+LABELS = ("0", "1–2", "3–5", "6–10", "11–20", ">20")
 
 
 class GridLayer(TiledLayer):
@@ -24,10 +24,11 @@ class GridLayer(TiledLayer):
     the tiling threshold: vector tiles, coloured by the class in each grid's feature state."""
 
     key = "grids"
-    zh, en = "网格", "Grids"
     topics = ("cases",)
     classes = OPEN_CASE_CLASSES
-    legend = tuple(LegendItem(c, f"在办 {zh}", f"{en} open") for c, (zh, en) in zip(OPEN_CASE_CLASSES.colors, LABELS))
+    legend = tuple(
+        LegendItem(c, Message("legend.open_cases", range=r)) for c, r in zip(OPEN_CASE_CLASSES.colors, LABELS)
+    )
     level = "grid"
     exclusive = False
 

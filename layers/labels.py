@@ -14,7 +14,6 @@ class LabelLayer(Layer):
     """Two text traces: communities (small) and street offices (large)."""
 
     key = "labels"
-    zh, en = "标注", "Labels"
     trace_count = 2
 
     def load(self, db: Database) -> dict[str, Any]:

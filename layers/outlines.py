@@ -45,32 +45,29 @@ class CommunityOutlines(OutlineLayer):
     """社区 outlines."""
 
     key = "communities"
-    zh, en = "社区", "Communities"
-    legend = (LegendItem("#7fd3ff", "社区边界", "Community boundary", "line"),)
+    legend = (LegendItem("#7fd3ff", "legend.community_boundary", "line"),)
 
 
 class StreetOutlines(OutlineLayer):
     """办事处 outlines, heavier."""
 
     key = "streets"
-    zh, en = "办事处", "Street offices"
     level = "street"
     color = "#e8f4ff"
     width = 3.0
-    legend = (LegendItem("#e8f4ff", "办事处边界", "Street-office boundary", "line"),)
+    legend = (LegendItem("#e8f4ff", "legend.street_boundary", "line"),)
 
 
 class ExclusiveGrids(OutlineLayer):
     """专属网格 (parks, campuses, markets), which may overlap residential grids."""
 
     key = "exclusive"
-    zh, en = "专属网格", "Exclusive grids"
     level = "grid"
     exclusive = True
     color = "#c792ea"
     width = 2.0
     fill = "rgba(199,146,234,0.18)"
-    legend = (LegendItem("#c792ea", "专属网格", "Exclusive grid"),)
+    legend = (LegendItem("#c792ea", "legend.exclusive_grid"),)
 
 
 COMMUNITIES = CommunityOutlines()

@@ -17,8 +17,7 @@ class RoadLayer(Layer):
     """Road centre lines plus one name label per road."""
 
     key = "roads"
-    zh, en = "道路", "Roads"
-    legend = (LegendItem("#41556e", "道路", "Road", "line"),)
+    legend = (LegendItem("#41556e", "legend.road", "line"),)
     trace_count = 2
 
     def load(self, db: Database) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import numpy as np
 from geodata.db import Database
 from geodata.queries import fetch_columns
 from geodata.units import CHILD_LEVEL, Unit, scope_of
-from i18n import t
+from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, geojson_features, hover, line_coords
 from layers.basemap import Projector
 from layers.grids import OPEN_CASE_CLASSES
@@ -48,12 +48,12 @@ def open_classes(level: str, values: list[int]) -> ColourClasses:
 def legend_items(classes: ColourClasses) -> list[LegendItem]:
     """Legend rows of the colour classes, plus the flash marker."""
     b = classes.breaks
-    rows = [LegendItem(PALETTE[0], "在办 0", "0 open")]
+    rows = [LegendItem(PALETTE[0], Message("legend.open_cases", range="0"))]
     for i in range(1, len(b)):
         hi = f"–{int(b[i + 1]) - 1}" if i + 1 < len(b) and int(b[i + 1]) - 1 > int(b[i]) else ""
         label = f"{int(b[i])}{hi}" if i + 1 < len(b) else f"≥{int(b[i])}"
-        rows.append(LegendItem(PALETTE[i], f"在办 {label}", f"{label} open"))
-    rows.append(LegendItem(FLASH_COLOR, "新超期案件", "Newly overdue case", "dot"))
+        rows.append(LegendItem(PALETTE[i], Message("legend.open_cases", range=label)))
+    rows.append(LegendItem(FLASH_COLOR, "legend.newly_overdue", "dot"))
     return rows
 
 

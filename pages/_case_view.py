@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from geodata.clock import TZ
-from i18n import t
+from i18n import named, t
 
 
 def when(ts: datetime | None) -> str:
@@ -34,18 +34,17 @@ def _field(label: str, value: Any, cls: str = "") -> html.Div:
 
 def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, Any], lang: str) -> list:
     """Facts, map and timeline of one case."""
-    en = lang == "en"
     place = " › ".join(p for p in (case["street"], case["community"], case["grid"]) if p)
-    status = case["status_name_en" if en else "status_name"]
+    status = named(case, "status_name", lang)
     facts = html.Dl(
         [
-            _field(t("case.category", lang), case["category_en" if en else "category"]),
+            _field(t("case.category", lang), named(case, "category", lang)),
             _field(t("case.status", lang), html.Span(status, className=f"status-chip {case['status']}")),
-            _field(t("case.source", lang), case["source_name_en" if en else "source_name"]),
+            _field(t("case.source", lang), named(case, "source_name", lang)),
             _field(t("case.external", lang), case["external_id"]),
             _field(t("case.place", lang), f"{place} {case['address'] or ''}"),
             _field(t("case.grid_manager", lang), case["grid_manager"]),
-            _field(t("case.department", lang), case["department_en" if en else "department"]),
+            _field(t("case.department", lang), named(case, "department", lang)),
             _field(t("case.reported", lang), when(case["reported_at"])),
             _field(
                 t("case.deadline", lang),
@@ -72,13 +71,13 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
             [
                 html.Span(when(e["at"]), className="tl-at"),
                 html.Span(
-                    f"{(e['from_name_en' if en else 'from_name']) or '∅'} → {e['to_name_en' if en else 'to_name']}",
+                    f"{named(e, 'from_name', lang) or '∅'} → {named(e, 'to_name', lang)}",
                     className="tl-move",
                 ),
                 html.Span(
                     [
                         e["actor"],
-                        html.Span(t("case.claimed", lang).format(who=e["claimed_actor"]), className="tl-claimed")
+                        html.Span(t("case.claimed", lang, who=e["claimed_actor"]), className="tl-claimed")
                         if e.get("claimed_actor")
                         else None,
                     ],
@@ -91,7 +90,7 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
         for e in events
     ]
     return [
-        html.H2([f"#{case['id']} ", case["category_en" if en else "category"]], className="case-heading"),
+        html.H2([f"#{case['id']} ", named(case, "category", lang)], className="case-heading"),
         html.Div(
             [
                 facts,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from access import csrf
-from i18n import t
+from i18n import lang_query, t
 from layers import registry
 
 
@@ -56,7 +56,7 @@ NAV = (
 def header(title: str, status_id: str, lang: str) -> html.Header:
     """The page header: district, page title, the page links and the data-freshness line."""
     other = "en" if lang == "zh" else "zh"
-    suffix = "?lang=en" if lang == "en" else ""
+    suffix = lang_query(lang)
     return html.Header(
         [
             html.Div([html.Span(t("app.district", lang), className="district"), html.H1(title)], className="brand"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from geodata.kpis import KPIS, KpiDef, KpiValue
+from i18n import t
 
 ARROW = {"up": "▲", "down": "▼", "flat": "＝", "none": "—"}
 
@@ -29,7 +30,7 @@ def delta_text(kdef: KpiDef, kv: KpiValue) -> str:
 def kpi_card(kdef: KpiDef, kv: KpiValue, lang: str, card_id: str | None = None) -> html.Div:
     """One card: name, big value, arrow and change coloured by whether it is an improvement."""
     tone = {True: "good", False: "bad", None: "flat"}[kv.good]
-    unit = (" pct" if lang == "en" else " 个百分点") if kdef.kind == "rate" else ""
+    unit = t("kpi.unit.pct", lang) if kdef.kind == "rate" else ""
     sub = f"{kv.num:,}/{kv.den:,}" if kdef.kind == "rate" and kv.den else ""
     props = {"id": card_id} if card_id else {}
     return html.Div(

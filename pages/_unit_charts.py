@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from i18n import t
+from i18n import named, t
 
 TEXT = "#d5e7f7"
 GRID = "#1f3b5c"
@@ -75,7 +75,7 @@ def trend_figure(data: dict[str, list], lang: str) -> dict[str, Any]:
 
 def category_figure(data: dict[str, list], lang: str) -> dict[str, Any]:
     """Per top-level category: reported in the window and open now, as horizontal bars."""
-    names = [(en or zh) if lang == "en" else zh for zh, en in zip(data["name"], data["name_en"])][::-1]
+    names = [named({"name": zh, "name_en": en}, "name", lang) for zh, en in zip(data["name"], data["name_en"])][::-1]
     traces = [
         {
             "type": "bar",

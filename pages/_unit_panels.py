@@ -13,7 +13,7 @@ from geodata.clock import TZ
 from geodata.drilldown import Crumb
 from geodata.kpis import BY_KEY, KpiValue, RankRow
 from geodata.units import CHILD_LEVEL, Unit
-from i18n import t
+from i18n import lang_query, named, t
 from layers.base import ColourClasses
 from layers.unit_map import EXCLUSIVE_LINE, legend_items
 from pages._kpi import value_text
@@ -37,27 +37,21 @@ def map_label(name: str, parent: str) -> str:
 def unit_href(code: str, lang: str, case_id: int | None = None) -> str:
     """The drill-down URL of a unit (keeping the language), optionally at one case's row. Links
     with the class ``unit-link`` move the page's own Location to it (assets/unit.js)."""
-    return f"/unit/{code}" + ("?lang=en" if lang == "en" else "") + (f"#case-{case_id}" if case_id else "")
+    return f"/unit/{code}" + lang_query(lang) + (f"#case-{case_id}" if case_id else "")
 
 
 def duration(seconds: float, lang: str) -> str:
     """A span of time as days and hours (or hours and minutes when under a day)."""
     days, rest = divmod(max(int(seconds), 0), 86400)
     hours, minutes = rest // 3600, rest % 3600 // 60
-    sep = " " if lang == "en" else ""
     if days:
-        return f"{days}{t('unit.days', lang)}{sep}{hours}{t('unit.hours', lang)}"
-    return f"{hours}{t('unit.hours', lang)}{sep}{minutes}{t('unit.minutes', lang)}"
+        return t("unit.span.days", lang, d=days, h=hours)
+    return t("unit.span.hours", lang, h=hours, m=minutes)
 
 
 def when(ts: datetime | None) -> str:
     """A timestamp as Beijing month-day hour:minute."""
     return ts.astimezone(TZ).strftime("%m-%d %H:%M") if ts else "—"
-
-
-def pick(row: dict[str, Any], key: str, lang: str) -> Any:
-    """``row[key]`` in ``lang`` (the ``<key>_en`` column in English, when it has a value)."""
-    return (row.get(f"{key}_en") or row[key]) if lang == "en" else row[key]
 
 
 def rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
@@ -226,8 +220,8 @@ def overdue_table(data: dict[str, list], lang: str) -> html.Table | html.Div:
         cells.append(
             [
                 link,
-                pick(r, "category", lang),
-                pick(r, "department", lang) or "—",
+                named(r, "category", lang),
+                named(r, "department", lang) or "—",
                 duration(r["age_s"], lang),
                 html.Span(duration(r["overdue_s"], lang), className="late"),
                 r["unit_name"] or "—",
@@ -249,12 +243,12 @@ def checkpoint_table(data: dict[str, list], lang: str, with_department: bool = F
         inspected = when(r["inspected_at"]) if r["inspected_at"] else t("unit.cp.never", lang)
         row = [
             r["name"],
-            pick(r, "type_name", lang),
+            named(r, "type_name", lang),
             compliance(r["elements"], r["passed"]),
-            pick(r, "failing", lang) or "—",
+            named(r, "failing", lang) or "—",
             inspected,
         ]
-        cells.append(row + ([pick(r, "department", lang) or "—"] if with_department else []))
+        cells.append(row + ([named(r, "department", lang) or "—"] if with_department else []))
     keys = ["checkpoint", "type", "compliance", "failing", "inspected"] + (["department"] if with_department else [])
     return table([t(f"unit.col.{k}", lang) for k in keys], cells, lang=lang)
 
@@ -312,13 +306,13 @@ def grid_cases_panel(cases: dict[str, list], lang: str) -> html.Section:
     """A grid's own case list; each row is anchored at #case-<id> for the overdue lists' links, and
     each case number opens the case view (/case/<id>)."""
     rows = rows_of(cases)
-    suffix = "?lang=en" if lang == "en" else ""
+    suffix = lang_query(lang)
     cells = [
         [
             html.A(f"#{r['id']}", href=f"/case/{r['id']}{suffix}", className="case-view-link"),
-            pick(r, "status", lang),
-            pick(r, "category", lang),
-            pick(r, "department", lang) or "—",
+            named(r, "status", lang),
+            named(r, "category", lang),
+            named(r, "department", lang) or "—",
             r["address"] or "—",
             when(r["reported_at"]),
             html.Span(

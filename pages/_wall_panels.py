@@ -10,7 +10,7 @@ from typing import Any
 from dash import html
 
 from geodata.kpis import BY_KEY, RankRow
-from i18n import t
+from i18n import named, t
 from layers.base import LegendItem
 from pages._kpi import value_text
 
@@ -76,8 +76,8 @@ def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
     for r in rows:
         overdue = r["due_in_s"] < 0
         due = f"{t('wall.overdue_by' if overdue else 'wall.due_in', lang)} {duration(r['due_in_s'], lang)}"
-        category = r["category_en"] if lang == "en" else r["category"]
-        dept = (r["department_en"] if lang == "en" else r["department"]) or ""
+        category = named(r, "category", lang)
+        dept = named(r, "department", lang) or ""
         items.append(
             html.Li(
                 [
@@ -105,8 +105,8 @@ def ticker_items(rows: list[dict[str, Any]], lang: str) -> list[html.Span]:
     """The latest cases as one line each; the track repeats them so the scroll loops seamlessly."""
     items = []
     for r in rows:
-        category = r["category_en"] if lang == "en" else r["category"]
-        dept = (r["department_en"] if lang == "en" else r["department"]) or ""
+        category = named(r, "category", lang)
+        dept = named(r, "department", lang) or ""
         items.append(
             html.Span(
                 [

@@ -17,40 +17,34 @@ from geodata import units
 from geodata.analysis import spec
 from geodata.cases.lifecycle import FieldError
 from geodata.db import get_db
-from geodata.said import say
-from i18n import pick, t
+from i18n import named, pick, say, t
 from pages._components import header
 from pages._unit_panels import table_style
 from pages.onemap import EMPTY_FIGURE
 
 dash.register_page(__name__, path="/analyst", title="分析研判 · 网格治理", name="分析研判")
 
-CAMERA_KIND = {
-    "bullet": ("枪机", "Bullet"),
-    "dome": ("球机", "Dome"),
-    "ai": ("智能分析", "AI"),
-    "panorama": ("高点", "Panorama"),
-}
-GRID_KIND = {
-    "community": ("社区网格", "Community"),
-    "micro": ("微网格", "Micro"),
-    "rural": ("农村网格", "Rural"),
-    "exclusive": ("专属网格", "Exclusive"),
-}
+
+def _name(names: tuple, lang: str) -> str:
+    """A reference name (name, name_en, …) in ``lang``."""
+    return named({"name": names[0], "name_en": names[1]}, "name", lang)
 
 
 def _options(items: dict[str, tuple], lang: str, with_code: bool = False) -> list[dict[str, str]]:
-    i = 1 if lang == "en" else 0
-    return [{"label": f"{code} {v[i]}" if with_code else v[i], "value": code} for code, v in items.items()]
+    return [
+        {"label": f"{code} {_name(v, lang)}" if with_code else _name(v, lang), "value": code}
+        for code, v in items.items()
+    ]
 
 
 def _category_options(ref: spec.Reference, lang: str) -> list[dict[str, str]]:
-    i = 1 if lang == "en" else 0
     groups = sorted(code for code, v in ref.categories.items() if v[2] is None)
     out = []
     for g in groups:
-        out.append({"label": f"{g} {ref.categories[g][i]}", "value": g})
-        out += [{"label": f"\u3000{c} {v[i]}", "value": c} for c, v in sorted(ref.categories.items()) if v[2] == g]
+        out.append({"label": f"{g} {_name(ref.categories[g], lang)}", "value": g})
+        out += [
+            {"label": f"\u3000{c} {_name(v, lang)}", "value": c} for c, v in sorted(ref.categories.items()) if v[2] == g
+        ]
     return out
 
 
@@ -97,7 +91,6 @@ def unit_options(rows: list[tuple], picked: str | None = None) -> list[dict[str,
 def controls(q: spec.Query, ref: spec.Reference, unit_opts: list[dict[str, str]], lang: str) -> list:
     """Every filter control, set to ``q``."""
     layers = [{"label": t(f"an.{layer}", lang), "value": layer} for layer in spec.LAYERS]
-    i = 1 if lang == "en" else 0
     return [
         _field(
             t("an.table_layer", lang),
@@ -107,15 +100,15 @@ def controls(q: spec.Query, ref: spec.Reference, unit_opts: list[dict[str, str]]
             t("an.show", lang),
             dcc.Checklist(id=ids.AN_SHOW, options=layers, value=list(q.show), inline=True, className="an-radio"),
         ),
-        _cases_filters(q, ref, unit_opts, lang, i),
-        _checkpoints_filters(q, ref, unit_opts, lang, i),
-        _cameras_filters(q, ref, unit_opts, lang, i),
-        _grids_filters(q, ref, unit_opts, lang, i),
-        _area_filters(q, ref, unit_opts, lang, i),
+        _cases_filters(q, ref, unit_opts, lang),
+        _checkpoints_filters(q, ref, unit_opts, lang),
+        _cameras_filters(q, ref, unit_opts, lang),
+        _grids_filters(q, ref, unit_opts, lang),
+        _area_filters(q, ref, unit_opts, lang),
     ]
 
 
-def _cases_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+def _cases_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str) -> html.Div:
     """The cases section of the filters."""
     return _section(
         "cases",
@@ -152,7 +145,7 @@ def _cases_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: st
     )
 
 
-def _checkpoints_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+def _checkpoints_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str) -> html.Div:
     """The checkpoints section of the filters."""
     return _section(
         "checkpoints",
@@ -175,7 +168,7 @@ def _checkpoints_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, la
     )
 
 
-def _cameras_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+def _cameras_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str) -> html.Div:
     """The cameras section of the filters."""
     return _section(
         "cameras",
@@ -197,13 +190,13 @@ def _cameras_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: 
                 value=list(q.cam_kind),
                 inline=True,
                 className="an-radio",
-                options=[{"label": CAMERA_KIND[k][i], "value": k} for k in spec.CAMERA_KINDS],
+                options=[{"label": t(f"camera.kind.{k}", lang), "value": k} for k in spec.CAMERA_KINDS],
             ),
         ),
     )
 
 
-def _grids_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+def _grids_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str) -> html.Div:
     """The grids section of the filters."""
     return _section(
         "grids",
@@ -215,7 +208,7 @@ def _grids_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: st
                 value=list(q.grid_kind),
                 inline=True,
                 className="an-radio",
-                options=[{"label": GRID_KIND[k][i], "value": k} for k in spec.GRID_KINDS],
+                options=[{"label": t(f"grid.kind.{k}", lang), "value": k} for k in spec.GRID_KINDS],
             ),
         ),
         _field(t("an.min_open", lang), _number(ids.AN_MIN_OPEN, q.min_open, 0, 10**6)),
@@ -223,7 +216,7 @@ def _grids_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: st
     )
 
 
-def _area_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str, i: int) -> html.Div:
+def _area_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: str) -> html.Div:
     """The area section of the filters."""
     return _section(
         "area",

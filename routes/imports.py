@@ -18,7 +18,7 @@ from geodata.errors import LoadError
 from geodata.load import options
 from geodata.load import runs as import_runs
 from geodata.load.fields import parse_map_args
-from i18n import pick, t
+from i18n import lang_query, pick, t
 from pages._components import NAV
 from settings import get_settings
 
@@ -105,7 +105,7 @@ def upload() -> flask.Response:
         actor=current().name,
     )
     token = import_runs.run(kind, file.filename, file.stream, opts, current().name)
-    return flask.redirect(f"/import?run={token}" + ("&lang=en" if lang == "en" else ""), code=303)
+    return flask.redirect(f"/import?run={token}" + lang_query(lang, "&"), code=303)
 
 
 def rejected(token: str) -> flask.Response:

@@ -18,7 +18,7 @@ from geodata.analysis import hotspots, spec
 from geodata.analysis import statements as analysis_sql
 from geodata.cases.lifecycle import FieldError
 from geodata.db import Database
-from geodata.said import say
+from i18n import say
 from tests import signin
 
 # A hand-built corner of the demo district for the gap test: no demo checkpoint inside it, and no

@@ -398,19 +398,22 @@ def test_hotline_cases_with_ewkb_chinese_statuses_and_a_status_map(empty, load_s
 def test_every_rejection_reason_reads_in_chinese_and_keeps_its_english_text():
     import string
 
-    from geodata.load.reasons import NAMES_ZH, TEMPLATES, Reason
-    from geodata.said import say
+    from geodata.load.reasons import Reason
+    from i18n import Message, say, t
+    from i18n.load import LOAD
 
-    for key, (_zh, en) in TEMPLATES.items():
+    for key, (_zh, en) in LOAD.items():
+        if key.startswith("load.name."):
+            continue
         fields = {f for _, f, _, _ in string.Formatter().parse(en) if f}
         values = {f: "x" for f in fields}
-        reason = Reason(key, **values)
+        reason = Reason(key.removeprefix("load."), **values)
         assert str(reason) == en.format(**values) and say(reason, "en") == str(reason)
         chinese = say(reason, "zh")
-        assert chinese == reason.text("zh") and any("\u4e00" <= ch <= "\u9fff" for ch in chinese), key
+        assert chinese == t(reason, "zh") and any("\u4e00" <= ch <= "\u9fff" for ch in chinese), key
     assert say(Reason("repeats", what="external id", value="A1", first=3)) == "工单编号 'A1' 与第 3 行重复"
     assert say(Reason("step_before_report", step="resolved")) == "办结时间早于上报时间"
-    assert NAMES_ZH["community"] == "社区" and say("an older plain text") == "an older plain text"
+    assert t(Message("load.name.community")) == "社区" and say("an older plain text") == "an older plain text"
 
 
 _CATALOG = [  # what bulk mode sets aside and must put back exactly

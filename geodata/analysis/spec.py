@@ -53,14 +53,13 @@ import shapely
 from geodata.cases import catalogue
 from geodata.cases.lifecycle import FieldError
 from geodata.db import Database
+from geodata.kinds import CAMERA_KINDS, GRID_KINDS
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
-from geodata.said import Said
+from i18n import Message
 
 LAYERS = ("cases", "checkpoints", "cameras", "grids")
 CAMERA_STATUSES = ("online", "offline")
-CAMERA_KINDS = ("bullet", "dome", "ai", "panorama")
-GRID_KINDS = ("community", "micro", "rural", "exclusive")
 MAX_DISTANCE_M = 5000
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # report dates a query may name
 MAX_LASSO_VERTICES = 500
@@ -229,46 +228,29 @@ def _split(raw: str) -> list[str]:
     return [p.strip() for p in raw.split(",") if p.strip()]
 
 
-WHAT_ZH = {
-    "whole metres": "整数米",
-    "a percentage": "百分比",
-    "a whole number": "整数",
-    "an id": "编号",
-    "a longitude": "经度",
-    "a latitude": "纬度",
-}
-
-
 def _number(raw: str, kind: type, low: float, high: float, what: str) -> Any:
     try:
         value = kind(raw)
     except ValueError:
-        raise ValueError(Said(f"{raw!r} 不是{WHAT_ZH[what]}", f"{raw!r} is not {what}")) from None
+        raise ValueError(Message("an.err.not_a", raw=raw, what=Message(f"an.what.{what}"))) from None
     if not low <= value <= high:  # also false for NaN
-        raise ValueError(
-            Said(
-                f"{raw!r} 超出范围：{WHAT_ZH[what]}应在 {low:g} 到 {high:g} 之间",
-                f"{raw!r} is out of range: give {what} from {low:g} to {high:g}",
-            )
-        )
+        raise ValueError(Message("an.err.out_of_range", raw=raw, what=Message(f"an.what.{what}"), low=low, high=high))
     return value
 
 
 def _coord(raw: str) -> tuple[float, float]:
     parts = raw.replace(",", " ").split()
     if len(parts) != 2:
-        raise ValueError(Said(f"{raw!r} 不是“经度 纬度”坐标对", f"{raw!r} is not a 'lon lat' pair"))
-    lon = _number(parts[0], float, -180, 180, "a longitude")
-    lat = _number(parts[1], float, -90, 90, "a latitude")
+        raise ValueError(Message("an.err.not_pair", raw=raw))
+    lon = _number(parts[0], float, -180, 180, "lon")
+    lat = _number(parts[1], float, -90, 90, "lat")
     return lon, lat
 
 
 def _one_layer(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """One layer's key."""
     if raw not in LAYERS:
-        raise ValueError(
-            Said(f"未知图层 {raw!r}；可用：{', '.join(LAYERS)}", f"unknown layer {raw!r}; known: {', '.join(LAYERS)}")
-        )
+        raise ValueError(Message("an.err.unknown_layer", bad=repr(raw), known=", ".join(LAYERS)))
     return raw
 
 
@@ -276,12 +258,7 @@ def _layers(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """Layer keys, comma-separated, in the registry's order."""
     bad = [p for p in _split(raw) if p not in LAYERS]
     if bad:
-        raise ValueError(
-            Said(
-                f"未知图层 {', '.join(bad)}；可用：{', '.join(LAYERS)}",
-                f"unknown layer {', '.join(bad)}; known: {', '.join(LAYERS)}",
-            )
-        )
+        raise ValueError(Message("an.err.unknown_layer", bad=", ".join(bad), known=", ".join(LAYERS)))
     return tuple(p for p in LAYERS if p in _split(raw))
 
 
@@ -290,21 +267,11 @@ def _codes(name: str, kind: str, raw: str, ref: Reference) -> Any:
     known = _known(ref)
     values = _split(raw) if kind == "codes" else [raw.strip()]
     if not values or any(not CODE.match(v) for v in values):
-        raise ValueError(
-            Said(
-                f"{raw!r} 不是编码（字母、数字、_、.、-）",
-                f"{raw!r} is not a code (letters, digits, '_', '.', '-')",
-            )
-        )
+        raise ValueError(Message("an.err.not_code", raw=raw))
     if name in known:
         bad = [v for v in values if v not in known[name]]
         if bad:
-            raise ValueError(
-                Said(
-                    f"未知取值 {', '.join(bad)}；可用：{', '.join(known[name])}",
-                    f"unknown value {', '.join(bad)}; known: {', '.join(known[name])}",
-                )
-            )
+            raise ValueError(Message("an.err.unknown_value", bad=", ".join(bad), known=", ".join(known[name])))
     return tuple(dict.fromkeys(values)) if kind == "codes" else values[0]
 
 
@@ -313,52 +280,46 @@ def _date(name: str, kind: str, raw: str, ref: Reference) -> Any:
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise ValueError(
-            Said(f"{raw!r} 不是日期：请写成 YYYY-MM-DD", f"{raw!r} is not a date: write YYYY-MM-DD")
-        ) from None
+        raise ValueError(Message("an.err.not_date", raw=raw)) from None
     if not FIRST_DAY <= day <= LAST_DAY:  # beyond them a day's end overflows Python's dates
-        raise ValueError(
-            Said(f"日期须在 {FIRST_DAY} 与 {LAST_DAY} 之间", f"the date must lie between {FIRST_DAY} and {LAST_DAY}")
-        )
+        raise ValueError(Message("an.err.date_range", first=FIRST_DAY, last=LAST_DAY))
     return day
 
 
 def _flag(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """1/0 or true/false."""
     if raw not in ("0", "1", "true", "false"):
-        raise ValueError(Said(f"{raw!r} 不是开关值：请写 1 或 0", f"{raw!r} is not a flag: write 1 or 0"))
+        raise ValueError(Message("an.err.not_flag", raw=raw))
     return raw in ("1", "true")
 
 
 def _metres(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """A distance in whole metres."""
-    return _number(raw, int, 1, MAX_DISTANCE_M, "whole metres")
+    return _number(raw, int, 1, MAX_DISTANCE_M, "metres")
 
 
 def _percent(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """A percentage."""
-    return _number(raw, float, 0.000001, 100, "a percentage")
+    return _number(raw, float, 0.000001, 100, "percent")
 
 
 def _count(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """A whole number."""
-    return _number(raw, int, 0, 10**9, "a whole number")
+    return _number(raw, int, 0, 10**9, "count")
 
 
 def _ids(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """Ids, comma-separated, at most MAX_IDS."""
     values = _split(raw)
     if len(values) > MAX_IDS:
-        raise ValueError(
-            Said(f"最多 {MAX_IDS} 个编号，收到 {len(values)} 个", f"at most {MAX_IDS} ids, got {len(values)}")
-        )
-    return tuple(dict.fromkeys(_number(v, int, 1, 2**31 - 1, "an id") for v in values))
+        raise ValueError(Message("an.err.too_many_ids", most=MAX_IDS, got=len(values)))
+    return tuple(dict.fromkeys(_number(v, int, 1, 2**31 - 1, "id") for v in values))
 
 
 def _direction(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """asc or desc (True: descending)."""
     if raw not in ("asc", "desc"):
-        raise ValueError(Said(f"{raw!r}：请写 asc（升序）或 desc（降序）", f"{raw!r}: write asc or desc"))
+        raise ValueError(Message("an.err.not_direction", raw=raw))
     return raw == "desc"
 
 
@@ -366,20 +327,10 @@ def _box(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """min_lon,min_lat,max_lon,max_lat."""
     parts = _split(raw)
     if len(parts) != 4:
-        raise ValueError(
-            Said(
-                f"{raw!r}：请写成 最小经度,最小纬度,最大经度,最大纬度",
-                f"{raw!r}: write min_lon,min_lat,max_lon,max_lat",
-            )
-        )
+        raise ValueError(Message("an.err.not_box", raw=raw))
     (x0, y0), (x1, y1) = _coord(f"{parts[0]} {parts[1]}"), _coord(f"{parts[2]} {parts[3]}")
     if x0 >= x1 or y0 >= y1:
-        raise ValueError(
-            Said(
-                "框选范围的最小值须小于最大值（最小经度,最小纬度,最大经度,最大纬度）",
-                "the box's minimum must be below its maximum (min_lon,min_lat,max_lon,max_lat)",
-            )
-        )
+        raise ValueError(Message("an.err.box_order"))
     return (x0, y0, x1, y1)
 
 
@@ -387,12 +338,7 @@ def _lasso(name: str, kind: str, raw: str, ref: Reference) -> Any:
     """'lon lat' vertices separated by ';'."""
     points = tuple(_coord(p) for p in raw.split(";") if p.strip())
     if not 3 <= len(points) <= MAX_LASSO_VERTICES:
-        raise ValueError(
-            Said(
-                f"套索需要 3 到 {MAX_LASSO_VERTICES} 个以“;”分隔的“经度 纬度”顶点",
-                f"a lasso needs 3 to {MAX_LASSO_VERTICES} 'lon lat' vertices separated by ';'",
-            )
-        )
+        raise ValueError(Message("an.err.lasso_vertices", most=MAX_LASSO_VERTICES))
     return points
 
 
@@ -427,9 +373,7 @@ def parse(params: Mapping[str, str], ref: Reference) -> Query:
         if param not in PARAMS:
             if param == "lang":
                 continue
-            errors[param] = Said(
-                f"未知参数；可用：{', '.join(PARAMS)}", f"unknown parameter; known: {', '.join(PARAMS)}"
-            )
+            errors[param] = Message("an.err.unknown_param", known=", ".join(PARAMS))
             continue
         if raw is None or str(raw).strip() == "":
             continue
@@ -441,26 +385,15 @@ def parse(params: Mapping[str, str], ref: Reference) -> Query:
     layer = values.get("layer", "cases")
     values.setdefault("desc", DEFAULT_DESC.get(layer, True))
     if "sort" in values and layer in SORTS and values["sort"] not in SORTS[layer]:
-        errors["sort"] = Said(
-            f"{layer} 不能按 {values['sort']!r} 排序；可用：{', '.join(SORTS[layer])}",
-            f"cannot sort {layer} by {values['sort']!r}; sort by one of {', '.join(SORTS[layer])}",
-        )
+        errors["sort"] = Message("an.err.bad_sort", layer=layer, sort=values["sort"], known=", ".join(SORTS[layer]))
     if "size" in values and not PAGE_SIZES[0] <= values["size"] <= PAGE_SIZES[1]:
-        errors["size"] = Said(
-            f"每页 {PAGE_SIZES[0]} 到 {PAGE_SIZES[1]} 行", f"a page holds {PAGE_SIZES[0]} to {PAGE_SIZES[1]} rows"
-        )
+        errors["size"] = Message("an.err.page_size", low=PAGE_SIZES[0], high=PAGE_SIZES[1])
     if values.get("since") and values.get("until") and values["since"] > values["until"]:
-        errors["cases.until"] = Said("结束日期须不早于开始日期", "must be on or after cases.since")
+        errors["cases.until"] = Message("an.err.until_before_since")
     if values.get("near_m") and not (values.get("near_type") or values.get("near_ids")):
-        errors.setdefault(
-            "cases.near_m",
-            Said(
-                "请指定哪些点位：选择点位类型，或在地图上点击点位",
-                "say which checkpoints: cases.near_type (types) or cases.near_ids (ids)",
-            ),
-        )
+        errors.setdefault("cases.near_m", Message("an.err.near_which"))
     if values.get("lasso") and not shapely.Polygon(values["lasso"]).area > 0:
-        errors["lasso"] = Said("套索没有围出面积", "the lasso encloses no area")
+        errors["lasso"] = Message("an.err.lasso_area")
     if errors:
         raise FieldError(errors)
     return Query(**values)

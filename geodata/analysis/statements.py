@@ -29,7 +29,7 @@ from geodata.cases.lifecycle import FieldError
 from geodata.clock import TZ
 from geodata.db import Database
 from geodata.queries import sql_text
-from geodata.said import Said
+from i18n import Message, name_column, t
 
 STREAM_CHUNK = 5000
 OPEN_STATUSES = {"reported", "dispatched", "accepted", "returned"}  # cases.is_open (migration 0004)
@@ -42,77 +42,76 @@ class Column:
     """A table and export column: its id, its names, and the query column behind it."""
 
     key: str
-    zh: str
-    en: str
+    name: str  # the header: a catalogue key
     source: str
-    source_en: str | None = None
+    bilingual: bool = False  # the source column has an English twin, <source>_en
 
     def label(self, lang: str) -> str:
         """The header in ``lang``."""
-        return self.en if lang == "en" else self.zh
+        return t(self.name, lang)
 
     def field(self, lang: str) -> str:
         """The query column to show in ``lang``."""
-        return self.source_en if lang == "en" and self.source_en else self.source
+        return name_column(self.source, lang) if self.bilingual else self.source
 
 
 _PLACE = (
-    Column("street", "办事处", "Street office", "street"),
-    Column("community", "社区", "Community", "community"),
-    Column("grid", "网格", "Grid", "grid"),
+    Column("street", "col.street", "street"),
+    Column("community", "col.community", "community"),
+    Column("grid", "col.grid", "grid"),
 )
-_LONLAT = (Column("lon", "经度", "Longitude", "lon"), Column("lat", "纬度", "Latitude", "lat"))
+_LONLAT = (Column("lon", "col.lon", "lon"), Column("lat", "col.lat", "lat"))
 
 
-def _named(code_zh: str) -> tuple[Column, ...]:
+def _named(layer: str) -> tuple[Column, ...]:
     return (
-        Column("id", "编号", "ID", "id"),
-        Column("code", code_zh, "Code", "code"),
-        Column("name", "名称", "Name", "name"),
+        Column("id", "col.id", "id"),
+        Column("code", f"col.code.{layer}", "code"),
+        Column("name", "col.name", "name"),
     )
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "cases": (
-        Column("id", "编号", "ID", "id"),
-        Column("external_id", "来源编号", "Source ID", "external_id"),
-        Column("category", "事项类别", "Category", "category", "category_en"),
-        Column("status", "状态", "Status", "status_name", "status_name_en"),
-        Column("source", "来源渠道", "Source", "source_name", "source_name_en"),
-        Column("department", "责任部门", "Department", "department", "department_en"),
+        Column("id", "col.id", "id"),
+        Column("external_id", "col.external_id", "external_id"),
+        Column("category", "col.category", "category", bilingual=True),
+        Column("status", "col.status", "status_name", bilingual=True),
+        Column("source", "col.source", "source_name", bilingual=True),
+        Column("department", "col.department", "department", bilingual=True),
         *_PLACE,
-        Column("address", "地址", "Address", "address"),
-        Column("reported_at", "上报时间", "Reported", "reported_at"),
-        Column("deadline_at", "办理时限", "Deadline", "deadline_at"),
-        Column("overdue_hours", "超期小时", "Hours overdue", "overdue_hours"),
+        Column("address", "col.address", "address"),
+        Column("reported_at", "col.reported_at", "reported_at"),
+        Column("deadline_at", "col.deadline_at", "deadline_at"),
+        Column("overdue_hours", "col.overdue_hours", "overdue_hours"),
         *_LONLAT,
     ),
     "checkpoints": (
-        *_named("点位编码"),
-        Column("type", "类型", "Type", "type", "type_en"),
+        *_named("checkpoints"),
+        Column("type", "col.type", "type", bilingual=True),
         *_PLACE,
-        Column("compliance", "达标率%", "Compliance %", "compliance"),
-        Column("failing", "未达标要素", "Failing elements", "failing", "failing_en"),
-        Column("inspected_at", "最近检查", "Last inspected", "inspected_at"),
-        Column("nearest_camera_m", "最近在线摄像头(米)", "Nearest online camera (m)", "nearest_camera_m"),
+        Column("compliance", "col.compliance", "compliance"),
+        Column("failing", "col.failing", "failing", bilingual=True),
+        Column("inspected_at", "col.inspected_at", "inspected_at"),
+        Column("nearest_camera_m", "col.nearest_camera_m", "nearest_camera_m"),
         *_LONLAT,
     ),
     "cameras": (
-        *_named("设备编码"),
-        Column("kind", "类型", "Kind", "kind"),
-        Column("status", "状态", "Status", "status"),
+        *_named("cameras"),
+        Column("kind", "col.kind", "kind"),
+        Column("status", "col.status", "status"),
         *_PLACE,
-        Column("last_seen_at", "最后在线", "Last seen", "last_seen_at"),
+        Column("last_seen_at", "col.last_seen_at", "last_seen_at"),
         *_LONLAT,
     ),
     "grids": (
-        *_named("网格编码"),
-        Column("kind", "类型", "Kind", "kind"),
+        *_named("grids"),
+        Column("kind", "col.kind", "kind"),
         *_PLACE[:2],
-        Column("open_cases", "在办案件", "Open cases", "open_cases"),
-        Column("overdue", "超期", "Overdue", "overdue"),
-        Column("gi_z", "Gi* z值", "Gi* z", "gi_z"),
-        Column("gi_p", "Gi* p值", "Gi* p", "gi_p"),
+        Column("open_cases", "col.open_cases", "open_cases"),
+        Column("overdue", "col.overdue", "overdue"),
+        Column("gi_z", "col.gi_z", "gi_z"),
+        Column("gi_p", "col.gi_p", "gi_p"),
         *_LONLAT,
     ),
 }
@@ -125,7 +124,7 @@ MAP_FIELDS = {"cases": ("status", "is_overdue"), "checkpoints": (), "cameras": (
 def fields_of(layer: str) -> list[str]:
     """The query columns a table row of ``layer`` carries: every column in both languages, and
     what colours it on the map."""
-    names = [n for c in COLUMNS[layer] for n in (c.source, c.source_en) if n]
+    names = [n for c in COLUMNS[layer] for n in dict.fromkeys((c.field("zh"), c.field("en")))]
     return list(dict.fromkeys([*names, *MAP_FIELDS[layer]]))
 
 
@@ -286,14 +285,7 @@ def compile_layer(db: Database, q: Query, layer: str, scope: units.Unit | None, 
     if q.unit:
         unit = units.by_code(db, q.unit)
         if not units.within(unit, scope):
-            raise FieldError(
-                {
-                    "unit": Said(
-                        f"您的辖区内没有编码为 {q.unit!r} 的单元；请在地图上选取单元",
-                        f"no unit with code {q.unit!r} in your area; pick a unit on the map",
-                    )
-                }
-            )
+            raise FieldError({"unit": Message("an.err.unit_outside", code=q.unit)})
         clause, extra = _unit_clause(layer, unit, "unit_ids", db)
         where.append(clause)
         params.update(extra)

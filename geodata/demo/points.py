@@ -11,6 +11,7 @@ import shapely
 
 from geodata.demo import names
 from geodata.unit_assign import UnitIndex
+from i18n import t
 
 M_PER_DEG_LAT = 111_320.0
 M_PER_DEG_LON = M_PER_DEG_LAT * np.cos(np.radians(34.71))
@@ -35,7 +36,6 @@ TYPE_DEPARTMENT = {
     "hospital": "CGJ",
 }
 CAMERA_KINDS = (["bullet", "dome", "ai", "panorama"], [0.55, 0.25, 0.15, 0.05])
-CAMERA_LABEL = {"bullet": "枪机", "dome": "球机", "ai": "智能分析", "panorama": "高点"}
 CAMERA_RANGE_M = {"bullet": 60.0, "dome": 80.0, "ai": 50.0, "panorama": 150.0}
 
 
@@ -83,7 +83,9 @@ def cameras(roads: gpd.GeoDataFrame, district, n: int, anchor: datetime, rng: np
         {
             "id": np.arange(1, n + 1),
             "code": [f"CAM{i:07d}" for i in range(1, n + 1)],
-            "name": [f"{r}{i % 97 + 1}号{CAMERA_LABEL[k]}" for i, (r, k) in enumerate(zip(road_names, kind))],
+            "name": [
+                f"{r}{i % 97 + 1}号{t(f'camera.kind.{k}', 'zh')}" for i, (r, k) in enumerate(zip(road_names, kind))
+            ],
             "kind": kind,
             "status": np.where(offline, "offline", "online"),
             "last_seen_at": [anchor - timedelta(seconds=float(s)) for s in seen_ago],

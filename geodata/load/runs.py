@@ -22,7 +22,7 @@ from geodata.load import loader
 from geodata.load.options import Options
 from geodata.load.read import open_input, read_table
 from geodata.load.report import LoadReport
-from geodata.said import say
+from i18n import say
 from settings import Settings, get_settings
 
 SUFFIXES = (".zip", ".geojson", ".json", ".gpkg", ".csv", ".txt")

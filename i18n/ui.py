@@ -1,10 +1,8 @@
-"""UI strings: Chinese first, English available (``?lang=en``)."""
+"""The pages' words: navigation, map, wall, drill-down, case view, workbench and the load page."""
 
 from __future__ import annotations
 
-LANGS = ("zh", "en")
-
-STRINGS: dict[str, tuple[str, str]] = {
+UI: dict[str, tuple[str, str]] = {
     "app.title": ("网格治理一张图", "Grid governance one map"),
     "app.district": ("郑州经开区", "Zhengzhou ETDZ"),
     "nav.onemap": ("一张图", "One map"),
@@ -148,9 +146,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unit.col.deadline": ("办理时限", "Deadline"),
     "unit.col.place": ("地点", "Place"),
     "unit.overdue_tag": ("超期", "Overdue"),
-    "unit.days": ("天", "d"),
-    "unit.hours": ("小时", "h"),
-    "unit.minutes": ("分钟", "min"),
+    "unit.span.days": ("{d}天{h}小时", "{d}d {h}h"),
+    "unit.span.hours": ("{h}小时{m}分钟", "{h}h {m}min"),
     # Analysts' workbench
     "nav.analyst": ("分析研判", "Analyst"),
     "an.title": ("分析研判工作台", "Analyst workbench"),
@@ -251,18 +248,3 @@ STRINGS: dict[str, tuple[str, str]] = {
     "im.reasons": ("被拒原因（前 50 行）", "Rejections (first 50 rows)"),
     "im.summary": ("加载器原始摘要（英文，与命令行输出相同）", "The loader's summary (as on the command line)"),
 }
-
-
-def t(key: str, lang: str = "zh") -> str:
-    """The string for ``key`` in ``lang`` (falls back to Chinese)."""
-    zh, en = STRINGS[key]
-    return en if lang == "en" else zh
-
-
-def pick(lang: str | None) -> str:
-    """A supported language code; anything else (none asked for) is GRIDOPS_LANG's, Chinese by default."""
-    if lang in LANGS:
-        return lang
-    from settings import get_settings
-
-    return get_settings().lang
