@@ -150,10 +150,30 @@ def values(data: dict[str, Any], classes: ColourClasses, proj: Projector) -> lis
 def figure(
     data: dict[str, Any], plan: MapPlan, lang: str, proj: Projector, style: dict[str, Any]
 ) -> tuple[dict[str, Any], ColourClasses]:
-    """The whole figure (sent once per unit) and the colour classes it uses."""
+    """The whole figure (sent once per unit) and the colour classes it uses: the children's
+    polygons (tiling, then exclusive grids), the unit's outline, the children's names and the
+    newly-overdue flash markers."""
     shapes = data["shapes"]
     classes = open_classes(plan.level, shapes["open_cases"])
-    vals = values(data, classes, proj)
+    traces = [
+        *_polygon_traces(shapes, classes, lang, proj),
+        _outline_trace(data["outlines"], proj),
+        _label_trace(shapes, proj),
+        {
+            "type": "scattermap",
+            "name": "flash",
+            "mode": "markers",
+            "marker": {"size": 22, "color": FLASH_COLOR, "opacity": 0.9},
+            "hovertemplate": hover([f"{t('wall.newly_overdue', lang)}：%{{text}}"]),
+        },
+    ]
+    for trace, props in zip(traces, values(data, classes, proj)):
+        trace.update(props)
+        trace["showlegend"] = False
+    return {"data": traces, "layout": _layout(plan, proj, style)}, classes
+
+
+def _polygon_traces(shapes: dict[str, Any], classes: ColourClasses, lang: str, proj: Projector) -> list[dict[str, Any]]:
     tip = hover(
         [
             "<b>%{customdata[3]}</b>",
@@ -161,10 +181,11 @@ def figure(
             f"{t('hover.overdue', lang)}：%{{customdata[1]}}",
         ]
     )
-    traces: list[dict[str, Any]] = []
+    tiling, exclusive = _split(shapes)
+    traces = []
     for name, idx, line in (
-        ("tiling", _split(shapes)[0], {"color": "rgba(140,200,255,0.55)", "width": 0.8}),
-        ("exclusive", _split(shapes)[1], {"color": EXCLUSIVE_LINE, "width": 3}),
+        ("tiling", tiling, {"color": "rgba(140,200,255,0.55)", "width": 0.8}),
+        ("exclusive", exclusive, {"color": EXCLUSIVE_LINE, "width": 3}),
     ):
         part = _pick(shapes, idx)
         traces.append(
@@ -182,48 +203,42 @@ def figure(
                 "marker": {"opacity": 0.8 if name == "tiling" else 0.55, "line": line},
             }
         )
-    outlines = data["outlines"]
+    return traces
+
+
+def _outline_trace(outlines: dict[str, Any], proj: Projector) -> dict[str, Any]:
     lon, lat = line_coords(outlines["wkb"], proj)
-    traces.append(
-        {
-            "type": "scattermap",
-            "name": "outlines",
-            "mode": "lines",
-            "lon": lon,
-            "lat": lat,
-            "line": {"color": "#e8f4ff", "width": 2.5},
-            "hoverinfo": "skip",
-        }
-    )
-    show_labels = len(shapes["id"]) <= 60
+    return {
+        "type": "scattermap",
+        "name": "outlines",
+        "mode": "lines",
+        "lon": lon,
+        "lat": lat,
+        "line": {"color": "#e8f4ff", "width": 2.5},
+        "hoverinfo": "skip",
+    }
+
+
+def _label_trace(shapes: dict[str, Any], proj: Projector) -> dict[str, Any]:
+    """The children's names, when there are few enough to read (at most 60)."""
+    show = len(shapes["id"]) <= 60
     lx, ly = proj.shift(shapes["label_lon"], shapes["label_lat"])
-    traces.append(
-        {
-            "type": "scattermap",
-            "name": "labels",
-            "mode": "text",
-            "lon": lx.tolist() if show_labels else [],
-            "lat": ly.tolist() if show_labels else [],
-            "text": shapes["name"] if show_labels else [],
-            "hoverinfo": "skip",
-            "textfont": {"color": "#ffffff", "size": 14},
-        }
-    )
-    traces.append(
-        {
-            "type": "scattermap",
-            "name": "flash",
-            "mode": "markers",
-            "marker": {"size": 22, "color": FLASH_COLOR, "opacity": 0.9},
-            "hovertemplate": hover([f"{t('wall.newly_overdue', lang)}：%{{text}}"]),
-        }
-    )
-    for trace, props in zip(traces, vals):
-        trace.update(props)
-        trace["showlegend"] = False
+    return {
+        "type": "scattermap",
+        "name": "labels",
+        "mode": "text",
+        "lon": lx.tolist() if show else [],
+        "lat": ly.tolist() if show else [],
+        "text": shapes["name"] if show else [],
+        "hoverinfo": "skip",
+        "textfont": {"color": "#ffffff", "size": 14},
+    }
+
+
+def _layout(plan: MapPlan, proj: Projector, style: dict[str, Any]) -> dict[str, Any]:
     view = fit(plan.unit.bounds)
     cx, cy = proj.shift(view["center"]["lon"], view["center"]["lat"])
-    layout = {
+    return {
         "map": {"style": style, "center": {"lon": float(cx), "lat": float(cy)}, "zoom": view["zoom"]},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": "#0b1626",
@@ -236,4 +251,3 @@ def figure(
         "uirevision": plan.unit.code,
         "dragmode": "pan",
     }
-    return {"data": traces, "layout": layout}, classes

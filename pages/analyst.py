@@ -13,9 +13,8 @@ from dash import dash_table, dcc, html
 
 import ids
 from access.principal import current
-from geodata import units
 from geodata.analysis import spec
-from geodata.cases.lifecycle import FieldError
+from geodata.analysis.opening import opening
 from geodata.db import get_db
 from i18n import named, pick, say, t
 from pages._components import header
@@ -245,26 +244,16 @@ def _area(q: spec.Query) -> dict[str, Any] | None:
 def layout(lang: str | None = None, **params: str) -> html.Div:
     """The workbench, set to the URL's query (a bad one shows what is wrong over the defaults)."""
     lang = pick(lang)
-    problems: list[str] = []
+    who = current()
     try:
-        db = get_db()
-        ref = spec.reference(db)
-        who = current()
-        picks = units.pickable(db, None if who is None or who.whole_territory else who.scope)
+        view = opening(get_db(), params, None if who is None or who.whole_territory else who.scope)
     except psycopg2.Error:
         return html.Div(
             [header(t("an.title", lang), "an-status", lang), html.Div(t("an.db_down", lang), className="an-errors")],
             className="page analyst",
         )
-    try:
-        q = spec.parse(params, ref)
-    except FieldError as exc:
-        problems = [f"{k}: {say(v, lang)}" for k, v in exc.errors.items()]
-        q = (
-            spec.parse({k: v for k, v in params.items() if k not in exc.errors}, ref)
-            if len(exc.errors) < len(params)
-            else spec.Query()
-        )
+    q, ref = view.query, view.reference
+    problems = [f"{k}: {say(v, lang)}" for k, v in view.problems.items()]
     errors = [html.B(t("an.bad_query", lang)), html.Ul([html.Li(p) for p in problems])] if problems else []
     return html.Div(
         [
@@ -277,7 +266,7 @@ def layout(lang: str | None = None, **params: str) -> html.Div:
             header(t("an.title", lang), "an-status", lang),
             html.Main(
                 [
-                    html.Aside(controls(q, ref, unit_options(picks, q.unit), lang), className="an-panel"),
+                    html.Aside(controls(q, ref, unit_options(view.pickable, q.unit), lang), className="an-panel"),
                     _results(q, errors, lang),
                 ],
                 className="an-page",

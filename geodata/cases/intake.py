@@ -19,7 +19,7 @@ from geodata.cases import catalogue
 from geodata.cases.combiner import Combiner
 from geodata.cases.lifecycle import FieldError
 from geodata.db import SCOPE, Database
-from geodata.queries import prepared
+from geodata.queries import prepared, sql_text
 
 INTAKE_NOTE = "民意收集"
 FUTURE_SLACK = timedelta(minutes=5)  # clocks of the sending systems drift
@@ -120,15 +120,11 @@ def _not_inserted(db: Database, case: NewCase) -> int:
     """The id of the case already taken in under this (source, external id) (ON CONFLICT waited
     for a concurrent insert of it to commit); else OutsideTerritoryError or a FieldError."""
     with db.transaction() as cur:
-        cur.execute("SELECT id FROM cases WHERE source = %s AND external_id = %s", (case.source, case.external_id))
+        cur.execute(sql_text("intake_existing_case"), {"source": case.source, "external_id": case.external_id})
         existing = cur.fetchone()
         if existing is not None:
             return existing[0]
-        cur.execute(
-            "SELECT EXISTS (SELECT 1 FROM units WHERE level = 'street' AND "
-            "ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)))",
-            (case.lon, case.lat),
-        )
+        cur.execute(sql_text("intake_inside_territory"), {"lon": case.lon, "lat": case.lat})
         if not cur.fetchone()[0]:
             raise OutsideTerritoryError(
                 f"({case.lon:.6f}, {case.lat:.6f}) lies outside every street office of the territory; "

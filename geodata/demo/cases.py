@@ -136,6 +136,7 @@ def generate(
     They are reported in the ``days`` before ``window_end`` (default: ``anchor``). A
     ``stalled_share`` of them (积压件) is taken on by a department and never resolved, so that they
     stay open whatever their age: the city scale's backlog of about a million open cases.
+    The random draws keep their order, so that a seed gives the same district every time.
     """
     now = anchor.timestamp()
     ids = np.arange(first_id, first_id + n)
@@ -146,7 +147,57 @@ def generate(
     cats = ctx.categories.iloc[cat_idx]
     sla = cats.sla_hours.to_numpy(dtype=float) * HOUR
     source = rng.choice(SOURCES[0], n, p=SOURCES[1])
+    loop = _loop(reported, sla, ids, first_id, now, rng, stalled_share)
+    deadline, satisfaction = _deadline_and_rating(reported, sla, loop, now, rng)
+    merged_into = np.where(loop.status == "merged", ids - rng.integers(1, 10, n), -1)
+    address, descr, external = _texts(ctx, lon, lat, source, cats, reported, ids)
+    t = loop.times
+    cases = pd.DataFrame(
+        {
+            "id": ids,
+            "source": source,
+            "external_id": external,
+            "category_code": cats.code.to_numpy(),
+            "status": loop.status,
+            "description": descr,
+            "address": address,
+            "lon": lon,
+            "lat": lat,
+            "department_id": cats.department_id.to_numpy(),
+            "reported_at": _ts(reported),
+            **{f"{step}_at": _ts(t[step]) for step in ("dispatched", "accepted", "resolved", "rated", "closed")},
+            "deadline_at": _ts(deadline),
+            "satisfaction": pd.array(np.where(satisfaction > 0, satisfaction, None), dtype="Int64"),
+            "handled_online": rng.random(n) < 0.85,
+            "reply": np.where(np.isnan(t["resolved"]), None, "已现场处置完毕，已回复诉求人"),
+            "merged_into": pd.array(np.where(merged_into > 0, merged_into, None), dtype="Int64"),
+        }
+    )
+    cases = pd.concat([cases, ctx.index.assign(lon, lat)], axis=1)
+    return cases, _events(cases, ctx, {"reported": reported, **t})
 
+
+@dataclass(frozen=True)
+class _Loop:
+    """Where each case is in the loop at ``now``: its status, the times of the steps it has taken
+    (NaN: not yet), and whether it is a hard case and how long its work takes."""
+
+    status: np.ndarray
+    times: dict[str, np.ndarray]
+    hard: np.ndarray
+    work: np.ndarray
+
+
+def _loop(
+    reported: np.ndarray,
+    sla: np.ndarray,
+    ids: np.ndarray,
+    first_id: int,
+    now: float,
+    rng: np.random.Generator,
+    stalled_share: float,
+) -> _Loop:
+    n = len(reported)
     dispatched = reported + rng.exponential(0.5 * HOUR, n) + 60
     accepted = dispatched + rng.exponential(1.5 * HOUR, n) + 60
     hard = rng.random(n) < HARD_SHARE
@@ -178,22 +229,37 @@ def generate(
     def upto(t: np.ndarray, reached: np.ndarray) -> np.ndarray:
         return np.where(reached & (t <= now), t, np.nan)
 
-    t_dispatched = upto(dispatched, ~special | (dispatched <= now))
-    t_accepted = upto(accepted, ~special)
-    t_resolved = upto(resolved, ~special)
-    t_rated = upto(rated, ~special & rates)
-    t_closed = np.where(special, done_early, upto(closed, ~special))
-    # Most hard cases get an approved extension (延期); the rest run overdue.
-    extended = hard & (rng.random(n) < 0.8)
-    deadline = reported + sla + np.where(extended, work * rng.uniform(0.9, 1.6, n), 0.0)
-    late = np.nan_to_num(t_resolved, nan=now) > deadline
+    times = {
+        "dispatched": upto(dispatched, ~special | (dispatched <= now)),
+        "accepted": upto(accepted, ~special),
+        "resolved": upto(resolved, ~special),
+        "rated": upto(rated, ~special & rates),
+        "closed": np.where(special, done_early, upto(closed, ~special)),
+    }
+    return _Loop(status, times, hard, work)
+
+
+def _deadline_and_rating(
+    reported: np.ndarray, sla: np.ndarray, loop: _Loop, now: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Deadlines (most hard cases get an approved extension, 延期; the rest run overdue) and
+    satisfaction (1–5; -1: not rated), lower for cases resolved late."""
+    n = len(reported)
+    extended = loop.hard & (rng.random(n) < 0.8)
+    deadline = reported + sla + np.where(extended, loop.work * rng.uniform(0.9, 1.6, n), 0.0)
+    late = np.nan_to_num(loop.times["resolved"], nan=now) > deadline
     satisfaction = np.where(
-        ~np.isnan(t_rated),
+        ~np.isnan(loop.times["rated"]),
         np.where(late, rng.choice(5, n, p=SATISFACTION_LATE), rng.choice(5, n, p=SATISFACTION_ON_TIME)) + 1,
         -1,
     )
-    merged_into = np.where(status == "merged", ids - rng.integers(1, 10, n), -1)
-    ids_frame = ctx.index.assign(lon, lat)
+    return deadline, satisfaction
+
+
+def _texts(
+    ctx: CaseContext, lon: np.ndarray, lat: np.ndarray, source: np.ndarray, cats: pd.DataFrame, reported, ids
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Address (the nearest road), description and the source's case number of each case."""
     nearest = NearestLine(ctx.road_geoms)(lon, lat)
     address = np.char.add(ctx.road_names[nearest].astype(str), "附近")
     voice = pd.Series(source).map(SOURCE_VOICE).to_numpy().astype(str)
@@ -201,46 +267,7 @@ def generate(
     day = pd.to_datetime(reported, unit="s", utc=True).tz_convert(TZ_NAME).strftime("%Y%m%d").to_numpy()
     prefix = pd.Series(source).map(SOURCE_PREFIX).to_numpy().astype(str)
     external = np.char.add(np.char.add(prefix, day.astype(str)), np.char.zfill(ids.astype(str), 8))
-
-    cases = pd.DataFrame(
-        {
-            "id": ids,
-            "source": source,
-            "external_id": external,
-            "category_code": cats.code.to_numpy(),
-            "status": status,
-            "description": descr,
-            "address": address,
-            "lon": lon,
-            "lat": lat,
-            "department_id": cats.department_id.to_numpy(),
-            "reported_at": _ts(reported),
-            "dispatched_at": _ts(t_dispatched),
-            "accepted_at": _ts(t_accepted),
-            "resolved_at": _ts(t_resolved),
-            "rated_at": _ts(t_rated),
-            "closed_at": _ts(t_closed),
-            "deadline_at": _ts(deadline),
-            "satisfaction": pd.array(np.where(satisfaction > 0, satisfaction, None), dtype="Int64"),
-            "handled_online": rng.random(n) < 0.85,
-            "reply": np.where(np.isnan(t_resolved), None, "已现场处置完毕，已回复诉求人"),
-            "merged_into": pd.array(np.where(merged_into > 0, merged_into, None), dtype="Int64"),
-        }
-    )
-    cases = pd.concat([cases, ids_frame], axis=1)
-    events = _events(
-        cases,
-        ctx,
-        {
-            "reported": reported,
-            "dispatched": t_dispatched,
-            "accepted": t_accepted,
-            "resolved": t_resolved,
-            "rated": t_rated,
-            "closed": t_closed,
-        },
-    )
-    return cases, events
+    return address, descr, external
 
 
 def _ts(seconds: np.ndarray) -> pd.DatetimeIndex:

@@ -38,6 +38,7 @@ from geodata.load.bulk import (
     point_ewkb,
     sync_identity,
 )
+from geodata.queries import sql_text
 from geodata.unit_assign import UnitIndex, with_ancestors
 
 DEFAULT_SEED = 7
@@ -194,14 +195,11 @@ def _load_static(cur, city: dict) -> dict[str, int]:
 
 def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseContext:
     """Everything case generation needs, with categories and departments read from the database."""
-    cur.execute(
-        "SELECT c.code, c.name, c.sla_hours, d.id FROM case_categories c LEFT JOIN departments d "
-        "ON d.code = c.department_code WHERE NOT EXISTS (SELECT 1 FROM case_categories k WHERE k.parent_code = c.code) "
-        "ORDER BY c.code"
-    )
+    cur.execute(sql_text("demo_leaf_categories"))
     cats = pd.DataFrame(cur.fetchall(), columns=["code", "name", "sla_hours", "department_id"])
     cats["department_id"] = pd.array(cats.department_id, dtype="Int64")
-    cur.execute("SELECT id, name FROM departments")
+    cur.execute(sql_text("demo_departments"))
+    departments = dict(cur.fetchall())
     units = city["units"]
     return demo_cases.CaseContext(
         district=units.geometry[units.level == "district"].iloc[0],
@@ -210,7 +208,7 @@ def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseCo
         road_geoms=city["roads"].geometry.to_numpy(),
         road_names=city["roads"]["name"].to_numpy(),
         categories=cats,
-        departments=dict(cur.fetchall()),
+        departments=departments,
     )
 
 

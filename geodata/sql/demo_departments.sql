@@ -1,0 +1,2 @@
+-- Departments by id, for the demo's case texts.
+SELECT id, name FROM departments
