@@ -17,6 +17,7 @@ from geodata import coords
 from geodata.errors import LoadError
 from geodata.load.reasons import Reason
 from geodata.load.report import LoadReport
+from i18n import Message
 
 CHINA_FRAMES = {"gcj02": coords.gcj02_to_wgs84, "bd09": coords.bd09_to_wgs84}
 POLYGONAL = {"Polygon", "MultiPolygon"}
@@ -31,22 +32,17 @@ def resolve_crs(declared: str | None, file_crs: str | None, name: str) -> str:
         try:
             return pyproj.CRS.from_user_input(declared.strip()).to_string()
         except CRSError as exc:
-            raise LoadError(
-                f"--crs {declared}: not a coordinate system; use EPSG:NNNN, ESRI:NNNN, gcj02 or bd09"
-            ) from exc
+            raise LoadError(Message("load.err.bad_crs", crs=declared)) from exc
     if file_crs:
         return file_crs
-    raise LoadError(
-        f"{name} does not say which coordinate system it uses: declare it with --crs (EPSG:4326 for "
-        "GPS/WGS84 lon/lat, gcj02 for AMap/Tencent, bd09 for Baidu, or the EPSG code of projected x/y)"
-    )
+    raise LoadError(Message("load.err.no_crs", name=name))
 
 
 def _is_wgs84(crs: str) -> bool:
     try:
         parsed = pyproj.CRS.from_user_input(crs)
     except CRSError as exc:
-        raise LoadError(f"the file's coordinate system {crs!r} is not understood: declare it with --crs") from exc
+        raise LoadError(Message("load.err.unknown_file_crs", crs=crs)) from exc
     return parsed.equals(pyproj.CRS.from_epsg(4326), ignore_axis_order=True) or parsed.equals(
         pyproj.CRS.from_user_input("OGC:CRS84"), ignore_axis_order=True
     )
@@ -149,10 +145,7 @@ class Territory:
 
     def __init__(self, geoms: list) -> None:
         if not geoms:
-            raise LoadError(
-                "the database holds no territory yet: load the top-level units first "
-                "(gridops load units FILE --level district)"
-            )
+            raise LoadError(Message("load.err.no_territory"))
         self._tree = shapely.STRtree(np.asarray(geoms, dtype=object))
 
     def inside(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

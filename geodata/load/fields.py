@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.errors import LoadError
+from i18n import Message
 
 ALIASES: dict[str, list[str]] = {
     "lon": ["lon", "lng", "long", "longitude", "经度", "gpsx", "x"],
@@ -285,10 +286,14 @@ def detect_columns(columns: list[str], kind: str, overrides: dict[str, str]) -> 
     found: dict[str, str] = {}
     for ours, theirs in overrides.items():
         if ours not in fields:
-            raise LoadError(f"--map {ours}=…: {kind} have no field {ours!r}; fields: {', '.join(fields)}")
+            raise LoadError(
+                Message(
+                    "load.err.map_no_field", ours=ours, kind=Message(f"load.err.kind.{kind}"), fields=", ".join(fields)
+                )
+            )
         if theirs not in columns:
             raise LoadError(
-                f"--map {ours}={theirs}: the file has no column {theirs!r}; columns: {', '.join(columns[:30])}"
+                Message("load.err.map_no_column", ours=ours, theirs=theirs, columns=", ".join(columns[:30]))
             )
         found[ours] = theirs
     variants = {c: _variants(c) for c in columns}
@@ -310,7 +315,7 @@ def parse_map_args(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         ours, sep, theirs = pair.partition("=")
         if not sep or not ours.strip() or not theirs.strip():
-            raise LoadError(f"--map {pair!r}: write OUR_FIELD=THEIR_COLUMN, e.g. --map lon=GPS_X")
+            raise LoadError(Message("load.err.map_syntax", pair=pair))
         out[ours.strip()] = theirs.strip()
     return out
 
@@ -376,7 +381,7 @@ def read_map_file(path: Path, flag: str) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError(f"{flag} {path}: cannot be read ({exc}): give a UTF-8 CSV or JSON file") from exc
+        raise LoadError(Message("load.err.map_file_unreadable", flag=flag, path=path, detail=str(exc))) from exc
     try:
         pairs = (
             json.loads(text)
@@ -384,9 +389,9 @@ def read_map_file(path: Path, flag: str) -> dict[str, str]:
             else dict((r[0], r[1]) for r in csv.reader(text.splitlines()) if len(r) >= 2 and r[0].strip())
         )
     except (ValueError, TypeError) as exc:
-        raise LoadError(f"{flag} {path}: not a JSON object or two-column CSV ({exc})") from exc
+        raise LoadError(Message("load.err.map_file_malformed", flag=flag, path=path, detail=str(exc))) from exc
     if not isinstance(pairs, dict):
-        raise LoadError(f"{flag} {path}: expected an object of their value → ours")
+        raise LoadError(Message("load.err.map_file_not_object", flag=flag, path=path))
     out: dict[str, str] = {}
     for source, target in pairs.items():
         source, target = str(source).strip(), str(target).strip()
@@ -403,9 +408,9 @@ def load_status_map(path: Path | None) -> dict[str, str]:
         return mapping
     for source, target in read_map_file(path, "--status-map").items():
         if target not in CASE_STATUSES or target == "merged":
+            statuses = ", ".join(s for s in CASE_STATUSES if s != "merged")
             raise LoadError(
-                f"--status-map {path}: {source!r} → {target!r}: the target must be one of "
-                f"{', '.join(s for s in CASE_STATUSES if s != 'merged')}"
+                Message("load.err.status_map_target", path=path, source=source, target=target, statuses=statuses)
             )
         mapping[source] = target
     return mapping
@@ -421,8 +426,7 @@ def load_category_map(path: Path | None, leaves: set[str]) -> dict[str, str]:
     if wrong:
         source, target = next(iter(wrong.items()))
         raise LoadError(
-            f"--category-map {path}: {source!r} → {target!r}: the target must be one of our leaf category "
-            f"codes (GET /api/v1/categories; {len(wrong)} such rows)"
+            Message("load.err.category_map_target", path=path, source=source, target=target, count=len(wrong))
         )
     return mapping
 

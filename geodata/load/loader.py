@@ -21,6 +21,7 @@ from geodata.load.options import KINDS, Options
 from geodata.load.read import Table, open_input, read_table
 from geodata.load.report import LoadReport
 from geodata.load.rows import BUILDERS
+from i18n import Message
 from settings import Settings, get_settings
 
 
@@ -42,11 +43,11 @@ def load(
     opts = opts or Options()
     settings = settings or get_settings()
     if kind not in KINDS:
-        raise LoadError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        raise LoadError(Message("load.err.unknown_kind", kind=kind, kinds=", ".join(KINDS)))
     try:
         ZoneInfo(opts.tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise LoadError(f"--tz {opts.tz}: unknown time zone; use e.g. Asia/Shanghai or America/New_York") from exc
+        raise LoadError(Message("load.err.unknown_tz", tz=opts.tz)) from exc
     path = Path(path)
     report = LoadReport(kind, path.name, dry_run=opts.dry_run)
     with tempfile.TemporaryDirectory(prefix="gridops-load-") as tmp:
@@ -89,9 +90,7 @@ def load(
 def _check_frame_declared(kind: str, table: Table, cols: dict[str, str], opts: Options) -> None:
     """Refuse before connecting when the coordinates' frame is unknown (a CSV without --crs)."""
     if kind == "units" and table.geoms is None and "geometry" not in cols:
-        raise LoadError(
-            f"{table.name}: units need polygons: load a shapefile, GeoJSON or GeoPackage, or a CSV with a WKT column"
-        )
+        raise LoadError(Message("load.err.units_need_polygons", name=table.name))
     if table.geoms is not None:
         checks.resolve_crs(opts.crs, table.crs, table.name)
     elif opts.crs or "geometry" not in cols:  # a WKT/EWKB column may carry its SRID; checked when read

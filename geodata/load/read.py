@@ -23,6 +23,7 @@ import pyogrio
 import shapely
 
 from geodata.errors import LoadError
+from i18n import Message
 from settings import Settings
 
 VECTOR_SUFFIXES = {".shp", ".geojson", ".json", ".gpkg"}
@@ -58,23 +59,17 @@ class Table:
 def open_input(path: Path, settings: Settings, workdir: Path) -> Path:
     """The data file to read: ``path`` itself, or the one data file inside a checked zip archive."""
     if not path.exists():
-        raise LoadError(f"{path} does not exist: check the path")
+        raise LoadError(Message("load.err.missing_path", path=path))
     if path.is_dir():
-        raise LoadError(f"{path} is a folder: name the data file (.shp, .geojson, .gpkg, .csv or .zip)")
+        raise LoadError(Message("load.err.is_folder", path=path))
     limit = settings.import_max_bytes
     if path.suffix.lower() == ".zip":
         if path.stat().st_size > limit:
-            raise LoadError(
-                f"{path.name} is {path.stat().st_size:,} bytes, over the limit of {limit:,} "
-                "(GRIDOPS_IMPORT_MAX_BYTES): split it or raise the limit"
-            )
+            raise LoadError(Message("load.err.too_large", name=path.name, size=path.stat().st_size, limit=limit))
         return _data_file(_extract(path, settings, workdir), path.name)
     size = sum(p.stat().st_size for p in _with_sidecars(path))
     if size > limit:
-        raise LoadError(
-            f"{path.name} is {size:,} bytes, over the limit of {limit:,} (GRIDOPS_IMPORT_MAX_BYTES): "
-            "split it or raise the limit"
-        )
+        raise LoadError(Message("load.err.too_large", name=path.name, size=size, limit=limit))
     return path
 
 
@@ -89,19 +84,21 @@ def _extract(path: Path, settings: Settings, workdir: Path) -> Path:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise LoadError(f"{path.name} is not a readable zip archive ({exc}): zip the files again") from exc
+        raise LoadError(Message("load.err.bad_zip", name=path.name, detail=str(exc))) from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > settings.import_max_entries:
             raise LoadError(
-                f"{path.name} holds {len(infos):,} entries, over the limit of "
-                f"{settings.import_max_entries} (GRIDOPS_IMPORT_MAX_ENTRIES): zip only the data files"
+                Message(
+                    "load.err.too_many_entries", name=path.name, entries=len(infos), limit=settings.import_max_entries
+                )
             )
         declared = sum(i.file_size for i in infos)
         if declared > settings.import_max_bytes:
             raise LoadError(
-                f"{path.name} declares {declared:,} bytes uncompressed, over the limit of "
-                f"{settings.import_max_bytes:,} (GRIDOPS_IMPORT_MAX_BYTES): refused unread"
+                Message(
+                    "load.err.unzipped_too_large", name=path.name, declared=declared, limit=settings.import_max_bytes
+                )
             )
         for info in infos:
             _check_member(path.name, info, settings.import_max_ratio)
@@ -120,19 +117,14 @@ def _check_member(archive: str, info: zipfile.ZipInfo, max_ratio: float) -> None
     name = info.filename
     parts = PurePosixPath(name).parts
     if name.startswith(("/", "\\")) or "\\" in name or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        raise LoadError(
-            f"{archive}: member {name!r} points outside the archive: refused; zip the files again "
-            "without absolute or '..' paths"
-        )
+        raise LoadError(Message("load.err.member_outside", archive=archive, member=name))
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise LoadError(f"{archive}: member {name!r} is a symbolic link: refused; zip the files themselves")
+        raise LoadError(Message("load.err.member_link", archive=archive, member=name))
     if info.flag_bits & 0x1:
-        raise LoadError(f"{archive}: member {name!r} is encrypted: zip it without a password")
+        raise LoadError(Message("load.err.member_encrypted", archive=archive, member=name))
     if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-        raise LoadError(
-            f"{archive}: member {name!r} expands {info.file_size / max(info.compress_size, 1):,.0f}-fold "
-            f"(limit {max_ratio:g}, GRIDOPS_IMPORT_MAX_RATIO): refused as a possible zip bomb"
-        )
+        ratio = info.file_size / max(info.compress_size, 1)
+        raise LoadError(Message("load.err.member_ratio", archive=archive, member=name, ratio=ratio, limit=max_ratio))
 
 
 def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, name: str) -> None:
@@ -144,12 +136,13 @@ def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, 
                 written += len(chunk)
                 if written > info.file_size:
                     raise LoadError(
-                        f"{name}: member {info.filename!r} holds more than its declared "
-                        f"{info.file_size:,} bytes: refused as a possible zip bomb"
+                        Message("load.err.member_overflow", archive=name, member=info.filename, size=info.file_size)
                     )
                 dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise LoadError(f"{name}: member {info.filename!r} cannot be unpacked ({exc}): zip the files again") from exc
+        raise LoadError(
+            Message("load.err.member_unreadable", archive=name, member=info.filename, detail=str(exc))
+        ) from exc
 
 
 def _data_file(folder: Path, archive: str) -> Path:
@@ -159,10 +152,10 @@ def _data_file(folder: Path, archive: str) -> Path:
         if p.is_file() and p.suffix.lower() in VECTOR_SUFFIXES | TABLE_SUFFIXES and not p.name.startswith("._")
     )
     if not found:
-        raise LoadError(f"{archive} holds no .shp, .geojson, .gpkg or .csv file: zip the data files")
+        raise LoadError(Message("load.err.zip_no_data", archive=archive))
     if len(found) > 1:
         names = ", ".join(p.relative_to(folder).as_posix() for p in found[:5])
-        raise LoadError(f"{archive} holds {len(found)} data files ({names}): zip one layer per archive")
+        raise LoadError(Message("load.err.zip_many_data", archive=archive, count=len(found), names=names))
     return found[0]
 
 
@@ -176,9 +169,7 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
         return read_csv(path, encoding)
     if suffix in VECTOR_SUFFIXES:
         return read_vector(path, encoding)
-    raise LoadError(
-        f"{path.name}: unknown format {suffix or '(no suffix)'}: use .shp (or a zip of it), .geojson, .gpkg or .csv"
-    )
+    raise LoadError(Message("load.err.unknown_format", name=path.name, suffix=suffix or Message("load.err.no_suffix")))
 
 
 def read_vector(path: Path, encoding: str | None = None) -> Table:
@@ -193,9 +184,7 @@ def read_vector(path: Path, encoding: str | None = None) -> Table:
         frame = pyogrio.read_dataframe(path, **kwargs)
     except Exception as exc:  # pyogrio raises several types for broken files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LoadError(
-            f"cannot read {path.name} ({first}): check that the file is complete and exported again if need be"
-        ) from exc
+        raise LoadError(Message("load.err.unreadable", name=path.name, detail=first)) from exc
     crs = frame.crs.to_string() if frame.crs is not None else None
     geoms = np.asarray(frame.geometry.array, dtype=object) if frame.geometry is not None else None
     attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name))
@@ -207,29 +196,24 @@ def check_shapefile(path: Path) -> None:
     sidecars = {p.suffix.lower(): p for p in _with_sidecars(path)}
     for ext in (".shx", ".dbf"):
         if ext not in sidecars:
-            raise LoadError(
-                f"{path.name} has no {ext} beside it: copy all parts of the shapefile (.shp, .shx, "
-                ".dbf, .prj), or zip them together"
-            )
+            raise LoadError(Message("load.err.no_sidecar", name=path.name, ext=ext))
     for ext in (".shp", ".shx"):
         part = sidecars[ext]
         head = part.read_bytes()[:100]
         if len(head) < 100 or struct.unpack(">i", head[:4])[0] != 9994:
-            raise LoadError(f"{part.name} is not a shapefile (bad header): export the layer again")
+            raise LoadError(Message("load.err.not_shapefile", name=part.name))
         declared = struct.unpack(">i", head[24:28])[0] * 2
         actual = part.stat().st_size
         if actual < declared:
-            raise LoadError(f"{part.name} is truncated ({actual:,} of {declared:,} bytes): copy or export it again")
+            raise LoadError(Message("load.err.truncated", name=part.name, actual=actual, declared=declared))
     dbf = sidecars[".dbf"]
     head = dbf.read_bytes()[:32]
     if len(head) < 32:
-        raise LoadError(f"{dbf.name} is truncated (no header): copy or export it again")
+        raise LoadError(Message("load.err.truncated_header", name=dbf.name))
     records, header_len, record_len = struct.unpack("<IHH", head[4:12])
     expected = header_len + records * record_len
     if dbf.stat().st_size < expected:
-        raise LoadError(
-            f"{dbf.name} is truncated ({dbf.stat().st_size:,} of {expected:,} bytes): copy or export it again"
-        )
+        raise LoadError(Message("load.err.truncated", name=dbf.name, actual=dbf.stat().st_size, declared=expected))
 
 
 def dbf_encoding(path: Path) -> str:
@@ -250,7 +234,7 @@ def dbf_encoding(path: Path) -> str:
         body.decode("gb18030")
         return "GB18030"
     except UnicodeDecodeError as exc:
-        raise LoadError(f"{dbf.name}: text is neither UTF-8 nor GBK: give the encoding with --encoding") from exc
+        raise LoadError(Message("load.err.dbf_encoding", name=dbf.name)) from exc
 
 
 def codec_name(label: str, where: str) -> str:
@@ -260,23 +244,23 @@ def codec_name(label: str, where: str) -> str:
     try:
         return codecs.lookup(name).name.upper()
     except LookupError as exc:
-        raise LoadError(f"{where}: unknown encoding {label!r}: use e.g. UTF-8, GBK or GB18030") from exc
+        raise LoadError(Message("load.err.unknown_encoding", where=where, label=label)) from exc
 
 
 def decode_text(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     """(text, encoding) of a CSV: --encoding, else a BOM, else UTF-8, else GB18030 (a superset of GBK)."""
     sample = raw[: 1 << 16]
     if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise LoadError(f"{name} is not a text CSV (it holds binary data): export the table as CSV")
+        raise LoadError(Message("load.err.binary_csv", name=name))
     controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
     if sample and controls > max(2, len(sample) // 200):
-        raise LoadError(f"{name} is not a text CSV (it holds binary data): export the table as CSV")
+        raise LoadError(Message("load.err.binary_csv", name=name))
     if encoding:
         encoding = codec_name(encoding, "--encoding")
         try:
             return raw.decode(encoding), encoding
         except UnicodeDecodeError as exc:
-            raise LoadError(f"{name} cannot be read as {encoding} (byte {exc.start}): check --encoding") from exc
+            raise LoadError(Message("load.err.wrong_encoding", name=name, encoding=encoding, byte=exc.start)) from exc
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", errors="strict"), "UTF-8-SIG"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -286,7 +270,7 @@ def decode_text(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
             return raw.decode(candidate), candidate.upper()
         except UnicodeDecodeError:
             continue
-    raise LoadError(f"{name} is neither UTF-8 nor GBK text: give its encoding with --encoding")
+    raise LoadError(Message("load.err.csv_encoding", name=name))
 
 
 def read_csv(path: Path, encoding: str | None = None) -> Table:
@@ -294,19 +278,16 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
     text, used = decode_text(path.read_bytes(), path.name, encoding)
     first = text.split("\n", 1)[0]
     if not first.strip():
-        raise LoadError(f"{path.name} is empty or starts with a blank line: the first line must name the columns")
+        raise LoadError(Message("load.err.csv_blank_start", name=path.name))
     sep = max([",", "\t", ";", "|"], key=first.count)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, ValueError) as exc:
         detail = str(exc).strip().splitlines()[-1]
-        raise LoadError(f"{path.name} is not a well-formed CSV ({detail}): check quoting and column counts") from exc
+        raise LoadError(Message("load.err.bad_csv", name=path.name, detail=detail)) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     if _looks_like_data(frame.columns):
-        raise LoadError(
-            f"{path.name} has no header row (its first line holds values: {first[:60]!r}): add a first "
-            "line naming the columns, e.g. lon,lat,name"
-        )
+        raise LoadError(Message("load.err.no_header", name=path.name, first=first[:60]))
     return Table(frame, path.name, encoding=used, is_csv=True)
 
 

@@ -35,14 +35,19 @@ from geodata.load.options import (
 from geodata.load.read import Table, csv_geometry
 from geodata.load.reasons import Reason
 from geodata.load.report import LoadReport
+from i18n import Message
 
 
-def _required(cols: dict[str, str], name: str, field_name: str, hint: str) -> str:
+def _required(cols: dict[str, str], name: str, field_name: str, hint: Message) -> str:
+    """The file's column for ``field_name``; ``hint`` names columns it could have been found under."""
     if field_name not in cols:
-        raise LoadError(
-            f"{name}: no {field_name} column found ({hint}): name it, or point to it with --map {field_name}=COLUMN"
-        )
+        raise LoadError(Message("load.err.no_column", name=name, field=field_name, hint=hint))
     return cols[field_name]
+
+
+def _level_name(level: str) -> Message:
+    """A unit level (district, street …) as a value said in the sentence's language."""
+    return Message(f"load.name.{level}")
 
 
 def _code_text(values: pd.Series) -> pd.Series:
@@ -69,18 +74,12 @@ def _points(table: Table, cols: dict[str, str], rows: np.ndarray, opts: Options,
     elif "geometry" in cols:
         parsed = csv_geometry(frame[cols["geometry"]].astype(str))
         if parsed is None:
-            raise LoadError(
-                f"{table.name}: column {cols['geometry']!r} holds neither WKT nor hex WKB: map the "
-                "coordinates with --map lon=COLUMN --map lat=COLUMN"
-            )
+            raise LoadError(Message("load.err.geometry_column", name=table.name, column=cols["geometry"]))
         geoms, srid = parsed
         crs = checks.resolve_crs(opts.crs, f"EPSG:{srid}" if srid else None, table.name)
         lon, lat = checks.points_of(geoms, rows, report)
     else:
-        raise LoadError(
-            f"{table.name}: no coordinates found: name the columns lon and lat (or 经度/纬度, x/y), add a "
-            "WKT column, or point to them with --map lon=COLUMN --map lat=COLUMN"
-        )
+        raise LoadError(Message("load.err.no_coordinates", name=table.name, lon_lat="经度/纬度"))
     lon, lat = checks.points_to_wgs84(lon, lat, crs)
     return lon, lat, checks.check_points(lon, lat, rows, report)
 
@@ -132,22 +131,22 @@ def _units(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
     frame, name = table.frame, table.name
     level = opts.level or _level_from_file(frame, cols, report)
     if level not in LEVELS:
-        raise LoadError(f"say which level these units are: --level {'|'.join(LEVELS)}")
+        raise LoadError(Message("load.err.which_level", levels="|".join(LEVELS)))
     geoms, file_crs = table.geoms, table.crs
     if geoms is None:
         parsed = csv_geometry(frame[cols["geometry"]].astype(str)) if "geometry" in cols else None
         if parsed is None:
-            raise LoadError(
-                f"{name}: units need polygons: load a shapefile, GeoJSON or GeoPackage, or a CSV with a WKT column"
-            )
+            raise LoadError(Message("load.err.units_need_polygons", name=name))
         geoms, srid = parsed
         file_crs = f"EPSG:{srid}" if srid else None
     crs = checks.resolve_crs(opts.crs, file_crs, name)
     geoms = checks.check_polygons(checks.geoms_to_wgs84(geoms, crs), rows, report, opts.repair)
     keep = np.ones(len(rows), dtype=bool)
     keep[[r - 1 for r in report.rejected]] = False
-    codes = _code_text(frame[_required(cols, name, "code", "code, adcode, 编码 or id")])
-    names = text_or_none(frame[_required(cols, name, "name", "name or 名称")])
+    code_hint = Message("load.err.one_of_4", a="code", b="adcode", c="编码", d="id")
+    codes = _code_text(frame[_required(cols, name, "code", code_hint)])
+    name_hint = Message("load.err.either", a="name", b="名称")
+    names = text_or_none(frame[_required(cols, name, "name", name_hint)])
     _reject_mask(codes.isna().to_numpy(), keep, rows, report, Reason("no_code"))
     bad_code = ~codes.fillna("").str.match(CODE_PATTERN).to_numpy()
     _reject_mask(bad_code, keep, rows, report, lambda i: Reason("bad_code", code=codes.iloc[i]))
@@ -183,7 +182,7 @@ def _level_from_file(frame: pd.DataFrame, cols, report: LoadReport) -> str:
         if len(values) == 1 and (only := values.pop()) in LEVELS:
             report.note(f"level {only} taken from column {cols['level']!r}")
             return only
-    raise LoadError(f"say which level these units are: --level {'|'.join(LEVELS)}")
+    raise LoadError(Message("load.err.which_level", levels="|".join(LEVELS)))
 
 
 def _unit_kinds(frame, cols, level, opts: Options, keep, rows, report) -> np.ndarray:
@@ -191,7 +190,8 @@ def _unit_kinds(frame, cols, level, opts: Options, keep, rows, report) -> np.nda
     default = {"district": "district", "street": "street", "community": "community", "grid": "community"}[level]
     if opts.unit_kind:
         if opts.unit_kind not in words.values():
-            raise LoadError(f"--kind {opts.unit_kind}: {level} units are {', '.join(sorted(set(words.values())))}")
+            kinds = ", ".join(sorted(set(words.values())))
+            raise LoadError(Message("load.err.unit_kind", kind=opts.unit_kind, level=_level_name(level), kinds=kinds))
         return np.full(len(frame), opts.unit_kind, dtype=object)
     if "kind" not in cols or level == "district":
         return np.full(len(frame), default, dtype=object)
@@ -218,9 +218,7 @@ def _parents(cur, level, geoms, frame, cols, keep, rows, report) -> np.ndarray:
     above = PARENT_LEVEL[level]
     parents = write.units_at_level(cur, above)
     if parents.empty:
-        raise LoadError(
-            f"there are no {above} units yet: load them first (a {level} is linked to the {above} containing it)"
-        )
+        raise LoadError(Message("load.err.no_parents", above=_level_name(above), level=_level_name(level)))
     if "parent_code" in cols:
         by_code = dict(zip(parents.code, parents.id))
         given = _code_text(frame[cols["parent_code"]])
@@ -275,7 +273,8 @@ def _point_rows(cur, table: Table, cols, rows, opts: Options, report: LoadReport
     """Coordinates checked against the territory, codes, names and the rows kept."""
     lon, lat, keep = _points(table, cols, rows, opts, report)
     keep = checks.reject_outside(checks.Territory(write.territory_geoms(cur)), lon, lat, rows, keep, report)
-    codes = _code_text(table.frame[_required(cols, table.name, "code", "code, 编号 or id")])
+    hint = Message("load.err.one_of_3", a="code", b="编号", c="id")
+    codes = _code_text(table.frame[_required(cols, table.name, "code", hint)])
     _reject_mask(codes.isna().to_numpy(), keep, rows, report, Reason("no_code"))
     _drop_duplicates(codes, keep, rows, "code", report)
     names = text_or_none(table.frame[cols["name"]]) if "name" in cols else codes
@@ -342,7 +341,8 @@ def _checkpoints(cur, table: Table, cols, rows, opts: Options, report: LoadRepor
     frame = table.frame
     lon, lat, keep, codes, names = _point_rows(cur, table, cols, rows, opts, report)
     types = write.catalogue(cur, "load_checkpoint_types")
-    raw = text_or_none(frame[_required(cols, table.name, "type", "type or 点位类型")]).fillna("")
+    hint = Message("load.err.either", a="type", b="点位类型")
+    raw = text_or_none(frame[_required(cols, table.name, "type", hint)]).fillna("")
     type_code = _lookup(raw, _matcher(types, (0, 1, 2)))
     known = ", ".join(t[0] for t in types)
     _reject_mask(
@@ -390,9 +390,11 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
     frame, name = table.frame, table.name
     sources = {r[0] for r in write.catalogue(cur, "load_sources")}
     if opts.source not in sources:
-        raise LoadError(f"--source {opts.source}: unknown source; known: {', '.join(sorted(sources))}")
-    ext_col = _required(cols, name, "external_id", "an id such as Unique Key, 编号 or 工单编号")
-    at_col = _required(cols, name, "reported_at", "a time such as Created Date, 受理时间 or 上报时间")
+        raise LoadError(Message("load.err.unknown_source", source=opts.source, known=", ".join(sorted(sources))))
+    id_hint = Message("load.err.an_id", a="Unique Key", b="编号", c="工单编号")
+    ext_col = _required(cols, name, "external_id", id_hint)
+    time_hint = Message("load.err.a_time", a="Created Date", b="受理时间", c="上报时间")
+    at_col = _required(cols, name, "reported_at", time_hint)
     status_map = load_status_map(opts.status_map)
     lon, lat, keep = _points(table, cols, rows, opts, report)
     keep = checks.reject_outside(checks.Territory(write.territory_geoms(cur)), lon, lat, rows, keep, report)
@@ -501,7 +503,8 @@ def _categories(cur, frame, cols, opts: Options, keep, report: LoadReport):
     rows = write.catalogue(cur, "load_categories")
     leaves = {r[0]: r for r in rows if r[5]}
     if opts.category not in leaves:
-        raise LoadError(f"--category {opts.category}: not a leaf category; known: {', '.join(sorted(leaves)[:30])}")
+        known = ", ".join(sorted(leaves)[:30])
+        raise LoadError(Message("load.err.not_leaf_category", category=opts.category, known=known))
     n = len(frame)
     mapped = load_category_map(opts.category_map, set(leaves))
     if "category" in cols:

@@ -22,7 +22,7 @@ from geodata.load import loader
 from geodata.load.options import Options
 from geodata.load.read import open_input, read_table
 from geodata.load.report import LoadReport
-from i18n import say
+from i18n import LANGS, Message, say
 from settings import Settings, get_settings
 
 SUFFIXES = (".zip", ".geojson", ".json", ".gpkg", ".csv", ".txt")
@@ -66,8 +66,11 @@ def run(kind: str, filename: str, data, opts: Options, user: str, settings: Sett
         try:
             if suffix not in SUFFIXES:
                 raise LoadError(
-                    f"unsupported file type {suffix or '(none)'}: upload one of {', '.join(SUFFIXES)} "
-                    "(a shapefile as a .zip with its .shp, .shx, .dbf and .prj)"
+                    Message(
+                        "load.err.unsupported_upload",
+                        suffix=suffix or Message("load.err.none"),
+                        suffixes=", ".join(SUFFIXES),
+                    )
                 )
             _save(data, upload, settings.import_max_bytes)
             report = loader.load(kind, upload, opts, settings=settings)
@@ -75,9 +78,16 @@ def run(kind: str, filename: str, data, opts: Options, user: str, settings: Sett
             summary.update(_report(report))
             _rejected_rows(upload, report, opts, folder / "rejected.csv", settings)
         except (LoadError, SetupError) as exc:
-            summary["error"] = str(exc)
+            summary["error"] = _error(exc)
     (folder / "report.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     return token
+
+
+def _error(exc: LoadError | SetupError) -> dict[str, str]:
+    """Why a load was refused, in both languages (the page shows the reader's): a LoadError holds an
+    ``i18n.Message``; any other text (a SetupError's) is shown as it is in both."""
+    text = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+    return {lang: say(text, lang) for lang in LANGS}
 
 
 def _save(data, path: Path, limit: int) -> None:
@@ -86,7 +96,7 @@ def _save(data, path: Path, limit: int) -> None:
         while block := data.read(1 << 20):
             size += len(block)
             if size > limit:
-                raise LoadError(f"the file is larger than GRIDOPS_IMPORT_MAX_BYTES ({limit:,} bytes)")
+                raise LoadError(Message("load.err.upload_too_large", limit=limit))
             out.write(block)
 
 
