@@ -14,7 +14,7 @@ import callbacks  # noqa: F401  (registers every callback)
 from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
 from geodata.errors import SetupError
-from routes import exports, health, imports, maps
+from routes import exports, health, imports, maps, templating
 from settings import get_settings
 
 settings = get_settings()
@@ -55,6 +55,7 @@ health.register(server)
 maps.register(server)
 exports.register(server)
 imports.register(server)
+templating.register(server)
 api.register(server)
 
 # Dash finishes setting itself up in before_request hooks on the first request, and each marks

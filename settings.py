@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(default=10.0, gt=0)
     statement_timeout_ms: int = Field(default=5000, gt=0)
     lang: Literal["zh", "en"] = "zh"
+    # The territory's display name (headers, the wall, export titles); default: from its top-level units.
+    territory_name: str | None = Field(default=None, max_length=60)
+    territory_name_en: str | None = Field(default=None, max_length=60)
 
     # Production mode (docs/security.md): no debug, Secure cookies, and a real GRIDOPS_SECRET_KEY is required.
     production: bool = False

@@ -20,7 +20,7 @@ from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import current
-from geodata import units
+from geodata import territory, units
 from geodata.analysis import spec
 from geodata.analysis import statements as analysis_sql
 from geodata.analysis.exports import plain
@@ -30,6 +30,7 @@ from i18n import lang_query, pick, say, t
 from layers import analysis_map
 from layers.basemap import Projector, map_style, projector
 from layers.outlines import COMMUNITIES, STREETS
+from layers.viewport import fit
 from settings import get_settings
 
 MAP_CAP = 20000  # points per layer drawn in the browser; the table and exports hold every row
@@ -56,6 +57,9 @@ CONTROL_PARAMS = {
     ids.AN_HOT: "grids.hot",
     ids.AN_UNIT: "unit",
 }
+
+
+MAP_PX = (1100, 760)  # the workbench map beside its filter panel on a 1920×1080 screen
 
 
 def _viewer() -> units.Unit | None:
@@ -255,6 +259,7 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
         db = get_db()
         found = analysis_sql.map_rows(db, q, scope, MAP_CAP)
         shapes = {"community": COMMUNITIES.load(db)["shapes"], "street": STREETS.load(db)["shapes"]}
+        view = fit(territory.current(db).bounds, *MAP_PX)
     except FieldError:
         raise PreventUpdate from None
     except psycopg2.Error:
@@ -262,9 +267,8 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     s = get_settings()
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}
-    figure = analysis_map.figure(
-        rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, analysis_map.area_ring(q.box, q.lasso)
-    )
+    area = analysis_map.area_ring(q.box, q.lasso)
+    figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view)
     notes = map_notes(found, lang)
     return (
         figure,

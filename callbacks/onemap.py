@@ -22,7 +22,7 @@ from dash.exceptions import PreventUpdate
 import ids
 from access.principal import current
 from callbacks import refresh
-from geodata import tiles, units
+from geodata import territory, tiles
 from geodata import versions as data_versions
 from geodata.clock import TZ
 from geodata.db import Database, get_db
@@ -32,7 +32,7 @@ from i18n import pick, t
 from layers import registry
 from layers.basemap import map_style, projector
 from layers.figure import build_figure, load_all, tile_state_patch, values_patch, visibility_patch
-from layers.unit_map import fit
+from layers.viewport import fit
 from settings import get_settings
 
 # (database, layer, version) → the feature-state arrays a page got at that version, to send the
@@ -63,8 +63,8 @@ def full_figure(
     tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
     data = load_all(db, tiled)
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
-    bounds = units.territory_bounds(db)
-    view = fit(bounds, *MAP_PX) if bounds else None  # the whole territory, whatever city it is
+    bounds = territory.current(db).bounds
+    view = fit(bounds, *MAP_PX)  # the whole territory, whatever city it is
     figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled, view)
     prints = {
         layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key]) for layer in registry.LAYERS

@@ -30,6 +30,7 @@ from i18n import pick, t
 from layers import unit_map
 from layers.base import ColourClasses
 from layers.basemap import map_style, projector
+from layers.viewport import fit
 from pages import _unit_charts as charts
 from pages import _unit_panels as panels
 from pages._kpi import kpi_cards
@@ -151,7 +152,7 @@ def unit_view(
             s = get_settings()
             style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
             figure, classes = unit_map.figure(data, plan, lang, proj, style)
-            figure["layout"]["map"]["zoom"] = unit_map.fit(unit.bounds, *MAP_PX)["zoom"]
+            figure["layout"]["map"]["zoom"] = fit(unit.bounds, *MAP_PX)["zoom"]
             labels = figure["data"][unit_map.TRACES.index("labels")]
             labels["text"] = [panels.map_label(name, unit.name) for name in labels["text"]]
             out["figure"] = figure

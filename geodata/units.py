@@ -99,12 +99,6 @@ def root_code(db: Database) -> str | None:
     return rows[0][0] if rows else None
 
 
-def territory_bounds(db: Database) -> tuple[float, float, float, float] | None:
-    """(min lon, min lat, max lon, max lat) of the top-level units; None before any is loaded."""
-    rows = fetch_rows("territory_bounds", None, db)
-    return tuple(float(v) for v in rows[0]) if rows else None
-
-
 def children(db: Database, unit: Unit) -> dict[str, list]:
     """Direct children (id, code, name, level, kind), tiling units first; read once per request (a
     drill-down render asks for them from a dozen panels)."""

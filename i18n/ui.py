@@ -4,7 +4,7 @@ from __future__ import annotations
 
 UI: dict[str, tuple[str, str]] = {
     "app.title": ("网格治理一张图", "Grid governance one map"),
-    "app.district": ("郑州经开区", "Zhengzhou ETDZ"),
+    "territory.several": ("{first}等{n}个区域", "{first} and others ({n} areas)"),
     "nav.onemap": ("一张图", "One map"),
     "nav.drill": ("逐级下钻", "Drill-down"),
     "nav.wall": ("城运大屏", "Wall display"),

@@ -15,7 +15,6 @@ from i18n import named, t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.base import geojson_features, hover, line_coords
 from layers.basemap import Projector
-from layers.figure import DISTRICT_VIEW
 from layers.grids import OPEN_CASE_CLASSES
 
 PICKED = "#00e5ff"
@@ -172,10 +171,11 @@ def figure(
     style: dict[str, Any],
     picked: set[int],
     hot: bool,
-    area: list[tuple[float, float]] | None = None,
+    area: list[tuple[float, float]] | None,
+    view: dict[str, Any],
 ) -> dict[str, Any]:
-    """The whole map: outlines, then the shown layers bottom to top, then the drawn area's outline
-    (``area``, a closed WGS84 ring)."""
+    """The whole map, opened at ``view`` (layers/viewport.py): outlines, then the shown layers
+    bottom to top, then the drawn area's outline (``area``, a closed WGS84 ring)."""
     traces = outlines(shapes, proj)
     for layer in DRAW_ORDER:
         if layer not in rows:
@@ -192,13 +192,13 @@ def figure(
     center = dict(
         zip(
             ("lon", "lat"),
-            (float(v) for v in proj.shift(DISTRICT_VIEW["center"]["lon"], DISTRICT_VIEW["center"]["lat"])),
+            (float(v) for v in proj.shift(view["center"]["lon"], view["center"]["lat"])),
         )
     )
     return {
         "data": traces,
         "layout": {
-            "map": {"style": style, "center": center, "zoom": DISTRICT_VIEW["zoom"] - 0.4},
+            "map": {"style": style, "center": center, "zoom": view["zoom"]},
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "paper_bgcolor": "#0b1626",
             "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1", "font": {"color": "#eaf6ff", "size": 13}},

@@ -11,9 +11,7 @@ from geodata.db import Database
 from layers.base import TiledLayer
 from layers.basemap import Projector
 from layers.registry import BY_KEY, LAYERS, trace_slots
-
-# The whole 经开区 at a glance on a 1920×1080 screen (the one map fits its own territory instead).
-DISTRICT_VIEW = {"center": {"lon": 113.775, "lat": 34.709}, "zoom": 12.2}
+from layers.viewport import EMPTY_VIEW
 
 
 def load_all(db: Database, tiled: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
@@ -61,8 +59,8 @@ def build_figure(
 ) -> dict[str, Any]:
     """The full figure: geometry and values of every layer (sent once per geometry version). The
     layers in ``tiled`` (key → tile URL) keep empty traces and are described in layout.meta.
-    ``view`` (WGS84 centre and zoom) defaults to DISTRICT_VIEW."""
-    view = view or DISTRICT_VIEW
+    ``view`` (WGS84 centre and zoom; layers/viewport.py) defaults to all of China."""
+    view = view or EMPTY_VIEW
     tiled = tiled or {}
     traces: list[dict[str, Any]] = []
     for layer in LAYERS:

@@ -24,7 +24,7 @@ from geodata.clock import TZ
 from i18n import named, t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.basemap import BACKGROUND, TILE_URLS, Projector
-from layers.figure import DISTRICT_VIEW
+from layers.viewport import fit
 
 LEAFLET = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "leaflet"
 
@@ -145,10 +145,14 @@ def render(
     title: str,
     subtitle: str,
     hot: bool,
+    bounds: tuple[float, float, float, float] | None,
 ) -> str:
-    """The HTML document."""
-    x, y = proj.shift([DISTRICT_VIEW["center"]["lon"]], [DISTRICT_VIEW["center"]["lat"]])
-    m = StandaloneMap(location=[float(y[0]), float(x[0])], zoom_start=13, tiles=None, control_scale=True)
+    """The HTML document, framed on ``bounds`` (the territory's, lon/lat)."""
+    view = fit(bounds)
+    x, y = proj.shift([view["center"]["lon"]], [view["center"]["lat"]])
+    m = StandaloneMap(
+        location=[float(y[0]), float(x[0])], zoom_start=round(view["zoom"] + 1), tiles=None, control_scale=True
+    )
     root = m.get_root()
     root.header.add_child(folium.Element(f"<style>{(LEAFLET / 'leaflet.css').read_text(encoding='utf-8')}</style>"))
     root.header.add_child(folium.Element(f"<script>{(LEAFLET / 'leaflet.js').read_text(encoding='utf-8')}</script>"))

@@ -20,6 +20,7 @@ from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, geojson_features, hover, line_coords
 from layers.basemap import Projector
 from layers.grids import OPEN_CASE_CLASSES
+from layers.viewport import fit
 
 PALETTE = OPEN_CASE_CLASSES.colors
 EXCLUSIVE_LINE = "#c792ea"
@@ -101,20 +102,6 @@ def load_values(db: Database, plan: MapPlan, with_geom: bool = False) -> dict[st
         ),
         "flash": fetch_columns("newly_overdue", {"scope_ids": ids, "minutes": FLASH_MINUTES}, db, scope=col),
     }
-
-
-def fit(bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 820) -> dict[str, Any]:
-    """Centre and zoom that fit lon/lat bounds into a map of about the given size (Web Mercator;
-    MapLibre's zoom 0 is one 512-px tile)."""
-    min_lon, min_lat, max_lon, max_lat = bounds
-    lat_c = (min_lat + max_lat) / 2
-    dlon = max(max_lon - min_lon, 1e-4)
-    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
-    dy = max(abs(y(max_lat) - y(min_lat)), 1e-6)
-    # MapLibre (Plotly's map subplot) draws the world 512 px wide at zoom 0, not 256.
-    zoom_x = math.log2(width_px * 360 / (512 * dlon))
-    zoom_y = math.log2(height_px * 2 * math.pi / (512 * dy))
-    return {"center": {"lon": (min_lon + max_lon) / 2, "lat": lat_c}, "zoom": round(min(zoom_x, zoom_y) - 0.15, 2)}
 
 
 def _split(shapes: dict[str, list]) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from access import csrf
+from geodata import territory
+from geodata.db import get_db
 from i18n import lang_query, t
 from layers import registry
 
@@ -59,7 +61,9 @@ def header(title: str, status_id: str, lang: str) -> html.Header:
     suffix = lang_query(lang)
     return html.Header(
         [
-            html.Div([html.Span(t("app.district", lang), className="district"), html.H1(title)], className="brand"),
+            html.Div(
+                [html.Span(territory.name(get_db(), lang), className="district"), html.H1(title)], className="brand"
+            ),
             html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in NAV], className="nav"),
             html.Div(id=status_id, className="status-line"),
             html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),

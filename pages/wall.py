@@ -8,6 +8,8 @@ from dash import dcc, html
 
 import ids
 import urlstate
+from geodata import territory
+from geodata.db import get_db
 from i18n import pick, t
 from settings import get_settings
 
@@ -60,7 +62,10 @@ def layout(
             html.Header(
                 [
                     html.Div(
-                        [html.Span(t("app.district", lang), className="district"), html.H1(t("wall.title", lang))],
+                        [
+                            html.Span(territory.name(get_db(), lang), className="district"),
+                            html.H1(t("wall.title", lang)),
+                        ],
                         className="brand",
                     ),
                     html.Div(id=ids.WALL_SCOPE_NAME, className="wall-scope"),

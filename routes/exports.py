@@ -18,6 +18,7 @@ import psycopg2
 
 from access.principal import current
 from callbacks.analyst import map_notes
+from geodata import territory
 from geodata.accounts import audit
 from geodata.analysis import exports, spec
 from geodata.analysis import statements as analysis_sql
@@ -143,13 +144,15 @@ def _html(db, q: spec.Query, scope, lang: str, total: int) -> str:
     found = analysis_sql.map_rows(db, q, scope, HTML_CAP)
     shapes = {"community": COMMUNITIES.load(db)["shapes"], "street": STREETS.load(db)["shapes"]}
     s = get_settings()
-    title = f"{t('app.district', lang)} · {t('an.title', lang)}"
+    title = f"{territory.name(db, lang)} · {t('an.title', lang)}"
     notes = map_notes(found, lang)
     subtitle = " · ".join(
         [f"{t(f'an.{q.layer}', lang)} {t('an.total', lang).format(n=analysis_sql.count_text(total))}", *notes]
     )
     rows = {layer: r for layer, (r, _) in found.items()}
-    return folium_export.render(rows, shapes, lang, projector(s.basemap), s.basemap, title, subtitle, q.hot)
+    return folium_export.render(
+        rows, shapes, lang, projector(s.basemap), s.basemap, title, subtitle, q.hot, territory.current(db).bounds
+    )
 
 
 def register(server: flask.Flask) -> None:
