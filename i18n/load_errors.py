@@ -248,4 +248,8 @@ LOAD_ERRORS: dict[str, tuple[str, str]] = {
     "load.err.one_of_4": ("{a}、{b}、{c} 或 {d}", "{a}, {b}, {c} or {d}"),
     "load.err.an_id": ("工单编号，如 {a}、{b} 或 {c}", "an id such as {a}, {b} or {c}"),
     "load.err.a_time": ("上报时间，如 {a}、{b} 或 {c}", "a time such as {a}, {b} or {c}"),
+    "load.err.not_set_up": (
+        "数据库尚未初始化（没有 GridOps 的表）：请先运行 gridops setup --no-demo",
+        "the database has no GridOps tables: run gridops setup --no-demo first",
+    ),
 }

@@ -66,6 +66,8 @@ UI: dict[str, tuple[str, str]] = {
     "case.description": ("诉求内容", "Description"),
     "case.grid_manager": ("网格员", "Grid worker"),
     "case.external": ("来源编号", "External id"),
+    "case.source_category": ("来源原类别", "Category at the source"),
+    "case.source_status": ("来源原状态", "Status at the source"),
     "case.merged_into": ("已合并至", "Merged into"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -222,6 +224,25 @@ UI: dict[str, tuple[str, str]] = {
     "im.repair": ("修复无效几何（并在报告中列出）", "Repair invalid geometry (listed in the report)"),
     "im.dry_run": ("仅检查，不写入", "Check only, write nothing"),
     "im.submit": ("开始导入", "Load"),
+    "im.tz": ("时间的时区（文件中的时间未注明时区时）", "Time zone of the file's times (when they carry none)"),
+    "im.status_map": (
+        "状态对应表（仅案件；CSV 两列：来源状态,我们的状态；或 JSON）",
+        "Status map (cases only; CSV source,target rows or JSON)",
+    ),
+    "im.category_map": (
+        "类别对应表（仅案件；CSV 两列：来源类别,我们的类别编码；或 JSON）",
+        "Category map (cases only; CSV source,target rows or JSON)",
+    ),
+    "im.allow_backward": (
+        "允许状态倒退（如已结案改回已受理；默认只报告、不改变）",
+        "Apply backward status changes (closed back to reported; by default they are only reported)",
+    ),
+    "im.understood": ("读取方式", "What was understood"),
+    "im.u.column": ("字段", "Field"),
+    "im.u.frame": ("坐标系", "Coordinate frame"),
+    "im.u.time_zone": ("时区", "Time zone"),
+    "im.u.status_map": ("状态对应", "Status map"),
+    "im.u.category_map": ("类别对应", "Category map"),
     "im.bulk_hint": (
         "案件文件不少于 {n:,} 行且不少于现有案件数时（如新城区首次导入），以批量模式写入：导入期间案件表锁定，"
         "各看板暂停刷新，索引与统计在结束时重建。",

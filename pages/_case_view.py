@@ -42,6 +42,7 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
             _field(t("case.status", lang), html.Span(status, className=f"status-chip {case['status']}")),
             _field(t("case.source", lang), named(case, "source_name", lang)),
             _field(t("case.external", lang), case["external_id"]),
+            *[_field(t(f"case.{k}", lang), case[k]) for k in ("source_category", "source_status") if case.get(k)],
             _field(t("case.place", lang), f"{place} {case['address'] or ''}"),
             _field(t("case.grid_manager", lang), case["grid_manager"]),
             _field(t("case.department", lang), named(case, "department", lang)),

@@ -8,12 +8,15 @@ load itself is geodata.load's (checks, one transaction, upserts, audit), run by 
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import flask
 
 from access import csrf
 from access.principal import current
+from geodata.clock import TZ_NAME
 from geodata.errors import LoadError
 from geodata.load import options
 from geodata.load import runs as import_runs
@@ -23,6 +26,18 @@ from pages._components import NAV
 from settings import get_settings
 
 STEWARD_ROLES = ("admin",)
+MAP_MAX_BYTES = 1 << 20  # a status or category map is a few hundred lines
+# Time zones offered on the form (any IANA name is accepted).
+ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "UTC",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Europe/London",
+)
 COUNTS = ("read", "loaded", "updated", "unchanged", "rejected", "repaired")  # a report's counts, in this order
 
 
@@ -59,6 +74,8 @@ def show() -> flask.Response:
         "levels": options.LEVELS,
         "accept": ",".join(import_runs.SUFFIXES),
         "bulk_min_rows": options.BULK_MIN_ROWS,
+        "tz": TZ_NAME,
+        "zones": ZONES,
     }
     token = flask.request.args.get("run")
     found = import_runs.get(token, current().name) if token else None
@@ -95,17 +112,39 @@ def upload() -> flask.Response:
         mapping = {}
     if problems:
         return flask.Response("; ".join(problems), status=400, mimetype="text/plain")
-    opts = options.Options(
-        crs=(form.get("crs") or "").strip() or None,
-        level=level,
-        mapping=mapping,
-        source=(form.get("source") or "").strip() or "import",
-        repair=form.get("repair") == "1",
-        dry_run=form.get("dry_run") == "1",
-        actor=current().name,
-    )
-    token = import_runs.run(kind, file.filename, file.stream, opts, current().name)
+    with tempfile.TemporaryDirectory(prefix="gridops-maps-") as tmp:
+        try:
+            maps = {name: _saved_map(name, Path(tmp)) for name in ("status_map", "category_map")}
+        except ValueError as exc:
+            return flask.Response(str(exc), status=400, mimetype="text/plain")
+        opts = options.Options(
+            crs=(form.get("crs") or "").strip() or None,
+            level=level,
+            mapping=mapping,
+            source=(form.get("source") or "").strip() or "import",
+            tz=(form.get("tz") or "").strip() or TZ_NAME,
+            status_map=maps["status_map"],
+            category_map=maps["category_map"],
+            allow_backward=form.get("allow_backward") == "1",
+            repair=form.get("repair") == "1",
+            dry_run=form.get("dry_run") == "1",
+            actor=current().name,
+        )
+        token = import_runs.run(kind, file.filename, file.stream, opts, current().name)
     return flask.redirect(f"/import?run={token}" + lang_query(lang, "&"), code=303)
+
+
+def _saved_map(name: str, folder: Path) -> Path | None:
+    """An uploaded status or category map, saved for the loader (at most 1 MB; None: none given)."""
+    upload = flask.request.files.get(name)
+    if upload is None or not upload.filename:
+        return None
+    path = folder / f"{name}{Path(upload.filename).suffix.lower()[:8] or '.csv'}"
+    data = upload.stream.read(MAP_MAX_BYTES + 1)
+    if len(data) > MAP_MAX_BYTES:
+        raise ValueError(f"{name}: larger than {MAP_MAX_BYTES // 1024} KB; a map is a list of pairs")
+    path.write_bytes(data)
+    return path
 
 
 def rejected(token: str) -> flask.Response:

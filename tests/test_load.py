@@ -534,3 +534,148 @@ def test_a_large_first_load_chooses_bulk_mode(empty, load_settings, tmp_path, mo
     _hotline_csv(path, 250)
     third = _run("cases", path, dsn, s, source="patrol", crs="EPSG:4326")
     assert (third.inserted, third.bulk) == (250, False)  # 250 rows into 600
+
+
+# ---- loads never lose data; the loader says what it understood ------------------------------------
+
+_HEAD = "工单编号,受理时间,结案时间,办理状态,问题类型,诉求内容,地址,经度,纬度"
+
+
+def _hotline(path: Path, lines: list[str], head: str = _HEAD) -> Path:
+    path.write_text(head + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _cases_now(dsn: str) -> list[tuple]:
+    return _one(
+        dsn,
+        "SELECT external_id, status, closed_at IS NOT NULL, description, source_status, source_category "
+        "FROM cases ORDER BY external_id",
+    )
+
+
+def test_a_reload_without_statuses_changes_nothing_but_what_the_file_says(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    first = _hotline(
+        tmp_path / "first.csv",
+        [
+            "H1,2026/11/20 08:30,2026/11/21 10:00,已结案,Homeless Encampment,帐篷,A &amp; B 路口,113.78,34.73",
+            "H2,2026/11/20 09:00,,处理中,Noise,装修,滨河路,113.78,34.73",
+        ],
+    )
+    assert _run("cases", first, dsn, s, crs="EPSG:4326").inserted == 2
+    before = _cases_now(dsn)
+    assert before == [
+        ("H1", "closed", True, "帐篷", "已结案", "Homeless Encampment"),
+        ("H2", "accepted", False, "装修", "处理中", "Noise"),
+    ]
+    assert _one(dsn, "SELECT address FROM cases WHERE external_id = 'H1'") == [("A & B 路口",)]  # entity decoded
+    events = _one(dsn, "SELECT count(*) FROM case_events")
+
+    # A later export with no status column and no closing time for H1; H2's description changed.
+    later = _hotline(
+        tmp_path / "later.csv",
+        [
+            "H1,2026/11/20 08:30,,Homeless Encampment,帐篷,A & B 路口,113.78,34.73",
+            "H2,2026/11/20 09:00,,Noise,装修（已补充）,滨河路,113.78,34.73",
+        ],
+        head="工单编号,受理时间,结案时间,问题类型,诉求内容,地址,经度,纬度",
+    )
+    again = _run("cases", later, dsn, s, crs="EPSG:4326")
+    assert (again.inserted, again.updated, again.unchanged) == (0, 1, 1)
+    assert any("cases already loaded keep their status" in n for n in again.notes)
+    assert _cases_now(dsn) == [before[0], ("H2", "accepted", False, "装修（已补充）", "处理中", "Noise")]
+    assert _one(dsn, "SELECT count(*) FROM case_events") == events  # no status moved, none logged
+
+
+def test_a_first_load_without_statuses_closes_what_has_a_closing_time(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    path = _hotline(
+        tmp_path / "export.csv",
+        [
+            "N1,2026/11/20 08:30,2026/11/21 10:00,0101,垃圾,东路,113.78,34.73",
+            # a closing date without its time, on the day of the report: the end of that day
+            "N2,2026/11/20 14:30,2026/11/20,0101,垃圾,西路,113.78,34.73",
+            "N3,2026/11/20 09:00,,0101,垃圾,北路,113.78,34.73",
+        ],
+        head="工单编号,受理时间,结案时间,问题类型,诉求内容,地址,经度,纬度",
+    )
+    report = _run("cases", path, dsn, s, crs="EPSG:4326")
+    assert (report.inserted, report.rejected) == (3, {})
+    assert [r[:3] for r in _cases_now(dsn)] == [
+        ("N1", "closed", True),
+        ("N2", "closed", True),
+        ("N3", "reported", False),
+    ]
+    assert any("2 closed, 1 reported" in n or "1 reported, 2 closed" in n for n in report.notes), report.notes
+    assert any("a date without a time" in n for n in report.notes)
+    # 2026-11-20 23:59:59 in Beijing
+    assert _one(dsn, "SELECT closed_at FROM cases WHERE external_id = 'N2'") == [
+        (datetime(2026, 11, 20, 15, 59, 59, tzinfo=UTC),)
+    ]
+
+
+def test_backward_status_moves_are_reported_not_applied_unless_asked(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    closed = _hotline(
+        tmp_path / "closed.csv", ["B1,2026/11/20 08:30,2026/11/21 10:00,已结案,0101,垃圾,东路,113.78,34.73"]
+    )
+    _run("cases", closed, dsn, s, crs="EPSG:4326")
+    reopened = _hotline(tmp_path / "reopened.csv", ["B1,2026/11/20 08:30,,待受理,0101,垃圾,东路,113.78,34.73"])
+
+    held = _run("cases", reopened, dsn, s, crs="EPSG:4326")
+    assert any("1 status changes move cases backwards" in n and "B1 (closed → reported)" in n for n in held.notes)
+    assert [r[:3] for r in _cases_now(dsn)] == [("B1", "closed", True)]
+    assert _one(dsn, "SELECT count(*) FROM case_events") == [(1,)]
+
+    applied = _run("cases", reopened, dsn, s, crs="EPSG:4326", allow_backward=True)
+    assert applied.updated == 1 and any("applied;" in n for n in applied.notes)
+    assert [r[:3] for r in _cases_now(dsn)] == [("B1", "reported", False)]
+    assert _one(dsn, "SELECT from_status, to_status FROM case_events ORDER BY id") == [
+        (None, "closed"),
+        ("closed", "reported"),
+    ]
+
+
+def test_the_loader_says_what_it_understood_and_refuses_a_file_without_header(empty, load_settings, tmp_path):
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    path = _hotline(tmp_path / "u.csv", ["U1,2026/11/20 08:30,,已受理,0101,垃圾,东路,113.78,34.73"])
+    report = _run("cases", path, dsn, s, crs="EPSG:4326", dry_run=True)
+    lines = report.summary().splitlines()
+    assert lines[0] == "understood: column external_id: '工单编号'"
+    assert {"understood: frame: EPSG:4326", "understood: time zone: Asia/Shanghai"} <= set(lines)
+    counts_at = next(i for i, line in enumerate(lines) if " read, " in line)
+    assert lines.index("understood: column status: '办理状态'") < counts_at
+    assert _one(dsn, "SELECT count(*) FROM cases") == [(0,)]
+
+    bare = tmp_path / "bare.csv"
+    bare.write_text("U1,2026/11/20 08:30,噪音扰民,滨河路旁边的小区门口,113.78,34.73\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="has no header row"):
+        _run("cases", bare, dsn, s, crs="EPSG:4326")
+
+
+def test_loading_into_a_database_never_set_up_says_to_run_setup(load_settings, tmp_path):
+    from geodata.ops.cluster import Cluster
+    from geodata.roles import OWNER_ROLE, SUPERUSER
+
+    if load_settings.database_url:
+        pytest.skip("creating a database needs the embedded cluster's superuser")
+    cluster = Cluster(load_settings)
+    conn = psycopg2.connect(cluster.dsn(SUPERUSER, "postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP DATABASE IF EXISTS gridops_never_set_up")
+        cur.execute(f"CREATE DATABASE gridops_never_set_up OWNER {OWNER_ROLE}")
+    try:
+        path = _hotline(tmp_path / "c.csv", ["X1,2026/11/20 08:30,,已受理,0101,垃圾,东路,113.78,34.73"])
+        bare = psycopg2.extensions.make_dsn(load_settings.admin_dsn(), dbname="gridops_never_set_up")
+        with pytest.raises(LoadError, match="run gridops setup"):
+            _run("cases", path, bare, load_settings, crs="EPSG:4326")
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("DROP DATABASE IF EXISTS gridops_never_set_up WITH (FORCE)")
+        conn.close()

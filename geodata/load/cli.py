@@ -88,6 +88,12 @@ def _parser(prog: str) -> _Parser:
         help="类别对应表 / cases: CSV (source,target) or JSON: their categories → our codes",
     )
     parser.add_argument(
+        "--allow-backward",
+        action="store_true",
+        help="允许状态倒退（如已结案→已受理）/ cases: apply status changes the case loop cannot make (closed → "
+        "reported); by default they are reported and the cases keep their status",
+    )
+    parser.add_argument(
         "--repair", action="store_true", help="修复无效几何而不拒绝 / repair invalid polygons instead of rejecting them"
     )
     parser.add_argument(
@@ -128,6 +134,7 @@ def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
             repair=args.repair,
             dry_run=args.dry_run,
             bulk=args.bulk,
+            allow_backward=args.allow_backward,
         )
         report = load(args.kind, args.path, opts)
     except (LoadError, SetupError) as exc:

@@ -9,6 +9,7 @@ in a field's list that matches a column wins, so ``Longitude`` beats ``X``.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from pathlib import Path
@@ -443,7 +444,10 @@ def per_value(values: pd.Series, fn) -> pd.Series:
 
 
 def _clean(value) -> str | None:
+    """Trimmed, with HTML entities decoded (exports write ``&amp;`` for ``&``); empty as None."""
     text = str(value).strip()
+    if "&" in text:
+        text = html.unescape(text).strip()
     return text or None
 
 

@@ -10,13 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import psycopg2
+import psycopg2.errors
 
 from geodata.accounts import audit
 from geodata.errors import LoadError
 from geodata.load import checks
-from geodata.load.fields import (
-    detect_columns,
-)
+from geodata.load.fields import DEFAULT_STATUS_MAP, detect_columns
 from geodata.load.options import KINDS, Options
 from geodata.load.read import Table, open_input, read_table
 from geodata.load.report import LoadReport
@@ -56,6 +55,7 @@ def load(
     cols = detect_columns(list(table.frame.columns), kind, opts.mapping)
     rows = np.arange(1, report.read + 1)
     _check_frame_declared(kind, table, cols, opts)
+    report.understood = _understood(kind, table, cols, opts)
     conn = psycopg2.connect(dsn or settings.admin_dsn(), connect_timeout=5)
     try:
         with conn, conn.cursor() as cur:
@@ -79,12 +79,34 @@ def load(
             )
     except _DryRunError:
         pass
+    except psycopg2.errors.UndefinedTable as exc:
+        raise LoadError(Message("load.err.not_set_up")) from exc
     finally:
         conn.close()
     return report
 
 
 # ---- shared steps ---------------------------------------------------------------------------
+
+
+def _understood(kind: str, table: Table, cols: dict[str, str], opts: Options) -> list[tuple[str, str, str]]:
+    """What the loader will read the file as: each field's column, the frame, the time zone and
+    the status map (the report says it before the counts; a dry run shows it without writing)."""
+    said = [("column", ours, repr(theirs)) for ours, theirs in cols.items()]
+    if table.geoms is not None or opts.crs or "geometry" not in cols:
+        said.append(("frame", "", checks.resolve_crs(opts.crs, table.crs, table.name)))
+    else:
+        said.append(("frame", "", f"SRID of {cols['geometry']!r}"))
+    if kind == "cases":
+        said.append(("time_zone", "", opts.tz))
+        if "status" not in cols:
+            said.append(("status_map", "", "-"))
+        else:
+            extra = f" + {opts.status_map.name}" if opts.status_map else ""
+            said.append(("status_map", "", f"built-in ({len(DEFAULT_STATUS_MAP)}){extra}"))
+        if opts.category_map:
+            said.append(("category_map", "", opts.category_map.name))
+    return said
 
 
 def _check_frame_declared(kind: str, table: Table, cols: dict[str, str], opts: Options) -> None:

@@ -62,4 +62,5 @@ class Options:
     repair: bool = False
     dry_run: bool = False
     bulk: bool | None = None  # cases: bulk mode; None decides by size (see BULK_MIN_ROWS)
+    allow_backward: bool = False  # cases: apply status changes the case loop cannot make (closed → reported)
     actor: str | None = None  # who loads, for the audit log (default: the operating-system user)

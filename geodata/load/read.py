@@ -291,13 +291,20 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
     return Table(frame, path.name, encoding=used, is_csv=True)
 
 
+_VALUE = re.compile(
+    r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?"  # a number
+    r"|\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}.*"  # a date, year first
+    r"|\d{1,2}/\d{1,2}/\d{2,4}.*"  # a date, month or day first
+)
+
+
 def _looks_like_data(columns) -> bool:
+    """Whether a CSV's first line holds values rather than names: no names at all, or at least two
+    cells (or half of them) that are numbers or dates, which no column is called."""
     cells = [c for c in columns if c and not c.startswith("Unnamed:")]
-    numeric = sum(
-        bool(re.fullmatch(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?", c.split(".")[0] if c.count(".") > 1 else c))
-        for c in cells
-    )
-    return not cells or numeric * 2 >= len(cells)
+    # pandas renames a repeated header cell "x" to "x.1": strip that before looking.
+    values = sum(bool(_VALUE.fullmatch(re.sub(r"\.\d+$", "", c) if c.count(".") > 1 else c)) for c in cells)
+    return not cells or values >= 2 or values * 2 >= len(cells)
 
 
 def csv_geometry(values: pd.Series) -> tuple[np.ndarray, int | None] | None:

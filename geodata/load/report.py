@@ -22,6 +22,10 @@ class LoadReport:
     rejected: dict[int, str] = field(default_factory=dict)
     repaired: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # What the loader understood of the file, said before the counts, as (what, field, value): the
+    # column it took for each field ("column", "external_id", "'Unique Key'"), the coordinates'
+    # frame, the time zone and the status and category maps ("frame", "", "EPSG:4326").
+    understood: list[tuple[str, str, str]] = field(default_factory=list)
     topology: list[tuple[str, str, str, float]] = field(default_factory=list)
 
     def reject(self, rows, reason: str) -> None:
@@ -74,6 +78,10 @@ class LoadReport:
         c = self.counts()
         head = "dry run, nothing written: " if self.dry_run else ""
         lines = [
+            f"understood: {' '.join(filter(None, (what.replace('_', ' '), name)))}: {value}"
+            for what, name, value in self.understood
+        ]
+        lines += [
             f"{head}{self.kind} from {self.path}: {c['read']} read, {c['loaded']} loaded, {c['updated']} updated, "
             f"{c['unchanged']} unchanged, {c['rejected']} rejected"
             + (f", {c['repaired']} repaired" if c["repaired"] else "")

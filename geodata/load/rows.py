@@ -387,15 +387,14 @@ def _departments(cur, frame, cols, keep, report: LoadReport) -> np.ndarray:
 
 
 def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> tuple[int, int, int]:
-    frame, name = table.frame, table.name
+    frame = table.frame
     sources = {r[0] for r in write.catalogue(cur, "load_sources")}
     if opts.source not in sources:
         raise LoadError(Message("load.err.unknown_source", source=opts.source, known=", ".join(sorted(sources))))
     id_hint = Message("load.err.an_id", a="Unique Key", b="编号", c="工单编号")
-    ext_col = _required(cols, name, "external_id", id_hint)
+    ext_col = _required(cols, table.name, "external_id", id_hint)
     time_hint = Message("load.err.a_time", a="Created Date", b="受理时间", c="上报时间")
-    at_col = _required(cols, name, "reported_at", time_hint)
-    status_map = load_status_map(opts.status_map)
+    at_col = _required(cols, table.name, "reported_at", time_hint)
     lon, lat, keep = _points(table, cols, rows, opts, report)
     keep = checks.reject_outside(checks.Territory(write.territory_geoms(cur)), lon, lat, rows, keep, report)
     ext = _code_text(frame[ext_col])
@@ -408,32 +407,8 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
         report,
         lambda i: Reason("bad_reported_time", value=frame[at_col].iloc[i], column=at_col),
     )
-    if "status" in cols:
-        raw_status = text_or_none(frame[cols["status"]]).fillna("")
-        status, unknown = map_status(raw_status, status_map)
-        _reject_mask(
-            unknown,
-            keep,
-            rows,
-            report,
-            lambda i: Reason("unknown_status", value=raw_status.iloc[i]),
-        )
-    else:
-        status = pd.Series(["reported"] * len(rows))
-        report.note("no status column: cases loaded as reported")
-    times = {"reported_at": reported}
-    for step in ("dispatched_at", "accepted_at", "resolved_at", "closed_at", "deadline_at"):
-        if step in cols:
-            times[step], bad_t = parse_times(frame[cols[step]], opts.tz, placeholders=True)
-            _reject_mask(
-                bad_t,
-                keep,
-                rows,
-                report,
-                lambda i, c=cols[step]: Reason("bad_step_time", value=frame[c].iloc[i], column=c),
-            )
-        else:
-            times[step] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
+    times = _case_times(frame, cols, opts, keep, rows, report, reported)
+    status, raw_status = _case_status(frame, cols, opts, keep, rows, report, times)
     steps = _step_times(status.to_numpy(dtype=object), times)
     for step in ("dispatched_at", "resolved_at", "closed_at"):
         early = (steps[step] < reported).fillna(False).to_numpy()
@@ -441,12 +416,9 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
     early = (steps["accepted_at"] < steps["dispatched_at"]).fillna(False).to_numpy()
     _reject_mask(early, keep, rows, report, Reason("accepted_before_dispatch"))
     _drop_duplicates(ext, keep, rows, "external id", report)
-    category, sla, cat_dept = _categories(cur, frame, cols, opts, keep, report)
-    deadline = times["deadline_at"]
-    by_sla = reported + pd.to_timedelta(sla, unit="h")
-    deadline = deadline.where(deadline > reported, by_sla)
+    category, sla, cat_dept, raw_category = _categories(cur, frame, cols, opts, keep, report)
+    deadline = times["deadline_at"].where(times["deadline_at"] > reported, reported + pd.to_timedelta(sla, unit="h"))
     dept = _departments(cur, frame, cols, keep, report)
-    dept = np.where(pd.isna(dept), cat_dept, dept)
     ok = np.flatnonzero(keep)
     take = lambda s: s.iloc[ok].reset_index(drop=True)  # noqa: E731
     out = pd.DataFrame(
@@ -455,13 +427,14 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
             "external_id": ext.to_numpy()[ok],
             "category_code": category[ok],
             "status": status.to_numpy(dtype=object)[ok],
+            "status_given": "status" in cols,
+            "source_category": raw_category[ok],
+            "source_status": raw_status[ok],
             "description": _text(frame, cols, "description", ok),
             "address": _text(frame, cols, "address", ok),
-            "department_id": pd.array(dept[ok], dtype="Int64"),
+            "department_id": pd.array(np.where(pd.isna(dept), cat_dept, dept)[ok], dtype="Int64"),
             "reported_at": take(reported),
-            "dispatched_at": take(steps["dispatched_at"]),
-            "accepted_at": take(steps["accepted_at"]),
-            "resolved_at": take(steps["resolved_at"]),
+            **{step: take(steps[step]) for step in ("dispatched_at", "accepted_at", "resolved_at")},
             "rated_at": pd.Series(pd.NaT, index=range(len(ok)), dtype="datetime64[us, UTC]"),
             "closed_at": take(steps["closed_at"]),
             "deadline_at": take(deadline),
@@ -472,15 +445,83 @@ def _cases(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> 
             "lat": lat[ok],
         }
     )
-    out = pd.concat([out, _unit_ids(cur, lon[ok], lat[ok])], axis=1)
+    return _write_cases(cur, pd.concat([out, _unit_ids(cur, lon[ok], lat[ok])], axis=1), opts, report)
+
+
+STEP_COLUMNS = ("dispatched_at", "accepted_at", "resolved_at", "closed_at", "deadline_at")
+
+
+def _case_times(frame, cols, opts: Options, keep, rows, report: LoadReport, reported: pd.Series) -> dict:
+    """The step times the file gives (NaT where it gives none). A time at midnight before the report
+    on the report's own day is a date without its time (exports write 12:00:00 AM): read as the
+    end of that day."""
+    times = {"reported_at": reported}
+    local_day = reported.dt.tz_convert(opts.tz).dt.normalize()
+    for step in STEP_COLUMNS:
+        if step not in cols:
+            times[step] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
+            continue
+        times[step], bad_t = parse_times(frame[cols[step]], opts.tz, placeholders=True)
+        _reject_mask(
+            bad_t,
+            keep,
+            rows,
+            report,
+            lambda i, c=cols[step]: Reason("bad_step_time", value=frame[c].iloc[i], column=c),
+        )
+        local = times[step].dt.tz_convert(opts.tz)
+        date_only = (local == local_day) & (times[step] < reported)
+        if date_only.any():
+            end = (local[date_only] + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)).dt.tz_convert("UTC")
+            times[step] = times[step].where(~date_only, end)
+            report.note(
+                f"{int(date_only.sum())} {step} values are a date without a time on the day of the report: "
+                "read as the end of that day"
+            )
+    return times
+
+
+def _case_status(
+    frame, cols, opts: Options, keep, rows, report: LoadReport, times: dict
+) -> tuple[pd.Series, np.ndarray]:
+    """Our status per row and the file's own status text (None without a status column). Without
+    one, a new case's status follows the last step it has a time for (a closing time: closed);
+    cases already loaded keep theirs (load_cases_reconcile.sql)."""
+    if "status" in cols:
+        raw = text_or_none(frame[cols["status"]]).fillna("")
+        status, unknown = map_status(raw, load_status_map(opts.status_map))
+        _reject_mask(unknown, keep, rows, report, lambda i: Reason("unknown_status", value=raw.iloc[i]))
+        return status, raw.where(raw != "", None).to_numpy(dtype=object)
+    status = pd.Series("reported", index=frame.index, dtype=object)
+    for step, name in (("dispatched_at", "dispatched"), ("accepted_at", "accepted"), ("resolved_at", "resolved")):
+        status[times[step].notna().to_numpy()] = name
+    status[times["closed_at"].notna().to_numpy()] = "closed"
+    counts = status[keep].value_counts()
+    said = ", ".join(f"{int(n)} {s}" for s, n in counts.items())
+    report.note(
+        f"no status column: new cases take the status of their last step with a time ({said}); "
+        "cases already loaded keep their status"
+    )
+    return status, np.full(len(frame), None, dtype=object)
+
+
+def _write_cases(cur, out: pd.DataFrame, opts: Options, report: LoadReport) -> tuple[int, int, int]:
     bulk = opts.bulk
     if bulk is None:
         bulk = len(out) >= BULK_MIN_ROWS and write.cases_at_most(cur, len(out))
     report.bulk = bool(bulk)
     if bulk:
         report.note("bulk mode: the case table was locked for the load; its indexes, keys and counts were rebuilt")
-    inserted, updated = write.write_cases(cur, out, actor=f"import:{opts.source}", bulk=bulk)
-    return inserted, updated, len(out)
+    done = write.write_cases(cur, out, actor=f"import:{opts.source}", bulk=bulk, backward=opts.allow_backward)
+    if done.held:
+        first = ", ".join(f"{e} ({old} → {new})" for e, old, new in done.held_first[:5])
+        what = (
+            "applied"
+            if opts.allow_backward
+            else "not applied: the cases keep their status (--allow-backward applies them)"
+        )
+        report.note(f"{done.held} status changes move cases backwards in the case loop, {what}; e.g. {first}")
+    return done.inserted, done.updated, len(out)
 
 
 def _step_times(status: np.ndarray, times: dict[str, pd.Series]) -> dict[str, pd.Series]:
@@ -521,12 +562,14 @@ def _categories(cur, frame, cols, opts: Options, keep, report: LoadReport):
                 "with --category-map FILE"
             )
         code = code.fillna(opts.category).to_numpy(dtype=object)
+        original = raw.where(raw != "", None).to_numpy(dtype=object)
     else:
         code = np.full(n, opts.category, dtype=object)
+        original = np.full(n, None, dtype=object)
         report.note(f"no category column: cases filed under {opts.category} {leaves[opts.category][1]}")
     sla = np.array([leaves[c][3] for c in code], dtype=float)
     dept = np.array([leaves[c][4] for c in code], dtype=object)
-    return code, sla, dept
+    return code, sla, dept, original
 
 
 def _satisfaction(frame, cols, ok: np.ndarray):

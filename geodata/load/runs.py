@@ -102,12 +102,13 @@ def _save(data, path: Path, limit: int) -> None:
 
 def _report(report: LoadReport) -> dict[str, Any]:
     return {
+        "understood": [list(u) for u in report.understood],
+        "notes": report.notes,
         "counts": report.counts(),
         "summary": report.summary(limit=20),
         # Each reason in both languages: the page shows the reader's.
         "rejected": [[row, say(r, "zh"), say(r, "en")] for row, r in sorted(report.rejected.items())[:1000]],
         "repaired": [[row, say(r, "zh"), say(r, "en")] for row, r in sorted(report.repaired.items())[:1000]],
-        "notes": report.notes,
         "bulk": report.bulk,
         "topology": [list(t) for t in report.topology[:500]],
     }

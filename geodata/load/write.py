@@ -8,6 +8,8 @@ transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -40,6 +42,9 @@ CASE_COLUMNS = [
     "satisfaction",
     "handled_online",
     "reply",
+    "source_category",
+    "source_status",
+    "status_given",
 ]
 IMPORT_NOTE = "批量导入"
 
@@ -86,11 +91,19 @@ def catalogue(cur, name: str) -> list[tuple]:
 def _upsert(
     cur, stage: str, table_sql: str, upsert: str, frame: pd.DataFrame, columns: list[str], params: dict | None = None
 ) -> tuple[int, int]:
+    _stage(cur, stage, table_sql, frame, columns)
+    return _write_staged(cur, upsert, params)
+
+
+def _stage(cur, stage: str, table_sql: str, frame: pd.DataFrame, columns: list[str]) -> None:
     cur.execute(sql_text(stage))
     if len(frame):
         # Columns with no value at all stay NULL in the staging table without travelling.
         columns = [c for c in columns if frame[c].notna().any()]
         copy_binary(cur, table_sql, columns, encode_binary(frame, columns, column_types(cur, table_sql, columns)))
+
+
+def _write_staged(cur, upsert: str, params: dict | None = None) -> tuple[int, int]:
     cur.execute(sql_text(upsert), params or {})
     inserted, updated = cur.fetchone()
     return int(inserted), int(updated)
@@ -116,8 +129,24 @@ def write_checkpoints(cur, frame: pd.DataFrame) -> tuple[int, int]:
     )
 
 
-def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False) -> tuple[int, int]:
+@dataclass(frozen=True)
+class CasesWritten:
+    """What a cases load wrote, and the status changes it held back (count, first 20 as
+    (external id, the case's status, the file's status))."""
+
+    inserted: int
+    updated: int
+    held: int
+    held_first: list[tuple[str, str, str]]
+
+
+def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False, backward: bool = False) -> CasesWritten:
     """Upsert cases on (source, external id), logging new cases and status changes as events.
+
+    Before writing, each row that meets an existing case is reconciled with it
+    (load_cases_reconcile.sql): a file without statuses, or with a status the case loop cannot
+    reach from the case's (a backward move, unless ``backward``), leaves the case's status and step
+    times as they are; an empty value never erases one the case has.
 
     ``bulk`` (for loads about as large as the table or larger, such as a city's first import):
     the table is locked, its keys, indexes, foreign keys and triggers are set aside, the rows are
@@ -127,16 +156,21 @@ def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False) -> tup
     """
     staged = frame.assign(geom=point_ewkb(frame.lon.to_numpy(), frame.lat.to_numpy()))
     params = {"actor": actor, "note": IMPORT_NOTE}
+    _stage(cur, "load_stage_cases", "load_stage_cases", staged, CASE_COLUMNS)
+    if bulk:
+        cur.execute("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
+    held = _rows(cur, "load_cases_held_moves")
+    cur.execute(sql_text("load_cases_reconcile"), {"backward": backward})
     if not bulk:
-        return _upsert(cur, "load_stage_cases", "load_stage_cases", "load_upsert_cases", staged, CASE_COLUMNS, params)
-    cur.execute("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
-    with deferred_indexes(cur, ["cases"]):
-        cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
-        counts = _upsert(cur, "load_stage_cases", "load_stage_cases", "load_bulk_cases", staged, CASE_COLUMNS, params)
-    cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
-    with deferred_indexes(cur, ["case_days"]):  # recounted from scratch: its indexes built once
-        cur.execute(sql_text("load_bulk_cases_counts"))
-    return counts
+        inserted, updated = _write_staged(cur, "load_upsert_cases", params)
+    else:
+        with deferred_indexes(cur, ["cases"]):
+            cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
+            inserted, updated = _write_staged(cur, "load_bulk_cases", params)
+        cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
+        with deferred_indexes(cur, ["case_days"]):  # recounted from scratch: its indexes built once
+            cur.execute(sql_text("load_bulk_cases_counts"))
+    return CasesWritten(inserted, updated, int(held[0][0]) if held else 0, [tuple(r[1:]) for r in held])
 
 
 def cases_at_most(cur, n: int) -> bool:

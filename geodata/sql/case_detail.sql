@@ -8,6 +8,7 @@ SELECT c.id, c.source, src.name AS source_name, src.name_en AS source_name_en, c
        d.name AS department, d.name_en AS department_en,
        c.reported_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at, c.deadline_at,
        case_overdue(c.is_open, c.deadline_at, now()) AS overdue, c.satisfaction, c.handled_online, c.reply, c.merged_into,
+       c.source_category, c.source_status,
        CASE WHEN g.id IS NOT NULL THEN ST_AsBinary(g.geom) END AS grid_wkb
   FROM cases c
   JOIN case_categories k ON k.code = c.category_code

@@ -12,26 +12,27 @@ WITH old AS (
         exclusive_grid_id = s.exclusive_grid_id, department_id = s.department_id, reported_at = s.reported_at,
         dispatched_at = s.dispatched_at, accepted_at = s.accepted_at, resolved_at = s.resolved_at,
         rated_at = s.rated_at, closed_at = s.closed_at, deadline_at = s.deadline_at, satisfaction = s.satisfaction,
-        handled_online = s.handled_online, reply = s.reply
+        handled_online = s.handled_online, reply = s.reply,
+        source_category = s.source_category, source_status = s.source_status
       FROM load_stage_cases s
      WHERE c.source = s.source AND c.external_id = s.external_id
        AND (c.category_code, c.status, c.description, c.address, c.geom, c.department_id, c.reported_at,
             c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at, c.deadline_at,
-            c.satisfaction, c.handled_online, c.reply)
+            c.satisfaction, c.handled_online, c.reply, c.source_category, c.source_status)
            IS DISTINCT FROM
            (s.category_code, s.status, s.description, s.address, s.geom, s.department_id, s.reported_at,
             s.dispatched_at, s.accepted_at, s.resolved_at, s.rated_at, s.closed_at, s.deadline_at,
-            s.satisfaction, s.handled_online, s.reply)
+            s.satisfaction, s.handled_online, s.reply, s.source_category, s.source_status)
     RETURNING c.id, c.status, c.reported_at, false AS inserted
 ), ins AS (
     INSERT INTO cases (source, external_id, category_code, status, description, address, geom,
                        street_id, community_id, grid_id, exclusive_grid_id, department_id, reported_at,
                        dispatched_at, accepted_at, resolved_at, rated_at, closed_at, deadline_at,
-                       satisfaction, handled_online, reply)
+                       satisfaction, handled_online, reply, source_category, source_status)
     SELECT s.source, s.external_id, s.category_code, s.status, s.description, s.address, s.geom,
            s.street_id, s.community_id, s.grid_id, s.exclusive_grid_id, s.department_id, s.reported_at,
            s.dispatched_at, s.accepted_at, s.resolved_at, s.rated_at, s.closed_at, s.deadline_at,
-           s.satisfaction, s.handled_online, s.reply
+           s.satisfaction, s.handled_online, s.reply, s.source_category, s.source_status
       FROM load_stage_cases s
      WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.source = s.source AND c.external_id = s.external_id)
     RETURNING id, status, reported_at, true AS inserted

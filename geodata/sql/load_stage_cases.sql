@@ -21,5 +21,8 @@ CREATE TEMP TABLE load_stage_cases (
     deadline_at       timestamptz NOT NULL,
     satisfaction      smallint,
     handled_online    boolean NOT NULL,
-    reply             text
+    reply             text,
+    source_category   text,
+    source_status     text,
+    status_given      boolean NOT NULL DEFAULT true  -- false: the file has no status column
 ) ON COMMIT DROP
