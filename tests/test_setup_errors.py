@@ -93,3 +93,30 @@ def test_postgresql_without_postgis_and_no_way_to_install_it(tmp_path):
 def test_bindir_without_postgresql(tmp_path):
     line = _one_line_error(_setup({"GRIDOPS_PG_BINDIR": str(tmp_path)}))
     assert f"GRIDOPS_PG_BINDIR={tmp_path.resolve()} holds no pg_ctl" in line
+
+
+def test_a_server_without_the_scope_roles_gets_the_sql_to_run_and_no_schema(loaded, settings):
+    """DATABASE_URL as a user the scope roles are not granted to: set-up stops before the first
+    migration with the statements to run, and leaves the database as it found it."""
+    cluster = Cluster(settings)
+    conn = psycopg2.connect(cluster.dsn(SUPERUSER, "postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP DATABASE IF EXISTS gridops_noroles")
+        cur.execute(sql.SQL("CREATE DATABASE gridops_noroles OWNER {}").format(sql.Identifier(OWNER_ROLE)))
+    db = psycopg2.connect(cluster.dsn(SUPERUSER, "gridops_noroles"))
+    db.autocommit = True
+    with db.cursor() as cur:
+        cur.execute("CREATE EXTENSION postgis")
+    try:
+        line = _one_line_error(_setup({"DATABASE_URL": cluster.dsn(OWNER_ROLE, "gridops_noroles")}))
+        assert "roles of row-level security are missing or not granted to gridops_owner" in line
+        assert "GRANT gridops_scope_all TO gridops_owner;" in line and "then run gridops setup again" in line
+        with db.cursor() as cur:
+            cur.execute("SELECT to_regclass('schema_migrations') IS NULL AND to_regclass('units') IS NULL")
+            assert cur.fetchone()[0]
+    finally:
+        db.close()
+        with conn.cursor() as cur:
+            cur.execute("DROP DATABASE IF EXISTS gridops_noroles WITH (FORCE)")
+        conn.close()

@@ -50,7 +50,7 @@ def migrate(dsn: str) -> list[str]:
     applied: list[str] = []
     conn = psycopg2.connect(dsn, connect_timeout=5)
     try:
-        _ensure_postgis(conn)
+        ensure_postgis(conn)
         with conn, conn.cursor() as cur:
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
@@ -68,7 +68,14 @@ def migrate(dsn: str) -> list[str]:
                     )
                 if row:
                     continue
-                cur.execute(mig.sql)
+                try:
+                    cur.execute(mig.sql)
+                except psycopg2.Error as exc:
+                    first = (str(exc).strip().splitlines() or ["no detail"])[0]
+                    raise SetupError(
+                        f"migration {mig.version:04d}_{mig.name} failed ({first}); it was rolled back whole and "
+                        "the ones before it stay applied: fix the cause and run gridops setup again"
+                    ) from exc
                 cur.execute(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
                     (mig.version, mig.name, mig.checksum),
@@ -79,7 +86,8 @@ def migrate(dsn: str) -> list[str]:
     return applied
 
 
-def _ensure_postgis(conn: psycopg2.extensions.connection) -> None:
+def ensure_postgis(conn: psycopg2.extensions.connection) -> None:
+    """CREATE EXTENSION postgis, or one line saying who must do it or install it."""
     try:
         with conn, conn.cursor() as cur:
             cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")

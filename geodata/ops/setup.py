@@ -14,7 +14,8 @@ from geodata.accounts.users import DEMO_PASSWORD, seed_demo_if_empty
 from geodata.demo import city as demo
 from geodata.errors import SetupError
 from geodata.ops.cluster import Cluster
-from geodata.ops.migrate import migrate
+from geodata.ops.migrate import ensure_postgis, migrate
+from geodata.queries import sql_text
 from geodata.roles import APP_ROLE, OWNER_ROLE, SCOPE_ROLES, SUPERUSER
 from settings import Settings
 
@@ -25,6 +26,12 @@ def ensure_database(settings: Settings, load_demo: bool = True, reset: bool = Fa
         if reset:
             raise SetupError("--reset only works on the embedded cluster; drop the database yourself")
         _check_reachable(settings.database_url)
+        conn = psycopg2.connect(settings.admin_dsn(), connect_timeout=5)
+        try:
+            ensure_postgis(conn)
+        finally:
+            conn.close()
+        check_scope_roles(settings.admin_dsn(), settings.app_dsn())
     else:
         cluster = Cluster(settings)
         cluster.start()
@@ -50,6 +57,25 @@ def _seed_users(dsn: str) -> None:
                 print(f"demo users created (password {DEMO_PASSWORD}): district, street, community, analyst, admin")
     finally:
         conn.close()
+
+
+def check_scope_roles(admin_dsn: str, app_dsn: str, roles: tuple[str, ...] = tuple(SCOPE_ROLES.values())) -> None:
+    """On a server GridOps did not set up (DATABASE_URL), the scope roles of row-level security must
+    exist and be granted to the app's user before the migrations run; else one line with the SQL."""
+    app_user = psycopg2.extensions.parse_dsn(app_dsn).get("user") or "<the DATABASE_URL user>"
+    conn = psycopg2.connect(admin_dsn, connect_timeout=5)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(sql_text("setup_missing_scope_roles"), {"roles": list(roles), "app_user": app_user})
+            missing = [r[0] for r in cur.fetchall()]
+    finally:
+        conn.close()
+    if missing:
+        fix = " ".join(f"CREATE ROLE {r} NOLOGIN; GRANT {r} TO {app_user};" for r in missing)
+        raise SetupError(
+            f"the roles of row-level security are missing or not granted to {app_user} ({', '.join(missing)}): "
+            f"as a superuser run (CREATE only the roles that do not exist yet): {fix} then run gridops setup again"
+        )
 
 
 def _check_reachable(url: str) -> None:
