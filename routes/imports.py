@@ -139,7 +139,10 @@ def _saved_map(name: str, folder: Path) -> Path | None:
     upload = flask.request.files.get(name)
     if upload is None or not upload.filename:
         return None
-    path = folder / f"{name}{Path(upload.filename).suffix.lower()[:8] or '.csv'}"
+    plain = "".join(ch for ch in upload.filename.replace("\\", "/") if ch.isprintable())
+    given = Path(plain).name[-100:].lstrip(".") or f"{name}.csv"
+    (folder / name).mkdir()
+    path = folder / name / given  # its own name, so that the report names the file the user chose
     data = upload.stream.read(MAP_MAX_BYTES + 1)
     if len(data) > MAP_MAX_BYTES:
         raise ValueError(f"{name}: larger than {MAP_MAX_BYTES // 1024} KB; a map is a list of pairs")

@@ -89,3 +89,53 @@ def test_junk_is_refused_with_nothing_written_and_only_administrators_load(serve
     district = signin.session(server)
     refused = district.post(f"{server}/import/upload", data={"kind": "cases"}, files={"file": ("a.csv", b"x,y\n")})
     assert refused.status_code == 403
+
+
+def test_cases_from_the_browser_with_a_time_zone_and_a_status_map(server, anon_browser, admin_dsn_, tmp_path):
+    """The form's time zone and status map reach the loader, and the report says first what it
+    understood; the case view shows the source's own category and status."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Unique Key,Created Date,Status,Complaint Type,Incident Address,Longitude,Latitude\n"
+        "IMPCASE-1,11/20/2026 08:30:00 AM,Parked,Homeless Encampment,A &amp; B,113.780,34.730\n",
+        encoding="utf-8",
+    )
+    status_map = tmp_path / "status.csv"
+    status_map.write_text("source,target\nParked,dispatched\n", encoding="utf-8")
+    signin.browser(anon_browser, server, "admin")
+    try:
+        anon_browser.get(server + "/import")
+        _wait(anon_browser, "return document.getElementById('im-tz')")
+        assert anon_browser.find_element(By.ID, "im-tz").get_attribute("value") == "Asia/Shanghai"
+        Select(anon_browser.find_element(By.ID, "im-kind")).select_by_value("cases")
+        anon_browser.find_element(By.ID, "im-file").send_keys(str(path))
+        anon_browser.find_element(By.ID, "im-crs").send_keys("EPSG:4326")
+        tz = anon_browser.find_element(By.ID, "im-tz")
+        tz.clear()
+        tz.send_keys("America/New_York")
+        anon_browser.find_element(By.ID, "im-status-map").send_keys(str(status_map))
+        anon_browser.find_element(By.ID, "im-submit").click()
+        _wait(anon_browser, "return document.getElementById('im-understood')")
+        understood = anon_browser.find_element(By.ID, "im-understood").text
+        assert "字段 external_id 'Unique Key'" in understood and "时区 America/New_York" in understood
+        assert "status.csv" in understood
+        assert anon_browser.find_element(By.ID, "im-count-loaded").text == "1"
+        anon_browser.save_screenshot(str(ARTIFACTS / "import-cases-report.png"))
+        with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+            cur.execute(
+                "SELECT id, status, reported_at, address, source_category, source_status FROM cases "
+                "WHERE external_id = 'IMPCASE-1'"
+            )
+            case_id, status, reported, address, category, raw_status = cur.fetchone()
+        assert (status, address, category, raw_status) == ("dispatched", "A & B", "Homeless Encampment", "Parked")
+        assert reported.isoformat().startswith("2026-11-20T13:30:00")  # 08:30 in New York, as UTC
+        anon_browser.get(f"{server}/case/{case_id}")
+        _wait(anon_browser, "return document.querySelector('.case-facts')")
+        facts = anon_browser.find_element(By.CSS_SELECTOR, ".case-facts").text
+        assert "来源原类别" in facts and "Homeless Encampment" in facts and "Parked" in facts
+    finally:
+        with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+            cur.execute(
+                "DELETE FROM case_events WHERE case_id IN (SELECT id FROM cases WHERE external_id = 'IMPCASE-1')"
+            )
+            cur.execute("DELETE FROM cases WHERE external_id = 'IMPCASE-1'")
