@@ -224,17 +224,6 @@ def render_table(encoded: str, lang: str):
     )
 
 
-def map_notes(found: dict[str, tuple[list, int]], lang: str) -> list[str]:
-    """ "The map shows N of M …" for each layer drawn only in part."""
-    return [
-        t("an.map_capped", lang).format(
-            shown=f"{len(rows):,}", n=analysis_sql.count_text(n), layer=t(f"an.{layer}", lang)
-        )
-        for layer, (rows, n) in found.items()
-        if n > len(rows)
-    ]
-
-
 def _map_key(q: spec.Query, lang: str) -> str:
     return spec.encode(replace(q, layer="cases", sort="", desc=True, page=0, size=50)) + lang
 
@@ -269,7 +258,7 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     rows = {layer: r for layer, (r, _) in found.items()}
     area = analysis_map.area_ring(q.box, q.lasso)
     figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view)
-    notes = map_notes(found, lang)
+    notes = analysis_map.map_notes(found, lang)
     return (
         figure,
         {"key": key, "focus": len(figure["data"]) - 1},

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from geodata.analysis.statements import count_text
 from i18n import named, t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.base import geojson_features, hover, line_coords
@@ -221,3 +222,13 @@ def focus_patch(lon: float, lat: float, proj: Projector) -> dict[str, Any]:
         "zoom": 16,
         "marker": {"lon": [float(x[0])], "lat": [float(y[0])]},
     }
+
+
+def map_notes(found: dict[str, tuple[list, int]], lang: str) -> list[str]:
+    """ "The map shows N of M …" for each layer drawn only in part (the browser's map and the HTML
+    export draw at most a cap of features per layer)."""
+    return [
+        t("an.map_capped", lang, shown=f"{len(rows):,}", n=count_text(n), layer=t(f"an.{layer}", lang))
+        for layer, (rows, n) in found.items()
+        if n > len(rows)
+    ]

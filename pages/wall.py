@@ -59,21 +59,7 @@ def layout(
             dcc.Interval(id=ids.WALL_TICK, interval=int(refresh_s * 1000), n_intervals=0),
             dcc.Interval(id=ids.WALL_ROTATE, interval=int((rotate_s or 3600) * 1000), disabled=rotate_s is None),
             dcc.Interval(id=ids.WALL_CLOCK_TICK, interval=1000, n_intervals=0),
-            html.Header(
-                [
-                    html.Div(
-                        [
-                            html.Span(territory.name(get_db(), lang), className="district"),
-                            html.H1(t("wall.title", lang)),
-                        ],
-                        className="brand",
-                    ),
-                    html.Div(id=ids.WALL_SCOPE_NAME, className="wall-scope"),
-                    html.Div(id=ids.WALL_DATA_TIME, className="wall-data-time"),
-                    html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
-                ],
-                className="wall-top",
-            ),
+            _top(lang),
             html.Div(id=ids.WALL_BANNER, className="wall-banner-slot"),
             html.Div(
                 [
@@ -82,38 +68,7 @@ def layout(
                 ],
                 className="wall-kpi-row",
             ),
-            html.Main(
-                [
-                    html.Section(
-                        [
-                            dcc.Graph(
-                                id=ids.WALL_MAP,
-                                figure=BLANK_MAP,
-                                className="wall-map",
-                                responsive=True,
-                                style={"height": "100%", "width": "100%"},
-                                config={
-                                    "displaylogo": False,
-                                    "displayModeBar": False,
-                                    "scrollZoom": False,
-                                    "staticPlot": False,
-                                },
-                            ),
-                            html.Div(id=ids.WALL_LEGEND, className="wall-legend"),
-                            html.Span(id=f"{ids.WALL_PANEL_NOTE}-map", className="panel-note map-note"),
-                        ],
-                        className="wall-panel wall-map-panel",
-                    ),
-                    html.Div(
-                        [
-                            panel("ranking", t("wall.ranking", lang), ids.WALL_RANKING),
-                            panel("urgent", t("wall.urgent", lang), ids.WALL_URGENT, "wall-urgent-panel"),
-                        ],
-                        className="wall-side",
-                    ),
-                ],
-                className="wall-main",
-            ),
+            _main(lang),
             html.Footer(
                 [
                     html.Div(t("wall.latest", lang), className="ticker-label"),
@@ -125,4 +80,59 @@ def layout(
         ],
         className="page wall",
         **{"data-lang": lang},
+    )
+
+
+def _top(lang: str) -> html.Header:
+    """The top line: the territory, the title, the scope, the data time and the clock."""
+    return html.Header(
+        [
+            html.Div(
+                [
+                    html.Span(territory.name(get_db(), lang), className="district"),
+                    html.H1(t("wall.title", lang)),
+                ],
+                className="brand",
+            ),
+            html.Div(id=ids.WALL_SCOPE_NAME, className="wall-scope"),
+            html.Div(id=ids.WALL_DATA_TIME, className="wall-data-time"),
+            html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
+        ],
+        className="wall-top",
+    )
+
+
+def _main(lang: str) -> html.Main:
+    """The map (left) and the ranking and most urgent cases (right)."""
+    return html.Main(
+        [
+            html.Section(
+                [
+                    dcc.Graph(
+                        id=ids.WALL_MAP,
+                        figure=BLANK_MAP,
+                        className="wall-map",
+                        responsive=True,
+                        style={"height": "100%", "width": "100%"},
+                        config={
+                            "displaylogo": False,
+                            "displayModeBar": False,
+                            "scrollZoom": False,
+                            "staticPlot": False,
+                        },
+                    ),
+                    html.Div(id=ids.WALL_LEGEND, className="wall-legend"),
+                    html.Span(id=f"{ids.WALL_PANEL_NOTE}-map", className="panel-note map-note"),
+                ],
+                className="wall-panel wall-map-panel",
+            ),
+            html.Div(
+                [
+                    panel("ranking", t("wall.ranking", lang), ids.WALL_RANKING),
+                    panel("urgent", t("wall.urgent", lang), ids.WALL_URGENT, "wall-urgent-panel"),
+                ],
+                className="wall-side",
+            ),
+        ],
+        className="wall-main",
     )

@@ -17,7 +17,6 @@ import flask
 import psycopg2
 
 from access.principal import current
-from callbacks.analyst import map_notes
 from geodata import territory
 from geodata.accounts import audit
 from geodata.analysis import exports, spec
@@ -27,6 +26,7 @@ from geodata.clock import TZ
 from geodata.db import SCOPE, STATEMENT_TIMEOUT, get_db
 from i18n import pick, t
 from layers import folium_export
+from layers.analysis_map import map_notes
 from layers.basemap import projector
 from layers.outlines import COMMUNITIES, STREETS
 from settings import get_settings
