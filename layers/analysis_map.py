@@ -17,6 +17,7 @@ from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.base import geojson_features, hover, line_coords
 from layers.basemap import Projector
 from layers.grids import OPEN_CASE_CLASSES
+from layers.viewport import map_layout
 
 PICKED = "#00e5ff"
 AREA_COLOR = "#ffe066"  # the outline of a box or lasso drawn as the query's area
@@ -190,22 +191,11 @@ def figure(
     traces.append(dict(FOCUS_TRACE))  # last: the row focused in the table (focus_patch moves it)
     for trace in traces:
         trace["showlegend"] = False
-    center = dict(
-        zip(
-            ("lon", "lat"),
-            (float(v) for v in proj.shift(view["center"]["lon"], view["center"]["lat"])),
-        )
-    )
+    layout = map_layout(view, proj, style, "analyst", hover_size=13)
     return {
         "data": traces,
         "layout": {
-            "map": {"style": style, "center": center, "zoom": view["zoom"]},
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "paper_bgcolor": "#0b1626",
-            "hoverlabel": {"bgcolor": "#13233a", "bordercolor": "#4dd0e1", "font": {"color": "#eaf6ff", "size": 13}},
-            "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-            "uirevision": "analyst",
-            "dragmode": "pan",
+            **layout,
             "clickmode": "event",
             # A new area or filter clears the drawn selection, which would otherwise dim every point.
             "selectionrevision": json.dumps(area or []) + str(len(traces)),

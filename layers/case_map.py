@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from layers.base import line_coords
-from layers.basemap import Projector
+from layers.basemap import BACKGROUND, Projector
 
 CASE_COLOR = "#ff5252"
 
@@ -45,7 +45,7 @@ def figure(case: dict[str, Any], proj: Projector, style: dict[str, Any]) -> dict
         "layout": {
             "map": {"style": style, "center": {"lon": float(x[0]), "lat": float(y[0])}, "zoom": 15.5},
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "paper_bgcolor": "#0b1626",
+            "paper_bgcolor": BACKGROUND,
             "height": 360,
         },
     }

@@ -11,7 +11,7 @@ from geodata.db import Database
 from layers.base import TiledLayer
 from layers.basemap import Projector
 from layers.registry import BY_KEY, LAYERS, trace_slots
-from layers.viewport import EMPTY_VIEW
+from layers.viewport import EMPTY_VIEW, map_layout
 
 
 def load_all(db: Database, tiled: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
@@ -69,20 +69,7 @@ def build_figure(
             trace["visible"] = layer.key in visible
             trace["showlegend"] = False
             traces.append(trace)
-    center = dict(zip(("lon", "lat"), (float(v) for v in proj.shift(view["center"]["lon"], view["center"]["lat"]))))
-    layout = {
-        "map": {"style": style, "center": center, "zoom": view["zoom"]},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "paper_bgcolor": "#0b1626",
-        "hoverlabel": {
-            "bgcolor": "#13233a",
-            "bordercolor": "#4dd0e1",
-            "font": {"color": "#eaf6ff", "size": 14, "family": "Noto Sans CJK SC, sans-serif"},
-        },
-        "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-        "uirevision": "keep-view",
-        "dragmode": "pan",
-    }
+    layout = map_layout(view, proj, style, "keep-view")
     if tiled:
         layout["meta"] = {
             "tiles": {key: tile_spec(BY_KEY[key], data[key], lang, url, key in visible) for key, url in tiled.items()}

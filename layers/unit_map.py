@@ -20,7 +20,7 @@ from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, geojson_features, hover, line_coords
 from layers.basemap import Projector
 from layers.grids import OPEN_CASE_CLASSES
-from layers.viewport import fit
+from layers.viewport import fit, map_layout
 
 PALETTE = OPEN_CASE_CLASSES.colors
 EXCLUSIVE_LINE = "#c792ea"
@@ -223,18 +223,4 @@ def _label_trace(shapes: dict[str, Any], proj: Projector) -> dict[str, Any]:
 
 
 def _layout(plan: MapPlan, proj: Projector, style: dict[str, Any]) -> dict[str, Any]:
-    view = fit(plan.unit.bounds)
-    cx, cy = proj.shift(view["center"]["lon"], view["center"]["lat"])
-    return {
-        "map": {"style": style, "center": {"lon": float(cx), "lat": float(cy)}, "zoom": view["zoom"]},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "paper_bgcolor": "#0b1626",
-        "hoverlabel": {
-            "bgcolor": "#13233a",
-            "bordercolor": "#4dd0e1",
-            "font": {"color": "#eaf6ff", "size": 16, "family": "Noto Sans CJK SC, sans-serif"},
-        },
-        "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-        "uirevision": plan.unit.code,
-        "dragmode": "pan",
-    }
+    return map_layout(fit(plan.unit.bounds), proj, style, plan.unit.code, hover_size=16)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from layers.basemap import BACKGROUND  # the page's dark blue behind every map
+
 # Before any unit is loaded: all of China.
 EMPTY_VIEW = {"center": {"lon": 104.0, "lat": 35.0}, "zoom": 3.2}
 
@@ -23,3 +25,37 @@ def fit(bounds: tuple[float, float, float, float] | None, width_px: int = 1100, 
     zoom_x = math.log2(width_px * 360 / (512 * dlon))
     zoom_y = math.log2(height_px * 2 * math.pi / (512 * dy))
     return {"center": {"lon": (min_lon + max_lon) / 2, "lat": lat_c}, "zoom": round(min(zoom_x, zoom_y) - 0.15, 2)}
+
+
+# A figure with nothing in it yet (a map before its first data), in the page's colours.
+EMPTY_FIGURE = {
+    "data": [],
+    "layout": {
+        "paper_bgcolor": BACKGROUND,
+        "plot_bgcolor": BACKGROUND,
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+    },
+}
+
+
+def map_layout(
+    view: dict[str, Any], proj: Any, style: dict[str, Any], uirevision: str, hover_size: int = 14
+) -> dict[str, Any]:
+    """The layout every dashboard map shares: the basemap ``style``, opened at ``view`` (WGS84
+    centre and zoom, shifted into the basemap's frame by ``proj``), dark, panning, hover labels in
+    the page's colours; ``uirevision`` keeps the user's pan and zoom across refreshes."""
+    cx, cy = proj.shift(view["center"]["lon"], view["center"]["lat"])
+    return {
+        "map": {"style": style, "center": {"lon": float(cx), "lat": float(cy)}, "zoom": view["zoom"]},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": BACKGROUND,
+        "hoverlabel": {
+            "bgcolor": "#13233a",
+            "bordercolor": "#4dd0e1",
+            "font": {"color": "#eaf6ff", "size": hover_size, "family": "Noto Sans CJK SC, sans-serif"},
+        },
+        "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
+        "uirevision": uirevision,
+        "dragmode": "pan",
+    }

@@ -17,9 +17,9 @@ from geodata.analysis import spec
 from geodata.analysis.opening import opening
 from geodata.db import get_db
 from i18n import named, pick, say, t
+from layers.viewport import EMPTY_FIGURE
 from pages._components import header
 from pages._unit_panels import table_style
-from pages.onemap import EMPTY_FIGURE
 
 dash.register_page(__name__, path="/analyst", title="分析研判 · 网格治理", name="分析研判")
 

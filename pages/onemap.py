@@ -7,20 +7,11 @@ from dash import dcc, html
 
 import ids
 from i18n import pick, t
+from layers.viewport import EMPTY_FIGURE
 from pages._components import header, layer_toggles, legend
 from settings import get_settings
 
 dash.register_page(__name__, path="/", title="网格治理一张图", name="一张图")
-
-EMPTY_FIGURE = {
-    "data": [],
-    "layout": {
-        "paper_bgcolor": "#0b1626",
-        "plot_bgcolor": "#0b1626",
-        "xaxis": {"visible": False},
-        "yaxis": {"visible": False},
-    },
-}
 
 
 def layout(lang: str | None = None, **_: str) -> html.Div:

@@ -13,9 +13,9 @@ from dash import dash_table, dcc, html
 import ids
 from geodata.drilldown import OVERDUE_TOP, TREND_WINDOWS
 from i18n import pick, t
+from layers.viewport import EMPTY_FIGURE
 from pages._components import header
 from pages._unit_panels import ranking_columns, table_style, unit_href
-from pages.onemap import EMPTY_FIGURE
 from settings import get_settings
 
 dash.register_page(__name__, path_template="/unit/<code>", title="逐级下钻 · 网格治理", name="逐级下钻")

@@ -11,19 +11,10 @@ import urlstate
 from geodata import territory
 from geodata.db import get_db
 from i18n import pick, t
+from layers.viewport import EMPTY_FIGURE
 from settings import get_settings
 
 dash.register_page(__name__, path="/wall", title="城运中心大屏", name="大屏")
-
-BLANK_MAP = {
-    "data": [],
-    "layout": {
-        "paper_bgcolor": "#0b1626",
-        "plot_bgcolor": "#0b1626",
-        "xaxis": {"visible": False},
-        "yaxis": {"visible": False},
-    },
-}
 
 
 def panel(key: str, title: str, body_id: str, extra_class: str = "") -> html.Section:
@@ -110,7 +101,7 @@ def _main(lang: str) -> html.Main:
                 [
                     dcc.Graph(
                         id=ids.WALL_MAP,
-                        figure=BLANK_MAP,
+                        figure=EMPTY_FIGURE,
                         className="wall-map",
                         responsive=True,
                         style={"height": "100%", "width": "100%"},
