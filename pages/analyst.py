@@ -63,6 +63,11 @@ def _number(cid: str, value: Any, low: float, high: float, step: float = 1) -> d
     )
 
 
+def _choices(cid: str, picked: tuple, options: list[dict[str, str]]) -> dcc.Checklist:
+    """Several of a few values, side by side."""
+    return dcc.Checklist(id=cid, value=list(picked), inline=True, className="an-radio", options=options)
+
+
 def _flag(cid: str, label: str, on: bool) -> dcc.Checklist:
     return dcc.Checklist(
         id=cid,
@@ -174,22 +179,18 @@ def _cameras_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: 
         lang,
         _field(
             t("an.cam_status", lang),
-            dcc.Checklist(
-                id=ids.AN_CAM_STATUS,
-                value=list(q.cam_status),
-                inline=True,
-                className="an-radio",
-                options=[{"label": t(f"camera.{s}", lang), "value": s} for s in spec.CAMERA_STATUSES],
+            _choices(
+                ids.AN_CAM_STATUS,
+                q.cam_status,
+                [{"label": t(f"camera.{s}", lang), "value": s} for s in spec.CAMERA_STATUSES],
             ),
         ),
         _field(
             t("an.cam_kind", lang),
-            dcc.Checklist(
-                id=ids.AN_CAM_KIND,
-                value=list(q.cam_kind),
-                inline=True,
-                className="an-radio",
-                options=[{"label": t(f"camera.kind.{k}", lang), "value": k} for k in spec.CAMERA_KINDS],
+            _choices(
+                ids.AN_CAM_KIND,
+                q.cam_kind,
+                [{"label": t(f"camera.kind.{k}", lang), "value": k} for k in spec.CAMERA_KINDS],
             ),
         ),
     )
@@ -202,12 +203,10 @@ def _grids_filters(q: spec.Query, ref: spec.Reference, unit_opts: list, lang: st
         lang,
         _field(
             t("an.grid_kind", lang),
-            dcc.Checklist(
-                id=ids.AN_GRID_KIND,
-                value=list(q.grid_kind),
-                inline=True,
-                className="an-radio",
-                options=[{"label": t(f"grid.kind.{k}", lang), "value": k} for k in spec.GRID_KINDS],
+            _choices(
+                ids.AN_GRID_KIND,
+                q.grid_kind,
+                [{"label": t(f"grid.kind.{k}", lang), "value": k} for k in spec.GRID_KINDS],
             ),
         ),
         _field(t("an.min_open", lang), _number(ids.AN_MIN_OPEN, q.min_open, 0, 10**6)),

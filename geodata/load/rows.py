@@ -282,36 +282,25 @@ def _point_rows(cur, table: Table, cols, rows, opts: Options, report: LoadReport
     return lon, lat, keep, codes, names
 
 
+def _word(frame, cols, field_name: str, words: dict, default: str, rejecting, reason: str) -> pd.Series:
+    """A field from a fixed vocabulary (``words``: their word → ours); a word not in it rejects
+    its row with ``reason``; without the column every row takes ``default`` (and the report says so)."""
+    keep, rows, report = rejecting
+    if field_name not in cols:
+        report.note(f"no {field_name} column: loaded as {default}")
+        return pd.Series([default] * len(rows))
+    raw = text_or_none(frame[cols[field_name]]).fillna("")
+    ours = _lookup(raw, words)
+    _reject_mask(ours.isna().to_numpy(), keep, rows, report, lambda i: Reason(reason, value=raw.iloc[i]))
+    return ours
+
+
 def _cameras(cur, table: Table, cols, rows, opts: Options, report: LoadReport) -> tuple[int, int, int]:
     frame = table.frame
     lon, lat, keep, codes, names = _point_rows(cur, table, cols, rows, opts, report)
     n = len(rows)
-    if "kind" in cols:
-        raw = text_or_none(frame[cols["kind"]]).fillna("")
-        kind = _lookup(raw, CAMERA_KINDS)
-        _reject_mask(
-            kind.isna().to_numpy(),
-            keep,
-            rows,
-            report,
-            lambda i: Reason("unknown_camera_kind", value=raw.iloc[i]),
-        )
-    else:
-        kind = pd.Series(["bullet"] * n)
-        report.note("no camera kind column: cameras loaded as bullet")
-    if "status" in cols:
-        raw_s = text_or_none(frame[cols["status"]]).fillna("")
-        status = _lookup(raw_s, CAMERA_STATUS)
-        _reject_mask(
-            status.isna().to_numpy(),
-            keep,
-            rows,
-            report,
-            lambda i: Reason("unknown_camera_status", value=raw_s.iloc[i]),
-        )
-    else:
-        status = pd.Series(["online"] * n)
-        report.note("no status column: cameras loaded as online")
+    kind = _word(frame, cols, "kind", CAMERA_KINDS, "bullet", (keep, rows, report), "unknown_camera_kind")
+    status = _word(frame, cols, "status", CAMERA_STATUS, "online", (keep, rows, report), "unknown_camera_status")
     seen = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
     if "last_seen_at" in cols:
         seen, bad = parse_times(frame[cols["last_seen_at"]], opts.tz)
