@@ -117,7 +117,7 @@ def test_cases_from_the_browser_with_a_time_zone_and_a_status_map(server, anon_b
         anon_browser.find_element(By.ID, "im-submit").click()
         _wait(anon_browser, "return document.getElementById('im-understood')")
         understood = anon_browser.find_element(By.ID, "im-understood").text
-        assert "字段 external_id 'Unique Key'" in understood and "时区 America/New_York" in understood
+        assert "工单编号 (external_id) 'Unique Key'" in understood and "时区 America/New_York" in understood
         assert "status.csv" in understood
         assert anon_browser.find_element(By.ID, "im-count-loaded").text == "1"
         anon_browser.save_screenshot(str(ARTIFACTS / "import-cases-report.png"))

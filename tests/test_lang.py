@@ -72,3 +72,11 @@ def test_a_message_reads_as_english_and_says_its_values_in_the_sentences_languag
     assert t(Message("legend.open_cases", range="1–9"), "zh") == "在办 1–9"
     assert named({"name": "城市管理", "name_en": None}, "name", "en") == "城市管理"
     assert named({"name": "城市管理", "name_en": "City management"}, "name", "en") == "City management"
+
+
+def test_every_field_the_loader_knows_has_a_name_in_the_catalogue():
+    from geodata.load.fields import FIELDS
+    from i18n.catalogue import CATALOGUE
+
+    named = {f for kind in FIELDS.values() for f in kind}
+    assert sorted(f for f in named if f"load.field.{f}" not in CATALOGUE) == []

@@ -180,7 +180,7 @@ def _level_from_file(frame: pd.DataFrame, cols, report: LoadReport) -> str:
     if "level" in cols:
         values = set(text_or_none(frame[cols["level"]]).fillna("").str.lower()) - {""}
         if len(values) == 1 and (only := values.pop()) in LEVELS:
-            report.note(f"level {only} taken from column {cols['level']!r}")
+            report.note(Message("load.note.level_from_column", level=only, column=cols["level"]))
             return only
     raise LoadError(Message("load.err.which_level", levels="|".join(LEVELS)))
 
@@ -287,7 +287,7 @@ def _word(frame, cols, field_name: str, words: dict, default: str, rejecting, re
     its row with ``reason``; without the column every row takes ``default`` (and the report says so)."""
     keep, rows, report = rejecting
     if field_name not in cols:
-        report.note(f"no {field_name} column: loaded as {default}")
+        report.note(Message("load.note.no_column_default", field=field_name, default=default))
         return pd.Series([default] * len(rows))
     raw = text_or_none(frame[cols[field_name]]).fillna("")
     ours = _lookup(raw, words)
@@ -365,10 +365,7 @@ def _departments(cur, frame, cols, keep, report: LoadReport) -> np.ndarray:
     found = _lookup(raw, _matcher(write.catalogue(cur, "load_departments"), (1, 2, 3)))
     unknown = found.isna().to_numpy() & (raw != "").to_numpy() & keep
     if unknown.any():
-        report.note(
-            f"{int(unknown.sum())} rows name a department we do not know (e.g. {raw[unknown].iloc[0]!r}): "
-            "loaded without a department"
-        )
+        report.note(Message("load.note.unknown_department", n=int(unknown.sum()), example=raw[unknown].iloc[0]))
     return found.astype(object).where(found.notna(), None).to_numpy(dtype=object)
 
 
@@ -463,10 +460,7 @@ def _case_times(frame, cols, opts: Options, keep, rows, report: LoadReport, repo
         if date_only.any():
             end = (local[date_only] + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)).dt.tz_convert("UTC")
             times[step] = times[step].where(~date_only, end)
-            report.note(
-                f"{int(date_only.sum())} {step} values are a date without a time on the day of the report: "
-                "read as the end of that day"
-            )
+            report.note(Message("load.note.date_only", n=int(date_only.sum()), step=step))
     return times
 
 
@@ -487,10 +481,7 @@ def _case_status(
     status[times["closed_at"].notna().to_numpy()] = "closed"
     counts = status[keep].value_counts()
     said = ", ".join(f"{int(n)} {s}" for s, n in counts.items())
-    report.note(
-        f"no status column: new cases take the status of their last step with a time ({said}); "
-        "cases already loaded keep their status"
-    )
+    report.note(Message("load.note.no_status_column", counts=said))
     return status, np.full(len(frame), None, dtype=object)
 
 
@@ -500,16 +491,12 @@ def _write_cases(cur, out: pd.DataFrame, opts: Options, report: LoadReport) -> t
         bulk = len(out) >= BULK_MIN_ROWS and write.cases_at_most(cur, len(out))
     report.bulk = bool(bulk)
     if bulk:
-        report.note("bulk mode: the case table was locked for the load; its indexes, keys and counts were rebuilt")
+        report.note(Message("load.note.bulk"))
     done = write.write_cases(cur, out, actor=f"import:{opts.source}", bulk=bulk, backward=opts.allow_backward)
     if done.held:
         first = ", ".join(f"{e} ({old} → {new})" for e, old, new in done.held_first[:5])
-        what = (
-            "applied"
-            if opts.allow_backward
-            else "not applied: the cases keep their status (--allow-backward applies them)"
-        )
-        report.note(f"{done.held} status changes move cases backwards in the case loop, {what}; e.g. {first}")
+        said = "load.note.backward_applied" if opts.allow_backward else "load.note.backward_held"
+        report.note(Message(said, n=done.held, first=first))
     return done.inserted, done.updated, len(out)
 
 
@@ -546,16 +533,20 @@ def _categories(cur, frame, cols, opts: Options, keep, report: LoadReport):
         if foreign.any():
             examples = ", ".join(repr(v) for v in raw[foreign].value_counts().index[:3])
             report.note(
-                f"{int(foreign.sum())} rows have categories that match none of ours ({examples}): filed under "
-                f"{opts.category} {leaves[opts.category][1]}; choose another with --category CODE, or map them "
-                "with --category-map FILE"
+                Message(
+                    "load.note.foreign_categories",
+                    n=int(foreign.sum()),
+                    examples=examples,
+                    code=opts.category,
+                    name=leaves[opts.category][1],
+                )
             )
         code = code.fillna(opts.category).to_numpy(dtype=object)
         original = raw.where(raw != "", None).to_numpy(dtype=object)
     else:
         code = np.full(n, opts.category, dtype=object)
         original = np.full(n, None, dtype=object)
-        report.note(f"no category column: cases filed under {opts.category} {leaves[opts.category][1]}")
+        report.note(Message("load.note.no_category_column", code=opts.category, name=leaves[opts.category][1]))
     sla = np.array([leaves[c][3] for c in code], dtype=float)
     dept = np.array([leaves[c][4] for c in code], dtype=object)
     return code, sla, dept, original

@@ -103,7 +103,8 @@ def _save(data, path: Path, limit: int) -> None:
 def _report(report: LoadReport) -> dict[str, Any]:
     return {
         "understood": [list(u) for u in report.understood],
-        "notes": report.notes,
+        # What the load decided on its own, in both languages (the page shows the reader's).
+        "notes": [{lang: say(n, lang) for lang in LANGS} for n in report.notes],
         "counts": report.counts(),
         "summary": report.summary(limit=20),
         # Each reason in both languages: the page shows the reader's.
