@@ -39,7 +39,7 @@ from settings import get_settings
 # next one only what changed. A page whose version is not here (another server process, say)
 # gets whole arrays.
 _tile_states = Memo(maxsize=32)
-MAP_PX = (1500, 1000)  # the map beside the layer panel on a 1920×1080 wall
+MAP_PX = (1500, 880)  # the map beside the layer panel, under the header, on a 1920×1080 wall
 
 
 def tiled_layers(db: Database) -> list[str]:

@@ -13,6 +13,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "layer.streets": ("办事处", "Street offices"),
     "layer.exclusive": ("专属网格", "Exclusive grids"),
     "layer.roads": ("道路", "Roads"),
+    "layer.districts": ("区县", "Districts"),
     # Kinds of camera and grid
     "camera.kind.bullet": ("枪机", "Bullet"),
     "camera.kind.dome": ("球机", "Dome"),
@@ -30,6 +31,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "legend.road": ("道路", "Road"),
     "legend.community_boundary": ("社区边界", "Community boundary"),
     "legend.street_boundary": ("办事处边界", "Street-office boundary"),
+    "legend.district_boundary": ("区县边界", "District boundary"),
     "legend.exclusive_grid": ("专属网格", "Exclusive grid"),
     "legend.checkpoint.full": ("点位 全部达标 (100%)", "Checkpoint fully compliant"),
     "legend.checkpoint.80": ("点位 80–99%", "Checkpoint 80–99%"),

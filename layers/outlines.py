@@ -1,4 +1,4 @@
-"""社区 / 办事处 / 专属网格: unit outlines drawn by us, so the map reads right with no basemap."""
+"""区县 / 社区 / 办事处 / 专属网格: unit outlines drawn by us, so the map reads right with no basemap."""
 
 from __future__ import annotations
 
@@ -58,6 +58,17 @@ class StreetOutlines(OutlineLayer):
     legend = (LegendItem("#e8f4ff", "legend.street_boundary", "line"),)
 
 
+class DistrictOutlines(OutlineLayer):
+    """区县 outlines, the heaviest: the territory's top level, drawn whatever lies below it (a city
+    loaded as districts only shows itself)."""
+
+    key = "districts"
+    level = "district"
+    color = "#ffd54f"
+    width = 3.5
+    legend = (LegendItem("#ffd54f", "legend.district_boundary", "line"),)
+
+
 class ExclusiveGrids(OutlineLayer):
     """专属网格 (parks, campuses, markets), which may overlap residential grids."""
 
@@ -72,4 +83,5 @@ class ExclusiveGrids(OutlineLayer):
 
 COMMUNITIES = CommunityOutlines()
 STREETS = StreetOutlines()
+DISTRICTS = DistrictOutlines()
 EXCLUSIVE = ExclusiveGrids()

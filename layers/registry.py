@@ -11,6 +11,7 @@ LAYERS: tuple[Layer, ...] = (
     outlines.EXCLUSIVE,
     outlines.COMMUNITIES,
     outlines.STREETS,
+    outlines.DISTRICTS,
     cameras.LAYER,
     checkpoints.LAYER,
     labels.LAYER,

@@ -42,7 +42,7 @@ def open_classes(level: str, values: list[int]) -> ColourClasses:
     largest value for communities and streets (fixed per figure, so colours compare on refresh)."""
     if level == "grid":
         return OPEN_CASE_CLASSES
-    step = nice(max([*values, 16]) / 16)
+    step = max(nice(max([*values, 16]) / 16), 2)  # at least 2: the classes 0, 1 and ≥ step stay distinct
     return ColourClasses(breaks=(0, 1, step, 2 * step, 4 * step, 8 * step), colors=PALETTE)
 
 

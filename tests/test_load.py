@@ -679,3 +679,72 @@ def test_loading_into_a_database_never_set_up_says_to_run_setup(load_settings, t
         with conn.cursor() as cur:
             cur.execute("DROP DATABASE IF EXISTS gridops_never_set_up WITH (FORCE)")
         conn.close()
+
+
+def test_a_city_loaded_from_its_own_files_names_and_frames_itself(empty, load_settings, tmp_path):
+    """Henan's districts (GCJ-02) as the territory, cases inside two of them: the header, the wall,
+    the HTML export's title and every map's extent come from the loaded units, not from 经开区."""
+    import json
+    import re
+
+    import requests
+
+    from geodata import territory
+    from geodata.accounts import users
+    from geodata.db import Database
+    from layers.viewport import fit
+    from tests import dash_calls, signin
+    from tests.conftest import TEST_SECRET
+    from tests.server import serve
+
+    s, dsn = load_settings, empty
+    _run("units", HENAN, dsn, s, crs="gcj02")
+    inside = _one(
+        dsn,
+        "SELECT code, ST_X(p), ST_Y(p) FROM (SELECT code, (ST_DumpPoints(ST_GeneratePoints(geom, 20, 7))).geom AS p "
+        "FROM units WHERE code IN ('410105', '410102')) x ORDER BY code",
+    )
+    lines = [
+        f"HN{i},2026/11/20 08:{i % 60:02d},,已受理,0101,垃圾,路口,{lon:.6f},{lat:.6f}"
+        for i, (_, lon, lat) in enumerate(inside)
+    ]
+    report = _run("cases", _hotline(tmp_path / "henan-cases.csv", lines), dsn, s, crs="EPSG:4326")
+    assert (report.inserted, report.rejected) == (40, {})
+
+    db = Database(dsn)
+    found = territory.current(db)
+    first = _one(dsn, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY code LIMIT 1")[0][0]
+    assert found.count == 158 and territory.name(db, "zh") == f"{first}等158个区域"
+    lon0, lat0, lon1, lat1 = found.bounds
+    assert 110 < lon0 < lon1 < 117 and 31 < lat0 < lat1 < 37  # Henan, not one district of Zhengzhou
+    view = fit(found.bounds, 1500, 1000)
+    assert 112 < view["center"]["lon"] < 115 and 32 < view["center"]["lat"] < 35 and view["zoom"] < 8
+
+    users.create(db, "henan-admin", "henan-password-1", "admin", "410105", "河南管理员")
+    proc, url = serve({"GRIDOPS_SECRET_KEY": TEST_SECRET, "GRIDOPS_DB_NAME": s.db_name})
+    try:
+        http = signin.session(url, "henan-admin", "henan-password-1")
+        output, spec = dash_calls.router_spec(http, url)
+        for path in ("/", "/wall", "/analyst"):
+            page = http.post(f"{url}/_dash-update-component", json=dash_calls.router(output, spec, path), timeout=60)
+            shown = json.dumps(page.json(), ensure_ascii=False)
+            assert f"{first}等158个区域" in shown and "经开区" not in shown, path
+        export = http.get(f"{url}/analyst/export.html?layer=cases", timeout=120)
+        assert export.ok and f"{first}等158个区域" in export.text
+        lat, lon = map(float, re.search(r"center:\s*\[\s*([\d.]+),\s*([\d.]+)\s*\]", export.text).groups())
+        assert 31 < lat < 37 and 110 < lon < 117  # the export opens on Henan
+        named = serve(
+            {"GRIDOPS_SECRET_KEY": TEST_SECRET, "GRIDOPS_DB_NAME": s.db_name, "GRIDOPS_TERRITORY_NAME": "河南省"}
+        )
+        try:
+            login = requests.get(f"{named[1]}/login", timeout=20)
+            assert login.ok
+            other = signin.session(named[1], "henan-admin", "henan-password-1")
+            imports = other.get(f"{named[1]}/import", timeout=20)
+            assert ">河南省<" in imports.text and "经开区" not in imports.text
+        finally:
+            named[0].terminate()
+            named[0].wait(timeout=10)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
