@@ -26,6 +26,7 @@ from geodata.analysis import statements as analysis_sql
 from geodata.analysis.exports import plain
 from geodata.cases.lifecycle import FieldError
 from geodata.db import get_db
+from geodata.errors import read_failure
 from i18n import lang_query, pick, say, t
 from layers import analysis_map
 from layers.basemap import Projector, map_style, projector
@@ -60,6 +61,14 @@ CONTROL_PARAMS = {
 
 
 MAP_PX = (1100, 760)  # the workbench map beside its filter panel on a 1920×1080 screen
+
+
+def _failed(exc: psycopg2.Error, lang: str) -> list:
+    """A read that failed: a slow query says so, with a retry (the URL holds the whole view, so
+    opening it again asks again); anything else says the database is away."""
+    key = read_failure(exc)
+    retry = html.A(t("read.retry", lang), href="", className="an-retry") if key == "read.timeout" else None
+    return [html.Span(t(key, lang), className=f"an-failed {key.replace('.', '-')}"), " ", retry]
 
 
 def _viewer() -> units.Unit | None:
@@ -147,8 +156,8 @@ def collect(values: dict, start: Any, end: Any, area: Any, page: Any, sort_by: A
     except FieldError as exc:
         children, cls = _errors(exc.errors, lang)
         return no_update, children, cls, no_update, no_update
-    except psycopg2.Error:
-        children, cls = _errors({"database": t("an.db_down", lang)}, lang)
+    except psycopg2.Error as exc:
+        children, cls = _errors({"database": t(read_failure(exc), lang)}, lang)
         return no_update, children, cls, no_update, no_update
     if spec.encode(q) == current:
         raise PreventUpdate
@@ -199,8 +208,8 @@ def render_table(encoded: str, lang: str):
         rows = analysis_sql.page(db, q, scope)
     except FieldError as exc:
         return no_update, [], 0, "; ".join(say(v, lang) for v in exc.errors.values()), no_update, None
-    except psycopg2.Error:
-        return no_update, [], 0, t("an.db_down", lang), no_update, None
+    except psycopg2.Error as exc:
+        return no_update, [], 0, _failed(exc, lang), no_update, None
     cols = [{"name": c.label(lang), "id": c.key} for c in analysis_sql.COLUMNS[q.layer]]
     query = spec.encode(q) + lang_query(lang, "&")
     links = [
@@ -251,8 +260,8 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
         view = fit(territory.current(db).bounds, *MAP_PX)
     except FieldError:
         raise PreventUpdate from None
-    except psycopg2.Error:
-        return no_update, no_update, t("an.db_down", lang)
+    except psycopg2.Error as exc:
+        return no_update, no_update, _failed(exc, lang)
     s = get_settings()
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}

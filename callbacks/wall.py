@@ -30,6 +30,7 @@ from callbacks import refresh
 from geodata import fanout, kpis, ticker, units
 from geodata.clock import TZ
 from geodata.db import Database, get_db
+from geodata.errors import read_failure
 from i18n import pick, t
 from layers import unit_map
 from layers.base import ColourClasses
@@ -163,12 +164,15 @@ def _wall_panels(
         (state or {}).get("map") if same and versions.get("units") == state.get("versions", {}).get("units") else None
     )
     failed: list[str] = []
+    timed_out: list[str] = []
 
     def attempt(key: str, build: Callable[[], Any]) -> Any:
         try:
             return build()
-        except psycopg2.Error:
+        except psycopg2.Error as exc:
             failed.append(key)
+            if read_failure(exc) == "read.timeout":
+                timed_out.append(key)
             return None
 
     # The 30-day ranking moves slowly: rebuilt once a minute (and on a new scope), not on every case.
@@ -202,7 +206,7 @@ def _wall_panels(
         out[key] = no_update if digests.get(key) == digest else body
         digests[key] = digest
     out.update(
-        notes=[f"⚠ {t('wall.panel_failed', lang)}" if key in failed else "" for key in PANELS],
+        notes=[_panel_note(key, failed, timed_out, lang) for key in PANELS],
         banner=html.Div(t("wall.bad_unit", lang), className="wall-banner notice") if bad_code else [],
         data_time=f"{t('wall.data_time', lang)} {stamp}",
         scope_name=unit.name,
@@ -224,6 +228,13 @@ def _wall_panels(
         "digests": digests,
     }
     return out
+
+
+def _panel_note(key: str, failed: list[str], timed_out: list[str], lang: str) -> str:
+    """A failed panel's note: a slow query is not an outage, and says so."""
+    if key not in failed:
+        return ""
+    return f"⚠ {t('wall.panel_timeout' if key in timed_out else 'wall.panel_failed', lang)}"
 
 
 @callback(

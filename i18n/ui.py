@@ -41,6 +41,13 @@ UI: dict[str, tuple[str, str]] = {
     "wall.due_in": ("剩余", "Due in"),
     "wall.data_time": ("数据时间", "Data as of"),
     "wall.panel_failed": ("本面板数据暂不可用，显示上次结果", "Panel data unavailable; showing the last result"),
+    "wall.panel_timeout": (
+        "查询超时，显示上次结果，下次刷新时重试",
+        "Query timed out; showing the last result, retrying at the next refresh",
+    ),
+    "read.timeout": ("查询超时：数据较多，请重试或缩小查询范围", "The query timed out: retry, or narrow the query"),
+    "read.down": ("数据库暂不可用，请稍后重试", "The database is unavailable; retry shortly"),
+    "read.retry": ("重试", "Retry"),
     "wall.scope": ("范围", "Scope"),
     "wall.hours": ("小时", "h"),
     "wall.minutes": ("分钟", "min"),
@@ -199,7 +206,6 @@ UI: dict[str, tuple[str, str]] = {
     "an.export.gpkg": ("GeoPackage", "GeoPackage"),
     "an.export.html": ("HTML 地图", "HTML map"),
     "an.bad_query": ("筛选条件有误", "Some filters are not valid"),
-    "an.db_down": ("数据库暂不可用，请稍后重试", "The database is unavailable; retry shortly"),
     "an.any": ("全部", "Any"),
     # Data loads
     "nav.import": ("数据导入", "Import"),

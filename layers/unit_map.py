@@ -29,21 +29,29 @@ FLASH_MINUTES = 30  # a case stays flashing this long after it passes its deadli
 TRACES = ("tiling", "exclusive", "outlines", "labels", "flash")
 
 
-def nice(x: float) -> int:
-    """The smallest of 1, 2, 5 × 10^k that is ≥ x."""
-    if x <= 1:
-        return 1
-    k = 10 ** math.floor(math.log10(x))
-    return int(next(m * k for m in (1, 2, 5, 10) if m * k >= x))
+def round2(x: float) -> int:
+    """``x`` rounded down to two significant digits (9,734 → 9,700; 14 → 14), for legend bounds."""
+    if x < 100:
+        return int(x)
+    k = 10 ** (math.floor(math.log10(x)) - 1)
+    return int(x // k * k)
 
 
 def open_classes(level: str, values: list[int]) -> ColourClasses:
-    """Classes of open cases: the fixed grid classes for grids, and classes scaled to the
-    largest value for communities and streets (fixed per figure, so colours compare on refresh)."""
+    """Classes of open cases: the fixed grid classes for grids; for communities, streets and
+    districts, classes from the values shown: 0, then the units with cases split at their 20th,
+    40th, 60th and 80th percentiles (rounded to two digits, fewer classes when fewer distinct
+    values), so that a city's hundred streets spread over the legend instead of sharing one class.
+    Fixed per figure, so colours compare on refresh."""
     if level == "grid":
         return OPEN_CASE_CLASSES
-    step = max(nice(max([*values, 16]) / 16), 2)  # at least 2: the classes 0, 1 and ≥ step stay distinct
-    return ColourClasses(breaks=(0, 1, step, 2 * step, 4 * step, 8 * step), colors=PALETTE)
+    positive = np.sort(np.asarray([v for v in values if v and v > 0], dtype=float))
+    breaks = [0, 1]
+    for q in (0.2, 0.4, 0.6, 0.8) if len(positive) else ():
+        bound = round2(float(np.quantile(positive, q, method="higher")))
+        if bound > breaks[-1]:
+            breaks.append(bound)
+    return ColourClasses(breaks=tuple(breaks), colors=PALETTE)
 
 
 def legend_items(classes: ColourClasses) -> list[LegendItem]:

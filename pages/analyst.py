@@ -16,6 +16,7 @@ from access.principal import current
 from geodata.analysis import spec
 from geodata.analysis.opening import opening
 from geodata.db import get_db
+from geodata.errors import read_failure
 from i18n import named, pick, say, t
 from layers.viewport import EMPTY_FIGURE
 from pages._components import header
@@ -246,9 +247,12 @@ def layout(lang: str | None = None, **params: str) -> html.Div:
     who = current()
     try:
         view = opening(get_db(), params, None if who is None or who.whole_territory else who.scope)
-    except psycopg2.Error:
+    except psycopg2.Error as exc:
         return html.Div(
-            [header(t("an.title", lang), "an-status", lang), html.Div(t("an.db_down", lang), className="an-errors")],
+            [
+                header(t("an.title", lang), "an-status", lang),
+                html.Div(t(read_failure(exc), lang), className="an-errors"),
+            ],
             className="page analyst",
         )
     q, ref = view.query, view.reference

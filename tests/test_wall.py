@@ -79,6 +79,8 @@ def test_a_slow_query_degrades_only_its_panel(db, admin_dsn_, settings):
         out = wall_update(first["state"], None, "zh", 1920, fast_fail, BASE)
         notes = dict(zip(PANELS, out["notes"]))
         assert notes["ticker"] and notes["urgent"], notes
+        assert "查询超时" in notes["ticker"] and "查询超时" in notes["urgent"]  # slow, not an outage
+        assert not out["banner"], "a slow query is not an outage: no banner"
         assert not notes["kpis"] and not notes["map"] and not notes["ranking"]
         assert out["kpis"] is not None and isinstance(out["map"], Patch)
         assert sorted(out["state"]["failed"]) == ["ticker", "urgent"]
@@ -145,3 +147,20 @@ def test_ticks_are_safe_from_several_threads(db):
     for th in threads:
         th.join()
     assert not errors
+
+
+def test_a_timeout_and_an_outage_are_told_apart(settings):
+    from geodata.errors import read_failure
+
+    conn = psycopg2.connect(settings.app_dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET statement_timeout = 50")
+            with pytest.raises(psycopg2.Error) as slow:
+                cur.execute("SELECT pg_sleep(1)")
+        assert read_failure(slow.value) == "read.timeout"
+    finally:
+        conn.close()
+    with pytest.raises(psycopg2.Error) as away:
+        psycopg2.connect("host=127.0.0.1 port=1 dbname=none user=none connect_timeout=2")
+    assert read_failure(away.value) == "read.down"
