@@ -35,6 +35,7 @@ from i18n import pick, t
 from layers import unit_map
 from layers.base import ColourClasses
 from layers.basemap import map_style, projector
+from layers.viewport import fit
 from pages import _wall_panels as panels
 from pages._kpi import kpi_cards
 from settings import get_settings
@@ -72,6 +73,9 @@ def resolve_scope(db: Database, code: str | None, allowed: units.Unit | None = N
     return home, bool(code)
 
 
+WALL_MAP_PX = (1300, 620)  # the wall's map box at 1920×1080 (assets/wall.css)
+
+
 def _map_panel(
     db: Database, unit: units.Unit, state: dict | None, lang: str, base_url: str, scale: float
 ) -> tuple[Any, Any, dict]:
@@ -96,7 +100,9 @@ def _map_panel(
             trace["textfont"]["size"] = round(16 * scale)
         if trace["name"] == "flash":
             trace["marker"]["size"] = round(22 * scale)
-    figure["layout"]["map"]["zoom"] += round(max(0.0, min(1.0, scale - 1)), 2)
+    # Fit the unit into the wall's map box (its size at 1920×1080; a 4K wall doubles it: one zoom step).
+    zoom = fit(unit.bounds, *WALL_MAP_PX)["zoom"]
+    figure["layout"]["map"]["zoom"] = round(zoom + max(0.0, min(1.0, scale - 1)), 2)
     return (
         figure,
         panels.legend(unit_map.legend_items(classes), lang),
