@@ -12,7 +12,6 @@ entries that changed since the version the page holds.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import flask
@@ -24,7 +23,6 @@ from access.principal import current
 from callbacks import refresh
 from geodata import territory, tiles
 from geodata import versions as data_versions
-from geodata.clock import TZ
 from geodata.db import Database, get_db
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
@@ -33,6 +31,7 @@ from layers import registry
 from layers.basemap import map_style, projector
 from layers.figure import build_figure, load_all, tile_state_patch, values_patch, visibility_patch
 from layers.viewport import fit
+from pages._components import status_line
 from settings import get_settings
 
 # (database, layer, version) → the feature-state arrays a page got at that version, to send the
@@ -94,7 +93,7 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
         if not tick.same or "units" in tick.moved or ("cameras" in tick.moved and tiled_layers(db) != tiled):
             figure, prints, tiled = full_figure(db, lang, visible, base_url, versions)
             new_state |= {"prints": prints, "tiled": tiled}
-            return figure, new_state, _fresh(new_state["changed_at"], lang)
+            return figure, new_state, status_line(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
         patch = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions)
@@ -110,16 +109,18 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
                     trace.update(visible=key in visible, showlegend=False)
                     patch["data"][idx] = trace
                 prints[key] = fp
-        return patch, new_state | {"prints": prints}, _fresh(new_state["changed_at"], lang)
+        return patch, new_state | {"prints": prints}, status_line(new_state["changed_at"], lang)
 
     return refresh.run(
         state,
         db,
         same=lambda: (state or {}).get("lang") == lang,
         build=build,
-        recovered=lambda tick: (no_update, {**tick.state, "stale": False}, _fresh(tick.state["changed_at"], lang)),
-        stale=lambda held: (no_update, {**held, "stale": True}, _stale(held["changed_at"], lang)),
+        recovered=lambda tick: (no_update, {**tick.state, "stale": False}, status_line(tick.state["changed_at"], lang)),
+        stale=lambda held: (no_update, {**held, "stale": True}, status_line(held["changed_at"], lang, "stale")),
         loading=lambda: (no_update, no_update, html.Span(t("map.loading", lang), className="status stale")),
+        quiet=lambda tick: not (state or {}).get("retry"),
+        slow=lambda held: (no_update, {**held, "retry": True}, status_line(held["changed_at"], lang, "slow")),
     )
 
 
@@ -137,16 +138,6 @@ def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[s
             tile_state_patch(patch, key, state, _tile_states.peek(_state_key(db, key, old)))
             _tile_states.put(_state_key(db, key, new), state)
     return patch
-
-
-def _fresh(changed_at: str, lang: str) -> html.Span:
-    when = datetime.fromisoformat(changed_at).astimezone(TZ).strftime("%H:%M:%S")
-    return html.Span(f"{t('map.updated', lang)} {when}", className="status fresh")
-
-
-def _stale(changed_at: str, lang: str) -> html.Span:
-    when = datetime.fromisoformat(changed_at).astimezone(TZ).strftime("%H:%M:%S")
-    return html.Span(f"⚠ {t('map.stale', lang)} {when}", className="status stale")
 
 
 @callback(

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg2
+import psycopg2.errors
 from dash.exceptions import PreventUpdate
 
 from geodata import versions as data_versions
@@ -53,10 +54,14 @@ def run(
     loading: Callable[[], Any],
     quiet: Callable[[Tick], bool] = lambda tick: True,
     errors: tuple[type[BaseException], ...] = (psycopg2.Error,),
+    slow: Callable[[dict], Any] | None = None,
 ) -> Any:
     """One tick of a live page. ``same`` is asked inside the protocol (it may read the database);
     ``quiet`` may add the page's own reasons to redraw although no data moved (a new minute);
-    ``recovered`` answers a tick that finds the data unmoved after a stale banner."""
+    ``recovered`` answers a tick that finds the data unmoved after a stale banner. ``slow``, when
+    given, answers a query that ran into the statement timeout: the database is there, so that is
+    not an outage; the page says so, keeps its picture and asks again at the next tick (its state
+    should then not be ``quiet``)."""
     try:
         found, changed_at = data_versions.current(db)
         shows_same = same()  # asked even for a first load: it may resolve what the page shows
@@ -66,7 +71,9 @@ def run(
                 raise PreventUpdate
             return recovered(tick)
         return build(tick)
-    except errors:
+    except errors as exc:
+        if slow is not None and state and isinstance(exc, psycopg2.errors.QueryCanceled):
+            return slow(state)
         if not state:
             return loading()
         if state.get("stale"):

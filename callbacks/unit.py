@@ -12,7 +12,6 @@ charts stay mounted and one callback renders the new unit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +23,6 @@ import ids
 from access.principal import scope_or_refuse
 from callbacks import refresh
 from geodata import drilldown, fanout, kpis, units
-from geodata.clock import TZ
 from geodata.db import Database, get_db
 from i18n import pick, t
 from layers import unit_map
@@ -33,6 +31,7 @@ from layers.basemap import map_style, projector
 from layers.viewport import fit
 from pages import _unit_charts as charts
 from pages import _unit_panels as panels
+from pages._components import status_line
 from pages._kpi import kpi_cards
 from settings import get_settings
 
@@ -106,13 +105,6 @@ def values_patch(values: list[dict[str, Any]]) -> Patch:
     return patch
 
 
-def _status(changed_at: str, lang: str, stale: bool = False) -> html.Span:
-    when = datetime.fromisoformat(changed_at).astimezone(TZ).strftime("%H:%M:%S")
-    if stale:
-        return html.Span(f"⚠ {t('map.stale', lang)} {when}", className="status stale")
-    return html.Span(f"{t('map.updated', lang)} {when}", className="status fresh")
-
-
 def code_of(href: str | None) -> str | None:
     """The unit code of a /unit/<code> URL (absolute or not); None for any other page."""
     path = urlsplit(href or "").path
@@ -160,7 +152,7 @@ def unit_view(
             out |= {"cell": None, "cells": []}
         new_state["breaks"] = list(classes.breaks)
         view = f"unit-view level-{unit.level}" + (" exclusive" if unit.exclusive else "")
-        status = _status(new_state["changed_at"], lang)
+        status = status_line(new_state["changed_at"], lang)
         return {**NOTHING, **out, "view": view, "missing": [], "state": new_state, "status": status}
 
     return refresh.run(
@@ -171,14 +163,20 @@ def unit_view(
         recovered=lambda tick: {
             **NOTHING,
             "state": {**tick.state, "stale": False},
-            "status": _status(tick.state["changed_at"], lang),
+            "status": status_line(tick.state["changed_at"], lang),
         },
         stale=lambda held: {
             **NOTHING,
             "state": {**held, "stale": True},
-            "status": _status(held["changed_at"], lang, True),
+            "status": status_line(held["changed_at"], lang, "stale"),
         },
         loading=lambda: {**NOTHING, "status": html.Span(t("map.loading", lang), className="status stale")},
+        quiet=lambda tick: not (state or {}).get("retry"),
+        slow=lambda held: {
+            **NOTHING,
+            "state": {**held, "retry": True},
+            "status": status_line(held["changed_at"], lang, "slow"),
+        },
     )
 
 

@@ -48,6 +48,10 @@ UI: dict[str, tuple[str, str]] = {
     "read.timeout": ("查询超时：数据较多，请重试或缩小查询范围", "The query timed out: retry, or narrow the query"),
     "read.down": ("数据库暂不可用，请稍后重试", "The database is unavailable; retry shortly"),
     "read.retry": ("重试", "Retry"),
+    "unit.slow": (
+        "查询超时，显示上次结果，下次刷新时重试 — 数据时间",
+        "Query timed out; showing the last result, retrying — data as of",
+    ),
     "wall.scope": ("范围", "Scope"),
     "wall.hours": ("小时", "h"),
     "wall.minutes": ("分钟", "min"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from dash import dcc, html
 
 from access import csrf
 from geodata import territory
+from geodata.clock import TZ
 from geodata.db import get_db
 from i18n import lang_query, t
 from layers import registry
@@ -79,3 +82,14 @@ def header(title: str, status_id: str, lang: str) -> html.Header:
         ],
         className="topbar",
     )
+
+
+STATUS_KEYS = {"fresh": "map.updated", "stale": "map.stale", "slow": "unit.slow"}
+
+
+def status_line(changed_at: str, lang: str, kind: str = "fresh") -> html.Span:
+    """The data-freshness line of a live page: ``fresh`` (data as of), ``stale`` (the database is
+    away: the outage banner) or ``slow`` (a query timed out: the last picture, asked again)."""
+    when = datetime.fromisoformat(changed_at).astimezone(TZ).strftime("%H:%M:%S")
+    mark = "" if kind == "fresh" else "⚠ "
+    return html.Span(f"{mark}{t(STATUS_KEYS[kind], lang)} {when}", className=f"status {kind}")

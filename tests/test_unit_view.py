@@ -5,6 +5,7 @@ switch, English labels, and 单元不存在 for unknown and malformed codes."""
 from __future__ import annotations
 
 import pytest
+from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.unit import code_of, trend_for, unit_view
@@ -177,3 +178,31 @@ def test_the_unit_maps_open_and_overdue_counts_match_a_count_of_cases(db, level,
         expected = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
     got = {i: (o, d) for i, o, d in zip(shapes["id"], shapes["open_cases"], shapes["overdue"])}
     assert got == expected and sum(d for _, d in got.values()) > 0
+
+
+def test_a_slow_panel_says_so_keeps_the_picture_and_asks_again(db, admin_dsn_, settings):
+    """A lock held elsewhere makes the camera panels' queries run into the statement timeout: the
+    status says 查询超时 (not the outage banner), nothing is redrawn, and the next tick asks again."""
+    import psycopg2
+
+    from geodata.db import Database
+
+    street = _street(db)
+    fast_fail = Database(settings.app_dsn(), statement_timeout_ms=400, scoped=True, default_scope=("all", 0))
+    locker = psycopg2.connect(admin_dsn_)
+    try:
+        first = unit_view(None, street.code, "zh", 30, fast_fail, BASE)
+        with locker.cursor() as cur:
+            cur.execute("LOCK TABLE cameras IN ACCESS EXCLUSIVE MODE")
+        slow = unit_view({**first["state"], "versions": {}}, street.code, "zh", 30, fast_fail, BASE)
+        status = _texts(slow["status"])
+        assert "查询超时" in status and "数据更新中断" not in status
+        assert slow["state"]["retry"] and not slow["state"].get("stale")
+        assert all(slow[k] is no_update for k in ("figure", "kpis", "ranking"))
+        locker.rollback()
+        healed = unit_view(slow["state"], street.code, "zh", 30, fast_fail, BASE)  # asked again, though unmoved
+        assert "retry" not in healed["state"] and "查询超时" not in _texts(healed["status"])
+    finally:
+        locker.rollback()
+        locker.close()
+        fast_fail.close()
