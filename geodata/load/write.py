@@ -155,6 +155,9 @@ def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False, backwa
     Readers wait for the load's whole length.
     """
     staged = frame.assign(geom=point_ewkb(frame.lon.to_numpy(), frame.lat.to_numpy()))
+    for column, default in (("source_category", None), ("source_status", None), ("status_given", True)):
+        if column not in staged:  # a caller with our own statuses and no source texts (the benchmark)
+            staged[column] = default
     params = {"actor": actor, "note": IMPORT_NOTE}
     _stage(cur, "load_stage_cases", "load_stage_cases", staged, CASE_COLUMNS)
     if bulk:
