@@ -29,6 +29,9 @@ class Territory:
     count: int
     names: tuple[str, ...]
     bounds: tuple[float, float, float, float] | None
+    levels: frozenset[str] = frozenset()  # the unit levels loaded
+    exclusive: bool = False  # any exclusive grid
+    roads: bool = False
 
 
 def current(db: Database) -> Territory:
@@ -40,7 +43,8 @@ def current(db: Database) -> Territory:
 def _read(db: Database) -> Territory:
     count, names, *box = fetch_rows("territory_top_units", None, db)[0]
     bounds = tuple(float(v) for v in box) if box[0] is not None else None
-    return Territory(int(count), tuple(names or ()), bounds)
+    levels, exclusive, roads = fetch_rows("territory_contents", None, db)[0]
+    return Territory(int(count), tuple(names or ()), bounds, frozenset(levels or ()), exclusive, roads)
 
 
 def name(db: Database, lang: str) -> str:

@@ -66,6 +66,11 @@ class Layer:
         """The layer's name in ``lang`` (the catalogue's ``layer.<key>``)."""
         return t(f"layer.{self.key}", lang)
 
+    def present(self, found: Any) -> bool:
+        """Whether the territory (a ``geodata.territory.Territory``) holds anything this layer
+        draws; a map offers only the layers that do (default: always)."""
+        return True
+
     def load(self, db: Database) -> dict[str, Any]:
         """Geometry and values from the database."""
         raise NotImplementedError

@@ -32,6 +32,10 @@ class GridLayer(TiledLayer):
     level = "grid"
     exclusive = False
 
+    def present(self, found: Any) -> bool:
+        """Grids are loaded."""
+        return "grid" in found.levels
+
     def load(self, db: Database) -> dict[str, Any]:
         """Shapes and values of every grid."""
         params = {"level": self.level, "exclusive": self.exclusive}

@@ -16,6 +16,10 @@ class LabelLayer(Layer):
     key = "labels"
     trace_count = 2
 
+    def present(self, found: Any) -> bool:
+        """Communities or streets are loaded (their names are what it labels)."""
+        return bool({"community", "street"} & found.levels)
+
     def load(self, db: Database) -> dict[str, Any]:
         """Label points of communities and streets."""
         return {

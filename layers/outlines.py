@@ -20,6 +20,10 @@ class OutlineLayer(Layer):
     width = 1.2
     fill: str | None = None
 
+    def present(self, found: Any) -> bool:
+        """Units of this level are loaded (of exclusive grids: any exclusive grid)."""
+        return self.level in found.levels and (found.exclusive or not self.exclusive)
+
     def load(self, db: Database) -> dict[str, Any]:
         """The level's polygons."""
         return {"shapes": fetch_columns("unit_shapes", {"level": self.level, "exclusive": self.exclusive}, db)}

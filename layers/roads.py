@@ -20,6 +20,10 @@ class RoadLayer(Layer):
     legend = (LegendItem("#41556e", "legend.road", "line"),)
     trace_count = 2
 
+    def present(self, found: Any) -> bool:
+        """Roads are loaded (the demo draws its own; a city may have none)."""
+        return found.roads
+
     def load(self, db: Database) -> dict[str, Any]:
         """Every road."""
         return {"roads": fetch_columns("road_lines", None, db)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import psycopg2
 from dash import dcc, html
 
 from access import csrf
@@ -14,10 +15,20 @@ from i18n import lang_query, t
 from layers import registry
 
 
+def _offered() -> list:
+    """The registry's layers that the territory holds anything for (all of them when the
+    database cannot say): a city loaded as districts offers no street or grid layer."""
+    try:
+        found = territory.current(get_db())
+    except psycopg2.Error:
+        return list(registry.LAYERS)
+    return [layer for layer in registry.LAYERS if layer.present(found)]
+
+
 def legend(lang: str) -> html.Div:
-    """Legend rows of every layer, from the layer registry."""
+    """Legend rows of every layer offered, from the layer registry."""
     rows = []
-    for layer in registry.LAYERS:
+    for layer in _offered():
         for item in layer.legend:
             rows.append(
                 html.Div(
@@ -32,8 +43,11 @@ def legend(lang: str) -> html.Div:
 
 
 def layer_toggles(component_id: str, lang: str) -> html.Div:
-    """One checkbox per layer that can be switched."""
-    options = [{"label": layer.label(lang), "value": layer.key} for layer in registry.toggleable()]
+    """One checkbox per layer that can be switched and is offered."""
+    offered = {layer.key for layer in _offered()}
+    options = [
+        {"label": layer.label(lang), "value": layer.key} for layer in registry.toggleable() if layer.key in offered
+    ]
     return html.Div(
         [
             html.H3(t("map.layers", lang)),

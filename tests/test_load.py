@@ -729,6 +729,9 @@ def test_a_city_loaded_from_its_own_files_names_and_frames_itself(empty, load_se
             page = http.post(f"{url}/_dash-update-component", json=dash_calls.router(output, spec, path), timeout=60)
             shown = json.dumps(page.json(), ensure_ascii=False)
             assert f"{first}等158个区域" in shown and "经开区" not in shown, path
+            if path == "/":  # only the layers the city has: its districts, no streets, grids or roads
+                assert "区县边界" in shown and "办事处边界" not in shown and "社区边界" not in shown
+                assert '"label": "道路"' not in shown and '"label": "网格"' not in shown
         export = http.get(f"{url}/analyst/export.html?layer=cases", timeout=120)
         assert export.ok and f"{first}等158个区域" in export.text
         lat, lon = map(float, re.search(r"center:\s*\[\s*([\d.]+),\s*([\d.]+)\s*\]", export.text).groups())
