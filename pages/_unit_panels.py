@@ -117,8 +117,8 @@ def unit_info(unit: Unit, n_children: int, lang: str) -> html.Dl:
         (t("unit.population", lang), f"{unit.population:,}" if unit.population is not None else "—"),
         (t("unit.households", lang), f"{unit.households:,}" if unit.households is not None else "—"),
     ]
-    if unit.level != "grid":
-        facts.append((t("unit.children", lang), t(f"unit.count.{CHILD_LEVEL[unit.level]}", lang).format(n=n_children)))
+    if unit.level != "grid" and n_children:  # the levels below the deepest loaded are absent, not "0个办事处"
+        facts.append((t("unit.children", lang), t(f"unit.count.{CHILD_LEVEL[unit.level]}", lang, n=n_children)))
     if unit.exclusive:
         facts.append((t("unit.level.grid", lang), t("unit.kind.exclusive", lang)))
     return html.Dl([part for k, v in facts for part in (html.Dt(k), html.Dd(v))], className="facts")

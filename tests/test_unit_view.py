@@ -206,3 +206,12 @@ def test_a_slow_panel_says_so_keeps_the_picture_and_asks_again(db, admin_dsn_, s
         locker.rollback()
         locker.close()
         fast_fail.close()
+
+
+def test_a_unit_without_loaded_children_names_no_sub_units(db):
+    """Below the deepest level loaded there is nothing to count: no "0个办事处" line."""
+    from pages._unit_panels import unit_info
+
+    street = _street(db)
+    assert "个社区" in _texts(unit_info(street, 7, "zh"))
+    assert "下级单元" not in _texts(unit_info(street, 0, "zh"))
