@@ -7,9 +7,12 @@ from dataclasses import dataclass
 import flask
 
 from geodata import units
+from geodata.db import SCOPE_COLUMNS, get_db
 
-# What each role may open (besides the case view): the one map shows the whole district.
-WHOLE_TERRITORY_ROLES = ("district", "analyst", "admin")
+# The roles that see the whole territory whatever their scope unit (admin, and 市级 for a city of
+# several districts). Any other principal sees its scope unit and what lies below it; the top of
+# the territory (its one top-level unit, or the territory itself) is the whole territory.
+WHOLE_TERRITORY_ROLES = ("city", "admin")
 
 
 @dataclass(frozen=True)
@@ -28,17 +31,22 @@ class Principal:
 
     @property
     def whole_territory(self) -> bool:
-        """Sees the whole district (the one map, every unit)."""
-        return self.role in WHOLE_TERRITORY_ROLES or (self.kind == "wall" and self.scope.level == "district")
+        """Sees the whole territory (the one map, every unit). Asked of the units as they are now,
+        so that a second district loaded beside the first narrows a district's users at once."""
+        if self.role in WHOLE_TERRITORY_ROLES:
+            return True
+        top = units.top(get_db())
+        return top is not None and top.id == self.scope.id
 
     @property
     def rows(self) -> tuple[str, int]:
-        """The row-level-security scope of this principal (geodata.db.SCOPE)."""
-        if self.whole_territory or self.scope.level == "district":
+        """The row-level-security scope of this principal (geodata.db.SCOPE): its scope unit's
+        level, or the community of a grid (a grid's worker sees the community's cases)."""
+        if self.whole_territory or self.scope.territory:
             return ("all", 0)
-        if self.scope.level == "street":
-            return ("street", self.scope.id)
-        return ("community", self.scope.community_id if self.scope.level == "grid" else self.scope.id)
+        if self.scope.level in SCOPE_COLUMNS:
+            return (self.scope.level, self.scope.id)
+        return ("community", self.scope.community_id)
 
     def covers(self, unit: units.Unit | None) -> bool:
         """True when ``unit`` lies inside this principal's scope (the scope unit or below it)."""
@@ -46,9 +54,9 @@ class Principal:
 
 
 def sees_case(case: dict, scope: units.Unit | None) -> bool:
-    """True when a case (a row with street_code, community_code, grid_code) lies inside ``scope``
-    (None: the whole territory)."""
-    if scope is None or scope.level == "district":
+    """True when a case (a row with the codes of its units: city_code … grid_code) lies inside
+    ``scope`` (None: the whole territory)."""
+    if scope is None or scope.territory:
         return True
     return case.get(f"{scope.level}_code") == scope.code
 

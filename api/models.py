@@ -132,6 +132,10 @@ class Case(BaseModel):
     address: str | None
     lon: float
     lat: float
+    city_code: str | None = None
+    city: str | None = None
+    district_code: str | None = None
+    district: str | None = None
     street_code: str | None
     street: str | None
     community_code: str | None

@@ -24,6 +24,7 @@ from geodata.ops.cluster import Cluster
 from geodata.ops.setup import ensure_database
 from geodata.queries import sql_text
 from geodata.roles import SUPERUSER
+from geodata.unit_assign import FACT_UNIT_COLUMNS
 from settings import get_settings
 
 BUDGET = {
@@ -328,7 +329,7 @@ class Bench:
                 )
                 cases = cases[cases.status != "merged"].reset_index(drop=True)  # a file names no merge target
                 cases["external_id"] = "INGEST-" + cases["external_id"]
-                unit_cols = ["street_id", "community_id", "grid_id", "exclusive_grid_id"]
+                unit_cols = FACT_UNIT_COLUMNS
                 raw = cases.drop(columns=["id", "merged_into", *unit_cols])
                 conn.rollback()
                 bulk = [self._ingest_once(cur, ctx, raw, bulk=True) for _ in range(3)]

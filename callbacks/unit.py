@@ -132,7 +132,7 @@ def unit_view(
         if not units.within(unit, allowed):
             missing = panels.not_found(code, allowed.code if allowed else units.root_code(db), lang)
             return {**NOTHING, "view": "unit-view missing", "missing": missing, "state": new_state, "status": ""}
-        plan = unit_map.MapPlan.children(unit)
+        plan = unit_map.MapPlan.children(db, unit)
         proj = projector(get_settings().basemap)
         patch = tick.same and "breaks" in state and "units" not in tick.moved
         load = unit_map.load_values if patch else unit_map.load

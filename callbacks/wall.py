@@ -73,6 +73,7 @@ def resolve_scope(db: Database, code: str | None, allowed: units.Unit | None = N
     return home, bool(code)
 
 
+RANKING_TITLE = {"district": "wall.ranking.district", "street": "wall.ranking.street"}  # by the children's level
 WALL_MAP_PX = (1300, 620)  # the wall's map box at 1920×1080 (assets/wall.css)
 
 
@@ -80,7 +81,7 @@ def _map_panel(
     db: Database, unit: units.Unit, state: dict | None, lang: str, base_url: str, scale: float
 ) -> tuple[Any, Any, dict]:
     """(figure or Patch, legend or no_update, map state)."""
-    plan = unit_map.MapPlan.overview(unit)
+    plan = unit_map.MapPlan.overview(db, unit)
     s = get_settings()
     proj = projector(s.basemap)
     if state and state.get("code") == unit.code and state.get("scale") == scale:
@@ -216,7 +217,7 @@ def _wall_panels(
         banner=html.Div(t("wall.bad_unit", lang), className="wall-banner notice") if bad_code else [],
         data_time=f"{t('wall.data_time', lang)} {stamp}",
         scope_name=unit.name,
-        ranking_title=t("wall.ranking" if unit.level == "district" else "wall.ranking.children", lang),
+        ranking_title=t(RANKING_TITLE.get(unit.below, "wall.ranking.children"), lang),
     )
     new_map_state = map_state
     if drawn is not None:

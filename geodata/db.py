@@ -32,9 +32,9 @@ _ENTER_SCOPE = {
     for level, role in SCOPE_ROLES.items()
 }
 # The column each narrow scope's policies (migration 0013) compare with gridops.scope_id.
-SCOPE_COLUMNS = {"street": "street_id", "community": "community_id"}
-# The scope of the work in hand (set per request by access.gate): ("all", 0), ("street", id) or
-# ("community", id). A scoped pool enters it at the start of every transaction (row-level
+SCOPE_COLUMNS = {"city": "city_id", "district": "district_id", "street": "street_id", "community": "community_id"}
+# The scope of the work in hand (set per request by access.gate): ("all", 0) or (level, unit id)
+# for a level of SCOPE_COLUMNS. A scoped pool enters it at the start of every transaction (row-level
 # security, migration 0013); with none, tables under row-level security show no row.
 SCOPE: ContextVar[tuple[str, int] | None] = ContextVar("gridops_scope", default=None)
 # A longer statement timeout for the work that is allowed it (a download), in milliseconds; None:

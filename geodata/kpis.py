@@ -126,6 +126,9 @@ ROLLUP_LEVELS = (
     (2, ("street_id", "community_id")),
     (3, ("community_id", "grid_id")),
     (4, ("exclusive_grid_id",)),
+    (5, ("city_id", "district_id")),  # migration 0028
+    (6, ("district_id", "street_id")),
+    (7, ("grid_id", "micro_id")),
 )
 
 

@@ -1,7 +1,8 @@
-"""Bulk point-in-polygon assignment of street, community and grid ids (docs/performance.md.4: STRtree).
+"""Bulk point-in-polygon assignment of units to points (docs/performance.md.4: STRtree).
 
-Same rule as the ``assign_unit_ids`` trigger: the tiling grid (not exclusive) with the lowest id
-that intersects the point; failing that, the community, then the street.
+Same rule as the ``assign_unit_ids`` trigger (migration 0028): the deepest tiling unit (not an
+exclusive grid) that holds the point, the lowest id on a shared edge, gives the point its unit at
+every level above; the exclusive grid holding it is found apart.
 """
 
 from __future__ import annotations
@@ -10,30 +11,39 @@ import numpy as np
 import pandas as pd
 import shapely
 
+# Deepest first: the order in which a point looks for its unit.
+LEVELS_DEEPEST_FIRST = ("micro", "grid", "community", "street", "district", "city")
+# The unit ids a fact carries, one per level, and its exclusive grid.
+FACT_UNIT_COLUMNS = ["city_id", "district_id", "street_id", "community_id", "grid_id", "micro_id", "exclusive_grid_id"]
+ANCESTOR_COLUMNS = ["city_id", "district_id", "street_id", "community_id", "grid_id"]
+
 
 class UnitIndex:
-    """STRtrees over the units of one territory."""
+    """STRtrees over the units of one territory; ``units`` carries ANCESTOR_COLUMNS (see
+    ``with_ancestors``), level, kind, id and a geometry."""
 
     def __init__(self, units: pd.DataFrame) -> None:
         self._ids = units["id"].to_numpy()
-        self._street = units["street_id"].to_numpy(dtype="float64")
-        self._community = units["community_id"].to_numpy(dtype="float64")
+        self._level = units["level"].to_numpy()
+        self._above = {
+            c: (units[c] if c in units else pd.Series([None] * len(units))).to_numpy(dtype="float64", na_value=np.nan)
+            for c in ANCESTOR_COLUMNS
+        }
+        exclusive = (units["level"] == "grid") & (units["kind"] == "exclusive")
+        masks = {lv: (units["level"] == lv) & ~exclusive for lv in LEVELS_DEEPEST_FIRST}
+        masks["exclusive"] = exclusive
         self._trees = {}
-        for key, mask in {
-            "grid": (units["level"] == "grid") & (units["kind"] != "exclusive"),
-            "exclusive": (units["level"] == "grid") & (units["kind"] == "exclusive"),
-            "community": units["level"] == "community",
-            "street": units["level"] == "street",
-        }.items():
+        for key, mask in masks.items():
             rows = np.flatnonzero(mask.to_numpy())
-            self._trees[key] = (shapely.STRtree(units.geometry.to_numpy()[rows]), rows)
+            if len(rows):
+                self._trees[key] = (shapely.STRtree(units.geometry.to_numpy()[rows]), rows)
 
     def _first_hit(self, key: str, points: np.ndarray) -> np.ndarray:
         """Row index (into units) of the lowest-id unit hit per point, or -1."""
-        tree, rows = self._trees[key]
         out = np.full(len(points), -1, dtype=np.int64)
-        if len(rows) == 0 or len(points) == 0:
+        if key not in self._trees or len(points) == 0:
             return out
+        tree, rows = self._trees[key]
         pt_idx, tree_idx = tree.query(points, predicate="intersects")
         if len(pt_idx) == 0:  # no point in any unit of this kind
             return out
@@ -45,52 +55,41 @@ class UnitIndex:
         return out
 
     def assign(self, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
-        """street_id, community_id, grid_id and exclusive_grid_id for each point (nullable)."""
+        """FACT_UNIT_COLUMNS for each point (nullable integers)."""
         points = shapely.points(lon, lat)
         n = len(points)
-        grid_id = np.full(n, np.nan)
-        community_id = np.full(n, np.nan)
-        street_id = np.full(n, np.nan)
-        hit = self._first_hit("grid", points)
-        ok = hit >= 0
-        grid_id[ok] = self._ids[hit[ok]]
-        community_id[ok] = self._community[hit[ok]]
-        street_id[ok] = self._street[hit[ok]]
-        rest = np.flatnonzero(~ok)
-        if len(rest):
-            c_hit = self._first_hit("community", points[rest])
-            c_ok = c_hit >= 0
-            community_id[rest[c_ok]] = self._ids[c_hit[c_ok]]
-            street_id[rest[c_ok]] = self._street[c_hit[c_ok]]
-            still = rest[~c_ok]
-            s_hit = self._first_hit("street", points[still])
-            street_id[still[s_hit >= 0]] = self._ids[s_hit[s_hit >= 0]]
+        cols = {c: np.full(n, np.nan) for c in FACT_UNIT_COLUMNS}
+        rest = np.arange(n)
+        for level in LEVELS_DEEPEST_FIRST:
+            if not len(rest):
+                break
+            hit = self._first_hit(level, points[rest])
+            ok = hit >= 0
+            found, rows = rest[ok], hit[ok]
+            for c in ANCESTOR_COLUMNS:
+                cols[c][found] = self._above[c][rows]
+            if level == "micro":
+                cols["micro_id"][found] = self._ids[rows]
+            rest = rest[~ok]
         e_hit = self._first_hit("exclusive", points)
-        exclusive = np.where(e_hit >= 0, self._ids[np.maximum(e_hit, 0)], np.nan)
-        cols = {
-            "street_id": street_id,
-            "community_id": community_id,
-            "grid_id": grid_id,
-            "exclusive_grid_id": exclusive,
-        }
+        cols["exclusive_grid_id"] = np.where(e_hit >= 0, self._ids[np.maximum(e_hit, 0)], np.nan)
         return pd.DataFrame({k: pd.array(np.where(np.isnan(v), None, v), dtype="Int64") for k, v in cols.items()})
 
 
 def with_ancestors(units: pd.DataFrame) -> pd.DataFrame:
-    """Add street_id and community_id columns computed from parent_id (as the trigger does)."""
-    by_id = units.set_index("id")
+    """Add ANCESTOR_COLUMNS computed from parent_id (as the units_fill_ancestors trigger does: a
+    unit's own id at its own level)."""
     parent = dict(zip(units["id"], units["parent_id"]))
-    level = dict(zip(units["id"], by_id["level"]))
-    street, community = [], []
+    level = dict(zip(units["id"], units["level"]))
+    chains = []
     for uid in units["id"]:
         chain = {}
         cur = uid
         while cur is not None and not pd.isna(cur):
             chain[level[cur]] = cur
             cur = parent[cur]
-        street.append(chain.get("street"))
-        community.append(chain.get("community"))
+        chains.append(chain)
     out = units.copy()
-    out["street_id"] = pd.array(street, dtype="Int64")
-    out["community_id"] = pd.array(community, dtype="Int64")
+    for c in ANCESTOR_COLUMNS:
+        out[c] = pd.array([chain.get(c[: -len("_id")]) for chain in chains], dtype="Int64")
     return out

@@ -1,23 +1,37 @@
-"""The unit hierarchy (区 → 办事处 → 社区 → 网格): lookups by code, ancestors, children and the
-columns that put facts (cases, cameras, checkpoints) inside a unit."""
+"""The unit hierarchy as data: city → district → street office → community → grid → micro-grid,
+or any part of it from the top down, with any number of top-level units (migration 0028). Lookups by
+code, ancestors, children, and the columns that put facts (cases, cameras, checkpoints) inside a
+unit. A territory of several top-level units has one more unit above them, the whole territory
+(level ``territory``, code ``TERRITORY_CODE``), made here and not stored."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
+from geodata import territory
 from geodata.db import Database
 from geodata.memo import once_per_request
 from geodata.queries import fetch_columns, fetch_rows
 
-LEVELS = ("district", "street", "community", "grid")
-CHILD_LEVEL = {"district": "street", "street": "community", "community": "grid"}
+LEVELS = ("city", "district", "street", "community", "grid", "micro")
+CHILD_LEVEL = dict(pairwise(LEVELS))
+PARENT_LEVEL = {child: parent for parent, child in pairwise(LEVELS)}
+ROOT_LEVELS = ("city", "district")  # the levels a top-level unit may have
+TERRITORY = "territory"  # the level of the whole territory above several top-level units
+TERRITORY_CODE = "_all"
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # the units_code_check constraint
+
+
+def fact_column(level: str) -> str:
+    """The column of cases, cameras and checkpoints that holds their unit of ``level``."""
+    return f"{level}_id"
 
 
 @dataclass(frozen=True)
 class Unit:
-    """One administrative unit."""
+    """One administrative unit (or the whole territory: ``level`` TERRITORY, id 0)."""
 
     id: int
     code: str
@@ -25,9 +39,11 @@ class Unit:
     level: str
     kind: str
     parent_id: int | None
+    city_id: int | None
     district_id: int | None
     street_id: int | None
     community_id: int | None
+    grid_id: int | None
     population: int | None
     households: int | None
     manager: str | None
@@ -40,33 +56,41 @@ class Unit:
         return self.kind == "exclusive"
 
     @property
+    def territory(self) -> bool:
+        """The whole territory above several top-level units."""
+        return self.level == TERRITORY
+
+    @property
+    def below(self) -> str | None:
+        """The level of this unit's children (the whole territory's ``kind`` is its top level)."""
+        return self.kind if self.territory else CHILD_LEVEL.get(self.level)
+
+    def above(self, level: str) -> int | None:
+        """The id of this unit's unit of ``level`` (its own id at its own level)."""
+        return getattr(self, fact_column(level), None) if level != "micro" else None
+
+    @property
     def ancestor_ids(self) -> list[int]:
-        """District, street and community ids above this unit, top first."""
-        chain = (self.district_id, self.street_id, self.community_id)
+        """The ids of the units above this one, top first."""
+        chain = (self.city_id, self.district_id, self.street_id, self.community_id, self.grid_id)
         return [i for i in chain if i is not None and i != self.id]
 
     def fact_scope(self) -> tuple[str, list[int]] | None:
-        """(column, ids) selecting this unit's facts; None for the district (see ``scope_of``)."""
-        if self.level == "street":
-            return "street_id", [self.id]
-        if self.level == "community":
-            return "community_id", [self.id]
-        if self.level == "grid":
-            return ("exclusive_grid_id" if self.exclusive else "grid_id"), [self.id]
-        return None
+        """(column, ids) selecting this unit's facts; None for the whole territory (``scope_of``)."""
+        if self.territory:
+            return None
+        if self.exclusive:
+            return "exclusive_grid_id", [self.id]
+        return fact_column(self.level), [self.id]
 
 
 def within(unit: Unit | None, scope: Unit | None) -> bool:
     """True when ``unit`` is ``scope`` or lies below it (None scope: the whole territory)."""
     if unit is None:
         return False
-    if scope is None or scope.level == "district" or unit.id == scope.id:
+    if scope is None or scope.territory or unit.id == scope.id:
         return True
-    if scope.level == "street":
-        return unit.street_id == scope.id
-    if scope.level == "community":
-        return unit.community_id == scope.id
-    return False
+    return not unit.territory and not scope.exclusive and unit.above(scope.level) == scope.id
 
 
 def _unit(row: tuple) -> Unit:
@@ -80,11 +104,13 @@ def valid_code(code: str | None) -> bool:
 
 
 def by_code(db: Database, code: str | None) -> Unit | None:
-    """The unit with this code, or None (also for malformed codes)."""
+    """The unit with this code, or None (also for malformed codes); TERRITORY_CODE is the top."""
     if not valid_code(code):
         return None
     rows = fetch_rows("unit_by_code", {"code": code}, db)
-    return _unit(rows[0]) if rows else None
+    if rows:
+        return _unit(rows[0])
+    return top(db) if code == TERRITORY_CODE else None
 
 
 def by_id(db: Database, unit_id: int) -> Unit | None:
@@ -93,17 +119,54 @@ def by_id(db: Database, unit_id: int) -> Unit | None:
     return _unit(rows[0]) if rows else None
 
 
+def top(db: Database) -> Unit | None:
+    """The top of every drill-down: the one top-level unit, or the whole territory above several
+    (None: no unit loaded). Read once per request."""
+
+    def read() -> Unit | None:
+        rows = fetch_rows("unit_roots", None, db)
+        if len(rows) <= 1:
+            return _unit(rows[0]) if rows else None
+        found = territory.current(db)
+        first = _unit(rows[0])
+        nothing = dict.fromkeys(("parent_id", "city_id", "district_id", "street_id", "community_id", "grid_id"))
+        return replace(
+            first,
+            id=0,
+            code=TERRITORY_CODE,
+            name=territory.name(db, "zh"),
+            level=TERRITORY,
+            kind=first.level,  # the level below the whole territory
+            population=None,
+            households=None,
+            manager=None,
+            phone=None,
+            bounds=found.bounds or first.bounds,
+            **nothing,
+        )
+
+    return once_per_request(("unit_top", db.dsn), read)
+
+
 def root_code(db: Database) -> str | None:
-    """The district's code (the top of every drill-down)."""
-    rows = fetch_rows("unit_root", None, db)
-    return rows[0][0] if rows else None
+    """The code of the top of every drill-down (``top``)."""
+    unit = top(db)
+    return unit.code if unit is not None else None
+
+
+def child_level(db: Database, unit: Unit) -> str:
+    """The level a unit's map colours: its children's, or its own when no unit of that level is
+    loaded (a district of a city loaded as districts alone, a grid without micro-grids)."""
+    below = unit.below
+    return below if below is not None and below in territory.current(db).levels else unit.level
 
 
 def children(db: Database, unit: Unit) -> dict[str, list]:
-    """Direct children (id, code, name, level, kind), tiling units first; read once per request (a
-    drill-down render asks for them from a dozen panels)."""
+    """Direct children (id, code, name, level, kind), tiling units first; the whole territory's are
+    the top-level units. Read once per request (a drill-down render asks from a dozen panels)."""
+    parent = None if unit.territory else unit.id
     return once_per_request(
-        ("unit_children", db.dsn, unit.id), lambda: fetch_columns("unit_children", {"id": unit.id}, db)
+        ("unit_children", db.dsn, unit.id), lambda: fetch_columns("unit_children", {"id": parent}, db)
     )
 
 
@@ -113,25 +176,29 @@ def names(db: Database, ids: list[int]) -> dict[int, tuple[str, str, str]]:
 
 
 def scope_of(db: Database, unit: Unit) -> tuple[str, list[int]]:
-    """(fact column, ids): the facts inside ``unit``. A district is the union of its streets."""
+    """(fact column, ids): the facts inside ``unit``. The whole territory is the union of its
+    top-level units (of one level: the highest loaded)."""
     scope = unit.fact_scope()
     if scope is not None:
         return scope
     kids = children(db, unit)
-    return "street_id", [i for i, lv in zip(kids["id"], kids["level"]) if lv == "street"]
+    level = next((lv for lv in LEVELS if lv in kids["level"]), ROOT_LEVELS[-1])
+    return fact_column(level), [i for i, lv in zip(kids["id"], kids["level"]) if lv == level]
 
 
 def child_groupings(db: Database, unit: Unit) -> list[tuple[str, list[int], str]]:
     """(scope column, scope ids, group column) per kind of child: the facts of each child unit.
 
     A community's tiling grids group by ``grid_id``; its exclusive grids by ``exclusive_grid_id``
-    (their cases may lie in a neighbouring community, so they are scoped by their own id).
+    (their cases may lie in a neighbouring community, so they are scoped by their own id). The
+    whole territory's children are its top-level units, each its own group.
     """
-    if unit.level == "grid":
-        return []
     col, ids = scope_of(db, unit)
-    group = {"district": "street_id", "street": "community_id", "community": "grid_id"}[unit.level]
-    out = [(col, ids, group)]
+    if unit.territory:
+        return [(col, ids, col)]
+    if unit.exclusive or unit.level not in CHILD_LEVEL or not children(db, unit)["id"]:
+        return []
+    out = [(col, ids, fact_column(CHILD_LEVEL[unit.level]))]
     if unit.level == "community":
         kids = children(db, unit)
         excl = [i for i, k in zip(kids["id"], kids["kind"]) if k == "exclusive"]

@@ -146,10 +146,12 @@ LOAD: dict[str, tuple[str, str]] = {
     # the values the sentences above name: what repeats, a unit level, a step of the loop
     "load.name.code": ("编码", "code"),
     "load.name.external_id": ("工单编号", "external id"),
+    "load.name.city": ("市", "city"),
     "load.name.district": ("区", "district"),
     "load.name.street": ("街道办事处", "street"),
     "load.name.community": ("社区", "community"),
     "load.name.grid": ("网格", "grid"),
+    "load.name.micro": ("微网格", "micro-grid"),
     "load.name.dispatched": ("派单", "dispatched"),
     "load.name.accepted": ("签收", "accepted"),
     "load.name.resolved": ("办结", "resolved"),

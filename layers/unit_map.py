@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from geodata import territory
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from geodata.units import CHILD_LEVEL, Unit, scope_of
+from geodata.units import CHILD_LEVEL, Unit, child_level, fact_column, scope_of
 from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, geojson_features, hover, line_coords
 from layers.basemap import Projector
@@ -75,38 +76,48 @@ class MapPlan:
     outline_level: str | None  # children outlined when grandchildren are coloured
 
     @staticmethod
-    def children(unit: Unit) -> MapPlan:
-        """Drill-down: colour the direct children (a grid colours itself)."""
-        return MapPlan(unit, CHILD_LEVEL.get(unit.level, "grid"), None)
+    def children(db: Database, unit: Unit) -> MapPlan:
+        """Drill-down: colour the direct children (a unit with none loaded below colours itself)."""
+        return MapPlan(unit, child_level(db, unit), None)
 
     @staticmethod
-    def overview(unit: Unit) -> MapPlan:
+    def overview(db: Database, unit: Unit) -> MapPlan:
         """Wall: one level finer than the drill-down above community level (a district shows its
         communities inside street outlines; a street its grids inside community outlines)."""
-        child = CHILD_LEVEL.get(unit.level)
-        if child in ("street", "community"):
-            return MapPlan(unit, CHILD_LEVEL[child], child)
-        return MapPlan.children(unit)
+        child = child_level(db, unit)
+        finer = CHILD_LEVEL.get(child)
+        if child in ("street", "community") and child != unit.level and finer in territory.current(db).levels:
+            return MapPlan(unit, finer, child)
+        return MapPlan.children(db, unit)
+
+
+def _drawn_under(db: Database, plan: MapPlan) -> tuple[str, list[int]]:
+    """(units column, ids): the plan's polygons are the units of its level whose column is one of
+    the ids (the unit's own level's column, the id itself when a unit draws itself, and the top
+    level's column for the whole territory)."""
+    if plan.unit.territory:
+        return fact_column(plan.unit.kind), scope_of(db, plan.unit)[1]
+    if plan.unit.level == plan.level:
+        return "id", [plan.unit.id]
+    return fact_column(plan.unit.level), [plan.unit.id]
 
 
 def load(db: Database, plan: MapPlan) -> dict[str, Any]:
     """Shapes with values, outlines and flash points of the plan."""
-    outlines = fetch_columns("unit_map_outlines", {"id": plan.unit.id, "level": plan.outline_level}, db)
+    _, ids = _drawn_under(db, plan)
+    outline_ids = ids if plan.unit.territory else [plan.unit.id]
+    outlines = fetch_columns("unit_map_outlines", {"ids": outline_ids, "level": plan.outline_level}, db)
     return {"outlines": outlines, **load_values(db, plan, with_geom=True)}
 
 
 def load_values(db: Database, plan: MapPlan, with_geom: bool = False) -> dict[str, Any]:
     """What a refresh needs: the polygons' values (no geometry) and the newly overdue cases."""
     col, ids = scope_of(db, plan.unit)
-    params = {"id": plan.unit.id, "level": plan.level, "scope_ids": ids, "with_geom": with_geom}
+    ancestor, drawn = _drawn_under(db, plan)
+    params = {"drawn": drawn, "level": plan.level, "scope_ids": ids, "with_geom": with_geom}
     return {
         "shapes": fetch_columns(
-            "unit_map_shapes",
-            params,
-            db,
-            scope=col,
-            group=f"{plan.level}_id",
-            ancestor="id" if plan.unit.level == plan.level else f"{plan.unit.level}_id",
+            "unit_map_shapes", params, db, scope=col, group=fact_column(plan.level), ancestor=ancestor
         ),
         "flash": fetch_columns("newly_overdue", {"scope_ids": ids, "minutes": FLASH_MINUTES}, db, scope=col),
     }

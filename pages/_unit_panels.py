@@ -12,7 +12,7 @@ from dash.dash_table.Format import Format, Scheme
 from geodata.clock import TZ
 from geodata.drilldown import Crumb
 from geodata.kpis import BY_KEY, KpiValue, RankRow
-from geodata.units import CHILD_LEVEL, Unit
+from geodata.units import Unit
 from i18n import lang_query, named, t
 from layers.base import ColourClasses
 from layers.unit_map import EXCLUSIVE_LINE, legend_items
@@ -118,7 +118,7 @@ def unit_info(unit: Unit, n_children: int, lang: str) -> html.Dl:
         (t("unit.households", lang), f"{unit.households:,}" if unit.households is not None else "—"),
     ]
     if unit.level != "grid" and n_children:  # the levels below the deepest loaded are absent, not "0个办事处"
-        facts.append((t("unit.children", lang), t(f"unit.count.{CHILD_LEVEL[unit.level]}", lang, n=n_children)))
+        facts.append((t("unit.children", lang), t(f"unit.count.{unit.below}", lang, n=n_children)))
     if unit.exclusive:
         facts.append((t("unit.level.grid", lang), t("unit.kind.exclusive", lang)))
     return html.Dl([part for k, v in facts for part in (html.Dt(k), html.Dd(v))], className="facts")

@@ -119,7 +119,7 @@ def _main(lang: str) -> html.Main:
             ),
             html.Div(
                 [
-                    panel("ranking", t("wall.ranking", lang), ids.WALL_RANKING),
+                    panel("ranking", t("wall.ranking.children", lang), ids.WALL_RANKING),
                     panel("urgent", t("wall.urgent", lang), ids.WALL_URGENT, "wall-urgent-panel"),
                 ],
                 className="wall-side",

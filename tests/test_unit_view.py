@@ -163,7 +163,7 @@ def test_the_unit_maps_open_and_overdue_counts_match_a_count_of_cases(db, level,
     while unit.level != level:
         kids = units.children(db, unit)
         unit = units.by_code(db, kids["code"][kids["level"].index(units.CHILD_LEVEL[unit.level])])
-    plan = MapPlan.overview(unit) if overview else MapPlan.children(unit)
+    plan = MapPlan.overview(db, unit) if overview else MapPlan.children(db, unit)
     shapes = load_values(db, plan)["shapes"]
     with db.transaction() as cur:
         cur.execute(

@@ -26,8 +26,16 @@ from geodata.accounts import audit, sessions, throttle
 from geodata.db import Database
 from geodata.queries import sql_text
 
-# role → the level its scope unit must have (None: any unit, usually the district)
-ROLES = {"district": "district", "street": "street", "community": "community", "analyst": None, "admin": None}
+# role → the level its scope unit must have (None: any unit). city (市级) and admin see the whole
+# territory whatever their unit (access/principal.py); the others see their unit and below it.
+ROLES = {
+    "city": None,
+    "district": "district",
+    "street": "street",
+    "community": "community",
+    "analyst": None,
+    "admin": None,
+}
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
 MIN_PASSWORD = 10
 # Compared against when the name is unknown, so that a wrong name costs as long as a wrong password.

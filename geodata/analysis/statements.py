@@ -144,10 +144,13 @@ def _day_start(day) -> datetime:
 def _unit_clause(layer: str, unit: units.Unit, name: str, db: Database) -> tuple[sql.Composable, dict[str, Any]]:
     """The rows of ``layer`` inside ``unit``: facts by their unit ids, grids by their ancestry."""
     if layer == "grids":
-        if unit.level == "district":
+        if unit.territory:
             return sql.SQL("true"), {}
-        column = {"street": "street_id", "community": "community_id", "grid": "id"}[unit.level]
-        return sql.SQL("x.{} = %({})s").format(sql.Identifier(column), sql.SQL(name)), {name: unit.id}
+        if unit.level in ("grid", "micro"):  # a micro-grid's grids are its grid
+            return sql.SQL("x.id = %({})s").format(sql.SQL(name)), {name: unit.grid_id}
+        return sql.SQL("x.{} = %({})s").format(sql.Identifier(units.fact_column(unit.level)), sql.SQL(name)), {
+            name: unit.id
+        }
     column, ids = units.scope_of(db, unit)
     return sql.SQL("x.{} = ANY(%({})s)").format(sql.Identifier(column), sql.SQL(name)), {name: ids}
 
@@ -278,7 +281,7 @@ def compile_layer(db: Database, q: Query, layer: str, scope: units.Unit | None, 
     else:
         where, params = _grid_clauses(q, db)
         params.update(gi_params(q, db))
-    if scope is not None and scope.level != "district":
+    if scope is not None and not scope.territory:
         clause, extra = _unit_clause(layer, scope, "scope_ids", db)
         where.append(clause)
         params.update(extra)

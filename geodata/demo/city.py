@@ -39,7 +39,8 @@ from geodata.load.bulk import (
     sync_identity,
 )
 from geodata.queries import sql_text
-from geodata.unit_assign import UnitIndex, with_ancestors
+from geodata.unit_assign import FACT_UNIT_COLUMNS, UnitIndex, with_ancestors
+from geodata.units import LEVELS
 
 DEFAULT_SEED = 7
 DOMAIN_TABLES = [
@@ -154,13 +155,13 @@ def _load_static(cur, city: dict) -> dict[str, int]:
     units = city["units"].copy()
     units["geom"] = geom_ewkb(units.geometry.to_numpy())
     cols = ["id", "code", "name", "level", "kind", "parent_id", "population", "households", "manager", "phone", "geom"]
-    for level in ("district", "street", "community", "grid"):
+    for level in LEVELS:  # parents before children
         copy_frame(cur, "units", units[units.level == level], cols)
     sync_identity(cur, "units")
     roads = city["roads"].copy()
     roads["geom"] = geom_ewkb(roads.geometry.to_numpy())
     copy_frame(cur, "roads", roads, ["name", "kind", "geom"])
-    unit_cols = ["street_id", "community_id", "grid_id", "exclusive_grid_id"]
+    unit_cols = FACT_UNIT_COLUMNS
     cams = city["cameras"].assign(geom=lambda f: point_ewkb(f.lon.to_numpy(), f.lat.to_numpy()))
     copy_frame(
         cur,
@@ -221,10 +222,7 @@ CASE_COLUMNS = [
     "description",
     "address",
     "geom",
-    "street_id",
-    "community_id",
-    "grid_id",
-    "exclusive_grid_id",
+    *FACT_UNIT_COLUMNS,
     "department_id",
     "reported_at",
     "dispatched_at",

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geodata.clock import TZ_NAME
+from geodata.units import LEVELS, PARENT_LEVEL, ROOT_LEVELS  # noqa: F401 (the loader's vocabulary)
 
 KINDS = ("units", "cameras", "checkpoints", "cases")
-LEVELS = ("district", "street", "community", "grid")
-PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community"}
 UNIT_KINDS = {  # the unit kinds allowed per level, and the words that name them
+    "city": {"city": "city", "市": "city", "地级市": "city"},
     "district": {"district": "district", "区": "district", "县": "district"},
     "street": {"street": "street", "town": "town", "街道": "street", "办事处": "street", "镇": "town", "乡": "town"},
     "community": {"community": "community", "village": "village", "社区": "community", "村": "village"},
@@ -25,6 +25,7 @@ UNIT_KINDS = {  # the unit kinds allowed per level, and the words that name them
         "农村网格": "rural",
         "专属网格": "exclusive",
     },
+    "micro": {"micro": "micro", "微网格": "micro"},
 }
 CAMERA_KINDS = {
     "bullet": "bullet",

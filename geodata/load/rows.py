@@ -29,6 +29,7 @@ from geodata.load.options import (
     LEVELS,
     OPEN_STATUSES,
     PARENT_LEVEL,
+    ROOT_LEVELS,
     UNIT_KINDS,
     Options,
 )
@@ -106,7 +107,7 @@ def _reject_mask(mask: np.ndarray, keep: np.ndarray, rows: np.ndarray, report: L
 def _unit_ids(cur, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
     index = write.unit_index(cur)
     if index is None:
-        return pd.DataFrame({c: pd.array([None] * len(lon), dtype="Int64") for c in write.UNIT_ID_COLUMNS})
+        return pd.DataFrame({c: pd.array([None] * len(lon), dtype="Int64") for c in write.FACT_UNIT_COLUMNS})
     return index.assign(lon, lat)
 
 
@@ -187,13 +188,13 @@ def _level_from_file(frame: pd.DataFrame, cols, report: LoadReport) -> str:
 
 def _unit_kinds(frame, cols, level, opts: Options, keep, rows, report) -> np.ndarray:
     words = UNIT_KINDS[level]
-    default = {"district": "district", "street": "street", "community": "community", "grid": "community"}[level]
+    default = {"grid": "community"}.get(level, level)
     if opts.unit_kind:
         if opts.unit_kind not in words.values():
             kinds = ", ".join(sorted(set(words.values())))
             raise LoadError(Message("load.err.unit_kind", kind=opts.unit_kind, level=_level_name(level), kinds=kinds))
         return np.full(len(frame), opts.unit_kind, dtype=object)
-    if "kind" not in cols or level == "district":
+    if "kind" not in cols or len(set(words.values())) == 1:
         return np.full(len(frame), default, dtype=object)
     raw = text_or_none(frame[cols["kind"]]).fillna("")
     mapped = _lookup(raw, words)
@@ -211,12 +212,13 @@ def _unit_kinds(frame, cols, level, opts: Options, keep, rows, report) -> np.nda
 
 def _parents(cur, level, geoms, frame, cols, keep, rows, report) -> np.ndarray:
     """Parent unit id per row: by parent code when given, else the parent containing the unit's
-    representative point (the lowest id when several do)."""
+    representative point (the lowest id when several do). A city, and a district when no city is
+    loaded, are top-level units."""
     ids = np.full(len(rows), None, dtype=object)
-    if level == "district":
+    above = PARENT_LEVEL.get(level)
+    parents = write.units_at_level(cur, above) if above else None
+    if parents is None or (parents.empty and level in ROOT_LEVELS):
         return ids
-    above = PARENT_LEVEL[level]
-    parents = write.units_at_level(cur, above)
     if parents.empty:
         raise LoadError(Message("load.err.no_parents", above=_level_name(above), level=_level_name(level)))
     if "parent_code" in cols:

@@ -16,12 +16,11 @@ import shapely
 
 from geodata.load.bulk import column_types, copy_binary, deferred_indexes, encode_binary, geom_ewkb, point_ewkb
 from geodata.queries import sql_text
-from geodata.unit_assign import UnitIndex
+from geodata.unit_assign import ANCESTOR_COLUMNS, FACT_UNIT_COLUMNS, UnitIndex
 
 UNIT_COLUMNS = ["code", "name", "level", "kind", "parent_id", "population", "households", "manager", "phone", "geom"]
-UNIT_ID_COLUMNS = ["street_id", "community_id", "grid_id", "exclusive_grid_id"]
-CAMERA_COLUMNS = ["code", "name", "kind", "status", "last_seen_at", "view_range_m", "geom", *UNIT_ID_COLUMNS]
-CHECKPOINT_COLUMNS = ["code", "name", "type_code", "department_id", "geom", *UNIT_ID_COLUMNS]
+CAMERA_COLUMNS = ["code", "name", "kind", "status", "last_seen_at", "view_range_m", "geom", *FACT_UNIT_COLUMNS]
+CHECKPOINT_COLUMNS = ["code", "name", "type_code", "department_id", "geom", *FACT_UNIT_COLUMNS]
 CASE_COLUMNS = [
     "source",
     "external_id",
@@ -30,7 +29,7 @@ CASE_COLUMNS = [
     "description",
     "address",
     "geom",
-    *UNIT_ID_COLUMNS,
+    *FACT_UNIT_COLUMNS,
     "department_id",
     "reported_at",
     "dispatched_at",
@@ -72,14 +71,14 @@ def units_at_level(cur, level: str) -> pd.DataFrame:
 
 
 def unit_index(cur) -> UnitIndex | None:
-    """An STRtree index over streets, communities and grids (None when there are none)."""
+    """An STRtree index over the units of every level (None when there are none)."""
     rows = _rows(cur, "load_unit_index")
     if not rows:
         return None
-    frame = pd.DataFrame(rows, columns=["id", "level", "kind", "street_id", "community_id", "wkb"])
+    frame = pd.DataFrame(rows, columns=["id", "level", "kind", *ANCESTOR_COLUMNS, "wkb"])
     frame["geometry"] = shapely.from_wkb([bytes(w) for w in frame.pop("wkb")])
-    frame["street_id"] = pd.array(frame.street_id, dtype="Int64")
-    frame["community_id"] = pd.array(frame.community_id, dtype="Int64")
+    for column in ANCESTOR_COLUMNS:
+        frame[column] = pd.array(frame[column], dtype="Int64")
     return UnitIndex(frame)  # reads frame.geometry, the column
 
 

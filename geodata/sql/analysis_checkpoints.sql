@@ -24,7 +24,8 @@ SELECT * FROM (
               FROM cameras cam WHERE cam.status = 'online'
              ORDER BY cam.geom <-> c.geom LIMIT 1) AS nearest_camera_m,
            ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
-           c.geom, c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id
+           c.geom, c.city_id, c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_id,
+           c.exclusive_grid_id
       FROM checkpoints c
       JOIN checkpoint_types t ON t.code = c.type_code
       LEFT JOIN scored sc ON sc.checkpoint_id = c.id

@@ -7,7 +7,7 @@ SELECT * FROM (
            coalesce(od.overdue, 0) AS overdue,
            round(gi.z::numeric, 2)::float AS gi_z, round(gi.p::numeric, 4)::float AS gi_p,
            ST_X(u.label_point) AS lon, ST_Y(u.label_point) AS lat,
-           u.geom, u.label_point, u.street_id, u.community_id
+           u.geom, u.label_point, u.city_id, u.district_id, u.street_id, u.community_id
       FROM units u
       LEFT JOIN unit_stats us ON us.unit_id = u.id
       LEFT JOIN units s ON s.id = u.street_id

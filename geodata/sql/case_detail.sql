@@ -3,6 +3,7 @@ SELECT c.id, c.source, src.name AS source_name, src.name_en AS source_name_en, c
        c.category_code, k.name AS category, k.name_en AS category_en, k.sla_hours,
        c.status, st.name AS status_name, st.name_en AS status_name_en, c.is_open,
        c.description, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+       y.name AS city, y.code AS city_code, r.name AS district, r.code AS district_code,
        s.name AS street, s.code AS street_code, m.name AS community, m.code AS community_code,
        g.name AS grid, g.code AS grid_code, g.manager AS grid_manager, x.name AS exclusive_grid,
        d.name AS department, d.name_en AS department_en,
@@ -15,6 +16,8 @@ SELECT c.id, c.source, src.name AS source_name, src.name_en AS source_name_en, c
   JOIN case_sources src ON src.code = c.source
   JOIN case_statuses st ON st.code = c.status
   LEFT JOIN departments d ON d.id = c.department_id
+  LEFT JOIN units y ON y.id = c.city_id
+  LEFT JOIN units r ON r.id = c.district_id
   LEFT JOIN units s ON s.id = c.street_id
   LEFT JOIN units m ON m.id = c.community_id
   LEFT JOIN units g ON g.id = c.grid_id

@@ -14,13 +14,14 @@ WITH ended AS MATERIALIZED (
     -- Cases ended since this time yesterday or in the partial days, and cases rated in the partial
     -- days, are read by time (a day or two of the whole territory's cases) and then kept when in
     -- scope: planned together, the unit's own index would be read whole to narrow them down.
-    SELECT c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id, c.status, c.reported_at, c.ended_at,
-           c.deadline_at
+    SELECT c.city_id, c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_id, c.exclusive_grid_id,
+           c.status, c.reported_at, c.ended_at, c.deadline_at
       FROM cases c
      WHERE c.ended_at > %(now_1d)s OR (c.ended_at > %(c1)s AND c.ended_at < %(e1)s)
         OR (c.ended_at > %(c2)s AND c.ended_at < %(e2)s)
 ), rated AS MATERIALIZED (
-    SELECT c.street_id, c.community_id, c.grid_id, c.exclusive_grid_id, c.reported_at, c.rated_at, c.satisfaction
+    SELECT c.city_id, c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_id, c.exclusive_grid_id,
+           c.reported_at, c.rated_at, c.satisfaction
       FROM cases c
      WHERE c.satisfaction IS NOT NULL
        AND ((c.rated_at > %(c1)s AND c.rated_at < %(e1)s) OR (c.rated_at > %(c2)s AND c.rated_at < %(e2)s)

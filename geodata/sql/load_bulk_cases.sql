@@ -8,7 +8,7 @@ WITH old AS (
 ), upd AS (
     UPDATE cases c SET
         category_code = s.category_code, status = s.status, description = s.description, address = s.address,
-        geom = s.geom, street_id = s.street_id, community_id = s.community_id, grid_id = s.grid_id,
+        geom = s.geom, city_id = s.city_id, district_id = s.district_id, street_id = s.street_id, community_id = s.community_id, grid_id = s.grid_id, micro_id = s.micro_id,
         exclusive_grid_id = s.exclusive_grid_id, department_id = s.department_id, reported_at = s.reported_at,
         dispatched_at = s.dispatched_at, accepted_at = s.accepted_at, resolved_at = s.resolved_at,
         rated_at = s.rated_at, closed_at = s.closed_at, deadline_at = s.deadline_at, satisfaction = s.satisfaction,
@@ -26,11 +26,12 @@ WITH old AS (
     RETURNING c.id, c.status, c.reported_at, false AS inserted
 ), ins AS (
     INSERT INTO cases (source, external_id, category_code, status, description, address, geom,
-                       street_id, community_id, grid_id, exclusive_grid_id, department_id, reported_at,
+                       city_id, district_id, street_id, community_id, grid_id, micro_id, exclusive_grid_id, department_id, reported_at,
                        dispatched_at, accepted_at, resolved_at, rated_at, closed_at, deadline_at,
                        satisfaction, handled_online, reply, source_category, source_status)
     SELECT s.source, s.external_id, s.category_code, s.status, s.description, s.address, s.geom,
-           s.street_id, s.community_id, s.grid_id, s.exclusive_grid_id, s.department_id, s.reported_at,
+           s.city_id, s.district_id, s.street_id, s.community_id, s.grid_id, s.micro_id,
+           s.exclusive_grid_id, s.department_id, s.reported_at,
            s.dispatched_at, s.accepted_at, s.resolved_at, s.rated_at, s.closed_at, s.deadline_at,
            s.satisfaction, s.handled_online, s.reply, s.source_category, s.source_status
       FROM load_stage_cases s

@@ -1,3 +1,2 @@
--- Everything geodata.unit_assign needs to give points their street, community and grid ids.
-SELECT id, level, kind, street_id, community_id, ST_AsBinary(geom) FROM units
- WHERE level IN ('street', 'community', 'grid') ORDER BY id
+-- Everything geodata.unit_assign needs to give points their units at every level.
+SELECT id, level, kind, city_id, district_id, street_id, community_id, grid_id, ST_AsBinary(geom) FROM units ORDER BY id

@@ -5,18 +5,18 @@ WITH old AS (
     SELECT c.id, c.status FROM load_stage_cases s JOIN cases c USING (source, external_id)
 ), up AS (
     INSERT INTO cases AS c (source, external_id, category_code, status, description, address, geom,
-                            street_id, community_id, grid_id, exclusive_grid_id, department_id, reported_at,
+                            city_id, district_id, street_id, community_id, grid_id, micro_id, exclusive_grid_id, department_id, reported_at,
                             dispatched_at, accepted_at, resolved_at, rated_at, closed_at, deadline_at,
                             satisfaction, handled_online, reply, source_category, source_status)
     SELECT source, external_id, category_code, status, description, address, geom,
-           street_id, community_id, grid_id, exclusive_grid_id, department_id, reported_at,
+           city_id, district_id, street_id, community_id, grid_id, micro_id, exclusive_grid_id, department_id, reported_at,
            dispatched_at, accepted_at, resolved_at, rated_at, closed_at, deadline_at,
            satisfaction, handled_online, reply, source_category, source_status
       FROM load_stage_cases
     ON CONFLICT (source, external_id) DO UPDATE SET
         category_code = EXCLUDED.category_code, status = EXCLUDED.status, description = EXCLUDED.description,
-        address = EXCLUDED.address, geom = EXCLUDED.geom, street_id = EXCLUDED.street_id,
-        community_id = EXCLUDED.community_id, grid_id = EXCLUDED.grid_id,
+        address = EXCLUDED.address, geom = EXCLUDED.geom, city_id = EXCLUDED.city_id, district_id = EXCLUDED.district_id, street_id = EXCLUDED.street_id,
+        community_id = EXCLUDED.community_id, grid_id = EXCLUDED.grid_id, micro_id = EXCLUDED.micro_id,
         exclusive_grid_id = EXCLUDED.exclusive_grid_id, department_id = EXCLUDED.department_id,
         reported_at = EXCLUDED.reported_at, dispatched_at = EXCLUDED.dispatched_at,
         accepted_at = EXCLUDED.accepted_at, resolved_at = EXCLUDED.resolved_at, rated_at = EXCLUDED.rated_at,

@@ -1,6 +1,7 @@
 -- Overdue follows case_overdue (migration 0026), written out here in the form its indexes serve.
 -- The polygons a unit's map colours: its descendants at %(level)s, found by their {ancestor}
--- column (the unit's own level's id column, or id itself when a grid draws itself), with
+-- column in %(drawn)s (layers/unit_map.py: the unit's own level's id column, or id itself when a
+-- unit draws itself, or the top level's column for the whole territory), with
 -- open (maintained counter; geometry only when %(with_geom)s) and overdue counts. Overdue is
 -- open minus the open cases not yet due, which are few (unit_values.sql), counted by their
 -- {group} column (the open-case indexes of 0016 hold it for the usual scopes, so no case row is
@@ -24,5 +25,5 @@ SELECT u.id, u.code, u.name, u.kind, CASE WHEN %(with_geom)s THEN ST_AsBinary(u.
   FROM units u
   LEFT JOIN unit_stats s ON s.unit_id = u.id
   LEFT JOIN due d ON d.unit_id = u.id
- WHERE u.level = %(level)s AND u.{ancestor} = %(id)s
+ WHERE u.level = %(level)s AND u.{ancestor} = ANY(%(drawn)s)
  ORDER BY (u.kind = 'exclusive'), u.code

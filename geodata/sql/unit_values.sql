@@ -7,9 +7,12 @@ SELECT u.id, coalesce(s.open_cases, 0) AS open_cases, coalesce(s.open_cases, 0) 
   LEFT JOIN unit_stats s ON s.unit_id = u.id
   LEFT JOIN (
         SELECT CASE WHEN %(exclusive)s THEN c.exclusive_grid_id
+                    WHEN %(level)s = 'micro' THEN c.micro_id
                     WHEN %(level)s = 'grid' THEN c.grid_id
                     WHEN %(level)s = 'community' THEN c.community_id
-                    ELSE c.street_id END AS unit_id,
+                    WHEN %(level)s = 'street' THEN c.street_id
+                    WHEN %(level)s = 'district' THEN c.district_id
+                    ELSE c.city_id END AS unit_id,
                count(*) AS n
           FROM cases c
          WHERE c.ended_at IS NULL AND c.deadline_at >= now()
