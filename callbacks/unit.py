@@ -64,11 +64,12 @@ def unit_panels(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Every panel except the map, from the KPI module and geodata.drilldown, and the map's data
     (``map_read``): all read at once."""
-    grid = unit.level == "grid"  # a grid lists every checkpoint and its own cases; it has nothing to rank
+    grid = unit.level == "grid"  # a grid lists every checkpoint and its own cases
+    leaf = units.child_level(db, unit) == unit.level  # nothing loaded below it: nothing to rank
     limit = None if grid else drilldown.WEAKEST_CHECKPOINTS
     reads = {
         "values": lambda: kpis.unit_kpis(db, unit),
-        "ranked": lambda: [] if grid else kpis.ranking(db, unit),
+        "ranked": lambda: [] if leaf else kpis.ranking(db, unit),
         "crumbs": lambda: drilldown.breadcrumbs(db, unit),
         "trend": lambda: drilldown.trend(db, unit, days),
         "categories": lambda: drilldown.categories(db, unit),
@@ -152,6 +153,7 @@ def unit_view(
             out |= {"cell": None, "cells": []}
         new_state["breaks"] = list(classes.breaks)
         view = f"unit-view level-{unit.level}" + (" exclusive" if unit.exclusive else "")
+        view += " leaf" if plan.level == unit.level else ""  # no level loaded below it
         status = status_line(new_state["changed_at"], lang)
         return {**NOTHING, **out, "view": view, "missing": [], "state": new_state, "status": status}
 

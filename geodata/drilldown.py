@@ -13,7 +13,7 @@ from typing import Any
 from geodata import kpis
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from geodata.units import Unit, names, scope_of
+from geodata.units import Unit, names, scope_of, top
 
 TREND_WINDOWS = (30, 90)  # days a trend can span
 CATEGORY_DAYS = 30  # "reported" window of the category breakdown
@@ -82,6 +82,11 @@ class Crumb:
 
 
 def breadcrumbs(db: Database, unit: Unit) -> list[Crumb]:
-    """The district, street and community above ``unit``, then the unit itself."""
+    """The units above ``unit`` (the whole territory first, when several units share the top),
+    then the unit itself."""
     above = names(db, unit.ancestor_ids)
-    return [Crumb(*above[i]) for i in unit.ancestor_ids if i in above] + [Crumb(unit.code, unit.name, unit.level)]
+    crumbs = [Crumb(*above[i]) for i in unit.ancestor_ids if i in above] + [Crumb(unit.code, unit.name, unit.level)]
+    first = top(db)
+    if first is not None and first.territory and not unit.territory:
+        crumbs.insert(0, Crumb(first.code, first.name, first.level))
+    return crumbs

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+import psycopg2
+
 from geodata import territory
 from geodata.db import Database
 from geodata.memo import once_per_request
@@ -22,6 +24,7 @@ ROOT_LEVELS = ("city", "district")  # the levels a top-level unit may have
 TERRITORY = "territory"  # the level of the whole territory above several top-level units
 TERRITORY_CODE = "_all"
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # the units_code_check constraint
+_LAST_TOP: dict[str, Unit | None] = {}  # per database: the last top read (``top``)
 
 
 def fact_column(level: str) -> str:
@@ -121,7 +124,8 @@ def by_id(db: Database, unit_id: int) -> Unit | None:
 
 def top(db: Database) -> Unit | None:
     """The top of every drill-down: the one top-level unit, or the whole territory above several
-    (None: no unit loaded). Read once per request."""
+    (None: no unit loaded). Read once per request; while the database is away, the last answer
+    (the gate asks it of every request, and a wall keeps its picture through an outage)."""
 
     def read() -> Unit | None:
         rows = fetch_rows("unit_roots", None, db)
@@ -145,7 +149,17 @@ def top(db: Database) -> Unit | None:
             **nothing,
         )
 
-    return once_per_request(("unit_top", db.dsn), read)
+    def last_known() -> Unit | None:
+        try:
+            found = read()
+        except psycopg2.Error:
+            if db.dsn in _LAST_TOP:
+                return _LAST_TOP[db.dsn]
+            raise
+        _LAST_TOP[db.dsn] = found
+        return found
+
+    return once_per_request(("unit_top", db.dsn), last_known)
 
 
 def root_code(db: Database) -> str | None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 NAMES: dict[str, tuple[str, str]] = {
     # Map layers
     "layer.grids": ("网格", "Grids"),
+    "layer.open.community": ("社区在办", "Open cases by community"),
+    "layer.open.street": ("办事处在办", "Open cases by street office"),
+    "layer.open.district": ("区县在办", "Open cases by district"),
+    "layer.open.city": ("城市在办", "Open cases by city"),
     "layer.cameras": ("摄像头", "Cameras"),
     "layer.checkpoints": ("创文点位", "Checkpoints"),
     "layer.cases": ("案件", "Cases"),

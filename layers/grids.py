@@ -1,12 +1,16 @@
-"""网格: tiling grids coloured by open cases, in fixed classes so colours compare over time."""
+"""网格: tiling grids coloured by open cases, in fixed classes so colours compare over time. A
+territory loaded without grids has its deepest loaded level coloured instead (a city of districts
+alone: its districts), so that its cases show on the one map."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+import psycopg2
 
-from geodata.db import Database
+from geodata import territory
+from geodata.db import Database, get_db
 from geodata.queries import fetch_columns
 from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, TiledLayer, geojson_features, hover
@@ -17,6 +21,12 @@ OPEN_CASE_CLASSES = ColourClasses(
     colors=("#173454", "#2f7394", "#f2c14e", "#f08a3c", "#d93f2b", "#9e0142"),
 )
 LABELS = ("0", "1–2", "3–5", "6–10", "11–20", ">20")
+COLOURED_LEVELS = ("grid", "community", "street", "district", "city")  # deepest first
+
+
+def coloured_level(found: Any) -> str | None:
+    """The level the layer colours in a territory (a ``geodata.territory.Territory``)."""
+    return next((level for level in COLOURED_LEVELS if level in found.levels), None)
 
 
 class GridLayer(TiledLayer):
@@ -29,27 +39,37 @@ class GridLayer(TiledLayer):
     legend = tuple(
         LegendItem(c, Message("legend.open_cases", range=r)) for c, r in zip(OPEN_CASE_CLASSES.colors, LABELS)
     )
-    level = "grid"
     exclusive = False
 
     def present(self, found: Any) -> bool:
-        """Grids are loaded."""
-        return "grid" in found.levels
+        """Grids, or any level above them, are loaded."""
+        return coloured_level(found) is not None
+
+    def label(self, lang: str) -> str:
+        """网格, or the level coloured instead (区县在办 for a city of districts)."""
+        try:
+            level = coloured_level(territory.current(get_db())) or "grid"
+        except psycopg2.Error:
+            level = "grid"
+        return t("layer.grids" if level == "grid" else f"layer.open.{level}", lang)
+
+    def _params(self, db: Database) -> dict[str, Any]:
+        return {"level": coloured_level(territory.current(db)) or "grid", "exclusive": self.exclusive}
 
     def load(self, db: Database) -> dict[str, Any]:
-        """Shapes and values of every grid."""
-        params = {"level": self.level, "exclusive": self.exclusive}
-        return {"shapes": fetch_columns("unit_shapes", params, db), **self.load_values(db)}
+        """Shapes and values of every unit of the coloured level."""
+        return {"shapes": fetch_columns("unit_shapes", self._params(db), db), **self.load_values(db)}
 
     def load_values(self, db: Database) -> dict[str, Any]:
         """Open and overdue counts, in unit-id order."""
-        return {"values": fetch_columns("unit_values", {"level": self.level, "exclusive": self.exclusive}, db)}
+        return {"values": fetch_columns("unit_values", self._params(db), db)}
 
     def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
         """The choropleth trace."""
         shapes = data["shapes"]
         text = [
-            f"<b>{n}</b><br>{t('hover.community', lang)}：{p}<br>{t('hover.street', lang)}：{s}"
+            f"<b>{n}</b>"
+            + (f"<br>{t('hover.community', lang)}：{p}<br>{t('hover.street', lang)}：{s}" if s and s != p else "")
             for n, p, s in zip(shapes["name"], shapes["parent_name"], shapes["street_name"])
         ]
         trace = {

@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import psycopg2
+import psycopg2.extensions
+import psycopg2.sql
 import pytest
 
 from geodata.clock import TZ
@@ -29,7 +32,7 @@ TEST_SECRET = "test-only-secret-key-0123456789abcdefghij"
 from geodata.db import Database  # noqa: E402
 from geodata.demo import city as demo  # noqa: E402
 from geodata.ops.setup import ensure_database  # noqa: E402
-from settings import get_settings  # noqa: E402
+from settings import Settings, get_settings  # noqa: E402
 from tests.server import serve  # noqa: E402
 
 SUMMARY: list[str] = []  # lines a test wants in the run's closing summary (the security matrix's size)
@@ -137,3 +140,41 @@ def whole_territory():
     token = SCOPE.set(("all", 0))
     yield
     SCOPE.reset(token)
+
+
+# The loader's own database (tests/test_load.py and the cities loaded from their own files).
+LOAD_TABLES = (
+    "camera_events, case_events, cases, inspection_results, inspections, checkpoints, cameras, unit_stats, units"
+)
+
+
+@pytest.fixture(scope="session")
+def load_settings() -> Settings:
+    """Settings of a database of its own (these tests empty it), so the shared test database stays
+    as it is: gridops_load_test on the embedded cluster, or <database>_load beside DATABASE_URL."""
+    base = get_settings()
+    if base.database_url:
+        name = psycopg2.extensions.parse_dsn(base.database_url)["dbname"] + "_load"
+        conn = psycopg2.connect(base.database_url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cur.fetchone() is None:
+                cur.execute(psycopg2.sql.SQL("CREATE DATABASE {}").format(psycopg2.sql.Identifier(name)))
+        conn.close()
+        url = psycopg2.extensions.make_dsn(base.database_url, dbname=name)
+        settings = base.model_copy(update={"database_url": url, "admin_database_url": None})
+    else:
+        settings = base.model_copy(update={"db_name": "gridops_load_test"})
+    ensure_database(settings, load_demo=False, reset=not settings.database_url)
+    return settings
+
+
+@pytest.fixture
+def empty(load_settings) -> Iterator[str]:
+    """The loader's database with no units, points or cases; yields its owner DSN."""
+    dsn = load_settings.admin_dsn()
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(f"TRUNCATE {LOAD_TABLES} RESTART IDENTITY")
+    conn.close()
+    return dsn

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,47 +20,13 @@ from geodata.errors import LoadError
 from geodata.load.cli import main
 from geodata.load.loader import load
 from geodata.load.options import Options
-from geodata.ops.setup import ensure_database
 from settings import Settings, get_settings
 from tests.conftest import ROOT
 
 DATA = ROOT.parent / "shared" / "data"
 NYC = DATA / "nyc311_data237"
 HENAN = DATA / "amap_gcj02_henan_shp" / "henan.shp"
-TABLES = "camera_events, case_events, cases, inspection_results, inspections, checkpoints, cameras, unit_stats, units"
 GEOD = pyproj.Geod(ellps="WGS84")
-
-
-@pytest.fixture(scope="session")
-def load_settings() -> Settings:
-    """Settings of a database of its own (these tests empty it), so the shared test database stays
-    as it is: gridops_load_test on the embedded cluster, or <database>_load beside DATABASE_URL."""
-    base = get_settings()
-    if base.database_url:
-        name = psycopg2.extensions.parse_dsn(base.database_url)["dbname"] + "_load"
-        conn = psycopg2.connect(base.database_url)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-            if cur.fetchone() is None:
-                cur.execute(psycopg2.sql.SQL("CREATE DATABASE {}").format(psycopg2.sql.Identifier(name)))
-        conn.close()
-        url = psycopg2.extensions.make_dsn(base.database_url, dbname=name)
-        settings = base.model_copy(update={"database_url": url, "admin_database_url": None})
-    else:
-        settings = base.model_copy(update={"db_name": "gridops_load_test"})
-    ensure_database(settings, load_demo=False, reset=not settings.database_url)
-    return settings
-
-
-@pytest.fixture
-def empty(load_settings) -> Iterator[str]:
-    """The loader's database with no units, points or cases; yields its owner DSN."""
-    dsn = load_settings.admin_dsn()
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(f"TRUNCATE {TABLES} RESTART IDENTITY")
-    conn.close()
-    return dsn
 
 
 def _one(dsn: str, query: str, params=None):

@@ -99,7 +99,7 @@ def test_grid_level_lists_its_cases_and_has_no_ranking(db):
     grid_id, _, _ = _grid_with_label(db, street)
     grid = units.by_id(db, grid_id)
     out = unit_view(None, grid.code, "zh", 90, db, BASE)
-    assert out["view"] == "unit-view level-grid" and out["ranking"] == []
+    assert out["view"] == "unit-view level-grid leaf" and out["ranking"] == []
     assert "本网格案件" in _texts(out["grid"]) and "网格员" in _texts(out["info"])
     assert len(out["trend"]["data"][0]["x"]) == 90
 
