@@ -158,3 +158,63 @@ def test_a_city_of_districts_shows_its_cases_and_keeps_each_district_to_itself(e
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_every_level_from_city_to_micro_grid_counts_its_facts(empty, load_settings, tmp_path):
+    """A city above its district and a micro-grid below a grid: a case is attributed to the deepest
+    unit that holds it and to every unit above, and each level's counters, KPIs and scope see it."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geodata import drilldown, kpis
+    from tests.test_load import _hotline
+
+    s, dsn = load_settings, empty
+    square = box(113.77, 34.72, 113.79, 34.74)
+    shapes = [
+        ("city", "Y1", "测试市", square),
+        ("district", "D1", "测试区", square),
+        ("street", "S1", "测试街道", square),
+        ("community", "C1", "测试社区", square),
+        ("grid", "G1", "西网格", box(113.77, 34.72, 113.78, 34.74)),
+        ("micro", "M1", "西一微网格", box(113.77, 34.72, 113.775, 34.73)),
+    ]
+    for level, code, name, geom in shapes:
+        path = tmp_path / f"{level}.geojson"
+        gpd.GeoDataFrame({"编码": [code], "名称": [name]}, geometry=[geom], crs="EPSG:4326").to_file(path)
+        assert _run("units", path, dsn, s, level=level).inserted == 1, level
+    # With a city loaded, a district must lie in it: one outside is refused, not made a second top.
+    stray = tmp_path / "stray.geojson"
+    gpd.GeoDataFrame({"编码": ["D9"], "名称": ["外区"]}, geometry=[box(114.0, 35.0, 114.01, 35.01)]).set_crs(
+        "EPSG:4326"
+    ).to_file(stray)
+    assert _run("units", stray, dsn, s, level="district").inserted == 0
+
+    points = {"in-micro": (113.772, 34.725), "in-grid": (113.777, 34.735), "in-community": (113.785, 34.73)}
+    lines = [f"{key},2026/11/20 08:00,,已受理,0101,垃圾,路口,{x},{y}" for key, (x, y) in points.items()]
+    assert _run("cases", _hotline(tmp_path / "cases.csv", lines), dsn, s, crs="EPSG:4326").inserted == 3
+    ids_of = dict(_one(dsn, "SELECT code, id FROM units"))
+    got = {
+        external: tuple(row)
+        for external, *row in _one(
+            dsn,
+            "SELECT external_id, city_id, district_id, street_id, community_id, grid_id, micro_id FROM cases",
+        )
+    }
+    y, d, st, c, g, m = (ids_of[k] for k in ("Y1", "D1", "S1", "C1", "G1", "M1"))
+    assert got == {
+        "in-micro": (y, d, st, c, g, m),
+        "in-grid": (y, d, st, c, g, None),
+        "in-community": (y, d, st, c, None, None),
+    }
+    stats = dict(_one(dsn, "SELECT u.code, s.open_cases FROM unit_stats s JOIN units u ON u.id = s.unit_id"))
+    assert stats == {"Y1": 3, "D1": 3, "S1": 3, "C1": 3, "G1": 2, "M1": 1}
+
+    db = Database(dsn)
+    assert units.top(db).code == "Y1" and units.children(db, units.by_code(db, "Y1"))["code"] == ["D1"]
+    for code, n in (("Y1", 3), ("D1", 3), ("G1", 2), ("M1", 1)):
+        assert kpis.unit_kpis(db, units.by_code(db, code))["open"].value == n, code
+    crumbs = [c.code for c in drilldown.breadcrumbs(db, units.by_code(db, "M1"))]
+    assert crumbs == ["Y1", "D1", "S1", "C1", "G1", "M1"]
+    ranked = {r.code: r.kpis["open"].value for r in kpis.ranking(db, units.by_code(db, "G1"))}
+    assert ranked == {"M1": 1}

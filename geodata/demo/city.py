@@ -97,7 +97,7 @@ def build_static(scale: str, rng: np.random.Generator, anchor: datetime) -> dict
         units = demo_territory.build_units(demo_territory.city_scale(rng), rng)
         roads = demo_territory.build_roads(units, *demo_territory.city_roads())
     units = with_ancestors(units)
-    district = units.geometry[units.level == "district"].iloc[0]
+    district = demo_territory.outline(units)
     cams = demo_points.cameras(roads, district, size.cameras, anchor, rng)
     cps = demo_points.checkpoints(units, roads, size.checkpoint_factor, rng)
     insp, results = demo_points.inspections(cps, cams, anchor, months=6, rng=rng)
@@ -203,7 +203,7 @@ def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseCo
     departments = dict(cur.fetchall())
     units = city["units"]
     return demo_cases.CaseContext(
-        district=units.geometry[units.level == "district"].iloc[0],
+        district=demo_territory.outline(units),
         index=city["index"],
         hotspots=demo_cases.hotspots(city["checkpoints"], rng),
         road_geoms=city["roads"].geometry.to_numpy(),

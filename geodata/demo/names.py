@@ -6,6 +6,8 @@ Names given in the source material come first; the rest are plausible local name
 from __future__ import annotations
 
 DISTRICT = ("410171", "郑州经开区")
+# The synthetic city of the benchmark's city scale: its districts, side by side.
+CITY_DISTRICTS = ("东城区", "西城区", "南湖区", "北岭区", "中河区", "新港区")
 
 # (street office, [(community, kind)]) — 35 communities and villages in all.
 STREETS: list[tuple[str, list[tuple[str, str]]]] = [

@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 
 from geodata.demo import names
+from geodata.demo import territory as demo_territory
 from geodata.unit_assign import UnitIndex
 from i18n import t
 
@@ -130,7 +131,7 @@ def checkpoints(
     units: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, scale: float, rng: np.random.Generator
 ) -> pd.DataFrame:
     """Checkpoints of every type; ``scale`` 1.0 gives the demo's ~300."""
-    district = units.geometry[units.level == "district"].iloc[0]
+    district = demo_territory.outline(units)
     rows: list[tuple[str, str, float, float]] = []
     crossings = _intersections(roads)
     pick = rng.choice(len(crossings), min(len(crossings), int(120 * scale)), replace=False)

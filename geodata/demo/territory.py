@@ -29,6 +29,7 @@ class TerritoryScale:
     streets: list[tuple[str, list[tuple[str, str]]]]
     street_seeds: list[tuple[float, float]] | None
     grids: int
+    districts: tuple[tuple[str, str], ...] = ()  # (code, name) of several top-level districts; () for the demo's one
 
 
 def demo_scale() -> TerritoryScale:
@@ -37,16 +38,18 @@ def demo_scale() -> TerritoryScale:
 
 
 def city_scale(
-    rng: np.random.Generator, streets: int = 100, communities: int = 20, grids: int = 70_000
+    rng: np.random.Generator, streets: int = 100, communities: int = 20, grids: int = 70_000, districts: int = 6
 ) -> TerritoryScale:
-    """A synthetic city-sized territory for benchmarks (70k grids)."""
+    """A synthetic city for benchmarks: ``districts`` top-level districts side by side (no city unit
+    above them), sharing ``streets`` street offices, 70k grids in all."""
     stems = names.CITY_STEMS
     out = []
     for i in range(streets):
         stem = stems[(2 * i) % len(stems)] + stems[(2 * i + 1 + i // len(stems)) % len(stems)]
         out.append((f"{stem}{i + 1}街道", [(f"{stem}{i + 1}-{j + 1}社区", "community") for j in range(communities)]))
     outline = [(113.45, 34.55), (113.95, 34.55), (113.95, 34.95), (113.45, 34.95)]
-    return TerritoryScale(outline, out, None, grids)
+    tops = tuple((f"4190{k + 1:02d}", names.CITY_DISTRICTS[k % len(names.CITY_DISTRICTS)]) for k in range(districts))
+    return TerritoryScale(outline, out, None, grids, tops)
 
 
 def _to_local(geom):
@@ -101,17 +104,34 @@ class _Unit:
 
 def build_units(scale: TerritoryScale, rng: np.random.Generator) -> gpd.GeoDataFrame:
     """Every unit of the territory, parents before children, with ids assigned in that order."""
-    district = _to_local(Polygon(scale.outline))
-    units = [_Unit(names.DISTRICT[0], names.DISTRICT[1], "district", "district", None, district)]
+    whole = _to_local(Polygon(scale.outline))
+    if scale.districts:
+        cells = tessellate(whole, _sample_inside(whole, len(scale.districts), rng), relax=3)
+        tops = [(code, name, cell) for (code, name), cell in zip(scale.districts, cells)]
+    else:
+        tops = [(names.DISTRICT[0], names.DISTRICT[1], whole)]
+    bounds = np.linspace(0, len(scale.streets), len(tops) + 1).round().astype(int)
+    units: list[_Unit] = []
+    for (d_code, d_name, district), lo, hi in zip(tops, bounds[:-1], bounds[1:]):
+        units.append(_Unit(d_code, d_name, "district", "district", None, district))
+        units += _streets(scale, scale.streets[lo:hi], d_code, district, whole.area, rng)
+    units += _exclusive_grids(units, scale, rng)
+    return _frame(units, rng)
+
+
+def _streets(
+    scale: TerritoryScale, streets: list, d_code: str, district, total_area: float, rng: np.random.Generator
+) -> list[_Unit]:
+    """The street offices of one district, their communities and grids."""
     if scale.street_seeds:
         seeds = np.array(scale.street_seeds) * [KX, 1.0]
         street_cells = tessellate(district, seeds, relax=0)
     else:
-        street_cells = tessellate(district, _sample_inside(district, len(scale.streets), rng), relax=3)
-    total_area = district.area
-    for si, ((street_name, communities), s_geom) in enumerate(zip(scale.streets, street_cells)):
-        s_code = f"{names.DISTRICT[0]}{si + 1:03d}"
-        units.append(_Unit(s_code, street_name, "street", "street", names.DISTRICT[0], s_geom))
+        street_cells = tessellate(district, _sample_inside(district, len(streets), rng), relax=3)
+    units = []
+    for si, ((street_name, communities), s_geom) in enumerate(zip(streets, street_cells)):
+        s_code = f"{d_code}{si + 1:03d}"
+        units.append(_Unit(s_code, street_name, "street", "street", d_code, s_geom))
         c_cells = tessellate(s_geom, _sample_inside(s_geom, len(communities), rng), relax=4)
         for ci, ((c_name, c_kind), c_geom) in enumerate(zip(communities, c_cells)):
             c_code = f"{s_code}{ci + 1:03d}"
@@ -121,8 +141,13 @@ def build_units(scale: TerritoryScale, rng: np.random.Generator) -> gpd.GeoDataF
             g_kind = "rural" if c_kind == "village" else "community"
             for gi, g_geom in enumerate(g_cells):
                 units.append(_Unit(f"{c_code}{gi + 1:03d}", f"{c_name}第{gi + 1}网格", "grid", g_kind, c_code, g_geom))
-    units += _exclusive_grids(units, scale, rng)
-    return _frame(units, rng)
+    return units
+
+
+def outline(units: gpd.GeoDataFrame):
+    """The territory's outline: its one top-level unit, or the union of several."""
+    tops = units.geometry[units.parent_id.isna()]
+    return tops.iloc[0] if len(tops) == 1 else shapely.union_all(tops.to_numpy())
 
 
 def _exclusive_grids(units: list[_Unit], scale: TerritoryScale, rng: np.random.Generator) -> list[_Unit]:
@@ -184,8 +209,8 @@ def _person(rng: np.random.Generator) -> str:
 
 
 def build_roads(units: gpd.GeoDataFrame, ew: list[str], ns: list[str]) -> gpd.GeoDataFrame:
-    """A street grid of named roads clipped to the district (east–west and north–south)."""
-    district = units.geometry[units.level == "district"].iloc[0]
+    """A street grid of named roads clipped to the territory (east–west and north–south)."""
+    district = outline(units)
     minx, miny, maxx, maxy = district.bounds
     rows = []
     for i, name in enumerate(ew):

@@ -3,7 +3,7 @@
 Load real data into GridOps: units, cameras, checkpoints or cases from a file, in one transaction.
 
     gridops load {units,cameras,checkpoints,cases} PATH [--crs EPSG:NNNN|ESRI:NNNN|gcj02|bd09]
-        [--level district|street|community|grid] [--map OUR_FIELD=THEIR_COLUMN ...] [--source NAME]
+        [--level city|district|street|community|grid|micro] [--map OUR_FIELD=THEIR_COLUMN ...] [--source NAME]
         [--encoding ENC] [--tz ZONE] [--status-map FILE] [--category-map FILE] [--repair] [--dry-run]
         [--report REPORT.csv]
 
