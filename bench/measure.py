@@ -14,6 +14,7 @@ import psycopg2
 
 import ids
 from bench.client import signed_in
+from geodata import units
 from geodata.db import Database
 from geodata.demo import cases as demo_cases
 from geodata.demo import city as demo
@@ -116,10 +117,13 @@ class Bench:
     def prepare(self) -> None:
         """The bench database, generated on first use."""
         ensure_database(self.settings, load_demo=False)
-        if demo.is_empty(self.settings.admin_dsn()):
-            print(f"generating the {self.scale} city (first run only) …", flush=True)
+        dsn = self.settings.admin_dsn()
+        empty = demo.is_empty(dsn)
+        if empty or not demo.shape_is_current(dsn, self.scale):
+            why = "first run only" if empty else "it was generated with another shape"
+            print(f"generating the {self.scale} city ({why}) …", flush=True)
             t0 = time.perf_counter()
-            counts = demo.load(self.settings.admin_dsn(), self.scale, demo.DEFAULT_SEED)
+            counts = demo.load(dsn, self.scale, demo.DEFAULT_SEED, replace=not empty)
             self.results["generate_s"] = round(time.perf_counter() - t0, 1)
             self.results["generated"] = counts
         self.db = Database(self.settings.app_dsn(), scoped=True, default_scope=("all", 0))
@@ -229,14 +233,15 @@ class Bench:
                 raise RuntimeError(f"/unit/{code} did not render: {out.get(ids.UNIT_STATUS)}")
             return size
 
-        for level in ("street", "community", "district"):
+        for level in ("street", "community", "district", "top"):
             with self.db.transaction() as cur:
                 cur.execute(
                     "SELECT u.code FROM units u JOIN unit_stats s ON s.unit_id = u.id WHERE u.level = %s "
                     "ORDER BY s.open_cases DESC, u.code LIMIT 1",
                     (level,),
                 )
-                code = cur.fetchone()[0]
+                found = cur.fetchone()
+            code = units.root_code(self.db) if level == "top" else found[0]  # top: the whole territory
             try:
                 ms, size = _ms(lambda c=code: click(c), min(self.repeat, 5))
             except RuntimeError as exc:
@@ -280,14 +285,16 @@ class Bench:
     def rls(self) -> None:
         """Row-level security's cost (issue 8: at most 2×): the same dashboard reads on the app's role
         in a scope, and on the owner role, which the policies exempt."""
-        from geodata import kpis, units
+        from geodata import kpis
         from geodata.cases import search as case_search
         from geodata.db import SCOPE
 
         owner = Database(self.settings.admin_dsn())
         try:
             root = units.by_code(owner, units.root_code(owner))
-            street = units.by_code(owner, units.children(owner, root)["code"][0])
+            with owner.transaction() as cur:
+                cur.execute("SELECT code FROM units WHERE level = 'street' ORDER BY code LIMIT 1")
+                street = units.by_code(owner, cur.fetchone()[0])
             for label, unit, scope in (("district", root, ("all", 0)), ("street", street, ("street", street.id))):
                 page = case_search.CaseFilter(unit=unit.code)
                 reads = {

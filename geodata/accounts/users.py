@@ -207,20 +207,35 @@ def seed_demo_if_empty(cur) -> bool:
     return True
 
 
-def _seed_demo(cur, district: str, street: str, community: str) -> None:
-    demo = [
+def _demo_users(district: str, street: str, community: str) -> list[tuple[str, str, str, str]]:
+    """(username, display name, role, scope code) of the demo users."""
+    return [
         ("district", "区城运中心", "district", district),
         ("street", "办事处值班员", "street", street),
         ("community", "社区网格长", "community", community),
         ("analyst", "数据分析员", "analyst", district),
         ("admin", "系统管理员", "admin", district),
     ]
+
+
+def _seed_demo(cur, district: str, street: str, community: str) -> None:
     digest = generate_password_hash(DEMO_PASSWORD)
-    for username, name, role, scope in demo:
+    for username, name, role, scope in _demo_users(district, street, community):
         cur.execute(
             sql_text("user_insert"),
             {"username": username, "display_name": name, "password_hash": digest, "role": role, "scope_code": scope},
         )
+
+
+def rescope_demo_users(cur) -> None:
+    """After a generated city replaced another, the demo users whose scope unit is gone get the
+    new city's (their own users are left as they are)."""
+    cur.execute(sql_text("demo_user_scopes"))
+    row = cur.fetchone()
+    if row is None:
+        return
+    for username, _, _, scope in _demo_users(*row):
+        cur.execute(sql_text("demo_user_rescope"), {"username": username, "scope_code": scope})
 
 
 DEMO_USERS = ("district", "street", "community", "analyst", "admin")

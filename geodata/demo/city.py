@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import psycopg2
 
-from geodata.accounts.users import seed_demo_if_empty
+from geodata.accounts.users import rescope_demo_users, seed_demo_if_empty
 from geodata.clock import TZ
 from geodata.demo import cases as demo_cases
 from geodata.demo import points as demo_points
@@ -87,6 +87,18 @@ def is_empty(dsn: str) -> bool:
     return bool(empty)
 
 
+def shape_is_current(dsn: str, scale: str) -> bool:
+    """True when the database's generated city has the top-level units this generator makes (one
+    district for the demo, several at city scale): a city generated before a change of shape is
+    generated again."""
+    tops = 1 if scale == "demo" else len(demo_territory.city_scale(np.random.default_rng(0)).districts)
+    with psycopg2.connect(dsn, connect_timeout=5) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM units WHERE parent_id IS NULL")
+        found = cur.fetchone()[0]
+    conn.close()
+    return found == tops
+
+
 def build_static(scale: str, rng: np.random.Generator, anchor: datetime) -> dict[str, pd.DataFrame]:
     """Units, roads, cameras, checkpoints and inspections (everything but cases)."""
     size = SCALES[scale]
@@ -140,7 +152,8 @@ def load(
             if replace:
                 cur.execute("TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY")
             counts.update(_load_static(cur, city))
-            seed_demo_if_empty(cur)
+            if not seed_demo_if_empty(cur):
+                rescope_demo_users(cur)
             log(f"  static layers loaded in {time.perf_counter() - started:.1f} s: {counts}")
             counts.update(_load_cases(cur, city, size, anchor, rng, fast=scale != "demo", log=log))
             cur.execute("SELECT unit_stats_rebuild()")
