@@ -222,9 +222,12 @@ def child_groupings(db: Database, unit: Unit) -> list[tuple[str, list[int], str]
 
 
 def pickable(db: Database, scope: Unit | None) -> list[tuple[str, str, str, str | None]]:
-    """(code, name, level, street name) of the street offices and communities inside ``scope``."""
-    street = scope.id if scope is not None and scope.level == "street" else None
-    community = scope.id if scope is not None and scope.level == "community" else None
-    if scope is not None and scope.level == "grid":
-        community = scope.community_id
-    return fetch_rows("unit_pickable", {"street_id": street, "community_id": community}, db)
+    """(code, name, level, parent's name) of the cities, districts, street offices and communities
+    inside ``scope`` (None: the whole territory); a grid's scope is its community."""
+    if scope is None or scope.territory:
+        level, unit_id = None, None
+    elif scope.level in ("grid", "micro"):
+        level, unit_id = "community", scope.community_id
+    else:
+        level, unit_id = scope.level, scope.id
+    return fetch_rows("unit_pickable", {"scope_level": level, "scope_id": unit_id}, db)

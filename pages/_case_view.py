@@ -34,7 +34,8 @@ def _field(label: str, value: Any, cls: str = "") -> html.Div:
 
 def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, Any], lang: str) -> list:
     """Facts, map and timeline of one case."""
-    place = " › ".join(p for p in (case["street"], case["community"], case["grid"]) if p)
+    levels = ("city", "district", "street", "community", "grid")
+    place = " › ".join(case[k] for k in levels if case.get(k))
     status = named(case, "status_name", lang)
     facts = html.Dl(
         [

@@ -85,9 +85,9 @@ def _section(key: str, lang: str, *fields: html.Div) -> html.Details:
 
 
 def unit_options(rows: list[tuple], picked: str | None = None) -> list[dict[str, str]]:
-    """Street offices, then communities (with their street), searchable by name or code; a grid
-    picked on the map is added."""
-    out = [{"label": f"{name}（{street}）" if street else name, "value": code} for code, name, _, street in rows]
+    """Districts, street offices, then communities (with their parent), searchable by name or code;
+    a grid picked on the map is added."""
+    out = [{"label": f"{name}（{parent}）" if parent else name, "value": code} for code, name, _, parent in rows]
     if picked and picked not in {o["value"] for o in out}:
         out.append({"label": picked, "value": picked})
     return out

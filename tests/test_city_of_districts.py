@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 
 import psycopg2
+import requests
 
 import ids
 from geodata import units
-from geodata.accounts import users
+from geodata.accounts import apikeys, users
 from geodata.db import Database
 from tests import dash_calls, signin
 from tests.conftest import TEST_SECRET
@@ -155,6 +156,16 @@ def test_a_city_of_districts_shows_its_cases_and_keeps_each_district_to_itself(e
         )
         assert queens_text not in exported.content.decode("utf-8-sig")
         assert desk.get(f"{url}/tiles/grids/10/301/385.pbf", timeout=30).status_code == 403
+
+        # A case taken in through the API lands in its borough (the territory is its top-level units).
+        key = apikeys.create(db, "nyc-311", ["hotline"])
+        body = {"external_id": "API-BK-1", "category": "0103", "lon": -73.95, "lat": 40.65, "description": "路面脏"}
+        made = requests.post(f"{url}/api/v1/cases", json=body, headers={"X-API-Key": key}, timeout=30)
+        assert made.status_code == 201 and made.json()["case"]["district_code"] == bk
+        body |= {"external_id": "API-SEA-1", "lon": -73.5, "lat": 40.3}  # the Atlantic, off every borough
+        assert (
+            requests.post(f"{url}/api/v1/cases", json=body, headers={"X-API-Key": key}, timeout=30).status_code == 422
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -26,7 +26,7 @@ FUTURE_SLACK = timedelta(minutes=5)  # clocks of the sending systems drift
 
 
 class OutsideTerritoryError(ValueError):
-    """The case's place lies outside every street office of the territory."""
+    """The case's place lies outside the territory (every top-level unit)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def create(db: Database, case: NewCase) -> tuple[int, dict[str, Any] | None]:
     ``event``), or (id of the existing case, None) for a repeat.
 
     Creates that arrive together from several threads go in as one statement (``_combined``).
-    Raises OutsideTerritoryError when no street office covers the place (nothing is written).
+    Raises OutsideTerritoryError when no top-level unit covers the place (nothing is written).
     """
     new = _combined((db, SCOPE.get()), case)
     if new is None:
@@ -127,7 +127,7 @@ def _not_inserted(db: Database, case: NewCase) -> int:
         cur.execute(sql_text("intake_inside_territory"), {"lon": case.lon, "lat": case.lat})
         if not cur.fetchone()[0]:
             raise OutsideTerritoryError(
-                f"({case.lon:.6f}, {case.lat:.6f}) lies outside every street office of the territory; "
+                f"({case.lon:.6f}, {case.lat:.6f}) lies outside the territory (every loaded top-level unit); "
                 "check the coordinates and their frame (crs: wgs84, gcj02 or bd09)"
             )
     raise FieldError({"category": f"unknown category {case.category!r}"})

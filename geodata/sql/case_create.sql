@@ -21,7 +21,7 @@ WITH input AS (
                    WITH ORDINALITY AS u (source, external_id, category, description, address, lon,
                                          lat, reported_at, handled_online, actor, n)) i
       JOIN case_categories k ON k.code = i.category
-     WHERE EXISTS (SELECT 1 FROM units s WHERE s.level = 'street' AND ST_Intersects(s.geom, i.geom))
+     WHERE EXISTS (SELECT 1 FROM units s WHERE s.parent_id IS NULL AND ST_Intersects(s.geom, i.geom))
      ORDER BY i.source, i.external_id, i.n  -- of a key sent twice, the first that can be taken in
 ), ins AS (
     INSERT INTO cases (source, external_id, category_code, status, description, address, geom,
@@ -41,6 +41,7 @@ WITH input AS (
 SELECT p.n AS asked, c.id, c.source, c.external_id, c.category_code, k.name AS category, c.status,
        st.name AS status_name, c.is_open, case_overdue(c.is_open, c.deadline_at, now()) AS overdue,
        c.description, c.address, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+       y.code AS city_code, y.name AS city, r.code AS district_code, r.name AS district,
        s.code AS street_code, s.name AS street, m.code AS community_code, m.name AS community,
        g.code AS grid_code, g.name AS grid, NULL::text AS department_code, NULL::text AS department,
        c.reported_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at,
@@ -51,6 +52,8 @@ SELECT p.n AS asked, c.id, c.source, c.external_id, c.category_code, k.name AS c
   JOIN case_statuses st ON st.code = c.status
   JOIN ev ON ev.case_id = c.id
   JOIN input p ON p.source = c.source AND p.external_id = c.external_id
+  LEFT JOIN units y ON y.id = c.city_id
+  LEFT JOIN units r ON r.id = c.district_id
   LEFT JOIN units s ON s.id = c.street_id
   LEFT JOIN units m ON m.id = c.community_id
   LEFT JOIN units g ON g.id = c.grid_id
