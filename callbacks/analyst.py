@@ -30,7 +30,7 @@ from geodata.errors import read_failure
 from i18n import lang_query, pick, say, t
 from layers import analysis_map
 from layers.basemap import Projector, map_style, projector
-from layers.outlines import COMMUNITIES, STREETS
+from layers.outlines import area_shapes
 from layers.viewport import fit
 from settings import get_settings
 
@@ -256,7 +256,7 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
             raise PreventUpdate
         db = get_db()
         found = analysis_sql.map_rows(db, q, scope, MAP_CAP)
-        shapes = {"community": COMMUNITIES.load(db)["shapes"], "street": STREETS.load(db)["shapes"]}
+        shapes = area_shapes(db)
         view = fit(territory.current(db).bounds, *MAP_PX)
     except FieldError:
         raise PreventUpdate from None

@@ -122,9 +122,9 @@ def _grids(rows: list[dict[str, Any]], lang: str, proj: Projector, hot: bool) ->
 
 
 def outlines(shapes: dict[str, dict[str, list]], proj: Projector) -> list[dict[str, Any]]:
-    """Community (thin) and street-office (heavy) outlines."""
+    """Community (thin), street-office (heavy) and district (heaviest) outlines."""
     out = []
-    for level, color, width in (("community", "#7fd3ff", 0.8), ("street", "#e8f4ff", 2.4)):
+    for level, color, width in (("community", "#7fd3ff", 0.8), ("street", "#e8f4ff", 2.4), ("district", "#ffd54f", 3)):
         lon, lat = line_coords(shapes[level]["wkb"], proj)
         out.append(
             {

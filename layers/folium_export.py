@@ -160,7 +160,7 @@ def render(
     if basemap in TILE_URLS and basemap != "tianditu":
         folium.TileLayer(TILE_URLS[basemap], attr=basemap, name=basemap, opacity=0.55).add_to(m)
     outlines = folium.FeatureGroup(name=t("an.area", lang), control=False)
-    for level, color, weight in (("community", "#7fd3ff", 1), ("street", "#e8f4ff", 2.5)):
+    for level, color, weight in (("community", "#7fd3ff", 1), ("street", "#e8f4ff", 2.5), ("district", "#ffd54f", 3)):
         geoms = shapely.boundary(shapely.from_wkb(np.asarray([bytes(w) for w in shapes[level]["wkb"]], dtype=object)))
         folium.GeoJson(
             json.loads(shapely.to_geojson(shapely.union_all(_shifted(geoms, proj)))),

@@ -89,3 +89,9 @@ COMMUNITIES = CommunityOutlines()
 STREETS = StreetOutlines()
 DISTRICTS = DistrictOutlines()
 EXCLUSIVE = ExclusiveGrids()
+
+
+def area_shapes(db: Database) -> dict[str, dict[str, list]]:
+    """The outlines the workbench's map and its HTML export draw under their points: communities,
+    street offices and districts (a level not loaded has none)."""
+    return {layer.level: layer.load(db)["shapes"] for layer in (COMMUNITIES, STREETS, DISTRICTS)}

@@ -28,7 +28,7 @@ from i18n import pick, t
 from layers import folium_export
 from layers.analysis_map import map_notes
 from layers.basemap import projector
-from layers.outlines import COMMUNITIES, STREETS
+from layers.outlines import area_shapes
 from settings import get_settings
 
 HTML_CAP = 20000
@@ -142,7 +142,7 @@ def _gpkg(db, q: spec.Query, scope, lang: str):
 
 def _html(db, q: spec.Query, scope, lang: str, total: int) -> str:
     found = analysis_sql.map_rows(db, q, scope, HTML_CAP)
-    shapes = {"community": COMMUNITIES.load(db)["shapes"], "street": STREETS.load(db)["shapes"]}
+    shapes = area_shapes(db)
     s = get_settings()
     title = f"{territory.name(db, lang)} · {t('an.title', lang)}"
     notes = map_notes(found, lang)
