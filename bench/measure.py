@@ -291,11 +291,19 @@ class Bench:
 
         owner = Database(self.settings.admin_dsn())
         try:
-            root = units.by_code(owner, units.root_code(owner))
+            top = units.by_code(owner, units.root_code(owner))
             with owner.transaction() as cur:
-                cur.execute("SELECT code FROM units WHERE level = 'street' ORDER BY code LIMIT 1")
-                street = units.by_code(owner, cur.fetchone()[0])
-            for label, unit, scope in (("district", root, ("all", 0)), ("street", street, ("street", street.id))):
+                cur.execute(
+                    "SELECT (SELECT code FROM units WHERE level = 'district' ORDER BY code LIMIT 1), "
+                    "(SELECT code FROM units WHERE level = 'street' ORDER BY code LIMIT 1)"
+                )
+                district, street = (units.by_code(owner, code) for code in cur.fetchone())
+            scopes = (
+                ("top", top, ("all", 0)),
+                ("district", district, ("district", district.id)),  # a district's users (migration 0028)
+                ("street", street, ("street", street.id)),
+            )
+            for label, unit, scope in scopes:
                 page = case_search.CaseFilter(unit=unit.code)
                 reads = {
                     "kpis": lambda db, u=unit: kpis.unit_kpis(db, u),
