@@ -48,9 +48,14 @@ class Principal:
             return (self.scope.level, self.scope.id)
         return ("community", self.scope.community_id)
 
+    @property
+    def area(self) -> units.Unit | None:
+        """What this principal may look at: its scope unit, or None for the whole territory."""
+        return None if self.whole_territory else self.scope
+
     def covers(self, unit: units.Unit | None) -> bool:
         """True when ``unit`` lies inside this principal's scope (the scope unit or below it)."""
-        return units.within(unit, self.scope)
+        return units.within(unit, self.area)
 
 
 def sees_case(case: dict, scope: units.Unit | None) -> bool:
@@ -72,12 +77,13 @@ def current() -> Principal | None:
     return flask.g.get("principal") if flask.has_request_context() else None
 
 
-def scope_or_refuse() -> units.Unit:
-    """The scope unit of the request's principal; a callback without one sends nothing (the gate
-    already refused the request, so this only guards against a missing gate)."""
+def scope_or_refuse() -> units.Unit | None:
+    """The area of the request's principal (``Principal.area``: None for the whole territory); a
+    callback without a principal sends nothing (the gate already refused the request, so this only
+    guards against a missing gate)."""
     who = current()
     if who is None:
         from dash.exceptions import PreventUpdate
 
         raise PreventUpdate
-    return who.scope
+    return who.area

@@ -76,7 +76,7 @@ def _viewer() -> units.Unit | None:
     who = current()
     if who is None or who.read_only:
         raise PreventUpdate
-    return None if who.whole_territory else who.scope
+    return who.area
 
 
 def _text(value: Any) -> str:

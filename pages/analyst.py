@@ -246,7 +246,7 @@ def layout(lang: str | None = None, **params: str) -> html.Div:
     lang = pick(lang)
     who = current()
     try:
-        view = opening(get_db(), params, None if who is None or who.whole_territory else who.scope)
+        view = opening(get_db(), params, None if who is None else who.area)
     except psycopg2.Error as exc:
         return html.Div(
             [

@@ -85,7 +85,7 @@ def _export(fmt: str) -> flask.Response:
         return _refuse(404, f"unknown export format {fmt!r}; use one of {', '.join(exports.FORMATS)}")
     lang = pick(flask.request.args.get("lang"))
     params = {k: v for k, v in flask.request.args.items()}
-    scope = None if who.whole_territory else who.scope
+    scope = who.area
     db = get_db()
     try:
         q = spec.parse(params, spec.reference(db))

@@ -93,6 +93,7 @@ def test_a_city_of_districts_shows_its_cases_and_keeps_each_district_to_itself(e
     db = Database(dsn)
     users.create(db, "nyc-admin", PASSWORD, "admin", units.TERRITORY_CODE, "纽约管理员")
     users.create(db, "bk-desk", PASSWORD, "district", bk, "布鲁克林值班员")
+    users.create(db, "qn-admin", PASSWORD, "admin", qn, "皇后区管理员")  # admin sees every district
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
             "SELECT c.id, c.description FROM cases c JOIN units u ON u.id = c.district_id "
@@ -133,6 +134,11 @@ def test_a_city_of_districts_shows_its_cases_and_keeps_each_district_to_itself(e
         listed = admin.get(f"{url}/api/v1/cases", params={"unit": bk, "open": "true", "limit": 500}, timeout=30)
         assert listed.ok and {c["district_code"] for c in listed.json()["items"]} == {bk}
         assert len(listed.json()["items"]) == min(open_by[bk], 500)
+
+        # An admin whose scope unit is one borough still sees the others, and the whole territory.
+        other_admin = signin.session(url, "qn-admin", PASSWORD)
+        assert _kpi(_unit(other_admin, url, bk), "open") == f"{open_by[bk]:,}"
+        assert _kpi(_wall(other_admin, url, None), "open") == f"{total:,}"
 
         # One borough's user: their own borough only, whatever they ask for.
         desk = signin.session(url, "bk-desk", PASSWORD)
