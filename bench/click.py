@@ -3,8 +3,9 @@ against the production server (uWSGI), from the mouse click on a unit's name in 
 the map has drawn the new unit with every source loaded (Plotly's ``plotly_afterplot``) and both charts have drawn too.
 Dash applies the cards and tables in the same render, before any of them.
 
-Each round opens the district and clicks down to a grid (district → street → community → grid),
-always the first ranked child, without reloading in between, as a leader would.
+Each round opens the top of the territory and clicks down to a grid (a district → street →
+community → grid; the whole territory first when several districts share the top), always the
+first ranked child, without reloading in between, as a leader would.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _wait(driver, script: str, *args: Any, timeout: float = 30) -> None:
     raise RuntimeError(f"the drill-down page did not get ready within {timeout:.0f} s ({args[0]})")
 
 
-def _clicks(driver, base: str, root: str, rounds: int) -> list[list[float]]:
+def _clicks(driver, base: str, root: str, levels: tuple[str, ...], rounds: int) -> list[list[float]]:
     from selenium.webdriver.common.by import By
 
     times: list[list[float]] = []
@@ -69,7 +70,7 @@ def _clicks(driver, base: str, root: str, rounds: int) -> list[list[float]]:
         _wait(driver, READY, f"/unit/{root}", False, timeout=60)
         time.sleep(1.5)  # let the first paint settle
         driver.execute_script(ARM)
-        for level in ("street", "community", "grid"):
+        for level in levels:
             path = driver.execute_script("return location.pathname;")
             row = driver.find_element(By.CSS_SELECTOR, "#unit-ranking td[data-dash-column=name]")
             row.click()
@@ -81,33 +82,38 @@ def _clicks(driver, base: str, root: str, rounds: int) -> list[list[float]]:
 
 
 def measure(db: Database, rounds: int = 3) -> dict[str, Any]:
-    """Median and slowest click → drawn (and each level's clicks), over ``rounds`` × 3 clicks."""
+    """Median and slowest click → drawn (and each level's clicks), over ``rounds`` rounds of clicks from
+    the top of the territory down to a grid, as admin."""
     from tests.browser import CHROMEDRIVER, CHROMIUM, chrome
     from tests.signin import browser as sign_in
 
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         return {"drilldown_click_browser_ms": "chromium missing: run 'make system'"}
-    root = units.root_code(db)
+    top = units.by_code(db, units.root_code(db))
+    below = units.LEVELS[units.LEVELS.index(top.below) :]  # the levels clicked down to a grid
+    levels = below[: below.index("grid") + 1]
     port = free_port()
     proc = app_server(port)
     driver = None
     try:
         driver = chrome()
         base = f"http://127.0.0.1:{port}"
-        sign_in(driver, base)
-        times = _clicks(driver, base, root, rounds)
+        sign_in(driver, base, "admin")  # the whole territory at every scale
+        times = _clicks(driver, base, top.code, levels, rounds)
     finally:
         if driver is not None:
             driver.quit()
         proc.terminate()
         proc.wait(timeout=20)
     drawn = [t[0] for t in times]
-    levels = ("street", "community", "grid")
+    step = len(levels)
     return {
         "drilldown_click_browser_ms": round(statistics.median(drawn)),
         "drilldown_click_browser_max_ms": round(max(drawn)),
-        "drilldown_click_browser_by_level_ms": {lv: [round(ms) for ms in drawn[i::3]] for i, lv in enumerate(levels)},
+        "drilldown_click_browser_by_level_ms": {
+            lv: [round(ms) for ms in drawn[i::step]] for i, lv in enumerate(levels)
+        },
         "drilldown_click_browser_answered_ms": round(statistics.median(t[1] for t in times)),
-        "drilldown_click_browser": f"{len(times)} clicks, district → street → community → grid, headless Chromium "
+        "drilldown_click_browser": f"{len(times)} clicks, {top.code} → {' → '.join(levels)}, headless Chromium "
         "(software WebGL), click → map and both charts drawn",
     }

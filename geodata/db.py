@@ -33,6 +33,7 @@ _ENTER_SCOPE = {
 }
 # The column each narrow scope's policies (migration 0013) compare with gridops.scope_id.
 SCOPE_COLUMNS = {"city": "city_id", "district": "district_id", "street": "street_id", "community": "community_id"}
+INDEXED_SCOPES = ("street", "community")  # whose policies are index conditions (0013; 0029 for the others)
 # The scope of the work in hand (set per request by access.gate): ("all", 0) or (level, unit id)
 # for a level of SCOPE_COLUMNS. A scoped pool enters it at the start of every transaction (row-level
 # security, migration 0013); with none, tables under row-level security show no row.
@@ -161,11 +162,13 @@ class Database:
 
     def row_scope(self) -> tuple[str, int] | None:
         """(case column, unit id) that row-level security already limits this pool's transactions
-        to right now; None when it limits them to nothing narrower than the territory."""
+        to by an index condition right now (a street or a community: migration 0013); None when it
+        limits them to nothing narrower than the territory, or by a plain filter (a city or a
+        district: migration 0029), which the read must then name itself to use its index."""
         if not self.scoped:
             return None
         scope = SCOPE.get() or self.default_scope
-        if scope is None or scope[0] not in SCOPE_COLUMNS:
+        if scope is None or scope[0] not in INDEXED_SCOPES:
             return None
         return SCOPE_COLUMNS[scope[0]], int(scope[1])
 

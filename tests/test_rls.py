@@ -98,3 +98,22 @@ def test_each_dashboard_query_returns_only_in_scope_rows(app_db, db, places, lev
     whole = kpis.unit_kpis(db, unit)
     assert own_list and own_list == case_search.search(db, case_search.CaseFilter(unit=unit.code, limit=1000))
     assert {k: v.value for k, v in scoped.items()} == {k: v.value for k, v in whole.items()}
+
+
+@pytest.mark.parametrize("level", ["city", "district"])
+def test_a_city_or_district_scope_sees_its_own_rows_only(app_db, db, places, level):
+    """The demo's one district holds every fact; another district (or a city it is not in) none."""
+    root = places[0]
+    with db.transaction() as cur:
+        counts = {}
+        for table in FACT_TABLES:
+            cur.execute(f"SELECT count(*) FROM {table}")
+            counts[table] = cur.fetchone()[0]
+    own = root.id if level == "district" else None
+    for unit_id, expected in ((own, counts), (10**6, dict.fromkeys(FACT_TABLES, 0))):
+        if unit_id is None:
+            continue  # the demo has no city unit: only the other case applies
+        with scope((level, unit_id)), app_db.transaction() as cur:
+            for table in FACT_TABLES:
+                cur.execute(f"SELECT count(*) FROM {table}")
+                assert cur.fetchone()[0] == expected[table], (level, unit_id, table)
