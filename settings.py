@@ -6,8 +6,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
     # The territory's display name (headers, the wall, export titles); default: from its top-level units.
     territory_name: str | None = Field(default=None, max_length=60)
     territory_name_en: str | None = Field(default=None, max_length=60)
+    # The time zone of the territory's files: what a loaded time without a zone is read in (the
+    # loader's and /import's default). The KPIs' days stay Beijing days (geodata/clock.py).
+    territory_tz: str = Field(default="Asia/Shanghai", max_length=60)
 
     # Production mode (docs/security.md): no debug, Secure cookies, and a real GRIDOPS_SECRET_KEY is required.
     production: bool = False
@@ -74,6 +78,15 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     import_max_entries: int = Field(default=64, gt=0)  # members of a zip archive
     import_max_ratio: float = Field(default=100.0, gt=1)  # uncompressed ÷ compressed, per member
+
+    @field_validator("territory_tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"GRIDOPS_TERRITORY_TZ={value!r} is no IANA time zone (e.g. Asia/Shanghai)") from None
+        return value
 
     # ---- where things are ------------------------------------------------------------------
     @property

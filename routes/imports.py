@@ -16,7 +16,6 @@ import flask
 
 from access import csrf
 from access.principal import current
-from geodata.clock import TZ_NAME
 from geodata.errors import LoadError
 from geodata.load import options
 from geodata.load import runs as import_runs
@@ -74,7 +73,7 @@ def show() -> flask.Response:
         "levels": options.LEVELS,
         "accept": ",".join(import_runs.SUFFIXES),
         "bulk_min_rows": options.BULK_MIN_ROWS,
-        "tz": TZ_NAME,
+        "tz": get_settings().territory_tz,
         "zones": ZONES,
     }
     token = flask.request.args.get("run")
@@ -122,7 +121,7 @@ def upload() -> flask.Response:
             level=level,
             mapping=mapping,
             source=(form.get("source") or "").strip() or "import",
-            tz=(form.get("tz") or "").strip() or TZ_NAME,
+            tz=(form.get("tz") or "").strip() or None,
             status_map=maps["status_map"],
             category_map=maps["category_map"],
             allow_backward=form.get("allow_backward") == "1",

@@ -6,6 +6,7 @@ pages, the callbacks behind them, the exports and the map tiles."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import psycopg2
 import requests
@@ -71,10 +72,15 @@ def _unit(http, url: str, code: str) -> dict:
 
 
 def test_a_city_of_districts_shows_its_cases_and_keeps_each_district_to_itself(empty, load_settings):
-    s, dsn = load_settings, empty
+    # The city's own time zone as the territory's setting: times without a zone are read in it.
+    s, dsn = load_settings.model_copy(update={"territory_tz": "America/New_York"}), empty
     _run("units", NYC / "nyc.geojson", dsn, s, level="district", repair=True)
-    report = _run("cases", NYC / "311.csv", dsn, s, crs="EPSG:4326", tz="America/New_York")
-    assert report.inserted == 5837
+    report = _run("cases", NYC / "311.csv", dsn, s, crs="EPSG:4326")
+    assert report.inserted == 5837 and ("time_zone", "", "America/New_York") in report.understood
+    # Row 1: "02/17/2020 12:19:00 PM" in New York is 17:19 UTC.
+    assert _one(dsn, "SELECT reported_at FROM cases WHERE external_id = '45633481'") == [
+        (datetime(2020, 2, 17, 17, 19, tzinfo=UTC),)
+    ]
 
     # Every case is attributed to its borough at ingest, and the counters count it there.
     assert _one(dsn, "SELECT count(*) FROM cases WHERE district_id IS NULL") == [(0,)]
@@ -103,9 +109,15 @@ def test_a_city_of_districts_shows_its_cases_and_keeps_each_district_to_itself(e
         queens_case, queens_text = cur.fetchone()
     conn.close()
 
-    proc, url = serve({"GRIDOPS_SECRET_KEY": TEST_SECRET, "GRIDOPS_DB_NAME": s.db_name})
+    served = {
+        "GRIDOPS_SECRET_KEY": TEST_SECRET,
+        "GRIDOPS_DB_NAME": s.db_name,
+        "GRIDOPS_TERRITORY_TZ": "America/New_York",
+    }
+    proc, url = serve(served)
     try:
         admin = signin.session(url, "nyc-admin", PASSWORD)
+        assert 'value="America/New_York"' in admin.get(f"{url}/import", timeout=30).text  # /import's default zone
         # The wall of the whole territory: every borough's open cases, ranked by borough.
         wall = _wall(admin, url, None)
         assert _kpi(wall, "open") == f"{total:,}"

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import psycopg2
 
-from geodata.clock import TZ_NAME
 from geodata.errors import LoadError, SetupError
 from geodata.load.fields import (
     parse_map_args,
@@ -77,7 +76,7 @@ def _parser(prog: str) -> _Parser:
         "--encoding", help="文本编码（默认自动识别）/ text encoding of a CSV or DBF (default: detected)"
     )
     parser.add_argument(
-        "--tz", default=TZ_NAME, help=f"无时区时间的时区 / time zone of times without one (default {TZ_NAME})"
+        "--tz", help="无时区时间的时区 / time zone of times without one (default: GRIDOPS_TERRITORY_TZ, Asia/Shanghai)"
     )
     parser.add_argument(
         "--status-map", type=Path, help="状态对应表 / cases: CSV (source,target) or JSON adding to the status map"

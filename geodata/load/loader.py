@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +42,8 @@ def load(
     """Read, check and write one file in one transaction; return its report."""
     opts = opts or Options()
     settings = settings or get_settings()
+    if opts.tz is None:
+        opts = replace(opts, tz=settings.territory_tz)
     if kind not in KINDS:
         raise LoadError(Message("load.err.unknown_kind", kind=kind, kinds=", ".join(KINDS)))
     try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geodata.clock import TZ_NAME
 from geodata.units import LEVELS, PARENT_LEVEL, ROOT_LEVELS  # noqa: F401 (the loader's vocabulary)
 
 KINDS = ("units", "cameras", "checkpoints", "cases")
@@ -56,7 +55,7 @@ class Options:
     mapping: dict[str, str] = field(default_factory=dict)
     source: str = "import"
     encoding: str | None = None
-    tz: str = TZ_NAME
+    tz: str | None = None  # None: the territory's (settings.territory_tz)
     status_map: Path | None = None
     category_map: Path | None = None  # their category → our code (CSV source,target or JSON)
     category: str = DEFAULT_CATEGORY
