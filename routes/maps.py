@@ -47,10 +47,12 @@ def map_tile(layer: str, z: int, x: int, y: int) -> flask.Response | tuple[flask
 
 
 def drill_top() -> flask.Response | tuple[str, int]:
-    """/unit → the drill-down of the viewer's own unit (the district for the district's users)."""
+    """/unit → the drill-down of the viewer's own area: its scope unit, or the top of the territory
+    for those who see the whole of it."""
     who = current()
     try:
-        code = who.scope.code if who is not None else units.root_code(get_db())
+        area = who.area if who is not None else None
+        code = area.code if area is not None else units.root_code(get_db())
     except psycopg2.Error:
         return "数据库暂不可用 / database unavailable", 503
     if code is None:

@@ -151,6 +151,8 @@ def test_a_city_of_districts_shows_its_cases_and_keeps_each_district_to_itself(e
         other_admin = signin.session(url, "qn-admin", PASSWORD)
         assert _kpi(_unit(other_admin, url, bk), "open") == f"{open_by[bk]:,}"
         assert _kpi(_wall(other_admin, url, None), "open") == f"{total:,}"
+        top = other_admin.get(f"{url}/unit", allow_redirects=False, timeout=30)
+        assert top.status_code == 302 and top.headers["Location"] == f"/unit/{units.TERRITORY_CODE}"
 
         # One borough's user: their own borough only, whatever they ask for.
         desk = signin.session(url, "bk-desk", PASSWORD)
