@@ -152,12 +152,14 @@ ROLE = click.Choice(list(users.ROLES))
 @click.option("--role", required=True, type=ROLE, help="角色 / role")
 @click.option("--scope", required=True, help="辖区单元编码 / unit code of the user's area")
 @click.option("--name", default="", help="显示名，如 明湖办事处值班员 / display name")
-def users_create(username: str, role: str, scope: str, name: str) -> None:
+@click.option("--department", default=None, help="部门编码（部门承办人）/ department code, for a department user")
+def users_create(username: str, role: str, scope: str, name: str, department: str | None) -> None:
     """新建用户 · add a user."""
 
     def act(db: Database) -> None:
-        user = users.create(db, username, _password(), role, scope, name)
-        click.echo(f"created {user.username} ({user.role}, scope {user.scope_code})")
+        user = users.create(db, username, _password(), role, scope, name, department=department)
+        more = f", department {user.department_code}" if user.department_code else ""
+        click.echo(f"created {user.username} ({user.role}, scope {user.scope_code}{more})")
 
     _admin(act)
 
@@ -187,9 +189,10 @@ def users_enable(username: str) -> None:
 @click.argument("username")
 @click.option("--role", required=True, type=ROLE, help="新角色 / new role")
 @click.option("--scope", required=True, help="新辖区单元编码 / new scope unit code")
-def users_rescope(username: str, role: str, scope: str) -> None:
+@click.option("--department", default=None, help="部门编码（部门承办人）/ department code, for a department user")
+def users_rescope(username: str, role: str, scope: str, department: str | None) -> None:
     """更换角色与辖区（其所有会话随即结束）· give a user another role and scope (every session ends)."""
-    _admin(lambda db: users.rescope(db, username, role, scope))
+    _admin(lambda db: users.rescope(db, username, role, scope, department=department))
 
 
 @users_group.command("list", context_settings=CONTEXT)

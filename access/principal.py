@@ -23,6 +23,7 @@ class Principal:
     name: str
     role: str  # a user's role; "wall" for a wall token
     scope: units.Unit
+    department_id: int | None = None  # a department handler's department (role "department")
 
     @property
     def read_only(self) -> bool:
@@ -41,7 +42,10 @@ class Principal:
     @property
     def rows(self) -> tuple[str, int]:
         """The row-level-security scope of this principal (geodata.db.SCOPE): its scope unit's
-        level, or the community of a grid (a grid's worker sees the community's cases)."""
+        level, or the community of a grid (a grid's worker sees the community's cases); a
+        department's handler sees its department's cases, wherever they are."""
+        if self.role == "department":
+            return ("department", self.department_id or 0)
         if self.whole_territory or self.scope.territory:
             return ("all", 0)
         if self.scope.level in SCOPE_COLUMNS:

@@ -77,7 +77,9 @@ class CaseCreate(Strict):
 
 
 class TransitionCreate(Strict):
-    """One step of the case loop (派单, 签收, 办结, 评价, 结案, 退回, 作废, 合并)."""
+    """One step of the case loop (派单, 签收, 办结, 核查, 评价, 结案, 退回, 作废, 合并) or around it
+    (催办 urge, 督办 supervise, 延期 request/approve/deny_extension, 挂账 park, request/approve/
+    deny_park, unpark)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -93,6 +95,12 @@ class TransitionCreate(Strict):
     reply: str | None = Field(default=None, min_length=1, max_length=2000, description="For resolve.")
     satisfaction: int | None = Field(default=None, ge=1, le=5, description="For rate: 1 (worst) to 5.")
     merged_into: int | None = Field(default=None, ge=1, le=2**63 - 1, description="For merge: the surviving case.")
+    passed: bool | None = Field(default=None, description="For verify: true (passed) or false (rework, 返工).")
+    until: AwareDatetime | None = Field(default=None, strict=False, description="For request_extension: the deadline asked for.")
+    due: AwareDatetime | None = Field(default=None, strict=False, description="For supervise: when the 督办件 must be done.")
+    reason: str | None = Field(
+        default=None, min_length=1, max_length=2000, description="For request_extension, park and request_park."
+    )
 
 
 class CaseQuery(Strict):
@@ -106,7 +114,7 @@ class CaseQuery(Strict):
     source: str | None = Field(default=None, pattern=r"^[a-z_]{1,32}$")
     external_id: str | None = Field(default=None, pattern=r"^[!-~]{1,64}$")
     since: AwareDatetime | None = Field(default=None, description="Reported at or after (ISO 8601 with zone).")
-    until: AwareDatetime | None = Field(default=None, description="Reported before.")
+    until: AwareDatetime | None = Field(default=None, strict=False, description="Reported before.")
     open: bool | None = None
     overdue: bool | None = None
     before: int | None = Field(default=None, ge=1, le=2**63 - 1, description="Paging: ids below this (next_before).")
@@ -150,11 +158,25 @@ class Case(BaseModel):
     resolved_at: datetime | None
     rated_at: datetime | None
     closed_at: datetime | None
-    deadline_at: datetime
+    deadline_at: datetime | None = Field(description="Null while the case is parked (挂账: the clock stops).")
     satisfaction: int | None
     handled_online: bool
     reply: str | None
     merged_into: int | None
+    verified_at: datetime | None = Field(default=None, description="When the on-site check (核查) passed.")
+    urge_count: int = Field(default=0, description="Times urged (催办).")
+    rework_count: int = Field(default=0, description="Times sent back after a failed check (返工).")
+    supervised_at: datetime | None = Field(default=None, description="When a leader marked it 督办.")
+    supervise_due_at: datetime | None = None
+    deadline_original_at: datetime | None = Field(
+        default=None, description="The deadline before the first approved extension (延期)."
+    )
+    extension_count: int = 0
+    extension_until: datetime | None = Field(default=None, description="A requested deadline awaiting approval.")
+    extension_reason: str | None = None
+    park_requested_at: datetime | None = Field(default=None, description="Parking (挂账) asked for, awaiting approval.")
+    parked_at: datetime | None = Field(default=None, description="Parked (挂账) since.")
+    park_reason: str | None = None
 
 
 class CaseEvent(BaseModel):
@@ -164,7 +186,10 @@ class CaseEvent(BaseModel):
     at: datetime
     from_status: str | None
     to_status: str
+    action: str | None = Field(default=None, description="The step taken (null for steps logged before 0030).")
+    action_name: str | None = None
     actor: str
+    actor_name: str | None = Field(default=None, description="The user's display name, when a user acted.")
     claimed_actor: str | None = Field(default=None, description="Who an API caller said it acted for (unchecked).")
     note: str | None
 

@@ -59,7 +59,7 @@ def _detail(cur, case_id: int) -> CaseDetail:
     row = case_search.one(cur, case_id)
     if row is None or not sees_case(row, reader_scope()):
         raise ApiError(404, "not_found", f"no case {case_id}")
-    return convert.detail(row, events(cur, case_id), lifecycle.allowed_actions(cur, row["status"]))
+    return convert.detail(row, events(cur, case_id), lifecycle.allowed_actions(cur, lifecycle.state(cur, case_id)))
 
 
 @bp.get("/openapi.json")

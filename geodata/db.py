@@ -21,6 +21,17 @@ from settings import get_settings
 DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
+def _time_or_none(value: str | None, cur) -> Any:
+    """A timestamptz as psycopg2 reads it, except 'infinity' (a parked case's deadline, migration
+    0030), which Python cannot hold: None, "no deadline"."""
+    if value is None or value in ("infinity", "-infinity"):
+        return None
+    return psycopg2.extensions.PYDATETIMETZ(value, cur)
+
+
+psycopg2.extensions.register_type(psycopg2.extensions.new_type((1184,), "TIMESTAMPTZ_NO_INFINITY", _time_or_none))
+
+
 def _quoted(name: str) -> str:
     """A quoted SQL identifier (as PostgreSQL's quote_ident quotes one)."""
     return '"' + name.replace('"', '""') + '"'

@@ -12,5 +12,7 @@ SCOPE_ROLES = {
     "district": "gridops_scope_district",
     "street": "gridops_scope_street",
     "community": "gridops_scope_community",
+    # a department's handler: the cases dispatched to its department, wherever they are (0030)
+    "department": "gridops_scope_department",
 }
 SUPERUSER = "postgres"  # the embedded cluster's superuser

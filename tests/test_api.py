@@ -61,7 +61,7 @@ def test_create_sets_units_deadline_from_sla_and_the_first_event(server, db, api
         cur.execute("SELECT sla_hours FROM case_categories WHERE code = '0103'")
         assert deadline - reported == timedelta(hours=cur.fetchone()[0])
     assert [(e["to_status"], e["actor"]) for e in case["events"]] == [("reported", "12345热线")]
-    assert case["allowed_actions"] == ["dispatch", "merge", "reject"]
+    assert case["allowed_actions"] == ["dispatch", "merge", "park", "reject", "supervise", "urge"]
     again = _post(server, "/cases", _new("T-API-1", lon, lat), api_key)
     assert again.status_code == 200 and again.json()["created"] is False
     assert again.json()["case"]["id"] == case["id"]
@@ -74,6 +74,7 @@ def test_the_whole_loop_over_http_then_409_with_the_allowed_actions(server, db, 
         {"action": "dispatch", "department": "CGJ", "note": "网格吹哨"},
         {"action": "accept"},
         {"action": "resolve", "reply": "已清扫"},
+        {"action": "verify", "passed": True},
         {"action": "rate", "satisfaction": 5},
         {"action": "close", "actor": "党工委验单"},
     ]
@@ -88,9 +89,11 @@ def test_the_whole_loop_over_http_then_409_with_the_allowed_actions(server, db, 
         "dispatched",
         "accepted",
         "resolved",
+        "resolved",
         "rated",
         "closed",
     ]
+    assert [e["action"] for e in case["events"][1:]] == [s["action"] for s in steps]
     # The key acts; who it says it acted for is kept beside, marked as claimed (never the actor).
     assert case["events"][-1]["actor"] == "12345热线" and case["events"][-1]["claimed_actor"] == "党工委验单"
     assert case["events"][1]["note"] == "网格吹哨"
@@ -106,7 +109,8 @@ def test_the_whole_loop_over_http_then_409_with_the_allowed_actions(server, db, 
     assert r.json()["current_status"] == "closed" and r.json()["allowed_actions"] == []
     fresh = _post(server, "/cases", _new("T-API-409", lon, lat), api_key).json()["case"]["id"]
     r = _post(server, f"/cases/{fresh}/transitions", {"action": "resolve", "reply": "x"}, api_key)
-    assert r.status_code == 409 and r.json()["allowed_actions"] == ["dispatch", "merge", "reject"]
+    assert r.status_code == 409
+    assert r.json()["allowed_actions"] == ["dispatch", "merge", "park", "reject", "supervise", "urge"]
 
 
 def test_bad_input_gets_400_401_403_404_415_422_and_never_500(server, db, api_key, admin_dsn_):

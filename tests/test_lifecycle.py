@@ -43,6 +43,7 @@ def test_the_main_path_stamps_each_step_logs_it_and_updates_the_counters(db):
     _step(db, case_id, "accept")
     _step(db, case_id, "resolve", reply="已清运")
     assert _open_count(db, case_id) == open_before - 1
+    _step(db, case_id, "verify", passed=True)
     _step(db, case_id, "rate", satisfaction=5)
     done = _step(db, case_id, "close")
     assert done["status"] == "closed" and done["from_status"] == "rated"
@@ -57,6 +58,7 @@ def test_the_main_path_stamps_each_step_logs_it_and_updates_the_counters(db):
         ("reported", "dispatched"),
         ("dispatched", "accepted"),
         ("accepted", "resolved"),
+        ("resolved", "resolved"),
         ("resolved", "rated"),
         ("rated", "closed"),
     ]
@@ -68,7 +70,7 @@ def test_an_invalid_transition_names_the_state_and_the_allowed_actions(db):
     with pytest.raises(lifecycle.TransitionError) as err:
         _step(db, case_id, "resolve", reply="x")
     assert err.value.current == "reported"
-    assert err.value.allowed == ["dispatch", "merge", "reject"]
+    assert err.value.allowed == ["dispatch", "merge", "park", "reject", "supervise", "urge"]
     assert _row(db, case_id)["status"] == "reported"  # nothing half-written
 
 
@@ -80,6 +82,7 @@ def test_bad_fields_are_reported_one_by_one_and_nothing_changes(db):
     _step(db, case_id, "dispatch", department="JJ")
     _step(db, case_id, "accept")
     _step(db, case_id, "resolve", reply="好了")
+    _step(db, case_id, "verify", passed=True)
     for bad in (0, 6, "5", True):
         with pytest.raises(lifecycle.FieldError):
             _step(db, case_id, "rate", satisfaction=bad)

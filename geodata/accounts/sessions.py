@@ -31,6 +31,7 @@ class Found:
     role: str  # a user's role; "wall" for a wall display
     scope_code: str
     stale_seen: bool  # its use was last written down over TOUCH_EVERY ago
+    department_id: int | None = None  # a department handler's department
 
 
 def token_hash(token: str) -> bytes:
@@ -74,9 +75,9 @@ def lookup(db: Database, token: str | None) -> Found | None:
         row = cur.fetchone()
     if row is None:
         return None
-    sid, user_id, wall_id, username, role, user_scope, wall_name, wall_scope, stale = row
+    sid, user_id, wall_id, username, role, user_scope, wall_name, wall_scope, stale, department_id = row
     if user_id is not None and username is not None:
-        return Found(sid, "user", username, role, user_scope, stale)
+        return Found(sid, "user", username, role, user_scope, stale, department_id)
     if wall_id is not None and wall_name is not None:
         return Found(sid, "wall", wall_name, "wall", wall_scope, stale)
     return None

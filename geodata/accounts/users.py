@@ -5,6 +5,7 @@ Passwords are hashed with werkzeug's scrypt. A password change, a disable or a r
 session of the user in the same transaction (geodata/accounts/sessions.py).
 
     gridops users create --username jiedao1 --role street --scope 410171002 --name 明湖办事处
+    gridops users create --username cgj1 --role department --department CGJ --scope 410171 --name 城管局
     gridops users passwd|disable|enable USERNAME
     gridops users rescope USERNAME --role community --scope 410171002004
     gridops users list
@@ -35,6 +36,13 @@ ROLES = {
     "community": "community",
     "analyst": None,
     "admin": None,
+    # the working roles (DESIGN §12): a dispatcher works a city's or a district's centre; a
+    # department's handler works its department's cases wherever they are (its scope unit only
+    # bounds what it may look at); a grid worker one grid; a verifier one street office.
+    "dispatcher": None,
+    "department": None,
+    "gridworker": "grid",
+    "verifier": "street",
 }
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
 MIN_PASSWORD = 10
@@ -53,6 +61,7 @@ class User:
     display_name: str
     role: str
     scope_code: str
+    department_code: str | None = None
 
 
 class AuthError(Exception):
@@ -63,8 +72,17 @@ class AuthError(Exception):
         self.reason, self.message, self.retry_after = reason, message, retry_after
 
 
-def _check_fields(db: Database, username: str, role: str, scope_code: str) -> None:
+def _check_fields(db: Database, username: str, role: str, scope_code: str, department: str | None = None) -> None:
     errors = []
+    if role == "department" and not department:
+        errors.append("department: a department user needs --department CODE (see: gridops load's departments)")
+    elif role != "department" and department:
+        errors.append(f"department: only a department user has one, not a {role} user")
+    elif department:
+        with db.transaction() as cur:
+            cur.execute(sql_text("department_by_code"), {"code": department})
+            if cur.fetchone() is None:
+                errors.append(f"department: no department with code {department!r}")
     if not USERNAME.match(username or ""):
         errors.append("username: 2–40 letters, digits, '.', '_' or '-'")
     if role not in ROLES:
@@ -84,10 +102,18 @@ def _check_password(password: str) -> None:
 
 
 def create(
-    db: Database, username: str, password: str, role: str, scope_code: str, display_name: str, by: str = "cli"
+    db: Database,
+    username: str,
+    password: str,
+    role: str,
+    scope_code: str,
+    display_name: str,
+    by: str = "cli",
+    department: str | None = None,
 ) -> User:
-    """Add a user; ValueError names what is wrong (taken name, bad role or scope, short password)."""
-    _check_fields(db, username, role, scope_code)
+    """Add a user; ValueError names what is wrong (taken name, bad role, scope or department, short
+    password)."""
+    _check_fields(db, username, role, scope_code, department)
     _check_password(password)
     with db.transaction() as cur:
         cur.execute(
@@ -97,14 +123,17 @@ def create(
                 "display_name": display_name or username,
                 "role": role,
                 "scope_code": scope_code,
+                "department_code": department,
                 "password_hash": generate_password_hash(password),
             },
         )
         row = cur.fetchone()
         if row is None:
             raise ValueError(f"username {username!r} is taken")
-        audit.record(cur, by, "user_admin", op="create", username=username, role=role, scope=scope_code)
-    return User(row[0], username, display_name or username, role, scope_code)
+        audit.record(
+            cur, by, "user_admin", op="create", username=username, role=role, scope=scope_code, department=department
+        )
+    return User(row[0], username, display_name or username, role, scope_code, department)
 
 
 def _update(db: Database, username: str, op: str, sets: str, params: tuple, by: str, ends: str | None) -> None:
@@ -133,11 +162,20 @@ def enable(db: Database, username: str, by: str = "cli") -> None:
     _update(db, username, "enable", "disabled_at = NULL", (), by, None)
 
 
-def rescope(db: Database, username: str, role: str, scope_code: str, by: str = "cli") -> None:
-    """Give a user another role and scope; every session of theirs ends (they sign in anew)."""
-    _check_fields(db, username, role, scope_code)
+def rescope(
+    db: Database, username: str, role: str, scope_code: str, by: str = "cli", department: str | None = None
+) -> None:
+    """Give a user another role and scope (and department, for a department's handler); every
+    session of theirs ends (they sign in anew)."""
+    _check_fields(db, username, role, scope_code, department)
     _update(
-        db, username, f"rescope {role} {scope_code}", "role = %s, scope_code = %s", (role, scope_code), by, "rescope"
+        db,
+        username,
+        f"rescope {role} {scope_code}" + (f" {department}" if department else ""),
+        "role = %s, scope_code = %s, department_code = %s",
+        (role, scope_code, department),
+        by,
+        "rescope",
     )
 
 
@@ -195,7 +233,8 @@ DEMO_PASSWORD = "gridops-demo-2026"
 
 def seed_demo_if_empty(cur) -> bool:
     """One demo user per role (README) when there is no user at all and units are loaded: scoped to
-    the district, its first street and that street's first community. True when it seeded."""
+    the district, its first street, that street's first community and that community's first
+    grid. True when it seeded."""
     cur.execute(sql_text("users_any"))
     if cur.fetchone()[0]:
         return False
@@ -207,38 +246,57 @@ def seed_demo_if_empty(cur) -> bool:
     return True
 
 
-def _demo_users(district: str, street: str, community: str) -> list[tuple[str, str, str, str]]:
-    """(username, display name, role, scope code) of the demo users."""
-    return [
-        ("district", "区城运中心", "district", district),
-        ("street", "办事处值班员", "street", street),
-        ("community", "社区网格长", "community", community),
-        ("analyst", "数据分析员", "analyst", district),
-        ("admin", "系统管理员", "admin", district),
+# The department of the demo department's handler (城市管理局, the demo city's busiest).
+DEMO_DEPARTMENT = "CGJ"
+
+
+def _demo_users(district: str, street: str, community: str, grid: str | None) -> list[tuple]:
+    """(username, display name, role, scope code, department code) of the demo users."""
+    found = [
+        ("district", "区城运中心", "district", district, None),
+        ("street", "办事处值班员", "street", street, None),
+        ("community", "社区网格长", "community", community, None),
+        ("analyst", "数据分析员", "analyst", district, None),
+        ("admin", "系统管理员", "admin", district, None),
+        ("dispatcher", "城运中心值班员", "dispatcher", district, None),
+        ("dept_cgj", "城市管理局承办人", "department", district, DEMO_DEPARTMENT),
+        ("verifier", "街道党工委督查", "verifier", street, None),
     ]
+    if grid is not None:
+        found.append(("gridworker", "网格员", "gridworker", grid, None))
+    return found
 
 
-def _seed_demo(cur, district: str, street: str, community: str) -> None:
+def _seed_demo(cur, district: str, street: str, community: str, grid: str | None) -> None:
     digest = generate_password_hash(DEMO_PASSWORD)
-    for username, name, role, scope in _demo_users(district, street, community):
+    for username, name, role, scope, department in _demo_users(district, street, community, grid):
         cur.execute(
             sql_text("user_insert"),
-            {"username": username, "display_name": name, "password_hash": digest, "role": role, "scope_code": scope},
+            {
+                "username": username,
+                "display_name": name,
+                "password_hash": digest,
+                "role": role,
+                "scope_code": scope,
+                "department_code": department,
+            },
         )
 
 
-def rescope_demo_users(cur) -> None:
-    """After a generated city replaced another, the demo users whose scope unit is gone get the
-    new city's (their own users are left as they are)."""
+def refresh_demo_users(cur) -> None:
+    """After a generated city was loaded into a database that has users: the demo users it lacks
+    (a role added since) are added, and those whose scope unit is gone get the new city's (other
+    users are left as they are)."""
     cur.execute(sql_text("demo_user_scopes"))
     row = cur.fetchone()
     if row is None:
         return
-    for username, _, _, scope in _demo_users(*row):
+    _seed_demo(cur, *row)  # a name that is taken is left alone
+    for username, _, _, scope, _ in _demo_users(*row):
         cur.execute(sql_text("demo_user_rescope"), {"username": username, "scope_code": scope})
 
 
-DEMO_USERS = ("district", "street", "community", "analyst", "admin")
+DEMO_USERS = ("district", "street", "community", "analyst", "admin", "dispatcher", "dept_cgj", "verifier", "gridworker")
 
 
 def demo_passwords_left(db: Database) -> list[str]:

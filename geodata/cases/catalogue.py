@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from geodata.cases import lifecycle
 from geodata.db import Database
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
@@ -39,7 +40,7 @@ class Catalogue:
     categories: dict[str, Category]
     sources: dict[str, tuple[str, str]]  # code → (name, name_en)
     statuses: dict[str, tuple[str, str, bool]]  # code → (name, name_en, is_open)
-    actions: dict[str, list[str]]  # status → the actions allowed from it, sorted
+    actions: dict[str, list[str]]  # status → the actions allowed from it with nothing pending, sorted
 
     def leaves_under(self, code: str) -> list[str]:
         """The leaf categories at or below ``code``."""
@@ -72,7 +73,7 @@ def _load(db: Database) -> Catalogue:
     cats = {r[0]: Category(*r) for r in fetch_rows("catalogue_categories", db=db)}
     sources = {r[0]: (r[1], r[2]) for r in fetch_rows("catalogue_sources", db=db)}
     statuses = {r[0]: (r[1], r[2], r[3]) for r in fetch_rows("catalogue_statuses", db=db)}
-    actions: dict[str, list[str]] = {}
-    for origin, action, *_ in fetch_rows("case_transitions", db=db):
-        actions.setdefault(origin, []).append(action)
-    return Catalogue(cats, sources, statuses, {k: sorted(v) for k, v in actions.items()})
+    with db.transaction() as cur:
+        table = lifecycle.rules(cur)
+    actions = {code: sorted({r.action for r in table if r.fits({"status": code})}) for code in statuses}
+    return Catalogue(cats, sources, statuses, actions)

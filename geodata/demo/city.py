@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import psycopg2
 
-from geodata.accounts.users import rescope_demo_users, seed_demo_if_empty
+from geodata.accounts.users import refresh_demo_users, seed_demo_if_empty
 from geodata.clock import TZ
 from geodata.demo import cases as demo_cases
 from geodata.demo import points as demo_points
@@ -153,7 +153,7 @@ def load(
                 cur.execute("TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY")
             counts.update(_load_static(cur, city))
             if not seed_demo_if_empty(cur):
-                rescope_demo_users(cur)
+                refresh_demo_users(cur)
             log(f"  static layers loaded in {time.perf_counter() - started:.1f} s: {counts}")
             counts.update(_load_cases(cur, city, size, anchor, rng, fast=scale != "demo", log=log))
             cur.execute("SELECT unit_stats_rebuild()")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import psycopg2
 from psycopg2 import sql
 
-from geodata.accounts.users import DEMO_PASSWORD, seed_demo_if_empty
+from geodata.accounts.users import DEMO_PASSWORD, DEMO_USERS, seed_demo_if_empty
 from geodata.demo import city as demo
 from geodata.errors import SetupError
 from geodata.ops.cluster import Cluster
@@ -54,7 +54,7 @@ def _seed_users(dsn: str) -> None:
     try:
         with conn, conn.cursor() as cur:
             if seed_demo_if_empty(cur):
-                print(f"demo users created (password {DEMO_PASSWORD}): district, street, community, analyst, admin")
+                print(f"demo users created (password {DEMO_PASSWORD}): {', '.join(DEMO_USERS)}")
     finally:
         conn.close()
 

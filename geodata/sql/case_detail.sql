@@ -10,6 +10,9 @@ SELECT c.id, c.source, src.name AS source_name, src.name_en AS source_name_en, c
        c.reported_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at, c.deadline_at,
        case_overdue(c.is_open, c.deadline_at, now()) AS overdue, c.satisfaction, c.handled_online, c.reply, c.merged_into,
        c.source_category, c.source_status,
+       c.verified_at, c.urge_count, c.rework_count, c.supervised_at, c.supervise_due_at, c.supervised_by,
+       c.deadline_original_at, c.extension_count, c.extension_until, c.extension_reason,
+       c.park_requested_at, c.parked_at, c.park_reason, c.parked_deadline_at,
        CASE WHEN g.id IS NOT NULL THEN ST_AsBinary(g.geom) END AS grid_wkb
   FROM cases c
   JOIN case_categories k ON k.code = c.category_code

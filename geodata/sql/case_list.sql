@@ -7,7 +7,10 @@ SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.sta
        s.code AS street_code, s.name AS street, m.code AS community_code, m.name AS community,
        g.code AS grid_code, g.name AS grid, d.code AS department_code, d.name AS department,
        c.reported_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.rated_at, c.closed_at,
-       c.deadline_at, c.satisfaction, c.handled_online, c.reply, c.merged_into
+       c.deadline_at, c.satisfaction, c.handled_online, c.reply, c.merged_into,
+       c.verified_at, c.urge_count, c.rework_count, c.supervised_at, c.supervise_due_at,
+       c.deadline_original_at, c.extension_count, c.extension_until, c.extension_reason,
+       c.park_requested_at, c.parked_at, c.park_reason
   FROM cases c
   JOIN case_categories k ON k.code = c.category_code
   JOIN case_statuses st ON st.code = c.status

@@ -1,0 +1,3 @@
+-- A case's status and what the rules' guards read (migration 0030), for the actions allowed next.
+SELECT status, deadline_at, verified_at, extension_until, park_requested_at, parked_at, supervised_at
+  FROM cases WHERE id = %(id)s
