@@ -3,7 +3,7 @@
 - Pages without a session redirect to /login; Dash's own endpoints and the APIs answer 401.
 - ``?token=gw_…`` on /wall signs a wall display in (read-only, scoped, revocable).
 - A wall display may open only the wall and the case view, and run only their callbacks
-  (access/wall_callbacks.py).
+  (access/wall_callbacks.py); a department's handler only the workbench and the case view.
 - Sessions live on the server (access/session_state.py): a signed-out, disabled, rescoped or
   re-passworded user's session, or a revoked wall token's, ends at once in every process.
 - Text no handler can take (a NUL character) is refused with 400 (access/inputs.py).
@@ -39,6 +39,7 @@ PUBLIC = (
 API = ("/api/", "/open311/")
 DASH_INTERNAL = ("/_dash-", "/_reload-hash")
 WALL_PAGES = ("/wall", "/case/")
+WORK_PAGES = ("/work", "/case/")  # all a department's handler opens: its cases are its whole world
 
 
 def _wall_sign_in(token: str) -> Principal | None:
@@ -98,6 +99,14 @@ def _decide():
         if path.startswith(DASH_INTERNAL) or request.method != "GET":
             return _refuse(401, "not signed in: open /login")
         return flask.redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}), code=302)
+    if who.role == "department":
+        if path == "/_dash-update-component" and not wall_callbacks.allowed(
+            request, wall_callbacks.WORK_PREFIXES, wall_callbacks.WORK_PATHS
+        ):
+            return _refuse(403, "a department's handler runs the workbench's and the case view's callbacks only")
+        if not (path.startswith(WORK_PAGES) or path.startswith(DASH_INTERNAL)):
+            return flask.redirect("/work", code=302)
+        return None
     if path == "/" and not who.whole_territory and not who.read_only:
         return flask.redirect(f"/unit/{who.scope.code}", code=302)  # the one map is the whole district
     if who.read_only and not (path.startswith(WALL_PAGES) or path.startswith(DASH_INTERNAL)):

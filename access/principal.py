@@ -8,6 +8,7 @@ import flask
 
 from geodata import units
 from geodata.db import SCOPE_COLUMNS, get_db
+from geodata.units import sees_case  # noqa: F401  (the rule lives with the units; callers import it here)
 
 # The roles that see the whole territory whatever their scope unit (admin, and 市级 for a city of
 # several districts). Any other principal sees its scope unit and what lies below it; the top of
@@ -60,14 +61,6 @@ class Principal:
     def covers(self, unit: units.Unit | None) -> bool:
         """True when ``unit`` lies inside this principal's scope (the scope unit or below it)."""
         return units.within(unit, self.area)
-
-
-def sees_case(case: dict, scope: units.Unit | None) -> bool:
-    """True when a case (a row with the codes of its units: city_code … grid_code) lies inside
-    ``scope`` (None: the whole territory)."""
-    if scope is None or scope.territory:
-        return True
-    return case.get(f"{scope.level}_code") == scope.code
 
 
 def reader_scope() -> units.Unit | None:

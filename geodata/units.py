@@ -231,3 +231,11 @@ def pickable(db: Database, scope: Unit | None) -> list[tuple[str, str, str, str 
     else:
         level, unit_id = scope.level, scope.id
     return fetch_rows("unit_pickable", {"scope_level": level, "scope_id": unit_id}, db)
+
+
+def sees_case(case: dict, scope: Unit | None) -> bool:
+    """True when a case (a row with the codes of its units: city_code … grid_code) lies inside
+    ``scope`` (None: the whole territory)."""
+    if scope is None or scope.territory:
+        return True
+    return case.get(f"{scope.level}_code") == scope.code

@@ -7,6 +7,7 @@ from i18n.load import LOAD
 from i18n.load_errors import LOAD_ERRORS
 from i18n.names import NAMES
 from i18n.ui import UI
+from i18n.work import WORK
 
 
 def _merge(*areas: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -19,4 +20,4 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return merged
 
 
-CATALOGUE: dict[str, tuple[str, str]] = _merge(UI, LOAD, LOAD_ERRORS, ANALYSIS, NAMES)
+CATALOGUE: dict[str, tuple[str, str]] = _merge(UI, LOAD, LOAD_ERRORS, ANALYSIS, NAMES, WORK)

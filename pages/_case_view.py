@@ -48,13 +48,7 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
             _field(t("case.grid_manager", lang), case["grid_manager"]),
             _field(t("case.department", lang), named(case, "department", lang)),
             _field(t("case.reported", lang), when(case["reported_at"])),
-            _field(
-                t("case.deadline", lang),
-                [
-                    when(case["deadline_at"]),
-                    html.Span(f" {t('case.overdue', lang)}", className="overdue-flag") if case["overdue"] else "",
-                ],
-            ),
+            _field(t("case.deadline", lang), deadline(case, lang)),
             _field(t("case.description", lang), case["description"], "wide"),
             _field(t("case.reply", lang), case["reply"], "wide"),
             _field(t("case.satisfaction", lang), f"{case['satisfaction']} / 5" if case["satisfaction"] else None),
@@ -68,29 +62,6 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
         ],
         className="case-facts",
     )
-    steps = [
-        html.Li(
-            [
-                html.Span(when(e["at"]), className="tl-at"),
-                html.Span(
-                    f"{named(e, 'from_name', lang) or '∅'} → {named(e, 'to_name', lang)}",
-                    className="tl-move",
-                ),
-                html.Span(
-                    [
-                        e["actor"],
-                        html.Span(t("case.claimed", lang, who=e["claimed_actor"]), className="tl-claimed")
-                        if e.get("claimed_actor")
-                        else None,
-                    ],
-                    className="tl-actor",
-                ),
-                html.Span(e["note"] or "", className="tl-note"),
-            ],
-            className="tl-step",
-        )
-        for e in events
-    ]
     return [
         html.H2([f"#{case['id']} ", named(case, "category", lang)], className="case-heading"),
         html.Div(
@@ -100,6 +71,83 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
             ],
             className="case-top",
         ),
+        *command_facts(case, lang),
         html.H3(t("case.timeline", lang)),
-        html.Ol(steps, className="timeline"),
+        timeline(events, lang),
     ]
+
+
+def deadline(case: dict[str, Any], lang: str) -> list:
+    """The deadline, flagged when overdue; a parked case has none (its clock stopped)."""
+    if case.get("deadline_at") is None:
+        return [t("work.parked_deadline", lang)]
+    flag = html.Span(f" {t('case.overdue', lang)}", className="overdue-flag") if case.get("overdue") else ""
+    return [when(case["deadline_at"]), flag]
+
+
+def command_facts(case: dict[str, Any], lang: str) -> list:
+    """The command platform's marks on a case: 督办, 延期, 挂账, 核查, 催办 and 返工 counts."""
+    lines = []
+    if case.get("supervised_at"):
+        lines.append(
+            t(
+                "work.detail.supervised",
+                lang,
+                by=case.get("supervised_by") or "—",
+                due=when(case.get("supervise_due_at")),
+            )
+        )
+    if case.get("extension_until"):
+        lines.append(
+            t(
+                "work.detail.extension",
+                lang,
+                until=when(case["extension_until"]),
+                reason=case.get("extension_reason") or "—",
+            )
+        )
+    if case.get("deadline_original_at"):
+        lines.append(
+            t("work.detail.original", lang, at=when(case["deadline_original_at"]), n=case.get("extension_count", 0))
+        )
+    if case.get("park_requested_at"):
+        lines.append(t("work.detail.park_request", lang, reason=case.get("park_reason") or "—"))
+    if case.get("parked_at"):
+        lines.append(
+            t("work.detail.parked", lang, since=when(case["parked_at"]), reason=case.get("park_reason") or "—")
+        )
+    if case.get("verified_at"):
+        lines.append(t("work.detail.verified", lang, at=when(case["verified_at"])))
+    if case.get("urge_count") or case.get("rework_count"):
+        lines.append(t("work.detail.counts", lang, urge=case.get("urge_count", 0), rework=case.get("rework_count", 0)))
+    return [html.Ul([html.Li(line) for line in lines], className="case-marks")] if lines else []
+
+
+def timeline(events: list[dict[str, Any]], lang: str) -> html.Ol:
+    """Every step of the case, oldest first: when, which step (and the status it moved to), who
+    (the user's name), and the note."""
+    steps = []
+    for e in events:
+        move = f"{named(e, 'from_name', lang) or '∅'} → {named(e, 'to_name', lang)}"
+        step = named(e, "action_name", lang)
+        who = e.get("actor_name") or e["actor"]
+        steps.append(
+            html.Li(
+                [
+                    html.Span(when(e["at"]), className="tl-at"),
+                    html.Span(f"{step} · {move}" if step else move, className="tl-move"),
+                    html.Span(
+                        [
+                            who if who == e["actor"] else f"{who}（{e['actor']}）",
+                            html.Span(t("case.claimed", lang, who=e["claimed_actor"]), className="tl-claimed")
+                            if e.get("claimed_actor")
+                            else None,
+                        ],
+                        className="tl-actor",
+                    ),
+                    html.Span(e["note"] or "", className="tl-note"),
+                ],
+                className="tl-step",
+            )
+        )
+    return html.Ol(steps, className="timeline")

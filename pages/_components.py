@@ -7,7 +7,7 @@ from datetime import datetime
 import psycopg2
 from dash import dcc, html
 
-from access import csrf
+from access import csrf, principal
 from geodata import territory
 from geodata.clock import TZ
 from geodata.db import get_db
@@ -68,8 +68,15 @@ NAV = (
     ("nav.drill", "/unit"),
     ("nav.analyst", "/analyst"),
     ("nav.wall", "/wall"),
+    ("nav.work", "/work"),
     ("nav.import", "/import"),
 )
+
+
+def _links() -> tuple[tuple[str, str], ...]:
+    """The page links the viewer may follow: a department's handler has the workbench only."""
+    who = principal.current()
+    return tuple(link for link in NAV if link[1] == "/work") if who and who.role == "department" else NAV
 
 
 def header(title: str, status_id: str, lang: str) -> html.Header:
@@ -81,7 +88,7 @@ def header(title: str, status_id: str, lang: str) -> html.Header:
             html.Div(
                 [html.Span(territory.name(get_db(), lang), className="district"), html.H1(title)], className="brand"
             ),
-            html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in NAV], className="nav"),
+            html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in _links()], className="nav"),
             html.Div(id=status_id, className="status-line"),
             html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
             html.Form(

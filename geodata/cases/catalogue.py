@@ -7,7 +7,7 @@ It changes rarely, so each process keeps it for a minute instead of asking on ev
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geodata.cases import lifecycle
 from geodata.db import Database
@@ -41,6 +41,7 @@ class Catalogue:
     sources: dict[str, tuple[str, str]]  # code → (name, name_en)
     statuses: dict[str, tuple[str, str, bool]]  # code → (name, name_en, is_open)
     actions: dict[str, list[str]]  # status → the actions allowed from it with nothing pending, sorted
+    departments: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (name, name_en)
 
     def leaves_under(self, code: str) -> list[str]:
         """The leaf categories at or below ``code``."""
@@ -76,4 +77,5 @@ def _load(db: Database) -> Catalogue:
     with db.transaction() as cur:
         table = lifecycle.rules(cur)
     actions = {code: sorted({r.action for r in table if r.fits({"status": code})}) for code in statuses}
-    return Catalogue(cats, sources, statuses, actions)
+    departments = {r[0]: (r[1], r[2]) for r in fetch_rows("departments_list", db=db)}
+    return Catalogue(cats, sources, statuses, actions, departments)

@@ -1,0 +1,2 @@
+-- Every department, for pickers.
+SELECT code, name, name_en FROM departments ORDER BY code

@@ -1,0 +1,5 @@
+-- The workbench's queues with their counts (geodata/cases/work.py composes {counts} and {where}
+-- from fixed clauses; every value is a parameter). Every queue holds open or resolved cases.
+SELECT {counts}
+  FROM cases c
+ WHERE (c.is_open OR c.status = 'resolved') AND {where}
