@@ -96,8 +96,12 @@ class TransitionCreate(Strict):
     satisfaction: int | None = Field(default=None, ge=1, le=5, description="For rate: 1 (worst) to 5.")
     merged_into: int | None = Field(default=None, ge=1, le=2**63 - 1, description="For merge: the surviving case.")
     passed: bool | None = Field(default=None, description="For verify: true (passed) or false (rework, 返工).")
-    until: AwareDatetime | None = Field(default=None, strict=False, description="For request_extension: the deadline asked for.")
-    due: AwareDatetime | None = Field(default=None, strict=False, description="For supervise: when the 督办件 must be done.")
+    until: AwareDatetime | None = Field(
+        default=None, strict=False, description="For request_extension: the deadline asked for."
+    )
+    due: AwareDatetime | None = Field(
+        default=None, strict=False, description="For supervise: when the 督办件 must be done."
+    )
     reason: str | None = Field(
         default=None, min_length=1, max_length=2000, description="For request_extension, park and request_park."
     )

@@ -178,7 +178,7 @@ def show_case(case_id: int | None, _done: int, config: dict | None) -> tuple:
     suggested = case.get("department_code") or (category.department_code if category else None)
     options = [{"label": t(f"work.action.{a}", lang), "value": a} for a in forms]
     return (
-        view.case_panel(detail, timeline, lang),
+        view.case_panel(detail, timeline, lang, has_actions=bool(forms)),
         options,
         next(iter(forms), None),
         forms,

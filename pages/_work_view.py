@@ -117,8 +117,9 @@ def missing(lang: str, db_down: bool = False) -> html.P:
     return html.P(t("work.err.db" if db_down else "work.err.missing", lang), className="work-hint")
 
 
-def case_panel(case: dict[str, Any] | None, events: list[dict[str, Any]], lang: str) -> list:
-    """The case picked: what it is, where, who handles it, by when, its marks and its steps."""
+def case_panel(case: dict[str, Any] | None, events: list[dict[str, Any]], lang: str, has_actions: bool = True) -> list:
+    """The case picked: what it is, where, who handles it, by when, its marks and its steps (and a
+    word when none is open to this user now)."""
     if case is None:
         return [missing(lang)]
     levels = ("district", "street", "community", "grid")

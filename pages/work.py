@@ -9,10 +9,10 @@ from dash import dash_table, dcc, html
 import ids
 from i18n import pick, t
 from pages._components import header
-from pages._work_view import FIELDS
 from settings import get_settings
 
 dash.register_page(__name__, path="/work", title="工作台", name="工作台")
+
 
 def _row(field: str, label: html.Label | str, control) -> html.Div:
     return html.Div(

@@ -3,7 +3,7 @@ that can fail into 返工, and who may take which step. Real PostGIS, the one li
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -61,7 +61,10 @@ def test_urge_needs_a_note_keeps_the_status_and_is_counted(db):
     assert (row["status"], row["urge_count"]) == ("reported", 2) and row["urged_at"] is not None
     with db.transaction() as cur:
         cur.execute("SELECT action, from_status, to_status, note FROM case_events WHERE case_id = %s", (case_id,))
-        assert cur.fetchall() == [("urge", "reported", "reported", "请尽快派单"), ("urge", "reported", "reported", "第二次催办")]
+        assert cur.fetchall() == [
+            ("urge", "reported", "reported", "请尽快派单"),
+            ("urge", "reported", "reported", "第二次催办"),
+        ]
     closed = _dispatched(db, "URGE-CLOSED")
     _step(db, closed, "resolve", reply="done")
     with pytest.raises(lifecycle.TransitionError) as err:  # only an open case is urged
@@ -71,11 +74,11 @@ def test_urge_needs_a_note_keeps_the_status_and_is_counted(db):
 
 def test_supervise_marks_a_case_with_a_due_time_once(db):
     case_id = _new_case(db, "SUPERVISE")
-    for bad in ("tomorrow", "2026-01-01T10:00:00", datetime.now(timezone.utc) - timedelta(hours=1)):
+    for bad in ("tomorrow", "2026-01-01T10:00:00", datetime.now(UTC) - timedelta(hours=1)):
         with pytest.raises(lifecycle.FieldError) as err:
             _step(db, case_id, "supervise", due=bad)
         assert "due" in err.value.errors
-    due = datetime.now(timezone.utc) + timedelta(hours=12)
+    due = datetime.now(UTC) + timedelta(hours=12)
     _step(db, case_id, "supervise", due=due.isoformat(), note="区领导督办")
     row = _row(db, case_id)
     assert row["supervised_at"] is not None and row["supervise_due_at"] == due and row["supervised_by"] == "测试员"
@@ -132,7 +135,7 @@ def test_a_parked_case_is_out_of_overdue_until_unparked_and_its_clock_stops(db):
     _step(db, case_id, "deny_park", note="可先行处置")
     assert _row(db, case_id)["park_requested_at"] is None
     _step(db, case_id, "request_park", reason="需列入年度改造计划")
-    late_by = datetime.now(timezone.utc) - _row(db, case_id)["deadline_at"]
+    late_by = datetime.now(UTC) - _row(db, case_id)["deadline_at"]
     _step(db, case_id, "approve_park")
     row = _row(db, case_id)
     assert row["parked_at"] is not None and row["deadline_at"] is None and row["is_open"]  # no deadline while parked
@@ -158,7 +161,7 @@ def test_a_parked_case_is_out_of_overdue_until_unparked_and_its_clock_stops(db):
     row = _row(db, case_id)
     assert row["parked_at"] is None and row["parked_deadline_at"] is None
     # the clock ran again where it stopped: late by as much as when parked, not by the time parked
-    now_late = datetime.now(timezone.utc) - row["deadline_at"]
+    now_late = datetime.now(UTC) - row["deadline_at"]
     assert abs((now_late - late_by).total_seconds()) < 60
     assert case_id in _overdue_ids(db)
     _step(db, case_id, "park", reason="法院判决前暂缓")  # a dispatcher parks directly
@@ -230,8 +233,14 @@ def test_the_working_roles_run_the_loop_each_in_turn(db):
         assert lifecycle.allowed_actions(cur, lifecycle.state(cur, case_id), "department") == []
     _step(db, case_id, "dispatch", role="dispatcher", department="CGJ")
     _step(db, case_id, "accept", role="department")
-    _step(db, case_id, "request_extension", role="department", until=datetime.now(timezone.utc) + timedelta(days=3),
-          reason="材料未到")
+    _step(
+        db,
+        case_id,
+        "request_extension",
+        role="department",
+        until=datetime.now(UTC) + timedelta(days=3),
+        reason="材料未到",
+    )
     _step(db, case_id, "approve_extension", role="dispatcher")
     _step(db, case_id, "resolve", role="department", reply="已处理")
     _step(db, case_id, "verify", role="verifier", passed=True)

@@ -11,7 +11,7 @@ transaction, with the case row locked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from psycopg2 import sql
@@ -87,8 +87,22 @@ def rules(cur) -> list[Transition]:
     """Every rule."""
     cur.execute(sql_text("case_transitions"))
     return [
-        Transition(r[0], r[1], r[2], tuple(r[3]), r[4], tuple(r[5]), r[6], r[7], r[8], tuple(r[9]), tuple(r[10]),
-                   r[11], r[12], r[13])
+        Transition(
+            r[0],
+            r[1],
+            r[2],
+            tuple(r[3]),
+            r[4],
+            tuple(r[5]),
+            r[6],
+            r[7],
+            r[8],
+            tuple(r[9]),
+            tuple(r[10]),
+            r[11],
+            r[12],
+            r[13],
+        )
         for r in cur.fetchall()
     ]
 
@@ -167,7 +181,7 @@ def _validate(
             errors["satisfaction"] = "must be an integer from 1 to 5"
         else:
             values["satisfaction"] = score
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if "until" in rule.requires and "until" not in errors:
         until = _aware_time(fields["until"])
         if until is None:
