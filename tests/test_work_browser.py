@@ -36,12 +36,14 @@ def _as(driver, server: str, username: str) -> None:
 def _open(driver, queue: str, case_id: int) -> None:
     """Pick a queue, find the case by its number, and open it in the panel."""
     driver.execute_script(
-        "document.querySelectorAll('.work-queue').forEach(b => { if (b.id.includes('\"' + arguments[0] + '\"')) b.click(); });",
+        "document.querySelectorAll('.work-queue')"
+        ".forEach(b => { if (b.id.includes('\"' + arguments[0] + '\"')) b.click(); });",
         queue,
     )
     _wait(
         driver,
-        f"var b = [...document.querySelectorAll('.work-queue.picked')]; return b.length && b[0].id.includes('{queue}');",
+        "var b = [...document.querySelectorAll('.work-queue.picked')];"
+        f"return b.length && b[0].id.includes('{queue}');",
     )
     box = driver.find_element("id", "work-text")
     box.clear()
