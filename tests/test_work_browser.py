@@ -13,6 +13,10 @@ from tests.signin import browser as sign_in
 from tests.test_browser import _wait
 
 pytestmark = pytest.mark.browser
+PICKED = """var b = [...document.querySelectorAll('.work-queue.picked')];
+return b.length && b[0].id.includes('%s');"""
+CLICK_LABEL = """[...document.querySelectorAll('.work-field label')]
+.find(l => l.textContent.trim() === arguments[0]).click();"""
 
 
 def _case_in_the_gridworkers_grid(db) -> int:
@@ -42,8 +46,7 @@ def _open(driver, queue: str, case_id: int) -> None:
     )
     _wait(
         driver,
-        "var b = [...document.querySelectorAll('.work-queue.picked')];"
-        f"return b.length && b[0].id.includes('{queue}');",
+        PICKED % queue,
     )
     box = driver.find_element("id", "work-text")
     box.clear()
@@ -76,10 +79,7 @@ def _act(driver, action: str, words: str | None = None, label: str | None = None
     driver.execute_script(f"document.querySelector('#work-action input[value=\"{action}\"]').click();")
     _wait(driver, "return !document.getElementById('work-submit').disabled;")
     if label is not None:  # a radio of the form, by its label
-        driver.execute_script(
-            "[...document.querySelectorAll('.work-field label')].find(l => l.textContent.trim() === arguments[0]).click();",
-            label,
-        )
+        driver.execute_script(CLICK_LABEL, label)
     if words is not None:
         _wait(driver, "return document.getElementById('work-row-words').style.display !== 'none';")
         driver.find_element("id", "work-words").send_keys(words)
