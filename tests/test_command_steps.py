@@ -246,3 +246,19 @@ def test_the_working_roles_run_the_loop_each_in_turn(db):
     _step(db, case_id, "verify", role="verifier", passed=True)
     _step(db, case_id, "rate", role="dispatcher", satisfaction=4)
     assert _step(db, case_id, "close", role="dispatcher")["status"] == "closed"
+
+
+def test_a_department_reads_only_its_own_cases_through_the_api(server, db):
+    from tests.signin import session
+
+    http = session(server, "dept_cgj")
+    r = http.get(f"{server}/api/v1/cases", params={"limit": 200}, timeout=20)
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    assert items and {c["department_code"] for c in items} == {"CGJ"}
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT id FROM cases WHERE department_id <> (SELECT id FROM departments WHERE code = 'CGJ') LIMIT 1"
+        )
+        foreign = cur.fetchone()[0]
+    assert http.get(f"{server}/api/v1/cases/{foreign}", timeout=20).status_code == 404

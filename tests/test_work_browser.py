@@ -154,7 +154,8 @@ def test_a_department_sees_only_its_cases_and_only_its_pages(server, db, anon_br
     driver = anon_browser
     with db.transaction() as cur:
         cur.execute(
-            "SELECT id FROM cases WHERE is_open AND department_id <> (SELECT id FROM departments WHERE code = 'CGJ') LIMIT 1"
+            "SELECT id FROM cases WHERE is_open AND department_id <> "
+            "(SELECT id FROM departments WHERE code = 'CGJ') LIMIT 1"
         )
         foreign = cur.fetchone()[0]
     _as(driver, server, "dept_cgj")
