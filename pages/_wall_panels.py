@@ -82,7 +82,13 @@ def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
             html.Li(
                 [
                     html.Div(
-                        [html.Span(category, className="case-cat"), html.Span(due, className="case-due")],
+                        [
+                            html.Span(t("work.flag.supervised", lang), className="case-supervised")
+                            if r.get("supervised")
+                            else None,
+                            html.Span(category, className="case-cat"),
+                            html.Span(due, className="case-due"),
+                        ],
                         className="case-line",
                     ),
                     html.Div(

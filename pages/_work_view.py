@@ -97,14 +97,17 @@ def status(changed_at: datetime, lang: str, kind: str = "fresh") -> html.Span:
 def category_options(cat: Catalogue, lang: str) -> list[dict[str, str]]:
     """Every category and group, by code."""
     return [
-        {"label": f"{c.code} {c.name_en if lang == 'en' else c.name}", "value": c.code}
+        {"label": f"{c.code} {named({'name': c.name, 'name_en': c.name_en}, 'name', lang)}", "value": c.code}
         for c in sorted(cat.categories.values(), key=lambda c: c.code)
     ]
 
 
 def department_options(cat: Catalogue, lang: str) -> list[dict[str, str]]:
     """Every department."""
-    return [{"label": names[1] if lang == "en" else names[0], "value": code} for code, names in cat.departments.items()]
+    return [
+        {"label": named({"name": names[0], "name_en": names[1]}, "name", lang), "value": code}
+        for code, names in cat.departments.items()
+    ]
 
 
 def hint(lang: str) -> html.P:
@@ -172,7 +175,7 @@ def outcome(result: dict[str, Any], action: str, lang: str, statuses: dict[str, 
 
     def status_name(code: str) -> str:
         names = statuses.get(code)
-        return (names[1] if lang == "en" else names[0]) if names else code
+        return named({"name": names[0], "name_en": names[1]}, "name", lang) if names else code
 
     if "ok" in result:
         moved = result["ok"]

@@ -262,3 +262,17 @@ def test_a_department_reads_only_its_own_cases_through_the_api(server, db):
         )
         foreign = cur.fetchone()[0]
     assert http.get(f"{server}/api/v1/cases/{foreign}", timeout=20).status_code == 404
+
+
+def test_the_walls_urgent_list_puts_supervised_cases_first_and_leaves_parked_ones_out(db):
+    from geodata import ticker, units
+
+    supervised, parked = _dispatched(db, "URGENT-SUP"), _dispatched(db, "URGENT-PARK")
+    _make_late(db, parked)
+    _step(db, parked, "park", reason="待年度预算")
+    _step(db, supervised, "supervise", due=datetime.now(UTC) + timedelta(hours=6))
+    street = units.by_id(db, _row(db, supervised)["street_id"])
+    rows = ticker.urgent(db, street, limit=500)
+    assert rows[0]["id"] == supervised and rows[0]["supervised"] is True
+    assert parked not in {r["id"] for r in rows}  # and its infinite deadline broke nothing
+    assert all(r["due_in_s"] is not None for r in rows)
