@@ -79,6 +79,20 @@ class Settings(BaseSettings):
     import_max_entries: int = Field(default=64, gt=0)  # members of a zip archive
     import_max_ratio: float = Field(default=100.0, gt=1)  # uncompressed ÷ compressed, per member
 
+    # Case photos (geodata/cases/photos.py): an upload past these limits is refused before it is
+    # decoded. Stored in a folder (GRIDOPS_PHOTO_DIR, default <var>/photos) or an S3-compatible bucket.
+    photo_max_bytes: int = Field(default=12 * 1024 * 1024, ge=64 * 1024)
+    photo_max_pixels: int = Field(default=50_000_000, ge=1_000_000)  # a 48-megapixel phone: 8000×6000
+    photo_store: Literal["file", "s3"] = "file"
+    photo_dir: Path | None = None
+    s3_bucket: str | None = None
+    s3_endpoint: str | None = None
+    s3_region: str | None = None
+    # The citizen's rating link (群众评单): how long it stays usable, and the address it starts with
+    # (the public name of this server; default: the address the request came to).
+    rating_link_days: float = Field(default=7.0, gt=0)
+    public_url: str | None = None
+
     @field_validator("territory_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import flask
@@ -25,6 +26,7 @@ from access.inputs import refuse_unusable_input
 from access.principal import Principal
 from geodata import memo
 from geodata.db import SCOPE
+from settings import get_settings
 
 PUBLIC = (
     "/login",
@@ -40,6 +42,9 @@ API = ("/api/", "/open311/")
 DASH_INTERNAL = ("/_dash-", "/_reload-hash")
 WALL_PAGES = ("/wall", "/case/")
 WORK_PAGES = ("/work", "/case/")  # all a department's handler opens: its cases are its whole world
+# The routes that take a photo: the API's, and the phone page's forms (report, verify).
+PHOTO_ROUTES = re.compile(r"^(/api/v1/cases/[^/]+/photos|/m/report|/m/case/[^/]+/(verify|photo))$")
+FORM_SLACK = 64 * 1024  # the form's other fields beside the file
 
 
 def _wall_sign_in(token: str) -> Principal | None:
@@ -56,9 +61,22 @@ def _refuse(status: int, message: str) -> flask.Response:
     return response
 
 
+def _body_limit(path: str) -> int | None:
+    """The largest body a route that takes files accepts (every other request: the app's
+    GRIDOPS_REQUEST_MAX_BYTES); set before anything reads the body."""
+    settings = get_settings()
+    if path == "/import/upload":
+        return settings.import_max_bytes
+    if PHOTO_ROUTES.match(path):
+        return settings.photo_max_bytes + FORM_SLACK
+    return None
+
+
 def check():
     """Flask before_request: attach the principal, or answer for the request; a request let through
     must still carry input its handler can take."""
+    if (limit := _body_limit(flask.request.path)) is not None:
+        flask.request.max_content_length = limit
     return _decide() or refuse_unusable_input(flask.request)
 
 

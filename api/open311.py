@@ -16,10 +16,11 @@ from api import auth, errors
 from api.errors import ApiError
 from api.models import sane_time
 from api.takein import take_in
-from geodata.cases import catalogue, intake
+from geodata.cases import catalogue, intake, photos
 from geodata.cases import search as case_search
 from geodata.cases.detail import parse_id
 from geodata.db import get_db
+from settings import get_settings
 
 bp = flask.Blueprint("open311_v2", __name__, url_prefix="/open311/v2")
 errors.register(bp)
@@ -77,8 +78,16 @@ def service_request(row: dict[str, Any]) -> dict[str, Any]:
         "zipcode": None,
         "lat": row["lat"],
         "long": row["lon"],
-        "media_url": None,
+        "media_url": _media_url(row),
     }
+
+
+def _media_url(row: dict[str, Any]) -> str | None:
+    """The case's first photo, as an absolute address (served with the reader's scope)."""
+    if row.get("first_photo_id") is None:
+        return None
+    base = (get_settings().public_url or flask.request.host_url).rstrip("/")
+    return base + photos.url(row["id"], row["first_photo_id"])
 
 
 @bp.get("/services.json")

@@ -28,6 +28,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 ANCHOR = datetime(2026, 11, 20, 15, 30, tzinfo=TZ)
 SEED = 7
 TEST_SECRET = "test-only-secret-key-0123456789abcdefghij"
+PHOTOS = ARTIFACTS / "photos"  # the photo store of the run (the served app's and the tests' own)
+os.environ["GRIDOPS_PHOTO_DIR"] = str(PHOTOS)
 
 from geodata.db import Database  # noqa: E402
 from geodata.demo import city as demo  # noqa: E402

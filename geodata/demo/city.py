@@ -45,6 +45,8 @@ from geodata.units import LEVELS
 DEFAULT_SEED = 7
 DOMAIN_TABLES = [
     "camera_events",
+    "case_photos",
+    "rating_links",
     "case_events",
     "cases",
     "inspection_results",

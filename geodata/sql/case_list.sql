@@ -10,7 +10,8 @@ SELECT c.id, c.source, c.external_id, c.category_code, k.name AS category, c.sta
        c.deadline_at, c.satisfaction, c.handled_online, c.reply, c.merged_into,
        c.verified_at, c.urge_count, c.rework_count, c.supervised_at, c.supervise_due_at,
        c.deadline_original_at, c.extension_count, c.extension_until, c.extension_reason,
-       c.park_requested_at, c.parked_at, c.park_reason
+       c.park_requested_at, c.parked_at, c.park_reason,
+       (SELECT min(p.id) FROM case_photos p WHERE p.case_id = c.id) AS first_photo_id
   FROM cases c
   JOIN case_categories k ON k.code = c.category_code
   JOIN case_statuses st ON st.code = c.status
