@@ -14,7 +14,7 @@ import callbacks  # noqa: F401  (registers every callback)
 from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
 from geodata.errors import SetupError
-from routes import exports, health, imports, maps, templating
+from routes import exports, health, imports, maps, mobile, rating, templating
 from settings import get_settings
 
 settings = get_settings()
@@ -33,7 +33,7 @@ app = Dash(
     title="网格治理一张图",
     update_title=None,
     suppress_callback_exceptions=True,
-    assets_path_ignore=["vendor"],  # inlined into exports, never loaded by the pages
+    assets_path_ignore=["vendor", "mobile"],  # inlined into exports; the phone page's own (routes/mobile.py)
 )
 server = app.server
 server.secret_key = SECRET_KEY
@@ -55,6 +55,8 @@ health.register(server)
 maps.register(server)
 exports.register(server)
 imports.register(server)
+mobile.register(server)
+rating.register(server)
 templating.register(server)
 api.register(server)
 

@@ -37,6 +37,7 @@ PUBLIC = (
     "/_favicon.ico",
     "/glyphs/",
     "/api/v1/openapi.json",
+    "/rate/",  # the citizen's one-time rating link: the token is the right (geodata/cases/rating.py)
 )
 API = ("/api/", "/open311/")
 DASH_INTERNAL = ("/_dash-", "/_reload-hash")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import flask
 
-from access import verifiers
+from access import csrf, verifiers
+from access.principal import current
 from api.errors import ApiError
 from geodata.accounts.apikeys import ApiKey
 
@@ -20,6 +21,21 @@ def require_key(presented: str | None) -> ApiKey:
     if key is None:
         raise ApiError(401, "unauthorized", "the API key is unknown or revoked; ask the operations centre for a key")
     return key
+
+
+def writer(roles: tuple[str, ...]) -> str:
+    """Who writes: the API key's name, or a signed-in user of ``roles`` whose request carries the
+    page's form token (``X-CSRF-Token`` header or ``csrf`` field); 401/403 saying what is missing."""
+    who = current()
+    presented = flask.request.headers.get(HEADER)
+    if presented or who is None or who.kind != "user":
+        return require_key(presented).name
+    if who.role not in roles:
+        raise ApiError(403, "forbidden", f"the role {who.role!r} may not do this")
+    sent = flask.request.headers.get("X-CSRF-Token") or flask.request.form.get("csrf", "")
+    if not csrf.ok({"csrf": sent}):
+        raise ApiError(403, "forbidden", "the form token is missing or stale: reload the page and send it again")
+    return who.name
 
 
 def header_key() -> ApiKey:

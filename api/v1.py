@@ -16,11 +16,12 @@ from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery,
 from api.takein import take_in
 from geodata import units
 from geodata.accounts import audit
-from geodata.cases import catalogue, intake, lifecycle
+from geodata.cases import catalogue, intake, lifecycle, rating
 from geodata.cases import search as case_search
 from geodata.cases.detail import events, parse_id
 from geodata.db import get_db
 from geodata.queries import sql_text
+from settings import get_settings
 
 bp = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 errors.register(bp)
@@ -204,3 +205,28 @@ def transition(raw_id: str) -> flask.Response:
     except lifecycle.FieldError as exc:
         raise invalid_fields(exc.errors) from None
     return _json(answer)
+
+
+RATING_LINK_ROLES = ("admin", "dispatcher")
+
+
+@bp.post("/cases/<raw_id>/rating-link")
+def rating_link(raw_id: str) -> flask.Response:
+    """A one-time link the citizen rates the case with (群众评单), for a hotline or an SMS gateway to
+    send: 201 with its address; 409 while the case is not resolved and checked."""
+    actor = auth.writer(RATING_LINK_ROLES)
+    case_id = _case_id(raw_id)
+    settings = get_settings()
+    try:
+        with get_db().transaction() as cur:
+            _detail(cur, case_id)  # 404 for a case outside a signed-in dispatcher's area
+            token, expires = rating.issue(cur, case_id, actor, settings.rating_link_days)
+            audit.record(cur, actor, "rating_link", flask.request.remote_addr, case=case_id)
+    except lifecycle.CaseNotFoundError:
+        raise ApiError(404, "not_found", f"no case {case_id}") from None
+    except rating.RatingError as exc:
+        raise ApiError(409, "not_ready", str(exc)) from None
+    base = (settings.public_url or flask.request.host_url).rstrip("/")
+    return flask.make_response(
+        flask.jsonify(case_id=case_id, url=f"{base}/rate/{token}", expires_at=expires.isoformat()), 201
+    )

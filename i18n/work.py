@@ -18,6 +18,7 @@ WORK: dict[str, tuple[str, str]] = {
     "work.role.admin": ("管理员", "administrator"),
     "work.queues": ("工作队列", "Queues"),
     "work.queue.to_dispatch": ("待派单", "To dispatch"),
+    "work.queue.open_here": ("本网格在办", "Open in my grid"),
     "work.queue.to_accept": ("待接单", "To accept"),
     "work.queue.in_progress": ("办理中", "In progress"),
     "work.queue.due_soon": ("即将超期", "Due within 24 h"),

@@ -18,7 +18,7 @@ from geodata import units
 from geodata.accounts import audit
 from geodata.cases import lifecycle
 from geodata.cases import search as case_search
-from geodata.db import Database
+from geodata.db import SCOPE, Database
 from geodata.queries import sql_text
 
 PAGE_SIZE = 15
@@ -47,6 +47,7 @@ QUEUES = {
         Queue("park_pending", "c.is_open AND c.park_requested_at IS NOT NULL"),
         Queue("parked", "c.is_open AND c.parked_at IS NOT NULL"),
         Queue("to_rate", "c.status = 'resolved' AND c.verified_at IS NOT NULL"),
+        Queue("open_here", "c.is_open"),
     )
 }
 _LEADERS = ("supervised", "overdue", "due_soon", "to_verify")
@@ -63,7 +64,7 @@ ROLE_QUEUES: dict[str, tuple[str, ...]] = {
         "park_pending",
         "parked",
     ),
-    "gridworker": ("to_verify", "overdue", "due_soon", "supervised"),
+    "gridworker": ("to_verify", "overdue", "due_soon", "supervised", "open_here"),
     "verifier": ("to_verify", "overdue", "due_soon", "supervised"),
     "city": _LEADERS,
     "district": _LEADERS,
@@ -135,6 +136,27 @@ def page(
         names = [d.name for d in cur.description]
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
     return rows, (rows[0]["total"] if rows else 0)
+
+
+def reported_by(db: Database, actor: str, limit: int = 30) -> list[dict[str, Any]]:
+    """The cases ``actor`` reported, newest first, wherever they lie (a grid worker reports what
+    they come across, also outside their grid; they see only their own reports here)."""
+    token = SCOPE.set(("all", 0))
+    try:
+        with db.transaction() as cur:
+            cur.execute(sql_text("cases_reported_by"), {"actor": actor, "limit": limit})
+            names = [d.name for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        SCOPE.reset(token)
+
+
+def inside_point(db: Database, unit: units.Unit) -> tuple[float, float] | None:
+    """(lon, lat) of a point inside ``unit``: the place of a report made without a fix."""
+    with db.transaction() as cur:
+        cur.execute(sql_text("unit_inside_point"), {"id": unit.id})
+        row = cur.fetchone()
+    return (row[0], row[1]) if row and row[0] is not None else None
 
 
 def case_in_area(cur, case_id: int, area: units.Unit | None) -> dict[str, Any] | None:

@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS case_photos (
     uploaded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS case_photos_case_idx ON case_photos (case_id, id);
+-- "My reports" on the phone page: the first event of a case names who reported it.
+CREATE INDEX IF NOT EXISTS case_events_reporter_idx ON case_events (actor, case_id) WHERE from_status IS NULL;
 
 
 -- 群众评单: a resolved, verified case gets a link a hotline or an SMS gateway sends to the citizen.
