@@ -12,6 +12,7 @@ import ids
 from access.principal import scope_or_refuse, sees_case
 from geodata import units
 from geodata.cases import detail as cases
+from geodata.cases import photos
 from geodata.db import get_db
 from i18n import pick, t
 from layers import case_map
@@ -32,7 +33,7 @@ def case_body(ref: dict | None, base_url: str, allowed: units.Unit | None = None
         return view.missing(lang)
     s = get_settings()
     figure = case_map.figure(case, projector(s.basemap), map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key))
-    return view.body(case, cases.timeline(db, case_id), figure, lang)
+    return view.body(case, cases.timeline(db, case_id), figure, lang, photos.listed(db, case_id))
 
 
 @callback(Output(ids.CASE_BODY, "children"), Input(ids.CASE_REF, "data"))

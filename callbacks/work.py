@@ -9,13 +9,13 @@ from typing import Any
 
 import flask
 import psycopg2
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import Principal, current
 from callbacks import refresh
-from geodata.cases import catalogue, lifecycle
+from geodata.cases import catalogue, lifecycle, photos
 from geodata.cases import detail as case_detail
 from geodata.cases import work as bench
 from geodata.cases.detail import parse_id
@@ -154,9 +154,10 @@ def pick_case(cell: dict | None, rows: list | None) -> int:
     Output(ids.WORK_DEPARTMENT, "value"),
     Input(ids.WORK_CASE, "data"),
     Input(ids.WORK_DONE, "data"),
+    Input(ids.WORK_PHOTO_SENT, "data"),
     State(ids.WORK_CONFIG, "data"),
 )
-def show_case(case_id: int | None, _done: int, config: dict | None) -> tuple:
+def show_case(case_id: int | None, _done: int, _photo: dict | None, config: dict | None) -> tuple:
     """The case picked (or picked again after a step) → its panel and the steps open to the user."""
     who = _who()
     lang = pick((config or {}).get("lang"))
@@ -169,6 +170,7 @@ def show_case(case_id: int | None, _done: int, config: dict | None) -> tuple:
             if case is None:
                 return view.missing(lang), [], None, {}, [], None
             forms = bench.forms(cur, case_id, who.role)
+            shown = photos.of_case(cur, case_id)
         timeline = case_detail.timeline(db, case_id)
         detail = case_detail.detail(db, case_id)
     except psycopg2.Error:
@@ -178,7 +180,7 @@ def show_case(case_id: int | None, _done: int, config: dict | None) -> tuple:
     suggested = case.get("department_code") or (category.department_code if category else None)
     options = [{"label": t(f"work.action.{a}", lang), "value": a} for a in forms]
     return (
-        view.case_panel(detail, timeline, lang, has_actions=bool(forms)),
+        view.case_panel(detail, timeline, lang, has_actions=bool(forms), shown=shown),
         options,
         next(iter(forms), None),
         forms,
@@ -333,3 +335,19 @@ def bulk_dispatch(
         return view.error(t("work.bulk.none", lang), lang), no_update, no_update
     results = [_step(who, c, "dispatch", {"department": department}) for c in case_ids[: bench.PAGE_SIZE]]
     return view.bulk_outcome(case_ids, results, lang, catalogue.get(get_db()).statuses), (done or 0) + 1, []
+
+
+# A photo goes from the browser straight to the photos API (multipart, with the page's form token):
+# its bytes never pass through a callback, whose requests stay small. The answer reloads the panel.
+clientside_callback(
+    ClientsideFunction("gridops_work", "send_photo"),
+    Output(ids.WORK_PHOTO_SENT, "data"),
+    Output(ids.WORK_PHOTO_MESSAGE, "children"),
+    Input(ids.WORK_UPLOAD, "contents"),
+    State(ids.WORK_UPLOAD, "filename"),
+    State(ids.WORK_CASE, "data"),
+    State(ids.WORK_PHOTO_STAGE, "value"),
+    State(ids.WORK_FORM_TOKEN, "data"),
+    State(ids.WORK_PHOTO_WORDS, "data"),
+    prevent_initial_call=True,
+)

@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from geodata.cases import photos
 from geodata.clock import TZ
 from i18n import named, t
 
@@ -32,8 +33,33 @@ def _field(label: str, value: Any, cls: str = "") -> html.Div:
     return html.Div([html.Dt(label), html.Dd(value if value not in (None, "") else "—")], className=f"field {cls}")
 
 
-def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, Any], lang: str) -> list:
-    """Facts, map and timeline of one case."""
+def photo_strip(shown: list[dict[str, Any]], lang: str) -> html.Div:
+    """The case's photos as thumbnails, each opening the whole photo, named by its stage."""
+    if not shown:
+        return html.Div(t("photos.none", lang), className="case-photos-empty")
+    return html.Div(
+        [
+            html.A(
+                [
+                    html.Img(
+                        src=photos.url(p["case_id"], p["id"], thumb=True), alt=t(f"photo.stage.{p['stage']}", lang)
+                    ),
+                    html.Span(t(f"photo.stage.{p['stage']}", lang) + " · " + p["uploaded_by_name"]),
+                ],
+                href=photos.url(p["case_id"], p["id"]),
+                target="_blank",
+                className="case-photo",
+            )
+            for p in shown
+        ],
+        className="case-photos",
+    )
+
+
+def body(
+    case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, Any], lang: str, shown: list | None = None
+) -> list:
+    """Facts, map, photos and timeline of one case."""
     levels = ("city", "district", "street", "community", "grid")
     place = " › ".join(case[k] for k in levels if case.get(k))
     status = named(case, "status_name", lang)
@@ -72,6 +98,8 @@ def body(case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, A
             className="case-top",
         ),
         *command_facts(case, lang),
+        html.H3(t("photos.title", lang)),
+        photo_strip(shown or [], lang),
         html.H3(t("case.timeline", lang)),
         timeline(events, lang),
     ]

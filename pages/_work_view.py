@@ -11,7 +11,7 @@ import ids
 from geodata.cases.catalogue import Catalogue
 from i18n import named, t
 from i18n.catalogue import CATALOGUE
-from pages._case_view import command_facts, deadline, timeline, when
+from pages._case_view import command_facts, deadline, photo_strip, timeline, when
 from pages._components import status_line
 
 # The form's inputs, each shown when the action picked asks for it (callbacks/work.py).
@@ -120,7 +120,13 @@ def missing(lang: str, db_down: bool = False) -> html.P:
     return html.P(t("work.err.db" if db_down else "work.err.missing", lang), className="work-hint")
 
 
-def case_panel(case: dict[str, Any] | None, events: list[dict[str, Any]], lang: str, has_actions: bool = True) -> list:
+def case_panel(
+    case: dict[str, Any] | None,
+    events: list[dict[str, Any]],
+    lang: str,
+    has_actions: bool = True,
+    shown: list[dict[str, Any]] | None = None,
+) -> list:
     """The case picked: what it is, where, who handles it, by when, its marks and its steps (and a
     word when none is open to this user now)."""
     if case is None:
@@ -142,6 +148,11 @@ def case_panel(case: dict[str, Any] | None, events: list[dict[str, Any]], lang: 
         dcc.Link(t("work.open_case", lang), href=f"/case/{case['id']}", className="work-case-link", target="_blank"),
         html.Dl([html.Div([html.Dt(k), html.Dd(v)], className="field") for k, v in facts], className="work-facts"),
         *command_facts(case, lang),
+        html.Details(
+            [html.Summary(t("photos.title", lang) + f"（{len(shown or [])}）"), photo_strip(shown or [], lang)],
+            open=True,
+            className="work-photos",
+        ),
         html.Details(
             [html.Summary(t("case.timeline", lang)), timeline(events, lang)], open=True, className="work-timeline"
         ),

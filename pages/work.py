@@ -7,9 +7,13 @@ import dash
 from dash import dash_table, dcc, html
 
 import ids
+from access import csrf
 from i18n import pick, t
 from pages._components import header
 from settings import get_settings
+
+PHOTO_STAGES = ("before", "after", "verify", "report")
+PHOTO_ERRORS = ("empty", "too_large", "not_image", "too_many_pixels", "truncated", "stage")
 
 dash.register_page(__name__, path="/work", title="工作台", name="工作台")
 
@@ -89,9 +93,36 @@ def _form(lang: str) -> html.Div:
                 disabled=True,
             ),
             html.Div(id=ids.WORK_MESSAGE, className="work-message", role="status"),
+            html.H3(t("photos.title", lang)),
+            dcc.RadioItems(
+                id=ids.WORK_PHOTO_STAGE,
+                options=[{"label": t(f"photo.stage.{s}", lang), "value": s} for s in PHOTO_STAGES],
+                value="after",
+                inline=True,
+                className="work-inline",
+            ),
+            dcc.Upload(
+                t("photos.upload", lang),
+                id=ids.WORK_UPLOAD,
+                accept="image/jpeg,image/png,image/webp",
+                multiple=False,
+                className="work-upload",
+            ),
+            html.Div(id=ids.WORK_PHOTO_MESSAGE, className="work-message", role="status"),
         ],
         className="work-form",
     )
+
+
+def _photo_words(lang: str) -> dict[str, str]:
+    """What the browser says after sending a photo, in the page's language."""
+    words = {code: t(f"photo.error.{code}", lang) for code in PHOTO_ERRORS}
+    return {
+        **words,
+        "saved": t("m.photo.added", lang),
+        "pick_case": t("work.pick", lang),
+        "failed": t("m.error.store", lang),
+    }
 
 
 def layout(lang: str | None = None, **_: str) -> html.Div:
@@ -152,6 +183,9 @@ def layout(lang: str | None = None, **_: str) -> html.Div:
             dcc.Store(id=ids.WORK_CASE),
             dcc.Store(id=ids.WORK_FORMS, data={}),
             dcc.Store(id=ids.WORK_DONE, data=0),
+            dcc.Store(id=ids.WORK_PHOTO_SENT),
+            dcc.Store(id=ids.WORK_FORM_TOKEN, data=csrf.token()),
+            dcc.Store(id=ids.WORK_PHOTO_WORDS, data=_photo_words(lang)),
             dcc.Interval(id=ids.WORK_TICK, interval=int(get_settings().refresh_seconds * 1000), n_intervals=0),
             header(t("work.title", lang), ids.WORK_STATUS, lang),
             html.Main(

@@ -203,6 +203,12 @@ def of_case(cur, case_id: int) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
+def listed(db, case_id: int) -> list[dict[str, Any]]:
+    """``of_case`` in a transaction of its own."""
+    with db.transaction() as cur:
+        return of_case(cur, case_id)
+
+
 def one(cur, case_id: int, photo_id: int) -> dict[str, Any] | None:
     """One photo of the case, or None (also when the case is outside the reader's scope)."""
     cur.execute(sql_text("case_photo_one"), {"case_id": case_id, "id": photo_id})
