@@ -60,7 +60,7 @@ def take(case_id: int, stage: str, data: bytes, actor: str) -> dict:
     checked = photos.check(data)
     with get_db().transaction() as cur:
         _visible(cur, case_id)
-        row = photos.save(cur, case_id, stage, checked, actor)
+        row = photos.save(cur, case_id, stage, checked, actor, flask.request.remote_addr)
     return described(row)
 
 

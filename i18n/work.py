@@ -19,6 +19,7 @@ WORK: dict[str, tuple[str, str]] = {
     "work.queues": ("工作队列", "Queues"),
     "work.queue.to_dispatch": ("待派单", "To dispatch"),
     "work.queue.open_here": ("本网格在办", "Open in my grid"),
+    "work.queue.to_close": ("待结案", "To close"),
     "work.queue.to_accept": ("待接单", "To accept"),
     "work.queue.in_progress": ("办理中", "In progress"),
     "work.queue.due_soon": ("即将超期", "Due within 24 h"),

@@ -145,7 +145,7 @@ def report() -> flask.Response:
         case_id, row = intake.create(db, new)
         if row is not None:  # a repeat of a form already taken in keeps the photo it came with
             with db.transaction() as cur:
-                photos.save(cur, case_id, "report", checked, who.name)
+                photos.save(cur, case_id, "report", checked, who.name, flask.request.remote_addr)
     except lifecycle.FieldError:
         return again(t("m.error.category", lang))
     except intake.OutsideTerritoryError:
@@ -276,7 +276,8 @@ def _act(raw_id: str, verifying: bool) -> flask.Response:
                 fields = {"passed": form.get("passed") == "1", "note": form.get("note", "").strip() or None}
                 moved = lifecycle.apply(cur, case_id, "verify", who.name, role=who.role, **fields)
             if checked is not None:
-                photos.save(cur, case_id, "verify" if verifying else "report", checked, who.name)
+                stage = "verify" if verifying else "report"
+                photos.save(cur, case_id, stage, checked, who.name, flask.request.remote_addr)
     except lifecycle.FieldError as exc:
         return _shown(lang, who, *found, error="; ".join(exc.errors.values()), status=400)
     except (lifecycle.TransitionError, lifecycle.NotPermittedError) as exc:

@@ -19,6 +19,8 @@ ACTIONS = (
     "case_transition",
     "user_admin",
     "session_end",
+    "case_photo",
+    "rating_link",
 )
 
 

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from geodata import storage
+from geodata.accounts import audit
 from geodata.queries import sql_text
 from settings import get_settings
 
@@ -158,9 +159,9 @@ def check(data: bytes, max_bytes: int | None = None, max_pixels: int | None = No
     )
 
 
-def save(cur, case_id: int, stage: str, checked: Checked, actor: str) -> dict[str, Any]:
-    """Store the photo and its thumbnail and record them on the case, inside the caller's
-    transaction; the stored files are removed again if the row cannot be written."""
+def save(cur, case_id: int, stage: str, checked: Checked, actor: str, ip: str | None = None) -> dict[str, Any]:
+    """Store the photo and its thumbnail and record them on the case (audited), inside the
+    caller's transaction; the stored files are removed again if the rows cannot be written."""
     if stage not in STAGES:
         raise PhotoError("stage", f"stage must be one of {', '.join(STAGES)}")
     store = storage.photos()
@@ -189,7 +190,9 @@ def save(cur, case_id: int, stage: str, checked: Checked, actor: str) -> dict[st
                 "actor": actor,
             },
         )
-        return dict(zip([d.name for d in cur.description], cur.fetchone()))
+        row = dict(zip([d.name for d in cur.description], cur.fetchone()))
+        audit.record(cur, actor, "case_photo", ip, case=case_id, photo=row["id"], stage=stage)
+        return row
     except BaseException:
         store.delete(key)
         store.delete(thumb_key)

@@ -47,13 +47,15 @@ QUEUES = {
         Queue("park_pending", "c.is_open AND c.park_requested_at IS NOT NULL"),
         Queue("parked", "c.is_open AND c.parked_at IS NOT NULL"),
         Queue("to_rate", "c.status = 'resolved' AND c.verified_at IS NOT NULL"),
+        Queue("to_close", "c.status = 'rated'"),
         Queue("open_here", "c.is_open"),
     )
 }
+_DISTRICT = tuple(k for k in QUEUES if k != "open_here")  # every queue but a grid worker's own
 _LEADERS = ("supervised", "overdue", "due_soon", "to_verify")
 ROLE_QUEUES: dict[str, tuple[str, ...]] = {
-    "dispatcher": tuple(QUEUES),
-    "admin": tuple(QUEUES),
+    "dispatcher": _DISTRICT,
+    "admin": _DISTRICT,
     "department": (
         "to_accept",
         "in_progress",

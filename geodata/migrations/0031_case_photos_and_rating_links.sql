@@ -59,3 +59,9 @@ BEGIN
         END LOOP;
     END LOOP;
 END $$;
+
+-- Who sent which photo, and who issued which rating link, is audited.
+ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS audit_log_action_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
+    'sign_in', 'sign_in_failed', 'sign_out', 'export', 'import', 'case_create', 'case_transition', 'user_admin',
+    'session_end', 'case_photo', 'rating_link'));

@@ -13,6 +13,6 @@ SELECT c.id, k.name AS category, k.name_en AS category_en, c.status, st.name AS 
   LEFT JOIN units s ON s.id = c.street_id
   LEFT JOIN units m ON m.id = c.community_id
   LEFT JOIN units g ON g.id = c.grid_id
- WHERE (c.is_open OR c.status = 'resolved') AND {where}
+ WHERE (c.is_open OR c.status IN ('resolved', 'rated')) AND {where}
  ORDER BY c.deadline_at NULLS LAST, c.id
  LIMIT %(limit)s OFFSET %(offset)s
