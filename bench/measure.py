@@ -46,6 +46,9 @@ BUDGET = {
     "api_create_server_p95_ms": 20,
     "api_create_sustained_per_s": 500,
     "analyst_query_ms": 300,
+    "work_counts_dispatcher_ms": 300,  # the workbench's queue list: the same budget as a filtered query
+    "work_counts_department_ms": 300,
+    "work_counts_gridworker_ms": 300,
 }
 
 
@@ -412,6 +415,12 @@ class Bench:
 
         self.results.update(analyst.measure(self.db, self.repeat))
 
+    def work(self) -> None:
+        """The workbench's queue counts and pages per working role (bench/work.py)."""
+        from bench import work
+
+        self.results.update(work.measure(self.db, self.repeat))
+
     def run(self) -> dict[str, Any]:
         """Everything, printed as a table."""
         self.prepare()
@@ -425,6 +434,7 @@ class Bench:
         self.ingest()
         self.intake()
         self.analyst()
+        self.work()
         self.results["not_yet_measured"] = ["browser heap over time: make soak (issue 3)"]
         self._print()
         return self.results

@@ -440,7 +440,9 @@ def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empt
     assert (rowwise.inserted, rowwise.bulk) == (600, False)
     expected = [_one(dsn, q) for q in _WRITTEN]
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("TRUNCATE cases, case_events RESTART IDENTITY")  # the triggers empty the counts too
+        cur.execute(
+            "TRUNCATE cases, case_events, case_photos, rating_links RESTART IDENTITY"
+        )  # the triggers empty the counts too
     conn.close()
 
     dry = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=True, dry_run=True)
