@@ -96,3 +96,5 @@ def end_current(cur, why: str) -> None:
     found = sessions.lookup(get_db(), token) if isinstance(token, str) else None
     if found is not None:
         sessions.end(cur, found.id, why)
+        with _lock:  # this process knows at once; the others when the change is announced
+            _seen.pop(token, None)
