@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     # (the public name of this server; default: the address the request came to).
     rating_link_days: float = Field(default=7.0, gt=0)
     public_url: str | None = None
+    # Checkpoint inspections (geodata/inspections): an inspection made farther than this from its
+    # checkpoint, or without the inspector's place, is flagged.
+    inspect_far_m: float = Field(default=200.0, gt=0)
+    # Camera status feed (geodata/cameras/status.py): a camera within this distance covers a
+    # checkpoint (its camera element passes while one is online); a camera not heard from for this
+    # long counts as offline; the most statuses one call may carry.
+    checkpoint_camera_m: float = Field(default=50.0, gt=0, le=5000)
+    camera_stale_minutes: float = Field(default=30.0, gt=0)
+    camera_batch_max: int = Field(default=10_000, ge=1, le=100_000)
 
     @field_validator("territory_tz")
     @classmethod

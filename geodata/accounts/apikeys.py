@@ -17,7 +17,9 @@ from geodata.db import Database
 from geodata.queries import sql_text
 
 TAG, TABLE = "gk", "api_keys"
-RIGHTS = ("transitions",)
+# transitions: move any case; devices: report camera statuses (POST /api/v1/cameras/status);
+# inspections: record checkpoint inspections (POST /api/v1/checkpoints/{id}/inspections).
+RIGHTS = ("transitions", "devices", "inspections")
 
 
 @dataclass(frozen=True)

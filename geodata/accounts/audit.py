@@ -21,6 +21,8 @@ ACTIONS = (
     "session_end",
     "case_photo",
     "rating_link",
+    "inspection",
+    "inspection_round",
 )
 
 
