@@ -24,6 +24,9 @@ online_rate        网上办理率 (群众诉求网上办理率). Of the cases r
 checkpoint_rate    创文点位达标率. Over the latest inspection of every checkpoint, the share of
                    required elements (要素) that passed. Compared with the same figure as of
                    ``days`` days ago. ``fully`` counts checkpoints with every element passing.
+inspection_progress 排查进度. Of the checkpoints due in the inspection rounds running today
+                   (geodata/inspections/rounds.py), the share inspected in their round.
+                   Compared with the same figure as of yesterday at this time.
 cameras_online     摄像头在线率. Cameras online now over all cameras. Compared with the same
                    time yesterday (from the camera status log).
 =================  ========================================================================
@@ -42,6 +45,7 @@ from geodata.memo import Memo
 from geodata.queries import fetch_columns
 from geodata.units import Unit, child_groupings, children, scope_of
 from i18n import t
+from settings import get_settings
 
 STRIP_DAYS = 7  # window of the rate KPIs on the KPI strip ("compared with last week")
 RANKING_DAYS = 30  # window of the rates behind the ranking (月考: the last 30 days)
@@ -73,6 +77,7 @@ KPIS: tuple[KpiDef, ...] = (
     KpiDef("satisfaction", "rate", True, "kpi.vs.last_week"),
     KpiDef("online_rate", "rate", True, "kpi.vs.last_week"),
     KpiDef("checkpoint_rate", "rate", True, "kpi.vs.last_week"),
+    KpiDef("inspection_progress", "rate", True, "kpi.vs.yesterday"),
     KpiDef("cameras_online", "rate", True, "kpi.vs.yesterday"),
 )
 BY_KEY = {k.key: k for k in KPIS}
@@ -118,7 +123,7 @@ def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
-TOPIC = {"kpi_cases": "cases", "kpi_checkpoints": "checkpoints", "kpi_cameras": "cameras"}
+TOPIC = {"kpi_cases": "cases", "kpi_checkpoints": "checkpoints", "kpi_rounds": "checkpoints", "kpi_cameras": "cameras"}
 _memo = Memo(512)
 # The levels of the daily case counts (case_days, migration 0016) by the case columns they keep.
 ROLLUP_LEVELS = (
@@ -203,6 +208,9 @@ def _counts(
     merge(_fetch(db, "kpi_cases", scope, group, {"now": now, "days": days}, versions))
     merge(_fetch(db, "kpi_checkpoints", scope, group, {"now": now, "back": 0}, versions), "_now")
     merge(_fetch(db, "kpi_checkpoints", scope, group, {"now": now, "back": days}, versions), "_prev")
+    tz = get_settings().territory_tz
+    merge(_fetch(db, "kpi_rounds", scope, group, {"now": now, "back": 0, "tz": tz}, versions), "_now")
+    merge(_fetch(db, "kpi_rounds", scope, group, {"now": now, "back": 1, "tz": tz}, versions), "_prev")
     merge(_fetch(db, "kpi_cameras", scope, group, {"now": now, "back": 0}, versions), "_now")
     merge(_fetch(db, "kpi_cameras", scope, group, {"now": now, "back": 1}, versions), "_prev")
     return out
@@ -218,6 +226,7 @@ def from_counts(c: dict[str, int]) -> dict[str, KpiValue]:
         ("satisfaction", "satisfied", "rated"),
         ("online_rate", "online", "reported"),
         ("checkpoint_rate", "passed", "elements"),
+        ("inspection_progress", "round_done", "round_due"),
         ("cameras_online", "cameras_up", "cameras"),
     ):
         n, d = (g(f"{num}_now"), g(f"{den}_now"))

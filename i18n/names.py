@@ -53,6 +53,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "kpi.satisfaction": ("满意率", "Satisfaction"),
     "kpi.online_rate": ("网上办理率", "Handled online"),
     "kpi.checkpoint_rate": ("创文点位达标率", "Checkpoint compliance"),
+    "kpi.inspection_progress": ("排查进度", "Inspection coverage"),
     "kpi.cameras_online": ("摄像头在线率", "Cameras online"),
     "kpi.vs.same_time_yesterday": ("较昨日同时", "vs yesterday"),
     "kpi.vs.yesterday": ("较昨日", "vs yesterday"),

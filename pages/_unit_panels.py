@@ -20,7 +20,10 @@ from pages._kpi import value_text
 
 FLAG_MARK = "⚑"
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-RANK_KPIS = ("open", "overdue", "on_time_rate", "satisfaction", "online_rate", "checkpoint_rate", "cameras_online")
+RANK_KPIS = (
+    *("open", "overdue", "on_time_rate", "satisfaction", "online_rate"),
+    *("checkpoint_rate", "inspection_progress", "cameras_online"),
+)
 FLAG_STYLE = {
     "red": {"color": "#ff453a", "fontWeight": 700},
     "black": {"color": "#ffffff", "backgroundColor": "#000000", "fontWeight": 700},

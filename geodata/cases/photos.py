@@ -159,9 +159,13 @@ def check(data: bytes, max_bytes: int | None = None, max_pixels: int | None = No
     )
 
 
-def save(cur, case_id: int, stage: str, checked: Checked, actor: str, ip: str | None = None) -> dict[str, Any]:
+def save(
+    cur, case_id: int, stage: str, checked: Checked, actor: str, ip: str | None = None, kept: list[str] | None = None
+) -> dict[str, Any]:
     """Store the photo and its thumbnail and record them on the case (audited), inside the
-    caller's transaction; the stored files are removed again if the rows cannot be written."""
+    caller's transaction; the stored files are removed again if the rows cannot be written.
+    ``kept`` gets the stored keys, for a caller that must remove them when its transaction fails
+    later (``forget``)."""
     if stage not in STAGES:
         raise PhotoError("stage", f"stage must be one of {', '.join(STAGES)}")
     store = storage.photos()
@@ -192,6 +196,8 @@ def save(cur, case_id: int, stage: str, checked: Checked, actor: str, ip: str | 
         )
         row = dict(zip([d.name for d in cur.description], cur.fetchone()))
         audit.record(cur, actor, "case_photo", ip, case=case_id, photo=row["id"], stage=stage)
+        if kept is not None:
+            kept += [key, thumb_key]
         return row
     except BaseException:
         store.delete(key)
@@ -222,3 +228,10 @@ def one(cur, case_id: int, photo_id: int) -> dict[str, Any] | None:
 def url(case_id: int, photo_id: int, thumb: bool = False) -> str:
     """Where the photo is served (through the gate, with the case's scope)."""
     return f"/api/v1/cases/{case_id}/photos/{photo_id}" + ("?size=thumb" if thumb else "")
+
+
+def forget(keys: list[str]) -> None:
+    """Remove stored photos whose rows were never committed."""
+    store = storage.photos()
+    for key in keys:
+        store.delete(key)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ from geodata.load.bulk import (
     point_ewkb,
     sync_identity,
 )
-from geodata.queries import sql_text
+from geodata.queries import query, sql_text
 from geodata.unit_assign import FACT_UNIT_COLUMNS, UnitIndex, with_ancestors
 from geodata.units import LEVELS
 
@@ -49,6 +49,8 @@ DOMAIN_TABLES = [
     "rating_links",
     "case_events",
     "cases",
+    "round_checkpoints",
+    "inspection_rounds",
     "inspection_results",
     "inspections",
     "checkpoints",
@@ -126,6 +128,7 @@ def build_static(scale: str, rng: np.random.Generator, anchor: datetime) -> dict
         "results": results,
         "camera_events": cam_events,
         "index": index,
+        "anchor": anchor,
     }
 
 
@@ -198,6 +201,7 @@ def _load_static(cur, city: dict) -> dict[str, int]:
     copy_frame(cur, "inspection_results", city["results"], ["inspection_id", "type_code", "element_code", "passed"])
     for table in ("cameras", "checkpoints", "inspections"):
         sync_identity(cur, table)
+    due = _demo_round(cur, city)
     return {
         "units": len(units),
         "roads": len(roads),
@@ -206,7 +210,29 @@ def _load_static(cur, city: dict) -> dict[str, int]:
         "inspections": len(city["inspections"]),
         "inspection_results": len(city["results"]),
         "camera_events": len(city["camera_events"]),
+        "round_checkpoints": due,
     }
+
+
+def _demo_round(cur, city: dict) -> int:
+    """The round running at the anchor (排查轮次): every checkpoint, from three weeks before it to
+    nine days after, so that about half are covered by the generated inspections."""
+    anchor = city["anchor"]
+    start, end = (anchor - timedelta(days=21)).date(), (anchor + timedelta(days=9)).date()
+    cur.execute(
+        query("round_create", {"scope": "id"}),
+        {
+            "name": f"{start.month}月{start.day}日至{end.month}月{end.day}日创文点位集中排查",
+            "starts_on": start,
+            "ends_on": end,
+            "type_code": None,
+            "unit_id": None,
+            "actor": "演示数据",
+            "scope_ids": city["checkpoints"]["id"].tolist(),
+            "tz": str(TZ),
+        },
+    )
+    return int(cur.fetchone()[1])
 
 
 def case_context(cur, city: dict, rng: np.random.Generator) -> demo_cases.CaseContext:

@@ -1,0 +1,2 @@
+-- Whether a checkpoint type exists.
+SELECT 1 FROM checkpoint_types WHERE code = %(code)s
