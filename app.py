@@ -14,7 +14,7 @@ import callbacks  # noqa: F401  (registers every callback)
 from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
 from geodata.errors import SetupError
-from routes import exports, health, imports, maps, mobile, rating, templating
+from routes import exports, health, imports, inspect, maps, mobile, rating, templating
 from settings import get_settings
 
 settings = get_settings()
@@ -56,6 +56,7 @@ maps.register(server)
 exports.register(server)
 imports.register(server)
 mobile.register(server)
+inspect.register(server)
 rating.register(server)
 templating.register(server)
 api.register(server)

@@ -46,6 +46,12 @@ WORK_PAGES = ("/work", "/case/")  # all a department's handler opens: its cases 
 # The routes that take a photo: the API's, and the phone page's forms (report, verify).
 PHOTO_ROUTES = re.compile(r"^(/api/v1/cases/[^/]+/photos|/m/report|/m/case/[^/]+/(verify|photo))$")
 FORM_SLACK = 64 * 1024  # the form's other fields beside the file
+# The routes that take an inspection: a photo of each failed element (api/inspections.py).
+INSPECTION_ROUTES = re.compile(r"^(/api/v1/checkpoints/[^/]+/inspections|/m/inspect/[^/]+)$")
+INSPECTION_PHOTOS = 8
+# The camera status feed (api/cameras.py): a batch of up to GRIDOPS_CAMERA_BATCH_MAX statuses.
+CAMERA_STATUS_ROUTE = "/api/v1/cameras/status"
+CAMERA_STATUS_BYTES = 256  # one status as JSON, generously: {"code": 20 digits, "status", "at" with µs}
 
 
 def _wall_sign_in(token: str) -> Principal | None:
@@ -70,6 +76,10 @@ def _body_limit(path: str) -> int | None:
         return settings.import_max_bytes
     if PHOTO_ROUTES.match(path):
         return settings.photo_max_bytes + FORM_SLACK
+    if INSPECTION_ROUTES.match(path):
+        return settings.photo_max_bytes * INSPECTION_PHOTOS + FORM_SLACK
+    if path == CAMERA_STATUS_ROUTE:
+        return max(settings.request_max_bytes, settings.camera_batch_max * CAMERA_STATUS_BYTES + FORM_SLACK)
     return None
 
 

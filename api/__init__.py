@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flask
 
-from api import errors, open311, photos, v1  # noqa: F401  (photos adds its routes to v1.bp)
+from api import cameras, errors, inspections, open311, photos, v1  # noqa: F401  (some add routes to v1.bp)
 
 
 def register(server: flask.Flask) -> None:

@@ -28,13 +28,14 @@ from api.photos import UPLOADER_ROLES
 from geodata.cases import catalogue, intake, lifecycle, photos, work
 from geodata.cases.detail import events, parse_id
 from geodata.db import SCOPE, get_db
+from geodata.inspections.record import INSPECTOR_ROLES
 from geodata.storage import StoreError
 from i18n import lang_query, named, pick, t
 
 REPORT_SOURCE = "patrol"  # 网格巡查
 KEY = re.compile(r"^m-[0-9a-f]{32}$")
 DONE = {"verified": "m.verify.passed", "rework": "m.verify.failed", "photo": "m.photo.added"}
-TABS = (("m.tab.report", "/m"), ("m.tab.grid", "/m/grid"), ("m.tab.mine", "/m/mine"))
+TABS = (("m.tab.report", "/m"), ("m.tab.grid", "/m/grid"), ("m.tab.inspect", "/m/inspect"), ("m.tab.mine", "/m/mine"))
 
 
 def _who():
@@ -50,7 +51,7 @@ def _page(template: str, lang: str, status: int = 200, **values: Any) -> flask.R
         t=lambda key, **v: t(key, lang, **v),
         named=lambda row, key: named(row, key, lang),
         csrf=csrf.token(),
-        tabs=TABS,
+        tabs=[tab for tab in TABS if tab[1] != "/m/inspect" or (who is not None and who.role in INSPECTOR_ROLES)],
         path=flask.request.path,
         who=who,
         place=who.scope.name if who is not None else "",

@@ -1,5 +1,16 @@
-/* /m: fill in the report's place from the browser's geolocation (WGS84), and say how it went.
-   The form works without this script: the grid's centre can be ticked instead. */
+/* /m: fill in the report's (or the inspection's) place from the browser's geolocation (WGS84),
+   and say how it went; on the list of checkpoints due, ask once for the place and list them
+   nearest first. Every form works without this script. */
+(function () {
+  var due = document.getElementById("m-due");
+  if (!due || due.getAttribute("data-located") || !navigator.geolocation) return;
+  navigator.geolocation.getCurrentPosition(function (p) {
+    var url = new URL(window.location.href);
+    url.searchParams.set("lon", p.coords.longitude.toFixed(6));
+    url.searchParams.set("lat", p.coords.latitude.toFixed(6));
+    window.location.replace(url.toString());
+  }, function () {}, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+})();
 (function () {
   var box = document.getElementById("m-place");
   var lon = document.getElementById("m-lon");

@@ -132,7 +132,7 @@ def allowed_actions(cur, case: dict[str, Any], role: str | None = None) -> list[
     return sorted(fitting)
 
 
-def _aware_time(value: Any) -> datetime | None:
+def aware_time(value: Any) -> datetime | None:
     """A time with its zone, from a datetime or ISO 8601 text; None when it is neither."""
     if isinstance(value, str):
         try:
@@ -183,7 +183,7 @@ def _validate(
             values["satisfaction"] = score
     now = datetime.now(UTC)
     if "until" in rule.requires and "until" not in errors:
-        until = _aware_time(fields["until"])
+        until = aware_time(fields["until"])
         if until is None:
             errors["until"] = "must be a time with its zone (ISO 8601, e.g. 2026-12-20T18:00:00+08:00)"
         elif until <= max(now, case["deadline_at"] or now):
@@ -193,7 +193,7 @@ def _validate(
         else:
             extra["until"] = until
     if "due" in rule.requires and "due" not in errors:
-        due = _aware_time(fields["due"])
+        due = aware_time(fields["due"])
         if due is None:
             errors["due"] = "must be a time with its zone (ISO 8601, e.g. 2026-12-20T18:00:00+08:00)"
         elif not now < due <= now + MAX_AHEAD:

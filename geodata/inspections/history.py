@@ -72,3 +72,23 @@ def view(cur, checkpoint_id: int, limit: int = 24) -> dict[str, Any] | None:
         "open_rectifications": [c for c in cases if c["is_open"]],
         "cameras": cameras if any(e["device"] == "camera" for e in required) else [],
     }
+
+
+def summary(cur, checkpoint_id: int, inspection_id: int) -> dict[str, Any] | None:
+    """One recorded inspection in the shape ``record.record`` answers with."""
+    cur.execute(sql_text("inspection_summary"), {"checkpoint_id": checkpoint_id, "id": inspection_id})
+    found = _rows(cur)
+    if not found:
+        return None
+    row = found[0]
+    row["cases"] = [
+        {"element": code, "case_id": case_id, "opened": None} for code, case_id in zip(row.pop("codes"), row.pop("ids"))
+    ]
+    return row
+
+
+def by_external_id(cur, checkpoint_id: int, external_id: str) -> dict[str, Any] | None:
+    """The inspection recorded under (checkpoint, external id), as ``summary`` shows it."""
+    cur.execute(sql_text("inspection_by_external_id"), {"checkpoint_id": checkpoint_id, "external_id": external_id})
+    found = cur.fetchone()
+    return summary(cur, checkpoint_id, found[0]) if found else None

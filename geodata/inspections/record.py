@@ -28,6 +28,7 @@ from geodata.queries import prepared, sql_text
 from settings import get_settings
 
 SOURCE = "inspection"  # 专项检查: the case source of rectifications
+INSPECTOR_ROLES = ("admin", "dispatcher", "gridworker", "verifier")  # who may record an inspection
 KINDS = ("routine", "import")  # what a person or a file records; verifications and devices record themselves
 MAX_NOTE = 2000
 
@@ -94,19 +95,20 @@ def _checked(
         errors["note"] = f"at most {MAX_NOTE} characters"
     by_code = {e["code"]: e for e in required}
     manual = [e["code"] for e in required if e["device"] is None]
+    said: list[str] = []
     unknown = sorted(set(inspection.results) - set(by_code))
     if unknown:
-        errors["results"] = (
-            f"unknown element(s) {', '.join(unknown)} for this checkpoint; its elements: {', '.join(by_code)}"
-        )
+        said.append(f"unknown element(s) {', '.join(unknown)} for this checkpoint; its elements: {', '.join(by_code)}")
     devices = sorted(c for c in inspection.results if c in by_code and by_code[c]["device"] is not None)
     if devices:
-        errors["results"] = f"element(s) {', '.join(devices)} are judged by devices (camera status), not by inspectors"
+        said.append(f"element(s) {', '.join(devices)} are judged by devices (camera status), not by inspectors")
     missing = [c for c in manual if c not in inspection.results]
     if missing and inspection.kind == "routine":
-        errors["results"] = f"every element must be judged; missing: {', '.join(missing)}"
-    if not inspection.results and "results" not in errors:
-        errors["results"] = "no element judged"
+        said.append(f"every element must be judged; missing: {', '.join(missing)}")
+    if not inspection.results and not said:
+        said.append("no element judged")
+    if said:
+        errors["results"] = "; ".join(said)
     for code, seen in inspection.results.items():
         if seen.note is not None and len(seen.note) > MAX_NOTE:
             errors[f"element.{code}"] = f"note: at most {MAX_NOTE} characters"

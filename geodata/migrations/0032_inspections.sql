@@ -121,3 +121,8 @@ ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS audit_log_action_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
     'sign_in', 'sign_in_failed', 'sign_out', 'export', 'import', 'case_create', 'case_transition', 'user_admin',
     'session_end', 'case_photo', 'rating_link', 'inspection', 'inspection_round'));
+
+-- API keys' rights: report device statuses, record inspections.
+ALTER TABLE api_keys DROP CONSTRAINT IF EXISTS api_keys_rights_check;
+ALTER TABLE api_keys ADD CONSTRAINT api_keys_rights_check
+    CHECK (rights <@ ARRAY['transitions', 'devices', 'inspections']::text[]);

@@ -20,5 +20,5 @@ SELECT d.id, d.code, d.name, d.type_code, t.name AS type_name, t.name_en AS type
   FROM due d
   JOIN checkpoint_types t ON t.code = d.type_code
  CROSS JOIN here h
- ORDER BY d.geom <-> coalesce(h.pt, d.geom), d.ends_on, d.code
+ ORDER BY ST_Distance(d.geom::geography, h.pt::geography) NULLS LAST, d.ends_on, d.code
  LIMIT %(limit)s
