@@ -128,3 +128,6 @@ WORK_PHOTO_SENT = "work-photo-sent"  # the photos API's answer (clientside): the
 WORK_PHOTO_MESSAGE = "work-photo-message"
 WORK_PHOTO_WORDS = "work-photo-words"  # the messages the browser shows, in the page's language
 WORK_FORM_TOKEN = "work-form-token"
+CHECKPOINT_REF = "checkpoint-ref"  # the checkpoint id from the URL, and the language
+CHECKPOINT_BODY = "checkpoint-body"
+MAP_CLICK = "map-click"  # where a click on the one map's checkpoint goes (assets/checkpoint_link.js)
