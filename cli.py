@@ -6,6 +6,7 @@
     gridops users create|passwd|disable|enable|rescope|list|sessions|end-sessions|audit
     gridops apikeys create|list|revoke
     gridops walltokens create|list|revoke
+    gridops cameras sweep [--at TIME]
 
 Errors are one line on stderr (``error: …``) and exit 1; nothing prints a traceback.
 """
@@ -325,6 +326,48 @@ def walltokens_revoke(prefix: str) -> None:
     def act(db: Database) -> None:
         if not walltokens.revoke(db, prefix):
             raise ValueError(f"no live token {prefix!r} (see: gridops walltokens list)")
+
+    _admin(act)
+
+
+# ---- cameras -------------------------------------------------------------------------------------
+@gridops.group("cameras", context_settings=CONTEXT)
+def cameras_group() -> None:
+    """摄像头状态（视频平台上报，POST /api/v1/cameras/status）· camera statuses (reported by a video platform)."""
+
+
+def _aware(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise Failure(f"--at {value!r} is no ISO 8601 time, e.g. 2026-11-20T15:30:00+08:00") from None
+    if at.utcoffset() is None:
+        raise Failure(f"--at {value!r} needs a zone, e.g. 2026-11-20T15:30:00+08:00")
+    return at
+
+
+@cameras_group.command("sweep", context_settings=CONTEXT)
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="按此时刻判断（ISO 时间，带时区；默认现在）/ judge as of this time (ISO, with a zone; default: now)",
+)
+def cameras_sweep(at: str | None) -> None:
+    """久未上报的在线摄像头置为离线，并重判附近点位 · turn cameras not heard from offline and re-judge checkpoints.
+
+    \b
+    超过 GRIDOPS_CAMERA_STALE_MINUTES 未上报即离线 / silent longer than GRIDOPS_CAMERA_STALE_MINUTES: offline.
+    """
+    from geodata.cameras import status
+
+    now = _aware(at)
+
+    def act(db: Database) -> None:
+        done = status.sweep(db, now)
+        click.echo(f"{done['swept']} camera(s) now offline; {done['checkpoints_changed']} checkpoint(s) re-judged")
 
     _admin(act)
 

@@ -231,6 +231,55 @@ class Category(BaseModel):
     leaf: bool
 
 
+class CameraStatus(BaseModel):
+    """One device status from a video platform (a GB/T 28181 platform, a VMS). A status that breaks
+    these rules is named in the answer's problems; the others of the batch are still taken."""
+
+    code: str = Field(min_length=1, max_length=100, description="The camera's code, e.g. a GB/T 28181 device id.")
+    status: Literal["online", "offline"]
+    at: AwareDatetime = Field(description="When the platform saw it (ISO 8601 with a zone); at most 5 min ahead.")
+
+
+class CameraStatusBatch(BaseModel):
+    """A batch of statuses wrapped in an object (a bare JSON array of them is taken as well)."""
+
+    items: list[CameraStatus]
+
+
+class CameraStatusProblem(BaseModel):
+    """A status of the batch that was refused or ignored, by its position in the batch (from 0)."""
+
+    index: int
+    code: str | None
+    reason: Literal[
+        "invalid_item",
+        "missing_code",
+        "invalid_code",
+        "invalid_status",
+        "invalid_time",
+        "future_time",
+        "unknown_code",
+        "stale",
+    ] = Field(description="stale: not newer than the camera's latest report, or a newer one came in the same batch.")
+    message: str
+
+
+class CameraStatusSummary(BaseModel):
+    """What became of a batch: statuses applied (changed or a heartbeat), stale, of unknown cameras
+    or invalid; cameras the sweep turned offline; checkpoints whose camera element turned."""
+
+    received: int
+    applied: int
+    changed: int = Field(description="Applied and changed the camera's status (logged in camera_events).")
+    unchanged: int = Field(description="Applied as a heartbeat: the same status, newer time.")
+    stale: int = Field(description="Ignored: not newer than the camera's latest report (a batch sent twice).")
+    unknown: int
+    invalid: int
+    swept: int = Field(description="Online cameras silent for GRIDOPS_CAMERA_STALE_MINUTES, now offline.")
+    checkpoints_changed: int = Field(description="Checkpoints given a device inspection (设备状态) by this batch.")
+    problems: list[CameraStatusProblem]
+
+
 class Error(BaseModel):
     """Every error answer: a code, a message, and the details that apply."""
 
@@ -242,3 +291,4 @@ class Error(BaseModel):
     fields: dict[str, str] | None = None
     current_status: str | None = None
     allowed_actions: list[str] | None = None
+    limit: int | None = Field(default=None, description="The limit a request went past (413).")

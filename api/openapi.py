@@ -8,7 +8,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.models import CaseCreate, CaseCreated, CaseDetail, CaseList, CaseQuery, Category, Error, TransitionCreate
+from api.models import (
+    CameraStatusBatch,
+    CameraStatusSummary,
+    CaseCreate,
+    CaseCreated,
+    CaseDetail,
+    CaseList,
+    CaseQuery,
+    Category,
+    Error,
+    TransitionCreate,
+)
+from settings import get_settings
 
 REF = "#/components/schemas/{model}"
 JSON = "application/json"
@@ -20,6 +32,8 @@ def _schemas() -> dict[str, Any]:
     for model, mode in (
         (CaseCreate, "validation"),
         (TransitionCreate, "validation"),
+        (CameraStatusBatch, "validation"),
+        (CameraStatusSummary, "serialization"),
         (CaseCreated, "serialization"),
         (CaseDetail, "serialization"),
         (CaseList, "serialization"),
@@ -49,6 +63,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         403: "The key may not write this source, or move this case",
         404: "No such case",
         409: "Not allowed from the current status",
+        413: "Too many items for one call, or a body too large",
         415: "The body is not JSON",
         422: "The place lies outside the territory",
         503: "The database is unavailable; retry",
@@ -76,6 +91,31 @@ def _query_parameters() -> list[dict[str, Any]]:
             }
         )
     return params
+
+
+def _camera_statuses() -> dict[str, Any]:
+    """POST /cameras/status: a bare array of statuses, or the same wrapped as ``{"items": [...]}``."""
+    status = {"$ref": REF.format(model="CameraStatus")}
+    batch = {"type": "array", "items": status, "maxItems": get_settings().camera_batch_max}
+    body = {"oneOf": [batch, {"$ref": REF.format(model="CameraStatusBatch")}]}
+    return {
+        "post": {
+            "operationId": "reportCameraStatuses",
+            "summary": "Take in a batch of camera statuses (a GB/T 28181 platform or a VMS)",
+            "description": "Within the batch the newest status per camera counts; a status is applied only when "
+            "newer than the camera's latest, so a batch sent twice changes nothing. Statuses of unknown cameras, "
+            "stale or invalid ones are named in problems, and the rest are applied. Online cameras not heard from "
+            "for GRIDOPS_CAMERA_STALE_MINUTES go offline, and the camera element of nearby checkpoints follows. "
+            "Needs a key with the right 'devices'.",
+            "security": KEYED,
+            "requestBody": {"required": True, "content": {JSON: {"schema": body}}},
+            "responses": {
+                "200": _answer("What became of the batch", "CameraStatusSummary"),
+                **_errors(400, 401, 413, 415),
+                "403": _answer("The key lacks the right 'devices'", "Error"),
+            },
+        }
+    }
 
 
 CASE_ID = {
@@ -162,5 +202,6 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/cameras/status": _camera_statuses(),
         },
     }

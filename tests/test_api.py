@@ -337,4 +337,5 @@ def test_unknown_paths_and_methods_answer_json_not_the_dashboard(server, http):
         "/cases",
         "/cases/{case_id}",
         "/cases/{case_id}/transitions",
+        "/cameras/status",
     }
