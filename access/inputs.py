@@ -11,6 +11,7 @@ import flask
 
 NUL = "\x00"
 MESSAGE = "输入中含有 NUL 字符 (U+0000)，请删除后重试 (the request contains a NUL character, U+0000; remove it)"
+TOO_DEEP = "JSON 嵌套过深 (the JSON body nests too deeply to be read)"
 
 
 def _has_nul(value, depth: int = 0) -> bool:
@@ -32,7 +33,12 @@ def refuse_unusable_input(request: flask.Request) -> flask.Response | None:
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             found = any(NUL in k or NUL in v for k, v in request.form.items(multi=True))
         elif request.is_json:
-            found = _has_nul(request.get_json(silent=True))
+            try:
+                found = _has_nul(request.get_json(silent=True))
+            except RecursionError:  # nested deeper than the parser goes: no handler could take it either
+                response = flask.jsonify(error="invalid_json", message=TOO_DEEP)
+                response.status_code = 400
+                return response
     if not found:
         return None
     response = flask.jsonify(error="invalid_input", message=MESSAGE)
