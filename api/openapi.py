@@ -94,9 +94,11 @@ def _query_parameters() -> list[dict[str, Any]]:
 
 
 def _camera_statuses() -> dict[str, Any]:
-    """POST /cameras/status: a bare array of statuses, or the same wrapped as ``{"items": [...]}``."""
+    """POST /cameras/status: a bare array of statuses, or the same wrapped as ``{"items": [...]}``. The
+    batch limit is said in words, not as maxItems: past it the answer is 413, which a schema's
+    "invalid data" does not expect."""
     status = {"$ref": REF.format(model="CameraStatus")}
-    batch = {"type": "array", "items": status, "maxItems": get_settings().camera_batch_max}
+    batch = {"type": "array", "items": status}
     body = {"oneOf": [batch, {"$ref": REF.format(model="CameraStatusBatch")}]}
     return {
         "post": {
@@ -106,6 +108,7 @@ def _camera_statuses() -> dict[str, Any]:
             "newer than the camera's latest, so a batch sent twice changes nothing. Statuses of unknown cameras, "
             "stale or invalid ones are named in problems, and the rest are applied. Online cameras not heard from "
             "for GRIDOPS_CAMERA_STALE_MINUTES go offline, and the camera element of nearby checkpoints follows. "
+            f"At most {get_settings().camera_batch_max} statuses per call (GRIDOPS_CAMERA_BATCH_MAX), else 413. "
             "Needs a key with the right 'devices'.",
             "security": KEYED,
             "requestBody": {"required": True, "content": {JSON: {"schema": body}}},
