@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import flask
-from dash import Input, Output, Patch, State, callback, html, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
@@ -169,3 +169,13 @@ def toggle_layers(visible: list[str], state: dict | None) -> Any:
     if not state:
         raise PreventUpdate
     return visibility_patch(registry.validate_keys(visible), state.get("tiled"))
+
+
+# A click on a checkpoint opens its view (assets/checkpoint_link.js reads the id from the trace).
+clientside_callback(
+    ClientsideFunction("gridops_map", "open_checkpoint"),
+    Output(ids.MAP_CLICK, "data"),
+    Input(ids.MAP, "clickData"),
+    State(ids.MAP, "figure"),
+    prevent_initial_call=True,
+)

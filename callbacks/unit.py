@@ -24,6 +24,7 @@ from access.principal import scope_or_refuse
 from callbacks import refresh
 from geodata import drilldown, fanout, kpis, units
 from geodata.db import Database, get_db
+from geodata.inspections import rounds
 from i18n import pick, t
 from layers import unit_map
 from layers.base import ColourClasses
@@ -75,6 +76,7 @@ def unit_panels(
         "categories": lambda: drilldown.categories(db, unit),
         "overdue": lambda: drilldown.overdue_cases(db, unit),
         "checkpoints": lambda: drilldown.checkpoints(db, unit, limit=limit),
+        "coverage": lambda: rounds.coverage_by_type(db, unit),
         "camera_kinds": lambda: drilldown.camera_kinds(db, unit),
         "offline": lambda: drilldown.offline_cameras(db, unit),
         "grid_cases": lambda: drilldown.grid_cases(db, unit) if grid else None,
@@ -90,7 +92,9 @@ def unit_panels(
         "trend": charts.trend_figure(got["trend"], lang),
         "categories": charts.category_figure(got["categories"], lang),
         "overdue": panels.overdue_table(got["overdue"], lang),
-        "checkpoints": panels.checkpoint_panel(values["checkpoint_rate"], got["checkpoints"], lang, every=grid),
+        "checkpoints": panels.checkpoint_panel(
+            values["checkpoint_rate"], got["checkpoints"], lang, every=grid, progress=got["coverage"]
+        ),
         "cameras": panels.camera_panel(values["cameras_online"], got["camera_kinds"], got["offline"], lang),
         "grid": [panels.grid_cases_panel(got["grid_cases"], lang)] if grid else [],
     }

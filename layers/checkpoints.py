@@ -47,6 +47,7 @@ class CheckpointLayer(PointLayer):
             "lon": np.round(lon, 6).tolist(),
             "lat": np.round(lat, 6).tolist(),
             "text": [f"<b>{n}</b><br>{ty}" for n, ty in zip(cps["name"], types)],
+            "meta": {"ids": list(cps["id"])},  # a click opens /checkpoint/<id> (assets/checkpoint_link.js)
             "hovertemplate": hover(
                 [
                     "%{text}",

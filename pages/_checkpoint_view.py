@@ -6,10 +6,12 @@ from typing import Any
 
 from dash import dcc, html
 
+from geodata.clock import TZ
 from i18n import named, t
 from pages._case_view import when
 
-PASS, FAIL, NONE = "#43a047", "#e53935", "#5c6b7d"
+PASS, FAIL = "#43a047", "#e53935"
+PASS_CARRIED, FAIL_CARRIED = "#2e5e34", "#7a2f30"  # a result carried from an earlier inspection
 
 
 def missing(lang: str) -> html.Div:
@@ -51,15 +53,36 @@ def _elements(point: dict[str, Any], lang: str) -> html.Table:
     return html.Table(html.Tbody(rows), className="cp-elements")
 
 
+def _columns(history: list[dict[str, Any]], lang: str) -> list[str]:
+    """One distinct label per inspection: its time and kind (a verification can follow its
+    inspection within the minute)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i in history:
+        kind = t("cp.kind." + i["kind"], lang)
+        label = f"{i['inspected_at'].astimezone(TZ):%m-%d %H:%M} {kind}"
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def _cell(result: dict[str, Any] | None) -> float | None:
+    """1 passed, 0 failed; a result carried from before is drawn paler (0.75 / 0.25)."""
+    if result is None:
+        return None
+    if result["carried"]:
+        return 0.75 if result["passed"] else 0.25
+    return 1.0 if result["passed"] else 0.0
+
+
 def history_figure(point: dict[str, Any], lang: str) -> dict[str, Any]:
     """Compliance over time (line), and each element at each inspection (cells), oldest left."""
     history = list(reversed(point["history"]))
-    x = [when(i["inspected_at"]) for i in history]
-    kinds = [t(f"cp.kind.{i['kind']}", lang) for i in history]
+    x = _columns(history, lang)
     codes = [e["code"] for e in point["elements"]]
     names = [named(e, "name", lang) for e in point["elements"]]
-    z = [[None if i["results"].get(c) is None else int(i["results"][c]["passed"]) for i in history] for c in codes]
-    carried = [["↺" if (i["results"].get(c) or {}).get("carried") else "" for i in history] for c in codes]
+    z = [[_cell(i["results"].get(c)) for i in history] for c in codes]
+    off_site = t("cp.far", lang)
     return {
         "data": [
             {
@@ -72,7 +95,10 @@ def history_figure(point: dict[str, Any], lang: str) -> dict[str, Any]:
                     "size": 9,
                     "color": ["#ffb300" if i["far"] and i["kind"] == "routine" else "#4dd0e1" for i in history],
                 },
-                "text": kinds,
+                "text": [
+                    f"{i['inspector'] or ''}{' · ' + off_site if i['far'] and i['kind'] == 'routine' else ''}"
+                    for i in history
+                ],
                 "hovertemplate": "%{x}<br>%{text}<br>" + t("hover.compliance", lang) + "：%{y}%<extra></extra>",
                 "xaxis": "x",
                 "yaxis": "y",
@@ -82,11 +108,18 @@ def history_figure(point: dict[str, Any], lang: str) -> dict[str, Any]:
                 "x": x,
                 "y": names,
                 "z": z,
-                "text": carried,
-                "texttemplate": "%{text}",
                 "zmin": 0,
                 "zmax": 1,
-                "colorscale": [[0, FAIL], [0.5, FAIL], [0.5, PASS], [1, PASS]],
+                "colorscale": [
+                    [0, FAIL],
+                    [0.24, FAIL],
+                    [0.25, FAIL_CARRIED],
+                    [0.5, FAIL_CARRIED],
+                    [0.5001, PASS_CARRIED],
+                    [0.75, PASS_CARRIED],
+                    [0.76, PASS],
+                    [1, PASS],
+                ],
                 "showscale": False,
                 "xgap": 2,
                 "ygap": 2,
@@ -96,14 +129,14 @@ def history_figure(point: dict[str, Any], lang: str) -> dict[str, Any]:
             },
         ],
         "layout": {
-            "height": 220 + 26 * len(codes),
-            "margin": {"l": 120, "r": 16, "t": 10, "b": 40},
+            "height": 260 + 26 * len(codes),
+            "margin": {"l": 120, "r": 16, "t": 10, "b": 90},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
             "font": {"color": "#eaf6ff", "family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-            "xaxis": {"type": "category", "showgrid": False, "tickangle": -30},
-            "yaxis": {"domain": [0.62, 1], "range": [0, 105], "ticksuffix": "%", "gridcolor": "#1f3b5c"},
-            "yaxis2": {"domain": [0, 0.55], "autorange": "reversed"},
+            "xaxis": {"type": "category", "showgrid": False, "tickangle": -30, "anchor": "y2"},
+            "yaxis": {"domain": [0.6, 1], "range": [0, 105], "ticksuffix": "%", "gridcolor": "#1f3b5c"},
+            "yaxis2": {"domain": [0, 0.52], "autorange": "reversed"},
             "showlegend": False,
         },
     }

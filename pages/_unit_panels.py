@@ -245,7 +245,7 @@ def checkpoint_table(data: dict[str, list], lang: str, with_department: bool = F
     for r in rows_of(data):
         inspected = when(r["inspected_at"]) if r["inspected_at"] else t("unit.cp.never", lang)
         row = [
-            r["name"],
+            html.A(r["name"], href=f"/checkpoint/{r['id']}" + lang_query(lang), className="checkpoint-link"),
             named(r, "type_name", lang),
             compliance(r["elements"], r["passed"]),
             named(r, "failing", lang) or "—",
@@ -264,15 +264,31 @@ def headline(kv: KpiValue, detail: str) -> html.Div:
     )
 
 
-def checkpoint_panel(kv: KpiValue, points: dict[str, list], lang: str, every: bool = False) -> list[Any]:
-    """Compliance of the unit's checkpoints (the KPI), then its weakest checkpoints, or ``every``
-    checkpoint with its department (a grid's own list)."""
+def checkpoint_panel(
+    kv: KpiValue, points: dict[str, list], lang: str, every: bool = False, progress: list[dict] | None = None
+) -> list[Any]:
+    """Compliance of the unit's checkpoints (the KPI), the running rounds' coverage per type
+    (排查进度), then its weakest checkpoints, or ``every`` checkpoint with its department (a grid's
+    own list)."""
     extra = kv.extra
     detail = t("unit.cp.summary", lang).format(
         n=extra.get("checkpoints", 0), i=extra.get("inspected", 0), f=extra.get("fully", 0)
     )
     heading = t("unit.grid.checkpoints" if every else "unit.cp.weakest", lang)
-    return [headline(kv, detail), html.H4(heading), checkpoint_table(points, lang, with_department=every)]
+    coverage = [
+        html.Span(
+            f"{named(r, 'name', lang)} {r['inspected']}/{r['due']}",
+            className="cp-cover " + ("done" if r["inspected"] == r["due"] else "due"),
+        )
+        for r in progress or []
+    ]
+    rounds_line = [html.Div([html.B(t("kpi.inspection_progress", lang) + "："), *coverage], className="cp-covers")]
+    return [
+        headline(kv, detail),
+        *(rounds_line if coverage else []),
+        html.H4(heading),
+        checkpoint_table(points, lang, with_department=every),
+    ]
 
 
 def camera_panel(kv: KpiValue, kinds: dict[str, list], offline: dict[str, list], lang: str) -> list[Any]:

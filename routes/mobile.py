@@ -27,6 +27,7 @@ from access.principal import current
 from api.photos import UPLOADER_ROLES
 from geodata.cases import catalogue, intake, lifecycle, photos, work
 from geodata.cases.detail import events, parse_id
+from geodata.clock import TZ
 from geodata.db import SCOPE, get_db
 from geodata.inspections.record import INSPECTOR_ROLES
 from geodata.storage import StoreError
@@ -56,11 +57,17 @@ def _page(template: str, lang: str, status: int = 200, **values: Any) -> flask.R
         who=who,
         place=who.scope.name if who is not None else "",
         q=lang_query(lang, "?"),
+        at=_local,
         **values,
     )
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _local(ts: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    """A time as the territory's clock shows it (the database answers in UTC)."""
+    return ts.astimezone(TZ).strftime(fmt) if ts else "—"
 
 
 def _refuse(lang: str) -> flask.Response:

@@ -136,7 +136,7 @@ def run(base_url: str, server_pid: int, dsn: str, minutes: float, every_s: float
         )
         driver.get(base_url + f"/wall?token={_wall_token(dsn)}&refresh=1")  # a kiosk: no typing
         deadline = time.monotonic() + 60
-        while not driver.execute_script("return document.querySelectorAll('.kpi-card').length === 8;"):
+        while not driver.execute_script("return document.querySelectorAll('.kpi-card').length === 9;"):
             if time.monotonic() > deadline:
                 raise RuntimeError("the wall did not render within 60 s")
             time.sleep(0.5)

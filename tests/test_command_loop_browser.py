@@ -62,7 +62,7 @@ def test_the_loop_runs_from_the_phone_to_the_citizens_rating(server, db, anon_br
         wall.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", WALL)
         sign_in(wall, server, "district")
         wall.get(f"{server}/wall?unit={street}&refresh=1")
-        _wait(wall, "return document.querySelectorAll('.kpi-card').length === 8;", timeout=30)
+        _wait(wall, "return document.querySelectorAll('.kpi-card').length === 9;", timeout=30)
         open_before = _kpi(wall, "open")
 
         # 1. The grid worker reports on the phone: category, photo, place from geolocation.

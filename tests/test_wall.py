@@ -41,7 +41,7 @@ def test_first_tick_fills_every_panel_then_nothing_until_data_moves(db):
         "labels",
         "flash",
     ]
-    assert len(out["kpis"]) == 8 and out["scope_name"] == "郑州经开区"
+    assert len(out["kpis"]) == 9 and out["scope_name"] == "郑州经开区"
     assert out["notes"] == [""] * len(PANELS) and out["banner"] == []
     state = out["state"]
     with pytest.raises(PreventUpdate):

@@ -16,7 +16,7 @@ from tests.test_wall import _street_with_empty_grid
 pytestmark = pytest.mark.browser
 GRAPH = "#wall-map .js-plotly-plot"
 READY = (
-    f"var g = document.querySelector('{GRAPH}'); return document.querySelectorAll('.kpi-card').length === 8 "
+    f"var g = document.querySelector('{GRAPH}'); return document.querySelectorAll('.kpi-card').length === 9 "
     "&& g && g.data && g.data.length === 5 && document.querySelectorAll('.ticker-item').length > 0;"
 )
 
