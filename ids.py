@@ -131,3 +131,4 @@ WORK_FORM_TOKEN = "work-form-token"
 CHECKPOINT_REF = "checkpoint-ref"  # the checkpoint id from the URL, and the language
 CHECKPOINT_BODY = "checkpoint-body"
 MAP_CLICK = "map-click"  # where a click on the one map's checkpoint goes (assets/checkpoint_link.js)
+WORK_INSPECT = "work-inspect"  # the checkpoints due for inspection in the user's area (inspecting roles)

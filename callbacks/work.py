@@ -21,9 +21,13 @@ from geodata.cases import work as bench
 from geodata.cases.detail import parse_id
 from geodata.clock import TZ
 from geodata.db import get_db
+from geodata.inspections import rounds
+from geodata.inspections.record import INSPECTOR_ROLES
 from i18n import pick, t
 from pages import _work_view as view
 from pages._work_view import FIELDS
+
+DUE_SHOWN = 12  # checkpoints due listed on the workbench (the phone lists them nearest first)
 
 
 def _who() -> Principal:
@@ -351,3 +355,21 @@ clientside_callback(
     State(ids.WORK_PHOTO_WORDS, "data"),
     prevent_initial_call=True,
 )
+
+
+@callback(
+    Output(ids.WORK_INSPECT, "children"),
+    Input(ids.WORK_TICK, "n_intervals"),
+    State(ids.WORK_CONFIG, "data"),
+)
+def due_checkpoints(_tick: int, config: dict | None) -> Any:
+    """For an inspecting role: the checkpoints due in the running rounds of the user's area, each
+    opening the inspection form (the phone's, in a tab of its own)."""
+    who = _who()
+    if who.role not in INSPECTOR_ROLES or who.area is None:
+        return []
+    try:
+        due = rounds.due(get_db(), who.area, limit=DUE_SHOWN)
+    except psycopg2.Error:
+        raise PreventUpdate from None
+    return view.due_list(due, pick((config or {}).get("lang")))

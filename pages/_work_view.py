@@ -9,7 +9,7 @@ from dash import dcc, html
 
 import ids
 from geodata.cases.catalogue import Catalogue
-from i18n import named, t
+from i18n import lang_query, named, t
 from i18n.catalogue import CATALOGUE
 from pages._case_view import command_facts, deadline, photo_strip, timeline, when
 from pages._components import status_line
@@ -230,3 +230,31 @@ def bulk_outcome(case_ids: list[int], results: list[dict[str, Any]], lang: str, 
     return html.Div(
         t("work.bulk.done", lang, ok=ok, bad=len(bad), why=why), className="work-answer " + ("ok" if not bad else "bad")
     )
+
+
+def due_list(due: list[dict[str, Any]], lang: str) -> list:
+    """The checkpoints due for inspection: each opens the inspection form in a tab of its own
+    (the same form as the phone's), and its view."""
+    total = due[0]["total"] if due else 0
+    items = [
+        html.Li(
+            [
+                html.A(
+                    r["name"],
+                    href=f"/m/inspect/{r['id']}" + lang_query(lang),
+                    target="_blank",
+                    className="inspect-link",
+                ),
+                html.Span(
+                    f" {named(r, 'type_name', lang)} · "
+                    + t("m.inspect.until", lang, day=r["ends_on"].strftime("%m-%d"))
+                ),
+                html.A(" ›", href=f"/checkpoint/{r['id']}" + lang_query(lang), className="checkpoint-link"),
+            ]
+        )
+        for r in due
+    ]
+    return [
+        html.H3([t("m.inspect.due", lang), html.Span(f" {total}", className="work-count")]),
+        html.Ul(items, className="work-due") if items else html.P(t("m.inspect.due.none", lang), className="muted"),
+    ]

@@ -190,7 +190,14 @@ def layout(lang: str | None = None, **_: str) -> html.Div:
             header(t("work.title", lang), ids.WORK_STATUS, lang),
             html.Main(
                 [
-                    html.Nav([html.H3(t("work.queues", lang)), html.Div(id=ids.WORK_QUEUES)], className="work-queues"),
+                    html.Nav(
+                        [
+                            html.H3(t("work.queues", lang)),
+                            html.Div(id=ids.WORK_QUEUES),
+                            html.Div(id=ids.WORK_INSPECT, className="work-inspect"),
+                        ],
+                        className="work-queues",
+                    ),
                     html.Section(
                         [
                             html.Div(

@@ -120,6 +120,7 @@ def test_an_inspection_turns_a_checkpoint_red_then_its_rectification_turns_it_co
         now = (len(elements) - 1) / len(elements) * 100
         expected = COMPLIANCE_CLASSES.colors[min(int(COMPLIANCE_CLASSES.classify([now])[0]), 3)]
         _wait(onemap, f"return {MARKER}({cp_id}) === {expected!r};", timeout=15)
+        wall.save_screenshot(str(ARTIFACTS / "wall-inspection-1080.png"))
         assert colour_before is not None
 
         # 3. The rectification is in 城市管理局's queue; it accepts and answers.
@@ -133,6 +134,9 @@ def test_an_inspection_turns_a_checkpoint_red_then_its_rectification_turns_it_co
 
         # 4. The verifier passes the check: the element is re-inspected, the checkpoint is compliant.
         _as(driver, server, "verifier")
+        links = _wait(driver, "return [...document.querySelectorAll('.work-due a.inspect-link')].map(a => a.href);")
+        assert all("/m/inspect/" in href for href in links), "the workbench lists what is due, opening the form"
+        driver.save_screenshot(str(ARTIFACTS / "work-verifier-due-1080.png"))
         _open(driver, "to_verify", case_id)
         assert "已办结" in _act(driver, "verify", label="通过")
         _wait(onemap, f"return {MARKER}({cp_id}) === '#43a047';", timeout=15)
