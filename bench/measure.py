@@ -49,6 +49,8 @@ BUDGET = {
     "work_counts_dispatcher_ms": 300,  # the workbench's queue list: the same budget as a filtered query
     "work_counts_department_ms": 300,
     "work_counts_gridworker_ms": 300,
+    "camera_status_s": 10,  # 200k camera statuses taken in within 10 s (bench/cameras.py)
+    "camera_status_per_s": 20_000,
 }
 
 
@@ -421,6 +423,13 @@ class Bench:
 
         self.results.update(work.measure(self.db, self.repeat))
 
+    def cameras(self) -> None:
+        """The camera status feed: 200k statuses in calls of up to 10k to the served app (bench/cameras.py)."""
+        from bench import cameras
+
+        _checkpoint(self.settings)
+        self.results.update(cameras.measure(self.settings.admin_dsn()))
+
     def run(self) -> dict[str, Any]:
         """Everything, printed as a table."""
         self.prepare()
@@ -435,6 +444,7 @@ class Bench:
         self.intake()
         self.analyst()
         self.work()
+        self.cameras()
         self.results["not_yet_measured"] = ["browser heap over time: make soak (issue 3)"]
         self._print()
         return self.results

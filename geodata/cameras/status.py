@@ -117,14 +117,22 @@ def check(items: list[Any], now: datetime) -> tuple[list[Report], list[dict[str,
     return good, problems
 
 
+def array_text(values: list[str]) -> str:
+    """A PostgreSQL array literal of text values, each quoted: sent as one string parameter and
+    cast in the statement, it costs the server one parse (a list of 10,000 values that psycopg2
+    adapts one by one costs milliseconds on both sides)."""
+    quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return "{" + ",".join(f'"{v}"' for v in quoted) + "}"
+
+
 def _apply(cur, reports: list[Report]) -> dict[str, Any]:
     """Apply the reports (camera_status_take.sql); what happened to each."""
     cur.execute(
         sql_text("camera_status_take"),
         {
-            "codes": [r.code for r in reports],
-            "statuses": [r.status for r in reports],
-            "ats": [r.at for r in reports],
+            "codes": array_text([r.code for r in reports]),
+            "statuses": array_text([r.status for r in reports]),
+            "ats": array_text([r.at.isoformat() for r in reports]),
         },
     )
     return dict(zip([d.name for d in cur.description], cur.fetchone()))
@@ -144,8 +152,8 @@ def _judge(cur, changes: list[tuple[int, datetime]]) -> int:
     cur.execute(
         sql_text("camera_device_check"),
         {
-            "ids": [i for i, _ in changes],
-            "ats": [at for _, at in changes],
+            "ids": "{" + ",".join(str(int(i)) for i, _ in changes) + "}",
+            "ats": array_text([at.isoformat() for _, at in changes]),
             "range_m": get_settings().checkpoint_camera_m,
         },
     )
