@@ -5,6 +5,7 @@ from __future__ import annotations
 from i18n.analysis import ANALYSIS
 from i18n.load import LOAD
 from i18n.load_errors import LOAD_ERRORS
+from i18n.load_inspections import LOAD_INSPECTIONS
 from i18n.mobile import MOBILE
 from i18n.names import NAMES
 from i18n.ui import UI
@@ -21,4 +22,4 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return merged
 
 
-CATALOGUE: dict[str, tuple[str, str]] = _merge(UI, LOAD, LOAD_ERRORS, ANALYSIS, NAMES, WORK, MOBILE)
+CATALOGUE: dict[str, tuple[str, str]] = _merge(UI, LOAD, LOAD_ERRORS, LOAD_INSPECTIONS, ANALYSIS, NAMES, WORK, MOBILE)

@@ -12,6 +12,9 @@ as a whole refuses the load and writes nothing. Loading the same file again chan
 
 Exit status: 0 every row loaded (or unchanged); 1 loaded, but some rows were rejected (see the
 summary and --report); 2 refused, nothing written; 130 interrupted, nothing written.
+
+    gridops load inspections PATH ...   checkpoint inspection results from a spreadsheet, all or
+                                        nothing (geodata/load/inspections_cli.py; --help lists its options)
 """
 
 from __future__ import annotations
@@ -46,7 +49,11 @@ def _parser(prog: str) -> _Parser:
     parser = _Parser(
         prog=prog, description="载入单元、摄像头、创文点位或案件文件（一个事务）· " + __doc__.splitlines()[2]
     )
-    parser.add_argument("kind", choices=KINDS, help="数据类型 / what the file holds")
+    parser.add_argument(
+        "kind",
+        choices=(*KINDS, "inspections"),
+        help="数据类型 / what the file holds (inspections: gridops load inspections --help)",
+    )
     parser.add_argument("path", type=Path, help="文件（shapefile、zip、GeoJSON、GeoPackage、CSV）/ the file")
     parser.add_argument(
         "--crs",
@@ -116,6 +123,11 @@ def _parser(prog: str) -> _Parser:
 
 def main(argv: list[str] | None = None, prog: str = "gridops load") -> int:
     """Command-line entry point: a summary on stdout, errors as one line on stderr."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "inspections":  # all or nothing, with options of its own
+        from geodata.load import inspections_cli
+
+        return inspections_cli.main(argv[1:], prog=f"{prog} inspections")
     args = _parser(prog).parse_args(argv)
     started = time.perf_counter()
     try:

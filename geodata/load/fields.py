@@ -117,6 +117,37 @@ ALIASES: dict[str, list[str]] = {
     "handled_online": ["handledonline", "网上办理", "opendatachanneltype", "channel", "渠道", "来源渠道"],
     "last_seen_at": ["lastseenat", "lastseen", "最后在线时间", "最近在线时间"],
     "view_range_m": ["viewrangem", "viewrange", "视距", "监控范围", "可视距离"],
+    # inspection results kept in spreadsheets (geodata/load/inspections.py)
+    "checkpoint": ["checkpoint", "checkpointcode", "点位编号", "点位代码", "点位编码", "code", "编码"],
+    "element": [
+        "element",
+        "elementcode",
+        "要素",
+        "要素编码",
+        "要素名称",
+        "检查要素",
+        "排查要素",
+        "检查项目",
+        "排查项目",
+    ],
+    "result": ["result", "passed", "结果", "排查结果", "检查结果", "是否达标", "达标情况"],
+    "inspected_at": [
+        "inspectedat",
+        "inspectiontime",
+        "inspectiondate",
+        "排查时间",
+        "排查日期",
+        "检查时间",
+        "检查日期",
+        "巡查时间",
+        "巡查日期",
+        "date",
+        "time",
+        "日期",
+        "时间",
+    ],
+    "inspector": ["inspector", "排查人", "排查人员", "检查人", "检查人员", "巡查人", "督查人"],
+    "note": ["note", "notes", "remark", "remarks", "说明", "备注", "情况说明", "问题描述"],
 }
 
 FIELDS: dict[str, list[str]] = {
@@ -143,6 +174,7 @@ FIELDS: dict[str, list[str]] = {
         "lat",
         "geometry",
     ],
+    "inspections": ["checkpoint", "element", "result", "inspected_at", "inspector", "note"],
 }
 
 # Source statuses onto our lifecycle (case_statuses). Keys are matched lower-cased and trimmed.
