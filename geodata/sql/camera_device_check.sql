@@ -3,8 +3,8 @@
 -- changed camera are judged again ("at least one online camera within %(range_m)s metres"), and
 -- where the verdict differs from the element's result in the checkpoint's latest inspection, a
 -- device inspection is recorded. It holds every element of that latest inspection, carried forward,
--- and the device's elements with the verdict, at the time of the change (or the latest
--- inspection's time, when that came later: the device's word is then the newest). A checkpoint
+-- and the device's elements with the verdict, at the time of the change (or just after the latest
+-- inspection, when that came later: the device's word is then the newest). A checkpoint
 -- never inspected is left alone; no case is opened. Distances: the box around the point first (the
 -- GiST index finds what is in it), then the spheroid (as geodata/analysis/statements.py _within_m).
 --
@@ -22,7 +22,8 @@ WITH changed AS (
      WHERE EXISTS (SELECT 1 FROM checkpoint_elements e WHERE e.type_code = p.type_code AND e.device = 'camera')
      GROUP BY p.id, p.type_code, p.geom
 ), verdict AS (
-    SELECT n.id AS checkpoint_id, n.type_code, l.id AS latest_id, greatest(n.at, l.inspected_at) AS at,
+    SELECT n.id AS checkpoint_id, n.type_code, l.id AS latest_id,
+           greatest(n.at, l.inspected_at + interval '1 microsecond') AS at,
            EXISTS (
                SELECT 1 FROM cameras cam
                 WHERE cam.status = 'online'

@@ -1,8 +1,14 @@
 -- Cameras not heard from: an online camera whose latest report (or, before any, its last sighting)
 -- is older than %(stale_minutes)s minutes goes offline as of %(now)s. A camera with neither time is
--- left alone (nothing says when it was last heard). Uses cameras_status_at_idx (0032).
-UPDATE cameras
+-- left alone (nothing says when it was last heard), and so is one a batch holds locked right now
+-- (it is being heard from; waiting for it could deadlock with that batch). The silent ones are
+-- found through cameras_status_at_idx (0032) and updated by id (no scan of every camera).
+UPDATE cameras c
    SET status = 'offline', status_at = %(now)s
- WHERE status = 'online'
-   AND coalesce(status_at, last_seen_at) < %(now)s::timestamptz - %(stale_minutes)s * interval '1 minute'
-RETURNING id, status_at
+ WHERE c.id = ANY(ARRAY(
+           SELECT id FROM cameras
+            WHERE status = 'online'
+              AND coalesce(status_at, last_seen_at) < %(now)s::timestamptz - %(stale_minutes)s * interval '1 minute'
+              FOR UPDATE SKIP LOCKED
+       ))
+RETURNING c.id, c.status_at
