@@ -12,6 +12,7 @@ LOAD_INSPECTIONS: dict[str, tuple[str, str]] = {
     "load.field.inspector": ("排查人", "inspector"),
     "load.field.note": ("说明", "note"),
     "load.err.kind.inspections": ("排查结果", "inspections"),
+    "load.err.sheet_no_rows": ("{name} 的工作表是空的", "{name}: the worksheet is empty"),
     # ---- why a row was refused
     "load.insp.no_checkpoint": ("缺少点位编号", "no checkpoint code"),
     "load.insp.unknown_checkpoint": ("点位编号 {code!r} 不存在", "no checkpoint has the code {code!r}"),
@@ -43,7 +44,6 @@ LOAD_INSPECTIONS: dict[str, tuple[str, str]] = {
     ),
     "load.insp.nothing_judged": ("这次排查没有判定任何要素", "no element judged in this inspection"),
     # ---- why the file was refused
-    "load.insp.err.no_rows": ("{name} 没有数据行", "{name} holds no rows"),
     "load.insp.err.old_xls": (
         "{name} 是旧版 Excel（.xls）：请另存为 .xlsx 或 CSV",
         "{name} is an old Excel workbook (.xls): save it as .xlsx or CSV",

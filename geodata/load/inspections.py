@@ -21,14 +21,11 @@ Elements a device judges (an intersection's camera coverage) are never taken fro
 
 from __future__ import annotations
 
-import csv
 import getpass
 import hashlib
 import re
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,18 +39,16 @@ from geodata.db import SCOPE, Database
 from geodata.errors import LoadError
 from geodata.inspections import history, record
 from geodata.load.fields import _variants, detect_columns, parse_times
+from geodata.load.inspection_report import InspectionReport
 from geodata.load.options import Options
-from geodata.load.read import _check_member, open_input, read_table
 from geodata.load.reasons import Reason
+from geodata.load.sheets import read_frame
 from geodata.queries import sql_text
-from i18n import Message, say
+from i18n import Message
 from settings import Settings, get_settings
 
 KIND = "inspections"
 LAYOUTS = ("long", "wide")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-XLSX_MAX_PARTS = 1000  # a workbook is a zip of a few dozen parts (sheets, styles, relations)
-HEADER_ROWS = 10  # a sheet's header is looked for in its first rows (a title may stand above it)
 DEFAULT_ACTOR = "表格导入"
 MAX_INSPECTOR = 100
 # Results as spreadsheets write them (compared lower-cased and trimmed).
@@ -68,76 +63,6 @@ class _RollbackError(Exception):
 
 
 @dataclass
-class InspectionReport:
-    """What one load read, recorded and refused. Row numbers count data rows from 1 (the header is 0)."""
-
-    path: str
-    layout: str = ""
-    read: int = 0
-    dry_run: bool = False
-    recorded: int = 0  # inspections recorded now
-    repeats: int = 0  # inspections recorded before, under the same external id
-    elements: int = 0  # element results the file gave in the recorded inspections
-    failures: int = 0  # of which failed
-    opened: int = 0  # rectification cases opened by those failures
-    joined: int = 0  # failures that joined a rectification case still open
-    rejected: dict[int, str] = field(default_factory=dict)
-    understood: list[tuple[str, str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def reject(self, row: int, reason: str) -> None:
-        """Refuse a row; its first reason stays."""
-        self.rejected.setdefault(int(row), reason)
-
-    def counts(self) -> dict[str, int]:
-        """rows read, inspections recorded, repeats, elements, failures, cases opened and joined, rows refused."""
-        return {
-            "read": self.read,
-            "recorded": self.recorded,
-            "repeats": self.repeats,
-            "elements": self.elements,
-            "failures": self.failures,
-            "opened": self.opened,
-            "joined": self.joined,
-            "refused": len(self.rejected),
-        }
-
-    def headline(self) -> Message:
-        """The counts as one sentence."""
-        layout = Message(f"load.insp.layout.{self.layout}") if self.layout else Message("load.insp.layout.none")
-        return Message("load.insp.summary", file=self.path, layout=layout, **self.counts())
-
-    def summary(self, limit: int = 50) -> str:
-        """The terminal summary, each sentence in Chinese first, then in English."""
-        lines = [
-            f"understood: {' '.join(filter(None, (what.replace('_', ' '), name)))}: {value}"
-            for what, name, value in self.understood
-        ]
-        head = [Message("load.insp.dry_run")] if self.dry_run else []
-        if self.rejected:
-            head = [Message("load.insp.refused", count=len(self.rejected))]
-        for lang in ("zh", "en"):
-            lines.append("".join(say(m, lang) for m in [*head, self.headline()]))
-        for row, reason in sorted(self.rejected.items())[:limit]:
-            where = say(Message("load.insp.row", row=row), "zh")
-            lines.append(f"  {where} / row {row}: {say(reason, 'zh')} / {reason}")
-        if len(self.rejected) > limit:
-            lines.append(f"  … {len(self.rejected) - limit} more rows in the report (--report)")
-        lines.extend(f"  note: {say(n, 'zh')} / {n}" for n in self.notes)
-        return "\n".join(lines)
-
-    def write_csv(self, path: Path) -> None:
-        """The counts, then one line per refused row with its reason in both languages."""
-        with open(path, "w", newline="", encoding="utf-8-sig") as out:
-            w = csv.writer(out)
-            w.writerow(["row", "outcome", "原因", "reason"])
-            for key, value in self.counts().items():
-                w.writerow(["", key, value, ""])
-            for row, reason in sorted(self.rejected.items()):
-                w.writerow([row, "refused", say(reason, "zh"), str(reason)])
-
-
-@dataclass
 class _Planned:
     """One inspection to record: the rows that make it and its results by element code."""
 
@@ -147,131 +72,6 @@ class _Planned:
     rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     results: dict[str, tuple[bool, str | None, int]] = field(default_factory=dict)  # code → (passed, note, row)
-
-
-# ---- reading --------------------------------------------------------------------------------
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as trimmed text: numbers without a needless ``.0``, times as ISO-like text, a bare
-    day as a day; empty for nothing."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        if value.tzinfo is None and value.time() == time(0):
-            return value.strftime("%Y-%m-%d")
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({str(c).strip(): [_cell_text(v) for v in frame[c].tolist()] for c in frame.columns})
-    return out.reset_index(drop=True)
-
-
-def _check_workbook(path: Path, settings: Settings) -> None:
-    """An .xlsx is a zip archive: check it as the loader checks one before anything unpacks it."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise LoadError(Message("load.err.unreadable", name=path.name, detail=str(exc))) from exc
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > XLSX_MAX_PARTS:
-            raise LoadError(Message("load.insp.err.xlsx_parts", name=path.name, parts=len(infos), limit=XLSX_MAX_PARTS))
-        declared = sum(i.file_size for i in infos)
-        if declared > settings.import_max_bytes:
-            raise LoadError(
-                Message(
-                    "load.err.unzipped_too_large", name=path.name, declared=declared, limit=settings.import_max_bytes
-                )
-            )
-        for info in infos:
-            _check_member(path.name, info, settings.import_max_ratio)
-
-
-def _sheet_rows(sheet) -> list[list[str]]:
-    """A worksheet's cells as text, a merged cell's value in every cell it covers (a checkpoint's
-    code is often merged down over its elements' rows)."""
-    for merged in list(sheet.merged_cells.ranges):
-        value = sheet.cell(merged.min_row, merged.min_col).value
-        sheet.unmerge_cells(str(merged))
-        for row in sheet.iter_rows(
-            min_row=merged.min_row, max_row=merged.max_row, min_col=merged.min_col, max_col=merged.max_col
-        ):
-            for cell in row:
-                cell.value = value
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return rows
-
-
-def _header_at(rows: list[list[str]], mapping: dict[str, str]) -> int | None:
-    """The first of a sheet's first rows that names a checkpoint column."""
-    for i, cells in enumerate(rows[:HEADER_ROWS]):
-        wanted = mapping.get("checkpoint")
-        if (wanted in cells) if wanted else "checkpoint" in detect_columns(cells, KIND, {}):
-            return i
-    return None
-
-
-def read_xlsx(path: Path, settings: Settings, mapping: dict[str, str]) -> pd.DataFrame:
-    """The first visible sheet of a workbook that has a header naming a checkpoint column (else
-    the first sheet), as text, from the row under its header."""
-    _check_workbook(path, settings)
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)  # formulas as their last computed values
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise LoadError(Message("load.err.unreadable", name=path.name, detail=detail)) from exc
-    sheets = [s for s in book.worksheets if s.sheet_state == "visible"] or book.worksheets
-    chosen: tuple[list[list[str]], int] | None = None
-    for sheet in sheets:
-        rows = _sheet_rows(sheet)
-        at = _header_at(rows, mapping)
-        if at is not None:
-            chosen = (rows, at)
-            break
-    if chosen is None:
-        rows = _sheet_rows(sheets[0]) if sheets else []
-        chosen = (rows, next((i for i, r in enumerate(rows) if any(r)), 0))
-    rows, at = chosen
-    if not rows:
-        raise LoadError(Message("load.insp.err.no_rows", name=path.name))
-    header, body = rows[at], rows[at + 1 :]
-    width = len(header)
-    names: list[str] = []
-    for j, name in enumerate(header):
-        name = name or get_column_letter(j + 1)
-        base, n = name, 0
-        while name in names:
-            n += 1
-            name = f"{base}.{n}"
-        names.append(name)
-    body = [(r + [""] * width)[:width] for r in body]
-    return pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names, dtype=object)
-
-
-def read_frame(path: Path, opts: Options, settings: Settings) -> pd.DataFrame:
-    """The file's rows as text: a workbook (.xlsx), or what the loader reads (CSV, GeoJSON …)."""
-    with tempfile.TemporaryDirectory(prefix="gridops-load-") as tmp:
-        data = open_input(path, settings, Path(tmp))
-        suffix = data.suffix.lower()
-        if suffix in XLSX_SUFFIXES:
-            return _as_text(read_xlsx(data, settings, opts.mapping))
-        if suffix == ".xls":
-            raise LoadError(Message("load.insp.err.old_xls", name=data.name))
-        return _as_text(read_table(data, opts.encoding).frame)
 
 
 # ---- understanding the rows -----------------------------------------------------------------
@@ -509,7 +309,7 @@ def load(
         raise LoadError(Message("load.err.unknown_tz", tz=tz)) from exc
     path = Path(path)
     report = InspectionReport(path.name, dry_run=opts.dry_run)
-    frame = read_frame(path, opts, settings)
+    frame = read_frame(path, opts, settings, KIND, "checkpoint")
     report.read = len(frame)
     cols = detect_columns(list(frame.columns), KIND, opts.mapping)
     report.layout = _layout(cols, path.name)
