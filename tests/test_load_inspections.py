@@ -182,11 +182,6 @@ def test_a_wide_workbook_maps_element_names_by_type_and_moves_compliance(db, tmp
     assert load(path, Options(), db=db).repeats == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="record.record reads the checkpoint's latest results after inserting the new inspection, which is "
-    "then the latest and has none yet: a partial (import) inspection carries nothing",
-)
 def test_a_partial_inspection_keeps_the_other_elements_latest_results_marked_carried(db, tmp_path):
     point = _failing_point(db, "hospital", 1)
     was = _latest(db, point["id"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from geodata.accounts import audit
 from geodata.cases import lifecycle, photos
@@ -140,9 +141,19 @@ def record(cur, checkpoint_id: int, inspection: Inspection) -> dict[str, Any]:
         cur.execute(sql_text("inspection_distance"), {"id": checkpoint_id, "lon": lon, "lat": lat})
         distance = round(float(cur.fetchone()[0]), 1)
     far = distance is None or distance > settings.inspect_far_m
-    cur.execute(sql_text("inspection_due_round"), {"id": checkpoint_id, "today": rounds.today()})
+    day = inspection.at.astimezone(ZoneInfo(settings.territory_tz)).date() if inspection.at else rounds.today()
+    cur.execute(sql_text("inspection_due_round"), {"id": checkpoint_id, "today": day})
     due = cur.fetchone()
     round_id = due[0] if due else None
+    # What stood before this inspection: the results it carries forward, whether it is the newest
+    # (an old spreadsheet row changes the history, not today's compliance, and opens no case),
+    # and the rectifications still open.
+    cur.execute(sql_text("checkpoint_latest_results"), {"id": checkpoint_id, "at": inspection.at})
+    found = _rows(cur)
+    newest = not found[0]["later"]
+    before = {r["element_code"]: r for r in found if r["element_code"] is not None}
+    cur.execute(sql_text("rectification_open"), {"id": checkpoint_id})
+    open_cases = {r["element_code"]: r["case_id"] for r in _rows(cur)}
     cur.execute(
         sql_text("inspection_insert"),
         {
@@ -161,10 +172,6 @@ def record(cur, checkpoint_id: int, inspection: Inspection) -> dict[str, Any]:
         },
     )
     inspection_id, inspected_at = cur.fetchone()
-    cur.execute(sql_text("checkpoint_latest_results"), {"id": checkpoint_id})
-    before = {r["element_code"]: r for r in _rows(cur)}
-    cur.execute(sql_text("rectification_open"), {"id": checkpoint_id})
-    open_cases = {r["element_code"]: r["case_id"] for r in _rows(cur)}
     stored: list[str] = []
     results: list[dict[str, Any]] = []
     cases: list[dict[str, Any]] = []
@@ -185,7 +192,7 @@ def record(cur, checkpoint_id: int, inspection: Inspection) -> dict[str, Any]:
                 row.update(passed=before[code]["passed"], note=before[code]["note"], carried=True)
             else:
                 continue  # never judged yet, and not in this (partial) inspection
-            if code in seen and not seen[code].passed:
+            if code in seen and not seen[code].passed and newest:
                 case_id, opened = _rectification(cur, point, element, inspection, inspection_id, open_cases)
                 row["case_id"] = case_id
                 cases.append({"element": code, "case_id": case_id, "opened": opened})
