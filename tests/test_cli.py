@@ -9,11 +9,12 @@ import pytest
 
 from tests.conftest import GRIDOPS, ROOT
 
-SUBCOMMANDS = ["setup", "demo", "load", "users", "apikeys", "walltokens"]
+SUBCOMMANDS = ["setup", "demo", "load", "users", "apikeys", "walltokens", "cameras"]
 GROUPS = {
     "users": ["create", "passwd", "disable", "enable", "rescope", "list", "sessions", "end-sessions", "audit"],
     "apikeys": ["create", "list", "revoke"],
     "walltokens": ["create", "list", "revoke"],
+    "cameras": ["sweep"],
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
