@@ -261,7 +261,8 @@ def apikeys_group() -> None:
     "rights",
     multiple=True,
     type=click.Choice(apikeys.RIGHTS),
-    help="transitions：可流转任何案件 / may move any case through the loop",
+    help="transitions：可流转任何案件；devices：上报摄像头状态；inspections：录入点位排查 / transitions: move any "
+    "case through the loop; devices: report camera statuses; inspections: record checkpoint inspections",
 )
 def apikeys_create(name: str, sources: tuple[str, ...], rights: tuple[str, ...]) -> None:
     """新建密钥并只显示这一次 · make a key and print it once."""
