@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 import ids
 from access.principal import Principal, current
 from callbacks import refresh
+from geodata import units
 from geodata.cases import catalogue, lifecycle, photos
 from geodata.cases import detail as case_detail
 from geodata.cases import work as bench
@@ -366,10 +367,11 @@ def due_checkpoints(_tick: int, config: dict | None) -> Any:
     """For an inspecting role: the checkpoints due in the running rounds of the user's area, each
     opening the inspection form (the phone's, in a tab of its own)."""
     who = _who()
-    if who.role not in INSPECTOR_ROLES or who.area is None:
+    if who.role not in INSPECTOR_ROLES:
         return []
+    db = get_db()
     try:
-        due = rounds.due(get_db(), who.area, limit=DUE_SHOWN)
+        due = rounds.due(db, who.area or units.top(db), limit=DUE_SHOWN)
     except psycopg2.Error:
         raise PreventUpdate from None
     return view.due_list(due, pick((config or {}).get("lang")))

@@ -21,6 +21,7 @@ import flask
 from access import csrf
 from api import inspections as api
 from api.errors import ApiError
+from geodata import units
 from geodata.cases.detail import parse_id
 from geodata.db import get_db
 from geodata.inspections import history, record, rounds
@@ -50,7 +51,8 @@ def due_list() -> flask.Response:
     if who is None or who.role not in api.INSPECTOR_ROLES:
         return _refuse(lang, 403)
     lon, lat = _place(flask.request.args)
-    rows = rounds.due(get_db(), who.area, lon, lat)
+    db = get_db()
+    rows = rounds.due(db, who.area or units.top(db), lon, lat)
     return _page("m_inspect_list.html", lang, rows=rows, located=lon is not None, lon=lon, lat=lat)
 
 

@@ -3,7 +3,7 @@
 WITH latest AS (
     SELECT DISTINCT ON (checkpoint_id) id, checkpoint_id, inspected_at
       FROM inspections
-     ORDER BY checkpoint_id, inspected_at DESC
+     ORDER BY checkpoint_id, inspected_at DESC, id DESC
 ), scored AS (
     SELECT l.checkpoint_id, l.inspected_at,
            round(100.0 * avg(r.passed::int), 1)::float AS compliance,

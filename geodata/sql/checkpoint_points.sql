@@ -2,7 +2,7 @@
 WITH latest AS (
     SELECT DISTINCT ON (checkpoint_id) id, checkpoint_id, inspected_at
       FROM inspections
-     ORDER BY checkpoint_id, inspected_at DESC
+     ORDER BY checkpoint_id, inspected_at DESC, id DESC
 )
 SELECT c.id, c.name, t.name AS type_name, t.name_en AS type_name_en,
        ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, l.inspected_at,

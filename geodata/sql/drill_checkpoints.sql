@@ -8,7 +8,7 @@ k AS (
     SELECT DISTINCT ON (i.checkpoint_id) i.checkpoint_id, i.id, i.inspected_at
       FROM inspections i JOIN k ON k.id = i.checkpoint_id CROSS JOIN p
      WHERE i.inspected_at <= p.now
-     ORDER BY i.checkpoint_id, i.inspected_at DESC
+     ORDER BY i.checkpoint_id, i.inspected_at DESC, i.id DESC
 )
 SELECT k.id, k.code, k.name, t.name AS type_name, t.name_en AS type_name_en,
        d.name AS department, d.name_en AS department_en, l.inspected_at,

@@ -6,7 +6,7 @@ WITH k AS (
     SELECT DISTINCT ON (i.checkpoint_id) i.checkpoint_id, i.id
       FROM inspections i JOIN k ON k.id = i.checkpoint_id
      WHERE i.inspected_at <= %(as_of)s
-     ORDER BY i.checkpoint_id, i.inspected_at DESC
+     ORDER BY i.checkpoint_id, i.inspected_at DESC, i.id DESC
 ), per_point AS (
     SELECT l.checkpoint_id, count(*) AS elements, count(*) FILTER (WHERE r.passed) AS passed
       FROM latest l JOIN inspection_results r ON r.inspection_id = l.id
