@@ -57,8 +57,7 @@ def _bodies(codes: list[str], online: np.ndarray, start: datetime, batch: int) -
 
 def _vacuum(dsn: str) -> None:
     """Leave the tables as compact as they were found: the demo's run writes each camera 134 times,
-    and every status report is a new row version in every index of ``cameras`` (its status and
-    times are indexed, so no update is HOT)."""
+    and a report is a new row version (HOT, on its page, when the page has room: migration 0033)."""
     conn = psycopg2.connect(dsn)
     try:
         conn.autocommit = True

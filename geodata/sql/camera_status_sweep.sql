@@ -2,7 +2,7 @@
 -- is older than %(stale_minutes)s minutes goes offline as of %(now)s. A camera with neither time is
 -- left alone (nothing says when it was last heard), and so is one a batch holds locked right now
 -- (it is being heard from; waiting for it could deadlock with that batch). The silent ones are
--- found through cameras_status_at_idx (0032) and updated by id (no scan of every camera).
+-- found in one pass over the table (no index over the status or its times: 0033) and updated by id.
 UPDATE cameras c
    SET status = 'offline', status_at = %(now)s
  WHERE c.id = ANY(ARRAY(
