@@ -41,7 +41,7 @@ from geodata.inspections import history, record, rounds
 from geodata.storage import StoreError
 
 INSPECTOR_ROLES = record.INSPECTOR_ROLES
-ROUND_ROLES = ("admin", "dispatcher")
+ROUND_ROLES = rounds.ROUND_ROLES
 MAX_PHOTOS = INSPECTION_PHOTOS  # one photo per failed element; no checkpoint type has more elements
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import flask
 import psycopg2
-from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 import ids
@@ -24,7 +24,7 @@ from geodata.clock import TZ
 from geodata.db import get_db
 from geodata.inspections import rounds
 from geodata.inspections.record import INSPECTOR_ROLES
-from i18n import pick, t
+from i18n import named, pick, t
 from pages import _work_view as view
 from pages._work_view import FIELDS
 
@@ -375,3 +375,58 @@ def due_checkpoints(_tick: int, config: dict | None) -> Any:
     except psycopg2.Error:
         raise PreventUpdate from None
     return view.due_list(due, pick((config or {}).get("lang")))
+
+
+@callback(
+    Output(ids.WORK_ROUND, "style"),
+    Output(ids.WORK_ROUND_TYPE, "options"),
+    Output(ids.WORK_ROUND_UNIT, "options"),
+    Input(ids.WORK_CONFIG, "data"),
+)
+def round_form(config: dict | None) -> tuple:
+    """The round form, for the roles that may make a round: the types, and the units of the area."""
+    who = _who()
+    if who.role not in rounds.ROUND_ROLES:
+        return {"display": "none"}, [], []
+    lang = pick((config or {}).get("lang"))
+    db = get_db()
+    kinds = [{"label": named(r, "name", lang), "value": r["code"]} for r in rounds.types(db)]
+    places = [
+        {"label": name if not parent else f"{parent} › {name}", "value": code}
+        for code, name, _, parent in units.pickable(db, who.area)
+    ]
+    return {}, kinds, places
+
+
+@callback(
+    Output(ids.WORK_ROUND_MESSAGE, "children"),
+    Input(ids.WORK_ROUND_MAKE, "n_clicks"),
+    State(ids.WORK_ROUND_NAME, "value"),
+    State(ids.WORK_ROUND_START, "value"),
+    State(ids.WORK_ROUND_END, "value"),
+    State(ids.WORK_ROUND_TYPE, "value"),
+    State(ids.WORK_ROUND_UNIT, "value"),
+    State(ids.WORK_CONFIG, "data"),
+    prevent_initial_call=True,
+)
+def make_round(_n: int, name, start, end, kind, unit, config: dict | None) -> Any:
+    """Make the round as the signed-in user; its due count, or what to fix."""
+    who = _who()
+    lang = pick((config or {}).get("lang"))
+    if who.role not in rounds.ROUND_ROLES:
+        return t("work.round.refused", lang)
+    db = get_db()
+    area = who.area or units.top(db)
+    code = unit or (area.code if area is not None else None)
+    if unit and not units.within(units.by_code(db, unit), who.area):
+        return t("work.round.refused", lang)
+    try:
+        made = rounds.create(
+            db, name or "", start, end, who.name, type_code=kind, unit_code=code, ip=flask.request.remote_addr
+        )
+    except rounds.RoundError as exc:
+        fields = [t(f"work.round.field.{f}", lang) for f in exc.errors]
+        return html.Span(t("work.round.fix", lang, fields="、".join(fields)), className="bad")
+    except psycopg2.Error:
+        return html.Span(t("map.stale", lang), className="bad")
+    return t("work.round.made", lang, due=made["due"], covered=made["covered"])

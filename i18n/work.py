@@ -107,4 +107,23 @@ WORK: dict[str, tuple[str, str]] = {
     "work.action.approve_park": ("批准挂账", "Approve parking"),
     "work.action.deny_park": ("驳回挂账", "Deny parking"),
     "work.action.unpark": ("解除挂账", "Unpark"),
+    # 新建排查轮次 on the workbench (admin, dispatcher)
+    "work.round.new": ("新建排查轮次", "New inspection round"),
+    "work.round.name": ("轮次名称，如 12月创文点位排查", "Round name, e.g. December inspection"),
+    "work.round.start": ("开始日期", "Start"),
+    "work.round.end": ("结束日期", "End"),
+    "work.round.type": ("点位类型（默认全部）", "Checkpoint type (default: all)"),
+    "work.round.unit": ("范围（默认本辖区）", "Area (default: yours)"),
+    "work.round.make": ("建立轮次", "Make the round"),
+    "work.round.made": (
+        "已建立：应排查 {due} 个点位，其中 {covered} 个本期已排查",
+        "Made: {due} checkpoints due, {covered} already inspected in its days",
+    ),
+    "work.round.fix": ("请检查：{fields}", "Check: {fields}"),
+    "work.round.refused": ("你的角色不能建立排查轮次", "Your role may not make a round"),
+    "work.round.field.name": ("名称", "name"),
+    "work.round.field.starts_on": ("开始日期", "start"),
+    "work.round.field.ends_on": ("结束日期", "end"),
+    "work.round.field.type": ("点位类型", "type"),
+    "work.round.field.unit": ("范围（该范围内没有此类点位）", "area (no such checkpoint there)"),
 }

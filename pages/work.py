@@ -114,6 +114,38 @@ def _form(lang: str) -> html.Div:
     )
 
 
+def _round_form(lang: str) -> html.Details:
+    """新建排查轮次: a name, the days, a checkpoint type (or all) and a unit (or the whole area);
+    shown to the roles that may make one (callbacks/work.py)."""
+    return html.Details(
+        [
+            html.Summary(t("work.round.new", lang)),
+            dcc.Input(
+                id=ids.WORK_ROUND_NAME,
+                type="text",
+                maxLength=100,
+                placeholder=t("work.round.name", lang),
+                className="work-input",
+            ),
+            html.Label(t("work.round.start", lang), className="work-label"),
+            dcc.Input(id=ids.WORK_ROUND_START, type="date", className="work-input"),
+            html.Label(t("work.round.end", lang), className="work-label"),
+            dcc.Input(id=ids.WORK_ROUND_END, type="date", className="work-input"),
+            dcc.Dropdown(
+                id=ids.WORK_ROUND_TYPE, options=[], placeholder=t("work.round.type", lang), className="work-dropdown"
+            ),
+            dcc.Dropdown(
+                id=ids.WORK_ROUND_UNIT, options=[], placeholder=t("work.round.unit", lang), className="work-dropdown"
+            ),
+            html.Button(t("work.round.make", lang), id=ids.WORK_ROUND_MAKE, n_clicks=0, className="work-submit"),
+            html.Div(id=ids.WORK_ROUND_MESSAGE, className="work-message", role="status"),
+        ],
+        id=ids.WORK_ROUND,
+        className="work-round",
+        style={"display": "none"},
+    )
+
+
 def _photo_words(lang: str) -> dict[str, str]:
     """What the browser says after sending a photo, in the page's language."""
     words = {code: t(f"photo.error.{code}", lang) for code in PHOTO_ERRORS}
@@ -195,6 +227,7 @@ def layout(lang: str | None = None, **_: str) -> html.Div:
                             html.H3(t("work.queues", lang)),
                             html.Div(id=ids.WORK_QUEUES),
                             html.Div(id=ids.WORK_INSPECT, className="work-inspect"),
+                            _round_form(lang),
                         ],
                         className="work-queues",
                     ),

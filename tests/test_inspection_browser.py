@@ -157,3 +157,55 @@ def test_an_inspection_turns_a_checkpoint_red_then_its_rectification_turns_it_co
             (cp_id,),
         )
         assert cur.fetchone() == ("verification", "verifier")
+
+
+SET_VALUE = """var el = document.getElementById(arguments[0]);
+var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+setter.call(el, arguments[1]); el.dispatchEvent(new Event('input', {bubbles: true}));"""
+
+
+def _pick(driver, dropdown: str, label: str) -> None:
+    """Choose an option of a dcc.Dropdown (a button that opens a list) by (the end of) its label."""
+    driver.find_element("id", dropdown).click()
+    _wait(
+        driver,
+        "var o = [...document.querySelectorAll('[role=option]')]"
+        ".find(e => e.textContent.trim().endsWith(arguments[0]));"
+        "if (o) { o.click(); return true; } return false;".replace("arguments[0]", repr(label)),
+    )
+    _wait(driver, f"return document.getElementById('{dropdown}-value').textContent.trim().endsWith({label!r});")
+
+
+def test_a_dispatcher_makes_a_round_on_the_workbench_and_its_checkpoints_fall_due(server, db, anon_browser):
+    driver = anon_browser
+    _as(driver, server, "dispatcher")
+    _wait(driver, "return getComputedStyle(document.getElementById('work-round')).display !== 'none';")
+    driver.execute_script("document.querySelector('#work-round summary').click();")
+    today = rounds.today()
+    for field, value in (
+        ("work-round-name", "公园广场专项排查"),
+        ("work-round-start", str(today)),
+        ("work-round-end", str(today + timedelta(days=2))),
+    ):
+        driver.execute_script(SET_VALUE, field, value)
+    _pick(driver, "work-round-type", "公园广场")
+    _pick(driver, "work-round-unit", "明湖办事处")
+    driver.find_element("id", "work-round-make").click()
+    said = _wait(driver, "var m = document.getElementById('work-round-message'); return m && m.textContent;")
+    driver.save_screenshot(str(ARTIFACTS / "work-round-1080.png"))
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT r.type_code, u.code, count(rc.*) FROM inspection_rounds r JOIN units u ON u.id = r.unit_id "
+            "JOIN round_checkpoints rc ON rc.round_id = r.id "
+            "WHERE r.name = '公园广场专项排查' AND r.created_by = 'dispatcher' "
+            "GROUP BY r.id, u.code ORDER BY r.id DESC LIMIT 1"
+        )
+        kind, unit, due = cur.fetchone()
+        cur.execute(
+            "SELECT count(*) FROM checkpoints k JOIN units s ON s.id = k.street_id "
+            "WHERE s.code = %s AND k.type_code = 'park'",
+            (STREET,),
+        )
+        expected = cur.fetchone()[0]
+    assert (kind, unit, due) == ("park", STREET, expected)
+    assert said.startswith(f"已建立：应排查 {expected} 个点位"), said

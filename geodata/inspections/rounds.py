@@ -20,6 +20,7 @@ from geodata.queries import query, sql_text
 from settings import get_settings
 
 MAX_DAYS = 366
+ROUND_ROLES = ("admin", "dispatcher")  # who may make a round (api/inspections.py, the workbench)
 
 
 class RoundError(ValueError):
@@ -127,4 +128,11 @@ def coverage_by_type(db: Database, unit: units.Unit) -> list[dict[str, Any]]:
     col, ids = units.scope_of(db, unit)
     with db.transaction() as cur:
         cur.execute(query("round_coverage_by_type", {"scope": col}), {"scope_ids": ids, "today": today()})
+        return _rows(cur)
+
+
+def types(db: Database) -> list[dict[str, Any]]:
+    """The checkpoint types a round may cover."""
+    with db.transaction() as cur:
+        cur.execute(sql_text("checkpoint_types_all"))
         return _rows(cur)
