@@ -25,6 +25,7 @@ class Principal:
     role: str  # a user's role; "wall" for a wall token
     scope: units.Unit
     department_id: int | None = None  # a department handler's department (role "department")
+    user_id: int | None = None  # a signed-in user's id (a wall display has none)
 
     @property
     def read_only(self) -> bool:

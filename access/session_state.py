@@ -87,7 +87,7 @@ def _read(token: str) -> tuple[sessions.Found | None, Principal | None]:
     if found.stale_seen:
         idle = sessions.WALL_LENGTH if found.kind == "wall" else timedelta(minutes=get_settings().session_idle_minutes)
         sessions.touch(db, found.id, idle)
-    return found, Principal(found.kind, found.name, found.role, scope, found.department_id)
+    return found, Principal(found.kind, found.name, found.role, scope, found.department_id, found.user_id)
 
 
 def end_current(cur, why: str) -> None:

@@ -19,8 +19,9 @@ OWN_PREFIXES = ("wall-", "case-")
 HARMLESS = {"_pages_dummy"}  # Dash pages' title setter: it reads nothing from the database
 ROUTER = {"_pages_content", "_pages_store"}  # Dash pages' router: renders the layout of a path
 PATHS = re.compile(r"^/(wall/?|case/[^/]+)$")  # the paths whose layouts a wall may have rendered
-# A department's handler works its queue: the workbench and the case view.
-WORK_PREFIXES = ("work-", "case-")
+# A department's handler works its queue: the workbench and the case view, and reads its notices
+# (the notification centre of the page header: ``notice-…``, the signed-in user's own).
+WORK_PREFIXES = ("work-", "case-", "notice-")
 WORK_PATHS = re.compile(r"^/(work/?|case/[^/]+)$")
 
 

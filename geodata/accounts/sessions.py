@@ -32,6 +32,7 @@ class Found:
     scope_code: str
     stale_seen: bool  # its use was last written down over TOUCH_EVERY ago
     department_id: int | None = None  # a department handler's department
+    user_id: int | None = None  # the user's id (None for a wall display)
 
 
 def token_hash(token: str) -> bytes:
@@ -77,7 +78,7 @@ def lookup(db: Database, token: str | None) -> Found | None:
         return None
     sid, user_id, wall_id, username, role, user_scope, wall_name, wall_scope, stale, department_id = row
     if user_id is not None and username is not None:
-        return Found(sid, "user", username, role, user_scope, stale, department_id)
+        return Found(sid, "user", username, role, user_scope, stale, department_id, user_id)
     if wall_id is not None and wall_name is not None:
         return Found(sid, "wall", wall_name, "wall", wall_scope, stale)
     return None
