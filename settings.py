@@ -102,6 +102,16 @@ class Settings(BaseSettings):
     camera_stale_minutes: float = Field(default=30.0, gt=0)
     camera_batch_max: int = Field(default=10_000, ge=1, le=100_000)
 
+    # Reminders and escalations (geodata/notify): the working hours of a working day, Beijing time,
+    # as periods "HH:MM-HH:MM" separated by commas (escalation counts working hours; the working
+    # days are China's, with its holidays and 调休 weekends, and the work_calendar table's days).
+    work_hours: str = Field(default="08:30-12:00,13:30-17:30", max_length=200)
+    # A send a channel did not accept is tried again this many times, the waits growing.
+    notify_attempts: int = Field(default=4, ge=1, le=20)
+    # The job worker (gridops worker) defers its periodic jobs (the scan and sends every minute, the
+    # camera sweep); tests drive time themselves and turn this off.
+    jobs_periodic: bool = True
+
     @field_validator("territory_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:

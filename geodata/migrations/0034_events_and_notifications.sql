@@ -192,7 +192,8 @@ CREATE TABLE IF NOT EXISTS notify_messages (
     body       text,
     result     text CHECK (length(result) <= 500),
     created_at timestamptz NOT NULL DEFAULT now(),
-    sent_at    timestamptz
+    handed_at  timestamptz,             -- when it went to the channel (state sending)
+    sent_at    timestamptz              -- when the channel answered
 );
 CREATE INDEX IF NOT EXISTS notify_messages_waiting_idx ON notify_messages (send_after) WHERE state = 'pending';
 CREATE UNIQUE INDEX IF NOT EXISTS notify_messages_one_pending
@@ -223,6 +224,13 @@ CREATE INDEX IF NOT EXISTS user_notices_unread_idx ON user_notices (user_id, cre
 CREATE TABLE IF NOT EXISTS notify_scan (
     one        boolean PRIMARY KEY DEFAULT true CHECK (one),
     scanned_to timestamptz NOT NULL
+);
+
+-- The job queue's own schema (procrastinate's tables and functions) is applied by gridops setup from
+-- the installed library (jobs/schema.py); this row names the last of its migrations applied.
+CREATE TABLE IF NOT EXISTS job_queue_schema (
+    one       boolean PRIMARY KEY DEFAULT true CHECK (one),
+    migration text NOT NULL
 );
 
 -- The new audit action: channels and rules changed from the command line.

@@ -15,6 +15,7 @@ from geodata.demo import city as demo
 from geodata.errors import SetupError
 from geodata.ops.cluster import Cluster
 from geodata.ops.migrate import ensure_postgis, migrate
+from jobs import schema as job_queue_schema
 from geodata.queries import sql_text
 from geodata.roles import APP_ROLE, OWNER_ROLE, SCOPE_ROLES, SUPERUSER
 from settings import Settings
@@ -39,6 +40,9 @@ def ensure_database(settings: Settings, load_demo: bool = True, reset: bool = Fa
     applied = migrate(settings.admin_dsn())
     if applied:
         print(f"migrations applied: {', '.join(applied)}", flush=True)
+    queue = job_queue_schema.ensure(settings.admin_dsn())
+    if queue:
+        print(f"job queue: {queue}", flush=True)
     if not settings.database_url:
         _grant_app_role(settings.admin_dsn())
     if load_demo and demo.is_empty(settings.admin_dsn()):

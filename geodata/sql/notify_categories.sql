@@ -1,0 +1,1 @@
+SELECT code FROM case_categories ORDER BY code

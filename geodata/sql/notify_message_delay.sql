@@ -1,0 +1,1 @@
+UPDATE notify_messages SET send_after = %(send_after)s WHERE id = %(message)s

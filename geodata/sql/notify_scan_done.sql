@@ -1,0 +1,1 @@
+UPDATE notify_scan SET scanned_to = %(now)s
