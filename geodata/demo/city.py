@@ -52,6 +52,7 @@ DOMAIN_TABLES = [
     "notify_deliveries",
     "notify_messages",
     "notify_steps",
+    "notify_routes",  # routes to the units replaced
     "cases",
     "round_checkpoints",
     "inspection_rounds",
