@@ -8,6 +8,7 @@ from i18n.load_errors import LOAD_ERRORS
 from i18n.load_inspections import LOAD_INSPECTIONS
 from i18n.mobile import MOBILE
 from i18n.names import NAMES
+from i18n.notices import NOTICES
 from i18n.ui import UI
 from i18n.work import WORK
 
@@ -22,4 +23,6 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return merged
 
 
-CATALOGUE: dict[str, tuple[str, str]] = _merge(UI, LOAD, LOAD_ERRORS, LOAD_INSPECTIONS, ANALYSIS, NAMES, WORK, MOBILE)
+CATALOGUE: dict[str, tuple[str, str]] = _merge(
+    UI, LOAD, LOAD_ERRORS, LOAD_INSPECTIONS, ANALYSIS, NAMES, WORK, MOBILE, NOTICES
+)
