@@ -140,3 +140,12 @@ WORK_ROUND_TYPE = "work-round-type"
 WORK_ROUND_UNIT = "work-round-unit"
 WORK_ROUND_MAKE = "work-round-make"
 WORK_ROUND_MESSAGE = "work-round-message"
+
+# Notification centre of the page header (the signed-in user's notices; a wall has none)
+NOTICE_CENTRE = "notice-centre"  # the <details> that opens the list
+NOTICE_CONFIG = "notice-config"  # language (set once by the header)
+NOTICE_STATE = "notice-state"  # the digest of what the bell shows (a tick with no change sends nothing)
+NOTICE_TICK = "notice-tick"
+NOTICE_COUNT = "notice-count"  # the unread badge
+NOTICE_LIST = "notice-list"
+NOTICE_ALL_READ = "notice-all-read"
