@@ -14,6 +14,7 @@ from geodata import units
 from geodata.cases import detail as cases
 from geodata.cases import photos
 from geodata.db import get_db
+from geodata.notify import history
 from i18n import pick, t
 from layers import case_map
 from layers.basemap import map_style, projector
@@ -33,7 +34,8 @@ def case_body(ref: dict | None, base_url: str, allowed: units.Unit | None = None
         return view.missing(lang)
     s = get_settings()
     figure = case_map.figure(case, projector(s.basemap), map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key))
-    return view.body(case, cases.timeline(db, case_id), figure, lang, photos.listed(db, case_id))
+    steps = history.of_case(db, case_id)
+    return view.body(case, cases.timeline(db, case_id), figure, lang, photos.listed(db, case_id), steps)
 
 
 @callback(Output(ids.CASE_BODY, "children"), Input(ids.CASE_REF, "data"))

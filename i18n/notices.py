@@ -5,7 +5,6 @@ from __future__ import annotations
 
 NOTICES: dict[str, tuple[str, str]] = {
     "notice.title": ("通知中心", "Notifications"),
-    "notice.bell": ("通知中心（{n} 条未读）", "Notifications ({n} unread)"),
     "notice.all_read": ("全部已读", "Mark all read"),
     "notice.none": ("暂无通知", "No notices"),
     "notice.hint": ("点击通知查看案件，查看后即为已读", "Open a notice to see its case; opening it marks it read"),

@@ -10,6 +10,7 @@ from dash import dcc, html
 from geodata.cases import photos
 from geodata.clock import TZ
 from i18n import named, t
+from pages import _notify_steps as notify_steps
 
 
 def when(ts: datetime | None) -> str:
@@ -57,9 +58,15 @@ def photo_strip(shown: list[dict[str, Any]], lang: str) -> html.Div:
 
 
 def body(
-    case: dict[str, Any], events: list[dict[str, Any]], figure: dict[str, Any], lang: str, shown: list | None = None
+    case: dict[str, Any],
+    events: list[dict[str, Any]],
+    figure: dict[str, Any],
+    lang: str,
+    shown: list | None = None,
+    steps: list | None = None,
 ) -> list:
-    """Facts, map, photos and timeline of one case."""
+    """Facts, map, photos and timeline of one case (``steps``: its notification steps, which the
+    timeline shows among its events)."""
     levels = ("city", "district", "street", "community", "grid")
     place = " › ".join(case[k] for k in levels if case.get(k))
     status = named(case, "status_name", lang)
@@ -101,7 +108,7 @@ def body(
         html.H3(t("photos.title", lang)),
         photo_strip(shown or [], lang),
         html.H3(t("case.timeline", lang)),
-        timeline(events, lang),
+        timeline(events, lang, steps),
     ]
 
 
@@ -151,31 +158,38 @@ def command_facts(case: dict[str, Any], lang: str) -> list:
     return [html.Ul([html.Li(line) for line in lines], className="case-marks")] if lines else []
 
 
-def timeline(events: list[dict[str, Any]], lang: str) -> html.Ol:
+def timeline(events: list[dict[str, Any]], lang: str, notified: list[dict[str, Any]] | None = None) -> html.Ol:
     """Every step of the case, oldest first: when, which step (and the status it moved to), who
-    (the user's name), and the note."""
-    steps = []
+    (the user's name), and the note; among them the reminders, urges and escalations that fell due
+    (``notified``, geodata.notify.history), each with the messages that told of it."""
+    entries = [((s["due_at"], 1, s["id"]), notify_steps.entry(s, when(s["due_at"]), lang)) for s in notified or []]
     for e in events:
         move = f"{named(e, 'from_name', lang) or '∅'} → {named(e, 'to_name', lang)}"
-        step = named(e, "action_name", lang)
+        step = named(e, "action_name", lang) or (
+            t("notice.step.escalate", lang) if e.get("action") == "escalate" else None
+        )
         who = e.get("actor_name") or e["actor"]
-        steps.append(
-            html.Li(
-                [
-                    html.Span(when(e["at"]), className="tl-at"),
-                    html.Span(f"{step} · {move}" if step else move, className="tl-move"),
-                    html.Span(
-                        [
-                            who if who == e["actor"] else f"{who}（{e['actor']}）",
-                            html.Span(t("case.claimed", lang, who=e["claimed_actor"]), className="tl-claimed")
-                            if e.get("claimed_actor")
-                            else None,
-                        ],
-                        className="tl-actor",
-                    ),
-                    html.Span(e["note"] or "", className="tl-note"),
-                ],
-                className="tl-step",
+        entries.append(
+            (
+                (e["at"], 0, e["id"]),
+                html.Li(
+                    [
+                        html.Span(when(e["at"]), className="tl-at"),
+                        html.Span(f"{step} · {move}" if step else move, className="tl-move"),
+                        html.Span(
+                            [
+                                who if who == e["actor"] else f"{who}（{e['actor']}）",
+                                html.Span(t("case.claimed", lang, who=e["claimed_actor"]), className="tl-claimed")
+                                if e.get("claimed_actor")
+                                else None,
+                            ],
+                            className="tl-actor",
+                        ),
+                        html.Span(e["note"] or "", className="tl-note"),
+                    ],
+                    className="tl-step",
+                ),
             )
         )
-    return html.Ol(steps, className="timeline")
+    entries.sort(key=lambda entry: entry[0])
+    return html.Ol([li for _, li in entries], className="timeline")

@@ -13,6 +13,7 @@ from geodata.clock import TZ
 from geodata.db import get_db
 from i18n import lang_query, t
 from layers import registry
+from pages import _notice_centre as notice_centre
 
 
 def _offered() -> list:
@@ -80,9 +81,11 @@ def _links() -> tuple[tuple[str, str], ...]:
 
 
 def header(title: str, status_id: str, lang: str) -> html.Header:
-    """The page header: district, page title, the page links and the data-freshness line."""
+    """The page header: district, page title, the page links, the data-freshness line and, for a
+    signed-in user, the notification centre."""
     other = "en" if lang == "zh" else "zh"
     suffix = lang_query(lang)
+    who = principal.current()
     return html.Header(
         [
             html.Div(
@@ -90,6 +93,7 @@ def header(title: str, status_id: str, lang: str) -> html.Header:
             ),
             html.Nav([html.A(t(key, lang), href=href + suffix) for key, href in _links()], className="nav"),
             html.Div(id=status_id, className="status-line"),
+            notice_centre.bell(lang) if who is not None and who.user_id is not None else None,
             html.A("English" if other == "en" else "中文", href=f"?lang={other}", className="lang-switch"),
             html.Form(
                 [

@@ -204,7 +204,12 @@ def test_a_cases_history_names_each_step_who_was_told_through_which_channel_and_
     sent, failed = escalate_step["messages"]
     assert (sent["target"], sent["kind"], sent["label"], sent["state"]) == ("department", "dingtalk", "城管群", "sent")
     assert sent["address"] == "" and sent["at"] is not None
-    assert (failed["kind"], failed["label"], failed["address"]) == ("sms", "sms-gw", "138****0000")
+    assert (failed["kind"], failed["channel"], failed["label"], failed["address"]) == (
+        "sms",
+        "sms-gw",
+        None,
+        "138****0000",
+    )
     assert failed["state"] == "failed" and failed["result"] == "HTTP 500"
     assert remind_step["messages"][0]["state"] == "pending"
     assert remind_step["messages"][0]["at"] < NOW + timedelta(minutes=1)

@@ -39,9 +39,10 @@ def of_case(db: Database, case_id: int) -> list[dict[str, Any]]:
     reached: 1 the street, 2 the district; else as ``escalation``), ``deadline_at``, ``due_at``,
     ``created_at``, ``told`` (display names of the users whose notification centre it reached) and
     ``messages``: each ``target`` (department, responsible or dispatcher), ``channel``, ``kind``
-    (dingtalk, wecom, feishu, webhook, email or sms), ``label`` (the channel's label, else its
-    name), ``address`` (masked), ``state`` (pending, sending, sent, failed or unknown), ``result``,
-    ``attempts`` and ``at`` (when it was sent or answered; a pending message's send time)."""
+    (dingtalk, wecom, feishu, webhook, email or sms), ``label`` (the name people know the channel
+    by, its option "label": 城管群; None when it has none), ``address`` (masked), ``state``
+    (pending, sending, sent, failed or unknown), ``result``, ``attempts`` and ``at`` (when it was
+    sent or answered; a pending message's send time)."""
     with db.transaction() as cur:
         cur.execute(sql_text("notify_history_steps"), {"case_id": case_id})
         names = [d.name for d in cur.description]
@@ -69,7 +70,7 @@ def of_case(db: Database, case_id: int) -> list[dict[str, Any]]:
                 "target": r["target"],
                 "channel": r["channel"],
                 "kind": r["kind"],
-                "label": r["channel_label"] or r["channel"],
+                "label": r["channel_label"],
                 "address": masked(r["address"]),
                 "state": r["state"],
                 "result": r["result"],
