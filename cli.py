@@ -373,6 +373,12 @@ def cameras_sweep(at: str | None) -> None:
     _admin(act)
 
 
+# ---- notifications (geodata/notify/commands.py) --------------------------------------------------
+from geodata.notify.commands import notify as _notify_group  # noqa: E402
+
+gridops.add_command(_notify_group, "notify")
+
+
 def main() -> None:
     """The console script's entry point."""
     gridops(prog_name="gridops")
