@@ -14,7 +14,7 @@ import callbacks  # noqa: F401  (registers every callback)
 from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
 from geodata.errors import SetupError
-from routes import exports, health, imports, inspect, maps, mobile, rating, templating
+from routes import events, exports, health, imports, inspect, maps, mobile, rating, templating
 from settings import get_settings
 
 settings = get_settings()
@@ -59,6 +59,7 @@ mobile.register(server)
 inspect.register(server)
 rating.register(server)
 templating.register(server)
+events.register(server)
 api.register(server)
 
 # Dash finishes setting itself up in before_request hooks on the first request, and each marks

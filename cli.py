@@ -379,6 +379,19 @@ from geodata.notify.commands import notify as _notify_group  # noqa: E402
 gridops.add_command(_notify_group, "notify")
 
 
+# ---- the push stream -----------------------------------------------------------------------------
+@gridops.command(context_settings=CONTEXT)
+def events() -> None:
+    """运行推送服务：数据一变，打开的页面随即刷新 · serve the push stream: open screens refresh as soon as data changes.
+
+    \b
+    监听 GRIDOPS_HOST:GRIDOPS_EVENTS_PORT（默认 8051）/ listens on GRIDOPS_HOST:GRIDOPS_EVENTS_PORT (default 8051).
+    """
+    from push.server import main as serve_events
+
+    serve_events()
+
+
 def main() -> None:
     """The console script's entry point."""
     gridops(prog_name="gridops")

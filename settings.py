@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     port: int = 8050
     debug: bool = False
     refresh_seconds: float = Field(default=10.0, gt=0)
+    # The push stream (push/, `gridops events`): its own process on GRIDOPS_HOST:events_port tells open
+    # screens of each committed change, so they refresh at once and poll only slowly meanwhile.
+    events_port: int = Field(default=8051, gt=0, lt=65536)
+    # The stream's address as the browser sees it. Default: http://<host>:<events_port>/events; behind
+    # a reverse proxy that forwards /events to the events process, set it to /events (README).
+    events_url: str | None = Field(default=None, max_length=500)
     statement_timeout_ms: int = Field(default=5000, gt=0)
     lang: Literal["zh", "en"] = "zh"
     # The territory's display name (headers, the wall, export titles); default: from its top-level units.

@@ -40,7 +40,9 @@ PUBLIC = (
     "/rate/",  # the citizen's one-time rating link: the token is the right (geodata/cases/rating.py)
 )
 API = ("/api/", "/open311/")
-DASH_INTERNAL = ("/_dash-", "/_reload-hash")
+# Dash's own endpoints, and what every live page asks beside its callbacks (the push stream's
+# ticket, routes/events.py): without a session they answer 401, never the sign-in page.
+DASH_INTERNAL = ("/_dash-", "/_reload-hash", "/events/ticket")
 WALL_PAGES = ("/wall", "/case/")
 WORK_PAGES = ("/work", "/case/")  # all a department's handler opens: its cases are its whole world
 # The routes that take a photo: the API's, and the phone page's forms (report, verify).

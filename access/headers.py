@@ -6,7 +6,8 @@ with a Content-Security-Policy that Dash, Plotly's MapLibre map and the workbenc
 - ``style-src 'unsafe-inline'``: Plotly writes its style rules into a ``<style>`` element at run
   time, and cannot be told a nonce. Styles cannot run code.
 - ``worker-src blob:``: MapLibre starts its tile workers from a blob URL.
-- ``img-src``/``connect-src`` also name the basemap's tile host when one is configured.
+- ``img-src``/``connect-src`` also name the basemap's tile host when one is configured, and
+  ``connect-src`` the push stream's origin when it is not the page's own (push/tickets.py).
 - ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``: no page can be framed (clickjacking).
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, and HSTS over HTTPS.
 - ``Cache-Control: no-store`` on every answer that does not set its own (case JSON, callbacks,
@@ -23,6 +24,7 @@ import flask
 from flask_talisman import Talisman
 
 from layers.basemap import TILE_URLS
+from push import tickets
 from settings import Settings
 
 CACHEABLE = ("/assets/", "/_dash-component-suites/", "/glyphs/", "/tiles/", "/_favicon.ico")
@@ -39,13 +41,14 @@ def _tile_origin(settings: Settings) -> list[str]:
 def policy(script_hashes: list[str], settings: Settings) -> dict[str, list[str] | str]:
     """The Content-Security-Policy, directive by directive."""
     tiles = _tile_origin(settings)
+    events = [source] if (source := tickets.csp_source(settings)) else []
     return {
         "default-src": "'self'",
         "script-src": ["'self'", *script_hashes],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:", *tiles],
         "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'", *tiles],
+        "connect-src": ["'self'", *tiles, *events],
         "worker-src": ["'self'", "blob:"],
         "child-src": ["'self'", "blob:"],
         "object-src": "'none'",
