@@ -13,10 +13,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .  # the gridops command (editable: the checkout itself)
 	@rm -f $(VENV)/.installed-* && touch $@
 
-## run: install, start the embedded PostGIS, migrate, load the demo city, serve on :8050
+## run: install, start the embedded PostGIS, migrate, load the demo city, serve on :8050 with the
+## push stream (:8051) and the job worker (reminders, escalations, sends) as their own processes
 run: $(STAMP)
 	$(BIN)/gridops setup
-	$(BIN)/python app.py
+	$(BIN)/gridops run
 
 ## test: ruff, then pytest against a real PostGIS and headless Chromium
 test: $(STAMP) system

@@ -373,12 +373,6 @@ def cameras_sweep(at: str | None) -> None:
     _admin(act)
 
 
-# ---- notifications (geodata/notify/commands.py) --------------------------------------------------
-from geodata.notify.commands import notify as _notify_group  # noqa: E402
-
-gridops.add_command(_notify_group, "notify")
-
-
 # ---- the push stream -----------------------------------------------------------------------------
 @gridops.command(context_settings=CONTEXT)
 def events() -> None:
@@ -390,6 +384,29 @@ def events() -> None:
     from push.server import main as serve_events
 
     serve_events()
+
+
+# ---- processes -----------------------------------------------------------------------------------
+@gridops.command(context_settings=CONTEXT)
+def worker() -> None:
+    """运行任务队列（提醒、催办、升级、发送、摄像头巡检）· run the job queue worker (reminders, sends, sweeps)."""
+    from jobs.queue import run_worker
+
+    run_worker()
+
+
+@gridops.command(context_settings=CONTEXT)
+def run() -> None:
+    """启动网页、推送服务和任务队列（Ctrl-C 全部停止）· serve the app, the push stream and the job worker together."""
+    from geodata.ops.processes import run_all
+
+    sys.exit(run_all())
+
+
+# ---- notifications (geodata/notify/commands.py) --------------------------------------------------
+from geodata.notify.commands import notify as _notify_group  # noqa: E402
+
+gridops.add_command(_notify_group, "notify")
 
 
 def main() -> None:

@@ -28,10 +28,10 @@ def base_url() -> str:
     return (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
 
 
-def settle_stale(db: Database, real_now: datetime) -> int:
+def settle_stale(db: Database, now: datetime) -> int:
     """Messages a stopped sender left ``sending`` become ``unknown``; how many."""
     with db.transaction() as cur:
-        cur.execute(sql_text("notify_message_stale"), {"before": real_now - STALE_SENDING})
+        cur.execute(sql_text("notify_message_stale"), {"before": now - STALE_SENDING})
         return cur.rowcount
 
 

@@ -1,0 +1,94 @@
+"""The job queue (procrastinate, kept in this database) and its tasks.
+
+Jobs are rows of ``procrastinate_jobs``: a deferred job, scheduled or not, survives a restart of
+the worker and of the database. A job a worker has taken is marked ``doing`` in the database
+before it runs and is never handed out again, so a worker killed mid-job does not run it twice
+(at most once); the sends inside keep their own at-most-once state (geodata/notify/outbox.py).
+
+Tasks:
+- ``notify_tick``: the scan of reminders, urges and escalations up to a time, then the sends due
+  by it. Deferred every minute by the worker (``GRIDOPS_JOBS_PERIODIC``); ``at`` (ISO time) runs it
+  as of another time (a test's clock, or catching up).
+- ``camera_sweep``: cameras not heard from turn offline (geodata/cameras/status.py), every minute.
+
+The worker connects as the app role over psycopg 3 (procrastinate's driver); the tasks do their
+work through GridOps's own pool (psycopg2), in the whole territory's scope.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from functools import cache
+
+from procrastinate import App, PsycopgConnector
+
+from geodata.db import Database
+from settings import get_settings
+
+log = logging.getLogger(__name__)
+QUEUE = "gridops"
+
+# The app and its connector, on the configured database (read when this module is imported).
+app = App(
+    connector=PsycopgConnector(conninfo=get_settings().app_dsn(), kwargs={"application_name": "gridops jobs"}),
+    import_paths=["jobs.queue"],
+)
+
+
+def connect() -> App:
+    """The app, to open (``app.open()`` to defer jobs) or to run a worker with."""
+    return app
+
+
+@cache
+def _db() -> Database:
+    settings = get_settings()
+    return Database(settings.app_dsn(), scoped=True, default_scope=("all", 0))
+
+
+def _when(at: str | None) -> datetime:
+    return datetime.fromisoformat(at) if at else datetime.now(UTC)
+
+
+@app.task(name="notify_tick", queue=QUEUE)
+def notify_tick(at: str | None = None) -> dict:
+    """Scan up to ``at`` (default now), then send what is due by then."""
+    from geodata.notify import outbox, scan
+
+    now = _when(at)
+    db = _db()
+    settled = outbox.settle_stale(db, now)
+    counts = scan.run(db, now)
+    sent = outbox.send_due(db, now)
+    summary = {**counts, "messages": len(sent), "settled": settled}
+    if any(summary.values()):
+        log.info("notify tick at %s: %s", now.isoformat(), summary)
+    return summary
+
+
+@app.task(name="camera_sweep", queue=QUEUE)
+def camera_sweep(at: str | None = None) -> dict:
+    """Cameras not heard from for GRIDOPS_CAMERA_STALE_MINUTES turn offline."""
+    from geodata.cameras import status
+
+    return status.sweep(_db(), _when(at) if at else None)
+
+
+if get_settings().jobs_periodic:
+
+    @app.periodic(cron="* * * * *", periodic_id="minute")
+    @app.task(name="notify_tick_minute", queue=QUEUE, queueing_lock="notify_tick_minute")
+    def notify_tick_minute(timestamp: int) -> dict:
+        return notify_tick(datetime.fromtimestamp(timestamp, UTC).isoformat())
+
+    @app.periodic(cron="* * * * *", periodic_id="minute")
+    @app.task(name="camera_sweep_minute", queue=QUEUE, queueing_lock="camera_sweep_minute")
+    def camera_sweep_minute(timestamp: int) -> dict:
+        return camera_sweep(datetime.fromtimestamp(timestamp, UTC).isoformat())
+
+
+def run_worker() -> None:
+    """Run the worker until SIGINT/SIGTERM (procrastinate finishes the job in hand first)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    connect().run_worker(queues=[QUEUE], concurrency=1, wait=True, name="gridops")
