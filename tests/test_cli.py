@@ -9,12 +9,13 @@ import pytest
 
 from tests.conftest import GRIDOPS, ROOT
 
-SUBCOMMANDS = ["setup", "demo", "load", "users", "apikeys", "walltokens", "cameras"]
+SUBCOMMANDS = ["setup", "demo", "load", "users", "apikeys", "walltokens", "cameras", "notify", "worker", "events", "run"]
 GROUPS = {
     "users": ["create", "passwd", "disable", "enable", "rescope", "list", "sessions", "end-sessions", "audit"],
     "apikeys": ["create", "list", "revoke"],
     "walltokens": ["create", "list", "revoke"],
     "cameras": ["sweep"],
+    "notify": ["test", "channel"],
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

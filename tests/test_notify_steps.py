@@ -321,3 +321,39 @@ def test_a_deferred_job_survives_a_restart_of_the_worker_and_of_the_database(
     got = rx.wait_for(2, timeout=10)
     assert sorted(r.path for r in got) == ["/ding", "/wecom"]
     queue.open()
+
+
+def test_a_storm_of_steps_is_one_summary_per_target_per_interval_and_a_refused_send_is_tried_again(
+    rules, queue, worker, admin_dsn_
+):
+    rx = rules
+    cases = [_case(admin_dsn_, D + timedelta(minutes=n)) for n in range(6)]
+    _scan_from(admin_dsn_, D - timedelta(minutes=5))
+    rx.answer("/wecom", status=500, times=1)  # the WeCom relay fails once
+    # six urges fall due in one scan: one message per channel, listing them all
+    assert _job_status(admin_dsn_, _tick(queue, D + timedelta(minutes=10))) == "succeeded"
+    got = rx.wait_for(2, timeout=10)
+    time.sleep(0.5)
+    assert sorted(r.path for r in rx.requests) == ["/ding", "/wecom"]
+    summary = _texts(got, "/ding")[0]
+    assert "6 件案件" in summary and all(f"#{c}" in summary for c in cases)
+    # the refused WeCom message waits (2 minutes, then longer) and goes again, once
+    assert _job_status(admin_dsn_, _tick(queue, D + timedelta(minutes=11))) == "succeeded"
+    time.sleep(0.5)
+    assert len(rx.requests) == 2
+    assert _job_status(admin_dsn_, _tick(queue, D + timedelta(minutes=13))) == "succeeded"
+    got = rx.wait_for(3, timeout=10)
+    assert got[2].path == "/wecom" and "6 件案件" in _texts(got[2:], "/wecom")[0]
+    # one more case falls due within the digest interval (10 minutes) after the last message:
+    # it waits for the interval to pass, then goes alone
+    late = _case(admin_dsn_, D + timedelta(minutes=14))
+    assert _job_status(admin_dsn_, _tick(queue, D + timedelta(minutes=15))) == "succeeded"
+    time.sleep(0.5)
+    assert len(rx.requests) == 3
+    assert _job_status(admin_dsn_, _tick(queue, D + timedelta(minutes=24))) == "succeeded"
+    got = rx.wait_for(5, timeout=10)
+    assert all(f"#{late}" in t for t in _texts(got[3:], "/ding") + _texts(got[3:], "/wecom"))
+    states = _admin(
+        admin_dsn_, "SELECT state, attempts FROM notify_messages WHERE channel = 'test-wecom' ORDER BY id", fetch=True
+    )
+    assert states == [("sent", 2), ("sent", 1)]

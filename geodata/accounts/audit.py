@@ -23,6 +23,7 @@ ACTIONS = (
     "rating_link",
     "inspection",
     "inspection_round",
+    "notify_admin",
 )
 
 

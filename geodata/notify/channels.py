@@ -37,7 +37,7 @@ error or a robot's error code, the mail server refused it). A timeout or a cut c
 the message went out may have delivered it: ``ok=False, retry=False``, and the caller must not send
 it again (at most once). Nothing here logs, and no result names an endpoint or a secret.
 
-Why not apprise (in the lock for this module), read in apprise 2.3.0's plugins:
+Why not apprise (the notification library considered first), read in apprise 2.3.0's plugins:
 
 - its DingTalk, WeCom and Feishu plugins post to the public hosts only, never to a relay:
   ``notify_url = "https://oapi.dingtalk.com/robot/send?access_token={token}"`` (dingtalk.py),
