@@ -1,4 +1,4 @@
-/* Wall display: the clock, and the blink of newly overdue cases, in the browser (no server trip). */
+/* Wall display: the clock, the blink of newly overdue cases and the pulse of escalated ones, in the browser (no server trip). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   wall: {
     tick: function (n, config) {
@@ -10,6 +10,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           var tr = gd.data[i];
           if (tr.name === "flash" && tr.lon && tr.lon.length) {
             window.Plotly.restyle(gd, {"marker.opacity": n % 2 ? 0.2 : 0.95}, [i]);
+          }
+          /* Escalated cases pulse: the marker swells and fades, then comes back (sizes in the trace's meta). */
+          if (tr.name === "escalated" && tr.lon && tr.lon.length && tr.meta && tr.meta.pulse) {
+            window.Plotly.restyle(gd, {"marker.size": tr.meta.pulse[n % 2], "marker.opacity": n % 2 ? 0.5 : 0.95}, [i]);
           }
         }
       }

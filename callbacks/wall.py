@@ -32,7 +32,7 @@ from geodata.clock import TZ
 from geodata.db import Database, get_db
 from geodata.errors import read_failure
 from i18n import pick, t
-from layers import unit_map
+from layers import escalated, unit_map
 from layers.base import ColourClasses
 from layers.basemap import map_style, projector
 from layers.viewport import fit
@@ -80,7 +80,8 @@ WALL_MAP_PX = (1300, 620)  # the wall's map box at 1920×1080 (assets/wall.css)
 def _map_panel(
     db: Database, unit: units.Unit, state: dict | None, lang: str, base_url: str, scale: float
 ) -> tuple[Any, Any, dict]:
-    """(figure or Patch, legend or no_update, map state)."""
+    """(figure or Patch, legend or no_update, map state). The unit map, with the escalated cases'
+    pulsing markers above it."""
     plan = unit_map.MapPlan.overview(db, unit)
     s = get_settings()
     proj = projector(s.basemap)
@@ -91,11 +92,17 @@ def _map_panel(
         for idx, props in enumerate(unit_map.values(data, classes, proj)):
             for prop, value in props.items():
                 patch["data"][idx][prop] = value
+        points = escalated.values(escalated.load(db, unit), proj, lang)
+        at = len(unit_map.TRACES)  # the escalated cases' trace comes after the unit map's
+        for prop in ("lon", "lat", "text"):
+            patch["data"][at][prop] = points[prop]
+        patch["data"][at]["marker"]["color"] = points["color"]
         return patch, no_update, state
     data = unit_map.load(db, plan)
     figure, classes = unit_map.figure(
         data, plan, lang, proj, map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
     )
+    figure["data"].append(escalated.trace(escalated.load(db, unit), proj, lang, scale))
     for trace in figure["data"]:
         if trace["name"] == "labels":
             trace["textfont"]["size"] = round(16 * scale)
@@ -106,7 +113,7 @@ def _map_panel(
     figure["layout"]["map"]["zoom"] = round(zoom + max(0.0, min(1.0, scale - 1)), 2)
     return (
         figure,
-        panels.legend(unit_map.legend_items(classes), lang),
+        panels.legend(unit_map.legend_items(classes) + escalated.legend_items(), lang),
         {"code": unit.code, "scale": scale, "breaks": list(classes.breaks)},
     )
 

@@ -68,8 +68,20 @@ def _place(row: dict[str, Any]) -> str:
     return " · ".join(p for p in (row["community"], row["grid"]) if p)
 
 
+def _marks(r: dict[str, Any], lang: str) -> list[html.Span]:
+    """The tags of an urgent case: the level it was escalated to (升级至街道, 升级至区) and 督办."""
+    marks = []
+    if r.get("escalation"):
+        level = 2 if r["escalation"] >= 2 else 1
+        marks.append(html.Span(t(f"notice.level.{level}", lang), className=f"case-escalated level-{level}"))
+    if r.get("supervised"):
+        marks.append(html.Span(t("work.flag.supervised", lang), className="case-supervised"))
+    return marks
+
+
 def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
-    """Open cases by urgency: category, place, age, department and time past or to the deadline."""
+    """Open cases by urgency (the escalated first, then 督办): category, place, age, department and
+    time past or to the deadline."""
     if not rows:
         return html.Div(t("wall.no_cases", lang), className="empty")
     items = []
@@ -83,10 +95,7 @@ def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
                 [
                     html.Div(
                         [
-                            html.Span(t("work.flag.supervised", lang), className="case-supervised")
-                            if r.get("supervised")
-                            else None,
-                            html.Span(category, className="case-cat"),
+                            html.Span([*_marks(r, lang), html.Span(category, className="case-cat")]),
                             html.Span(due, className="case-due"),
                         ],
                         className="case-line",
@@ -100,7 +109,9 @@ def urgent_list(rows: list[dict[str, Any]], lang: str) -> html.Ol | html.Div:
                         className="case-meta",
                     ),
                 ],
-                className="case overdue" if overdue else "case",
+                className=" ".join(
+                    c for c in ("case", "overdue" if overdue else "", "escalated" if r.get("escalation") else "") if c
+                ),
                 **{"data-case": str(r["id"])},
             )
         )

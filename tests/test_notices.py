@@ -232,3 +232,53 @@ def _display_name(db, username: str) -> str:
     with db.transaction() as cur:
         cur.execute("SELECT display_name FROM users WHERE username = %s", (username,))
         return cur.fetchone()[0]
+
+
+def test_the_walls_urgent_list_puts_escalated_cases_first_with_the_level_they_reached(db, owner):
+    from geodata import ticker
+
+    with owner, owner.cursor() as cur:
+        to_street = overdue_case(cur, "WALL-1", days=2, escalation=1)
+        to_district = overdue_case(cur, "WALL-2", days=9, escalation=2)
+        cur.execute("SELECT street_id FROM cases WHERE id = %s", (to_street,))
+        street = units.by_id(db, cur.fetchone()[0])
+    rows = ticker.urgent(db, street, limit=500)
+    levels = [r["escalation"] for r in rows]
+    assert levels == sorted(levels, reverse=True) and levels[0] == 2  # to the district, to the street, the rest
+    order = [r["id"] for r in rows]
+    assert order.index(to_district) < order.index(to_street) < levels.index(0)
+    assert len({r["id"] for r in rows}) == len(rows)  # an escalated case shows once
+
+
+def test_the_wall_map_marks_each_escalated_open_case_and_a_tick_patches_the_marks(db, owner):
+    from dash import Patch
+
+    from callbacks.wall import wall_update
+    from pages._wall_panels import urgent_list
+
+    with owner, owner.cursor() as cur:
+        case_id = overdue_case(cur, "WALL-MAP", days=4, escalation=1)
+        cur.execute("SELECT u.code FROM cases c JOIN units u ON u.id = c.street_id WHERE c.id = %s", (case_id,))
+        code = cur.fetchone()[0]
+    first = wall_update(None, code, "zh", 1920, db, "http://127.0.0.1:8050/")
+    marks = next(tr for tr in first["map"]["data"] if tr["name"] == "escalated")
+    assert len(marks["lon"]) == len(marks["text"]) >= 1
+    assert any(text.startswith(f"#{case_id} ") and "升级至街道" in text for text in marks["text"])
+    assert marks["meta"]["pulse"][1] > marks["meta"]["pulse"][0]
+    assert "升级至街道" in str(first["legend"]) and "升级至区" in str(first["legend"])
+    assert "升级至街道" in str(urgent_list([r for r in _urgent(db, code) if r["id"] == case_id], "zh"))
+    with owner, owner.cursor() as cur:
+        cur.execute("UPDATE cases SET escalation = 2 WHERE id = %s", (case_id,))
+    second = wall_update(first["state"], code, "zh", 1920, db, "http://127.0.0.1:8050/")
+    assert isinstance(second["map"], Patch)
+    ops = {tuple(op["location"]): op["params"]["value"] for op in second["map"].to_plotly_json()["operations"]}
+    at = [tr["name"] for tr in first["map"]["data"]].index("escalated")
+    colours = ops[("data", at, "marker", "color")]
+    texts = ops[("data", at, "text")]
+    assert colours[[t.startswith(f"#{case_id} ") for t in texts].index(True)] == "#e040fb"
+
+
+def _urgent(db, code: str) -> list[dict]:
+    from geodata import ticker
+
+    return ticker.urgent(db, units.by_code(db, code), limit=50)

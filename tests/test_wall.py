@@ -40,6 +40,7 @@ def test_first_tick_fills_every_panel_then_nothing_until_data_moves(db):
         "outlines",
         "labels",
         "flash",
+        "escalated",
     ]
     assert len(out["kpis"]) == 9 and out["scope_name"] == "郑州经开区"
     assert out["notes"] == [""] * len(PANELS) and out["banner"] == []

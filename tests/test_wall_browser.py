@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 GRAPH = "#wall-map .js-plotly-plot"
 READY = (
     f"var g = document.querySelector('{GRAPH}'); return document.querySelectorAll('.kpi-card').length === 9 "
-    "&& g && g.data && g.data.length === 5 && document.querySelectorAll('.ticker-item').length > 0;"
+    "&& g && g.data && g.data.length === 6 && document.querySelectorAll('.ticker-item').length > 0;"
 )
 
 
