@@ -15,7 +15,7 @@ GROUPS = {
     "apikeys": ["create", "list", "revoke"],
     "walltokens": ["create", "list", "revoke"],
     "cameras": ["sweep"],
-    "notify": ["test", "channel"],
+    "notify": ["test", "channel", "rule", "route", "tick"],
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -357,3 +357,40 @@ def test_a_storm_of_steps_is_one_summary_per_target_per_interval_and_a_refused_s
         admin_dsn_, "SELECT state, attempts FROM notify_messages WHERE channel = 'test-wecom' ORDER BY id", fetch=True
     )
     assert states == [("sent", 2), ("sent", 1)]
+
+
+def test_rules_and_routes_are_set_from_the_command_line_with_clear_errors(admin_dsn_):
+    from tests.conftest import GRIDOPS
+
+    def gridops(*words: str) -> subprocess.CompletedProcess:
+        return subprocess.run([GRIDOPS, "notify", *words], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    assert (
+        gridops("channel", "add", "cli-ding", "--kind", "dingtalk", "--endpoint", "http://127.0.0.1:9/r").returncode
+        == 0
+    )
+    try:
+        done = gridops("rule", "set", "--step", "remind", "--hours", "12", "--group", "01", "--targets", "department")
+        assert done.returncode == 0 and "added rule" in done.stdout, done.stderr
+        again = gridops("rule", "set", "--step", "remind", "--hours", "6", "--group", "01", "--targets", "department")
+        assert "replaced rule" in again.stdout
+        assert "01*" in gridops("rule", "list").stdout
+        bad = gridops("rule", "set", "--step", "remind", "--hours", "1", "--targets", "boss")
+        assert bad.returncode == 1 and "department, responsible, dispatcher" in bad.stderr
+        bad = gridops("rule", "set", "--step", "urge", "--hours", "1", "--category", "9999", "--targets", "department")
+        assert bad.returncode == 1 and "no category '9999'" in bad.stderr
+        done = gridops("route", "add", "--target", "dispatcher", "--channel", "cli-ding")
+        assert done.returncode == 0 and "added route" in done.stdout
+        assert "cli-ding" in gridops("route", "list").stdout
+        bad = gridops("route", "add", "--target", "dispatcher", "--channel", "nope")
+        assert bad.returncode == 1 and "gridops notify channel list" in bad.stderr
+        bad = gridops("route", "add", "--target", "dispatcher", "--channel", "cli-ding", "--unit", "X1")
+        assert bad.returncode == 1 and "--target responsible" in bad.stderr
+        route = int(done.stdout.split()[-1])
+        assert gridops("route", "remove", str(route)).returncode == 0
+        assert gridops("route", "remove", str(route)).returncode == 1
+        bad = gridops("tick", "--at", "2026-12-07T09:00:00")
+        assert bad.returncode == 1 and "needs a zone" in bad.stderr
+    finally:
+        gridops("channel", "remove", "cli-ding")
+        _admin(admin_dsn_, "DELETE FROM notify_rules WHERE category_group = '01'")

@@ -233,3 +233,180 @@ def notify_test(name: str, address: str, timeout: float) -> None:
         click.echo(f"sent through {name}: {sent.detail}")
 
     _admin(act)
+
+
+# ---- rules, routes and the tick ----------------------------------------------------------------------
+@notify.group("rule", context_settings=CONTEXT)
+def rule_group() -> None:
+    """提醒、催办、升级规则（按类别/大类、按升级级别）· the reminder, urge and escalation rules."""
+
+
+@rule_group.command("list", context_settings=CONTEXT)
+def rule_list() -> None:
+    """列出全部规则 · list every rule."""
+    from geodata.notify import routing
+
+    def act(db: Database) -> None:
+        for rid, applies, level, step, hours, working, targets, enabled in routing.rules(db):
+            lvl = "any" if level is None else str(level)
+            unit = "working h" if working else "h"
+            state = "" if enabled else "  (off)"
+            click.echo(
+                f"{rid:>4}  {step:<8}  {applies:<8}  escalation {lvl:<3}  {hours:g} {unit}  {','.join(targets)}{state}"
+            )
+
+    _admin(act)
+
+
+@rule_group.command("set", context_settings=CONTEXT)
+@click.option("--step", required=True, type=click.Choice(["remind", "urge", "escalate"]), help="步骤 / the step")
+@click.option(
+    "--hours",
+    required=True,
+    type=click.FloatRange(min=0),
+    help="提醒：到期前；催办、升级：到期（或上次升级）后 / remind: before the deadline; urge, escalate: after",
+)
+@click.option("--working", is_flag=True, help="按工作时间计（节假日、调休）/ count working hours (holidays, 调休)")
+@click.option(
+    "--targets",
+    required=True,
+    help="通知对象，逗号分隔：department,responsible,dispatcher / who is told, comma-separated",
+)
+@click.option("--category", default=None, help="案件类别编码（默认：全部）/ a case category code (default: all)")
+@click.option(
+    "--group", default=None, help="类别大类（编码前两位）/ a category group (the code's first two characters)"
+)
+@click.option(
+    "--escalation",
+    type=click.IntRange(0, 2),
+    default=None,
+    help="案件升级级别：0 本级，1 已升至街道，2 已升至区 / the case's escalation: 0, 1 (street), 2 (district)",
+)
+@click.option("--disabled", is_flag=True, help="停用此规则 / switch the rule off")
+def rule_set(
+    step: str,
+    hours: float,
+    working: bool,
+    targets: str,
+    category: str | None,
+    group: str | None,
+    escalation: int | None,
+    disabled: bool,
+) -> None:
+    """新建或替换一条规则 · add a rule, or replace the one for the same category, escalation and step."""
+    from geodata.notify import routing
+
+    def act(db: Database) -> None:
+        rid, added = routing.set_rule(
+            db,
+            step=step,
+            hours=hours,
+            targets=[t.strip() for t in targets.split(",") if t.strip()],
+            working=working,
+            category=category,
+            group=group,
+            escalation=escalation,
+            enabled=not disabled,
+        )
+        click.echo(f"{'added' if added else 'replaced'} rule {rid}")
+
+    _admin(act)
+
+
+@notify.group("route", context_settings=CONTEXT)
+def route_group() -> None:
+    """通知对象经哪个渠道收到 · through which channel each target is told."""
+
+
+@route_group.command("add", context_settings=CONTEXT)
+@click.option(
+    "--target",
+    required=True,
+    type=click.Choice(["department", "responsible", "dispatcher"]),
+    help="对象：承办部门、属地负责人、值班调度 / the department, the responsible unit, the dispatchers",
+)
+@click.option("--channel", required=True, help="渠道名 / channel name")
+@click.option("--department", default=None, help="只对此部门（编码）/ only for this department (code)")
+@click.option("--unit", default=None, help="只对此单元（编码）/ only for this unit (code)")
+@click.option(
+    "--to",
+    "address",
+    default=None,
+    help="手机号或邮箱（属地负责人默认用单元电话）/ a phone or mail box (a unit: its phone by default)",
+)
+def route_add(target: str, channel: str, department: str | None, unit: str | None, address: str | None) -> None:
+    """新增一条路由 · add a route."""
+    from geodata.notify import routing
+
+    def act(db: Database) -> None:
+        rid = routing.add_route(db, target=target, channel=channel, department=department, unit=unit, address=address)
+        click.echo(f"added route {rid}" if rid else "that route exists already")
+
+    _admin(act)
+
+
+@route_group.command("list", context_settings=CONTEXT)
+def route_list() -> None:
+    """列出全部路由 · list every route."""
+    from geodata.notify import routing
+
+    def act(db: Database) -> None:
+        for rid, target, department, unit, channel, address in routing.routes(db):
+            only = f"department {department}" if department else f"unit {unit}" if unit else "all"
+            click.echo(f"{rid:>4}  {target:<12}  {only:<24}  → {channel}  {address or ''}")
+
+    _admin(act)
+
+
+@route_group.command("remove", context_settings=CONTEXT)
+@click.argument("route_id", type=int)
+def route_remove(route_id: int) -> None:
+    """按编号删除路由 · remove a route by its id."""
+    from geodata.notify import routing
+
+    def act(db: Database) -> None:
+        if not routing.remove_route(db, route_id):
+            raise ValueError(f"no route {route_id} (see: gridops notify route list)")
+        click.echo(f"removed route {route_id}")
+
+    _admin(act)
+
+
+@notify.command("tick", context_settings=CONTEXT)
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="按此时刻扫描并发送（ISO 时间，带时区；默认现在）/ scan and send as of this time (ISO, with a zone)",
+)
+def notify_tick(at: str | None) -> None:
+    """立即扫描并发送到期的提醒、催办、升级 · scan and send now (the job worker does it every minute)."""
+    from datetime import UTC, datetime
+
+    from geodata.notify import outbox, scan
+
+    when = datetime.now(UTC)
+    if at is not None:
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            raise _failure(f"--at {at!r} is no ISO 8601 time, e.g. 2026-12-07T09:00:00+08:00") from None
+        if when.utcoffset() is None:
+            raise _failure(f"--at {at!r} needs a zone, e.g. 2026-12-07T09:00:00+08:00")
+
+    def act(db: Database) -> None:
+        counts = scan.run(db, when)
+        sent = outbox.send_due(db, when)
+        states = ", ".join(f"{s} {n}" for s, n in sorted(_count(state for _, state in sent).items())) or "none"
+        click.echo(
+            f"remind {counts['remind']}, urge {counts['urge']}, escalate {counts['escalate']}; messages: {states}"
+        )
+
+    _admin(act)
+
+
+def _count(values) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return out

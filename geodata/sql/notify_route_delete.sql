@@ -1,0 +1,1 @@
+DELETE FROM notify_routes WHERE id = %(id)s
