@@ -10,6 +10,7 @@ Tasks:
   by it. Deferred every minute by the worker (``GRIDOPS_JOBS_PERIODIC``); ``at`` (ISO time) runs it
   as of another time (a test's clock, or catching up).
 - ``camera_sweep``: cameras not heard from turn offline (geodata/cameras/status.py), every minute.
+- ``jobs_prune``: daily, succeeded jobs older than three days are deleted.
 
 The worker connects as the app role over psycopg 3 (procrastinate's driver); the tasks do their
 work through GridOps's own pool (psycopg2), in the whole territory's scope.
@@ -28,6 +29,7 @@ from settings import get_settings
 
 log = logging.getLogger(__name__)
 QUEUE = "gridops"
+PRUNE_HOURS = 72  # succeeded jobs are kept this long (two every minute: about 8,600)
 
 # The app and its connector, on the configured database (read when this module is imported).
 app = App(
@@ -86,6 +88,12 @@ if get_settings().jobs_periodic:
     @app.task(name="camera_sweep_minute", queue=QUEUE, queueing_lock="camera_sweep_minute")
     def camera_sweep_minute(timestamp: int) -> dict:
         return camera_sweep(datetime.fromtimestamp(timestamp, UTC).isoformat())
+
+    @app.periodic(cron="17 3 * * *", periodic_id="daily")
+    @app.task(name="jobs_prune", queue=QUEUE, pass_context=True)
+    async def jobs_prune(context, timestamp: int) -> None:
+        """Succeeded jobs older than three days leave the queue's tables (failed ones stay)."""
+        await context.app.job_manager.delete_old_jobs(nb_hours=PRUNE_HOURS, queue=QUEUE)
 
 
 def run_worker() -> None:
