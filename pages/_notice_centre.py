@@ -84,21 +84,29 @@ def step_name(step: str, level: int, lang: str) -> str:
     return t(f"notice.step.{step}", lang)
 
 
+def headline_parts(row: dict[str, Any], lang: str) -> tuple[str, str]:
+    """(【升级】城市管理 · 经开第八大街, 已超期 3 天)"""
+    place = row["address"] or " ".join(p for p in (row["community"], row["grid"]) if p)
+    lead = " · ".join(p for p in (named(row, "category", lang), place) if p)
+    return t("notice.tag", lang, step=t(f"notice.step.{row['step']}", lang)) + lead, standing(row, lang)
+
+
 def headline(row: dict[str, Any], lang: str) -> str:
     """【升级】城市管理 · 经开第八大街 · 已超期 3 天"""
-    place = row["address"] or " ".join(p for p in (row["community"], row["grid"]) if p)
-    parts = [named(row, "category", lang), place, standing(row, lang)]
-    return t("notice.tag", lang, step=t(f"notice.step.{row['step']}", lang)) + " · ".join(p for p in parts if p)
+    return " · ".join(headline_parts(row, lang))
 
 
 def item(row: dict[str, Any], lang: str) -> html.A:
     """One notice: a link to its case (opening the case reads its notices)."""
     at = row["created_at"].astimezone(TZ).strftime("%m-%d %H:%M")
-    urgent = row["step"] == "escalate" or (row["due_in_s"] is not None and row["due_in_s"] < 0 and row["is_open"])
-    classes = ["notice-item", row["step"], "unread" if not row["read"] else "read", "urgent" if urgent else ""]
+    late = row["is_open"] and row["due_in_s"] is not None and row["due_in_s"] < 0
+    urgent = row["step"] == "escalate" or late
+    classes = ["notice-item", f"step-{row['step']}", "unread" if not row["read"] else "read"]
+    classes += ["notice-urgent" if urgent else "", "notice-late" if late else ""]
+    lead, now = headline_parts(row, lang)
     return html.A(
         [
-            html.Span(headline(row, lang), className="notice-line"),
+            html.Span([f"{lead} · ", html.Span(now, className="notice-standing")], className="notice-line"),
             html.Span(
                 [
                     html.Span(f"#{row['case_id']}", className="notice-case"),

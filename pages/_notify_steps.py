@@ -43,7 +43,7 @@ def entry(step: dict[str, Any], at: Any, lang: str) -> html.Li:
     for m in step["messages"]:
         channel, state = send_parts(m, lang)
         sends.append(
-            html.Li([f"{channel} · ", html.Span(state, className="tl-state")], className=f"tl-send {m['state']}")
+            html.Li([f"{channel} · ", html.Span(state, className="tl-state")], className=f"tl-send send-{m['state']}")
         )
     if step["told"]:
         sends.append(html.Li(t("notice.told", lang, names="、".join(step["told"])), className="tl-told"))
@@ -56,5 +56,5 @@ def entry(step: dict[str, Any], at: Any, lang: str) -> html.Li:
             html.Span(t("notice.system", lang), className="tl-actor"),
             html.Ul(sends, className="tl-sends"),
         ],
-        className=f"tl-step tl-notify {step['step']}",
+        className=f"tl-step tl-notify step-{step['step']}",
     )

@@ -27,14 +27,22 @@ def user_id(cur, username: str) -> int:
     return cur.fetchone()[0]
 
 
-def overdue_case(cur, tag: str, days: float = 3, escalation: int = 0, address: str = "经开第八大街") -> int:
-    """An open case past its deadline by ``days`` (in the demo city's 城市管理 category), escalated as given."""
-    case_id = insert_case(cur, 113.77, 34.71, f"T-NOTICE-{tag}-{next(SERIAL)}")
+def overdue_case(
+    cur,
+    tag: str,
+    days: float = 3,
+    escalation: int = 0,
+    address: str = "经开第八大街",
+    at: tuple[float, float] = (113.77, 34.71),
+    category: str = "0101",
+) -> int:
+    """An open case past its deadline by ``days`` (暴露垃圾 unless told), escalated as given."""
+    case_id = insert_case(cur, *at, f"T-NOTICE-{tag}-{next(SERIAL)}")
     cur.execute(
-        "UPDATE cases SET address = %s, reported_at = now() - make_interval(days => %s + 2), "
+        "UPDATE cases SET address = %s, category_code = %s, reported_at = now() - make_interval(days => %s + 2), "
         "deadline_at = now() - make_interval(secs => %s * 86400), escalation = %s, "
         "escalated_at = CASE WHEN %s > 0 THEN now() - interval '1 hour' END WHERE id = %s",
-        (address, int(days), days, escalation, escalation, case_id),
+        (address, category, int(days), days, escalation, escalation, case_id),
     )
     return case_id
 
