@@ -51,6 +51,8 @@ BUDGET = {
     "work_counts_gridworker_ms": 300,
     "camera_status_s": 10,  # 200k camera statuses taken in within 10 s (bench/cameras.py)
     "camera_status_per_s": 20_000,
+    "push_fanout_ms": 1000,  # 1,000 open screens each hear of a change within a second (bench/push.py)
+    "push_wall_p95_ms": 2000,  # a new case is on a slow wall within two seconds, through the push stream
 }
 
 
@@ -404,6 +406,12 @@ class Bench:
             with self.db.transaction() as cur:
                 cur.execute("DELETE FROM cases WHERE source = 'app' AND external_id LIKE 'BENCH-WALL-%'")
 
+    def push(self) -> None:
+        """The push stream: 1,000 subscribers hearing of a commit, and create → on the wall (bench/push.py)."""
+        from bench import push
+
+        self.results.update(push.measure(self.db, self.settings.admin_dsn()))
+
     def intake(self) -> None:
         """The intake API (bench/intake.py): one create's server time, creates per second."""
         from bench import intake
@@ -438,6 +446,7 @@ class Bench:
         self.wall()
         self.drilldown()
         self.browser_click()
+        self.push()
         self.queries()
         self.rls()
         self.ingest()

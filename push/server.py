@@ -381,5 +381,6 @@ def main() -> None:
         access_log=None,
         print=None,
         shutdown_timeout=2.0,
+        backlog=4096,  # a wall of screens reconnecting at once (after a restart) must not overflow the queue
         handler_cancellation=True,  # a screen that goes away frees its subscriber at once
     )
