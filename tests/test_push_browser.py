@@ -101,3 +101,30 @@ def test_a_new_case_is_on_a_slow_wall_within_two_seconds(slow_server, anon_brows
     conn.close()
     assert _wait(driver, f"return ({INTERVAL}) === {REFRESH_S * 1000};", 10, "the interval did not come back")
     assert _wait(driver, f"return ({INTERVAL}) === 60000;", 20, "the stream did not open again")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("user", "path", "tick"),
+    [("admin", "/", "onemap-tick"), ("district", "/unit/", "unit-tick"), ("dept_cgj", "/work", "work-tick")],
+)
+def test_every_live_page_is_driven_by_the_stream(slow_server, anon_browser, db, admin_dsn_, user, path, tick):
+    driver = anon_browser
+    if path == "/unit/":
+        with db.transaction() as cur:
+            cur.execute("SELECT scope_code FROM users WHERE username = 'district'")
+            path += cur.fetchone()[0]
+    signin.browser(driver, slow_server, user)
+    driver.get(slow_server + path)
+    interval = f"return (window.dash_component_api.getLayout('{tick}') || {{props: {{}}}}).props.interval;"
+    _wait(driver, "return window.gridopsPush && window.gridopsPush.connected", 30, f"{path}: the stream did not open")
+    assert _wait(driver, f"{interval.removesuffix(';')} === 60000;", 5, f"{path}: the interval was not slowed")
+    time.sleep(2)  # the refresh the opening stream fired
+    fired = driver.execute_script("return window.gridopsPush.fired;")
+    driver.execute_script("performance.clearResourceTimings();")
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE checkpoints SET geom = geom WHERE false")  # a topic every scope hears
+    conn.close()
+    _wait(driver, f"return window.gridopsPush.fired > {fired};", 3, f"{path}: the change fired no refresh")
+    asked = "return performance.getEntriesByType('resource').some(e => e.name.includes('_dash-update-component'));"
+    assert _wait(driver, asked, 3, f"{path}: the fired tick asked the server nothing")
