@@ -40,6 +40,11 @@ NOTICES: dict[str, tuple[str, str]] = {
     "notice.told": ("站内通知：{names}", "Told in the app: {names}"),
     "notice.no_channel": ("暂无外部消息", "No channel message yet"),
     "notice.system": ("系统", "system"),
+    # The phone (/m)
+    "m.notices": ("通知", "Notices"),
+    "m.notices.unread": ("{n} 条未读", "{n} unread"),
+    "m.notices.done": ("已全部标为已读", "All marked read"),
+    "m.notified": ("督办提醒", "Reminders and escalations"),
     # The wall
     "wall.escalated": ("升级督办", "Escalated"),
 }

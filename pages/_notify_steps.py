@@ -58,3 +58,18 @@ def entry(step: dict[str, Any], at: Any, lang: str) -> html.Li:
         ],
         className=f"tl-step tl-notify step-{step['step']}",
     )
+
+
+def as_text(steps: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The steps as the phone's case page lists them: when, the step's name, one line per message,
+    and who was told in the app."""
+    return [
+        {
+            "at": s["due_at"],
+            "name": step_name(s["step"], s["level"], lang),
+            "step": s["step"],
+            "lines": [(send_line(m, lang), m["state"]) for m in s["messages"]],
+            "told": t("notice.told", lang, names="、".join(s["told"])) if s["told"] else "",
+        }
+        for s in steps
+    ]

@@ -8,6 +8,7 @@ photo is the only large thing sent.
 - ``/m/grid``          我的网格: the open cases of my grid, and those waiting for my check
 - ``/m/mine``          我的上报: the cases I reported, with their progress
 - ``/m/case/<id>``     one case: facts, photos, progress; the check (核查) and adding a photo
+- ``/m/notices``       the user's notices (routes/mobile_notices.py); every page's header counts the unread
 
 A report is idempotent: the form carries a key made when it was drawn, so a form sent twice on a
 flaky connection makes one case.
@@ -30,8 +31,10 @@ from geodata.cases.detail import events, parse_id
 from geodata.clock import TZ
 from geodata.db import SCOPE, get_db
 from geodata.inspections.record import INSPECTOR_ROLES
+from geodata.notify import history, notices
 from geodata.storage import StoreError
 from i18n import lang_query, named, pick, t
+from pages import _notify_steps as notify_steps
 
 REPORT_SOURCE = "patrol"  # 网格巡查
 KEY = re.compile(r"^m-[0-9a-f]{32}$")
@@ -58,6 +61,7 @@ def _page(template: str, lang: str, status: int = 200, **values: Any) -> flask.R
         place=who.scope.name if who is not None else "",
         q=lang_query(lang, "?"),
         at=_local,
+        unread=notices.unread_count(get_db(), who.user_id) if who is not None and who.user_id is not None else 0,
         **values,
     )
     response = flask.Response(body, status=status, mimetype="text/html")
@@ -244,6 +248,7 @@ def _shown(lang, who, row, shown, timeline, allowed, message=None, error=None, s
             for p in shown
         ],
         timeline=timeline,
+        notified=notify_steps.as_text(history.of_case(get_db(), row["id"]), lang),
         may_verify="verify" in allowed,
         message=message,
         error=error,
@@ -305,3 +310,6 @@ def register(server: flask.Flask) -> None:
     server.add_url_rule("/m/case/<raw_id>", "m_case", case)
     server.add_url_rule("/m/case/<raw_id>/verify", "m_verify", verify, methods=["POST"])
     server.add_url_rule("/m/case/<raw_id>/photo", "m_photo", add_photo, methods=["POST"])
+    from routes import mobile_notices  # it draws its pages with this module's _page
+
+    mobile_notices.register(server)

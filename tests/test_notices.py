@@ -290,3 +290,14 @@ def _urgent(db, code: str) -> list[dict]:
     from geodata import ticker
 
     return ticker.urgent(db, units.by_code(db, code), limit=50)
+
+
+def test_opening_one_notice_reads_it_and_names_its_case_for_its_user_only(db, told):
+    dispatcher, street = told["users"]["dispatcher"], told["users"]["street"]
+    _, second = told["cases"]
+    assert notices.open_one(db, dispatcher, told["notices"]["street"]) is None  # the street user's
+    assert notices.unread_count(db, street) == 1
+    assert notices.open_one(db, dispatcher, told["notices"]["urge"]) == second
+    assert notices.open_one(db, dispatcher, told["notices"]["urge"]) == second  # again: still its case
+    assert notices.unread_count(db, dispatcher) == 1
+    assert notices.open_one(db, dispatcher, 0) is None

@@ -178,3 +178,51 @@ def test_the_wall_shows_the_escalated_case_first_in_its_urgent_panel_and_a_pulsi
         time.sleep(0.25)
     assert len(sizes) == 2, sizes
     browser.save_screenshot(str(ARTIFACTS / "wall-escalated-1080.png"))
+
+
+PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+
+
+def test_the_phone_counts_lists_opens_and_clears_the_grid_workers_notices(server, anon_browser, admin_dsn_):
+    from tests import signin
+
+    conn = psycopg2.connect(admin_dsn_)
+    try:
+        with conn, conn.cursor() as cur:
+            clear_notices(cur, "gridworker")
+            cur.execute(
+                "SELECT ST_X(g.label_point), ST_Y(g.label_point) FROM users u JOIN units g ON g.code = u.scope_code "
+                "WHERE u.username = 'gridworker'"
+            )
+            here = cur.fetchone()
+            late = overdue_case(cur, "M-ESC", days=6.3, escalation=1, address="康平路12号", at=here, category="0105")
+            soon = overdue_case(cur, "M-REMIND", days=-0.3, address="康平路与经北一路口", at=here, category="0504")
+            channel(cur, "wg-wecom", "wecom", "网格工作群")
+            escalate = step(cur, late, "escalate", escalation=0, ago_minutes=40)
+            message(cur, escalate, "responsible", "wg-wecom", "", "sent", "ok")
+            for step_id, ago in ((escalate, 40), (step(cur, soon, "remind", ago_minutes=90), 90)):
+                notice(cur, "gridworker", step_id, ago_minutes=ago)
+    finally:
+        conn.close()
+    phone = anon_browser
+    phone.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    signin.browser(phone, server, "gridworker")
+    phone.get(f"{server}/m/grid")
+    assert _wait(phone, "var b = document.querySelector('.bell i'); return b && b.textContent;") == "2"
+    phone.find_element("css selector", ".bell").click()
+    _wait(phone, "return location.pathname === '/m/notices' && document.querySelectorAll('.notices a').length === 2;")
+    lines = phone.execute_script("return [...document.querySelectorAll('.notices a')].map(a => a.innerText);")
+    assert lines[0].startswith("【升级】乱堆物堆料 · 康平路12号 · 已超期 6 天") and "升级至街道" in lines[0]
+    assert lines[1].startswith("【提醒】") and "剩余" in lines[1]
+    phone.save_screenshot(str(ARTIFACTS / "m-notices-375.png"))
+    phone.find_element("css selector", ".notices a").click()  # the escalation: read now, its case opens
+    _wait(phone, f"return location.pathname === '/m/case/{late}';")
+    assert phone.execute_script("return document.querySelector('.bell i').textContent;") == "1"
+    steps = phone.execute_script("return document.querySelector('ol.notify').innerText;")
+    assert "升级至街道" in steps and "企业微信 网格工作群（责任单位） · 已送达" in steps
+    phone.execute_script("document.querySelector('ol.notify').scrollIntoView({block: 'end'});")
+    phone.save_screenshot(str(ARTIFACTS / "m-case-notices-375.png"))
+    phone.get(f"{server}/m/notices")
+    phone.find_element("css selector", ".notices-head button").click()
+    _wait(phone, "return document.querySelector('.done') !== null && document.querySelector('.bell i') === null;")
+    assert phone.execute_script("return document.querySelectorAll('.notices a.unread').length;") == 0

@@ -56,3 +56,12 @@ def mark_case_read(db: Database, user_id: int, case_id: int) -> int:
     with db.transaction() as cur:
         cur.execute(sql_text("notify_notices_read_case"), {"user_id": user_id, "case_id": case_id})
         return len(cur.fetchall())
+
+
+def open_one(db: Database, user_id: int, notice_id: int) -> int | None:
+    """Open one of the user's notices: it is read from now on; returns its case's id (None when the
+    notice is not the user's or does not exist)."""
+    with db.transaction() as cur:
+        cur.execute(sql_text("notify_notices_open"), {"user_id": user_id, "id": notice_id})
+        row = cur.fetchone()
+    return row[0] if row else None
