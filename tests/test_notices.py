@@ -301,3 +301,31 @@ def test_opening_one_notice_reads_it_and_names_its_case_for_its_user_only(db, to
     assert notices.open_one(db, dispatcher, told["notices"]["urge"]) == second  # again: still its case
     assert notices.unread_count(db, dispatcher) == 1
     assert notices.open_one(db, dispatcher, 0) is None
+
+
+def test_a_department_handler_reads_only_their_own_notices_through_the_bell(server, owner):
+    from tests import dash_calls, signin
+
+    with owner, owner.cursor() as cur:
+        clear_notices(cur, "dept_cgj", "dispatcher")
+        theirs = overdue_case(cur, "DEPT-1", days=2)
+        other = overdue_case(cur, "DEPT-2", days=1)
+        cur.execute(
+            "UPDATE cases SET department_id = (SELECT id FROM departments WHERE code = 'CGJ') WHERE id = ANY(%s)",
+            ([theirs, other],),
+        )
+        notice(cur, "dept_cgj", step(cur, theirs, "urge"))
+        notice(cur, "dispatcher", step(cur, other, "urge"))
+    http = signin.session(server, "dept_cgj")
+    deps = http.get(f"{server}/_dash-dependencies", timeout=20).json()
+    dep = next(d for d in deps if "notice-list.children" in d["output"])
+    values = {("notice-config", "data"): {"lang": "zh"}, ("_pages_location", "pathname"): "/work"}
+    r = http.post(f"{server}/_dash-update-component", json=dash_calls.body(dep["output"], dep, values), timeout=20)
+    assert r.status_code == 200, r.text
+    shown = r.json()["response"]
+    assert shown["notice-count"]["children"] == "1"
+    assert f"/case/{theirs}" in str(shown["notice-list"]) and f"/case/{other}" not in str(shown["notice-list"])
+    # The same request with the digest it was just sent: nothing changed, nothing is sent.
+    values[("notice-state", "data")] = shown["notice-state"]["data"]
+    again = http.post(f"{server}/_dash-update-component", json=dash_calls.body(dep["output"], dep, values), timeout=20)
+    assert again.status_code == 204
