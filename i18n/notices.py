@@ -38,6 +38,9 @@ NOTICES: dict[str, tuple[str, str]] = {
     "notice.state.failed": ("发送失败", "failed"),
     "notice.state.unknown": ("结果未知", "outcome unknown"),
     "notice.told": ("站内通知：{names}", "Told in the app: {names}"),
+    "notice.names_sep": ("、", ", "),
+    "notice.via": ("{channel}（{whom}）", "{channel} ({whom})"),
+    "notice.answer": ("{state}：{result}", "{state}: {result}"),
     "notice.no_channel": ("暂无外部消息", "No channel message yet"),
     "notice.system": ("系统", "system"),
     # The phone (/m)

@@ -24,11 +24,12 @@ def send_parts(m: dict[str, Any], lang: str) -> tuple[str, str]:
     channel's answer)."""
     names = [n for n in (m["label"], m["address"]) if n] or [m["channel"]]
     kind = t("notice.kind." + m["kind"], lang) if m["kind"] else ""
-    channel = " ".join(p for p in (kind, *names) if p) + f"（{t('notice.target.' + m['target'], lang)}）"
+    channel = " ".join(p for p in (kind, *names) if p)
+    via = t("notice.via", lang, channel=channel, whom=t("notice.target." + m["target"], lang))
     state = f"{t('notice.state.' + m['state'], lang)} {_short(m['at'])}".strip()
     if m["state"] in ("failed", "unknown") and m["result"]:
-        state += f"：{m['result']}"
-    return channel, state
+        state = t("notice.answer", lang, state=state, result=m["result"])
+    return via, state
 
 
 def send_line(m: dict[str, Any], lang: str) -> str:
@@ -46,7 +47,9 @@ def entry(step: dict[str, Any], at: Any, lang: str) -> html.Li:
             html.Li([f"{channel} · ", html.Span(state, className="tl-state")], className=f"tl-send send-{m['state']}")
         )
     if step["told"]:
-        sends.append(html.Li(t("notice.told", lang, names="、".join(step["told"])), className="tl-told"))
+        sends.append(
+            html.Li(t("notice.told", lang, names=t("notice.names_sep", lang).join(step["told"])), className="tl-told")
+        )
     if not step["messages"]:
         sends.append(html.Li(t("notice.no_channel", lang), className="tl-told"))
     return html.Li(
@@ -69,7 +72,7 @@ def as_text(steps: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
             "name": step_name(s["step"], s["level"], lang),
             "step": s["step"],
             "lines": [(send_line(m, lang), m["state"]) for m in s["messages"]],
-            "told": t("notice.told", lang, names="、".join(s["told"])) if s["told"] else "",
+            "told": t("notice.told", lang, names=t("notice.names_sep", lang).join(s["told"])) if s["told"] else "",
         }
         for s in steps
     ]
