@@ -24,6 +24,7 @@ from geodata.clock import TZ
 from geodata.db import get_db
 from geodata.inspections import rounds
 from geodata.inspections.record import INSPECTOR_ROLES
+from geodata.notify import history
 from i18n import named, pick, t
 from pages import _work_view as view
 from pages._work_view import FIELDS
@@ -178,6 +179,7 @@ def show_case(case_id: int | None, _done: int, _photo: dict | None, config: dict
             shown = photos.of_case(cur, case_id)
         timeline = case_detail.timeline(db, case_id)
         detail = case_detail.detail(db, case_id)
+        notified = history.of_case(db, case_id)
     except psycopg2.Error:
         return view.missing(lang, db_down=True), [], None, {}, [], None
     cat = catalogue.get(db)
@@ -185,7 +187,7 @@ def show_case(case_id: int | None, _done: int, _photo: dict | None, config: dict
     suggested = case.get("department_code") or (category.department_code if category else None)
     options = [{"label": t(f"work.action.{a}", lang), "value": a} for a in forms]
     return (
-        view.case_panel(detail, timeline, lang, has_actions=bool(forms), shown=shown),
+        view.case_panel(detail, timeline, lang, has_actions=bool(forms), shown=shown, notified=notified),
         options,
         next(iter(forms), None),
         forms,

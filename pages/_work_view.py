@@ -126,6 +126,7 @@ def case_panel(
     lang: str,
     has_actions: bool = True,
     shown: list[dict[str, Any]] | None = None,
+    notified: list[dict[str, Any]] | None = None,
 ) -> list:
     """The case picked: what it is, where, who handles it, by when, its marks and its steps (and a
     word when none is open to this user now)."""
@@ -154,7 +155,9 @@ def case_panel(
             className="work-photos",
         ),
         html.Details(
-            [html.Summary(t("case.timeline", lang)), timeline(events, lang)], open=True, className="work-timeline"
+            [html.Summary(t("case.timeline", lang)), timeline(events, lang, notified)],
+            open=True,
+            className="work-timeline",
         ),
     ]
 
