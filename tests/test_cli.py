@@ -9,7 +9,19 @@ import pytest
 
 from tests.conftest import GRIDOPS, ROOT
 
-SUBCOMMANDS = ["setup", "demo", "load", "users", "apikeys", "walltokens", "cameras", "notify", "worker", "events", "run"]
+SUBCOMMANDS = [
+    "setup",
+    "demo",
+    "load",
+    "users",
+    "apikeys",
+    "walltokens",
+    "cameras",
+    "notify",
+    "worker",
+    "events",
+    "run",
+]
 GROUPS = {
     "users": ["create", "passwd", "disable", "enable", "rescope", "list", "sessions", "end-sessions", "audit"],
     "apikeys": ["create", "list", "revoke"],

@@ -9,7 +9,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # pip name → conda-forge name where they differ
-CONDA_NAME = {"psycopg2-binary": "psycopg2", "pydantic-settings": "pydantic-settings", "pyuwsgi": "uwsgi", "psycopg-binary": "psycopg"}
+CONDA_NAME = {
+    "psycopg2-binary": "psycopg2",
+    "pydantic-settings": "pydantic-settings",
+    "pyuwsgi": "uwsgi",
+    "psycopg-binary": "psycopg",
+}
 
 
 def _pins(path: Path) -> dict[str, str]:

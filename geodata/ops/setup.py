@@ -15,9 +15,9 @@ from geodata.demo import city as demo
 from geodata.errors import SetupError
 from geodata.ops.cluster import Cluster
 from geodata.ops.migrate import ensure_postgis, migrate
-from jobs import schema as job_queue_schema
 from geodata.queries import sql_text
 from geodata.roles import APP_ROLE, OWNER_ROLE, SCOPE_ROLES, SUPERUSER
+from jobs import schema as job_queue_schema
 from settings import Settings
 
 
