@@ -53,6 +53,7 @@ BUDGET = {
     "camera_status_per_s": 20_000,
     "push_fanout_ms": 1000,  # 1,000 open screens each hear of a change within a second (bench/push.py)
     "push_wall_p95_ms": 2000,  # a new case is on a slow wall within two seconds, through the push stream
+    "assessment_month_s": 10,  # a month's indicators of every unit, department and post (bench/assessment.py)
 }
 
 
@@ -438,6 +439,12 @@ class Bench:
         _checkpoint(self.settings)
         self.results.update(cameras.measure(self.settings.admin_dsn()))
 
+    def assessment(self) -> None:
+        """A month's assessment of every unit, department and post (bench/assessment.py)."""
+        from bench import assessment
+
+        self.results.update(assessment.measure(self.db, self.repeat))
+
     def run(self) -> dict[str, Any]:
         """Everything, printed as a table."""
         self.prepare()
@@ -454,6 +461,7 @@ class Bench:
         self.analyst()
         self.work()
         self.cameras()
+        self.assessment()
         self.results["not_yet_measured"] = ["browser heap over time: make soak (issue 3)"]
         self._print()
         return self.results

@@ -440,3 +440,13 @@ def test_period_helpers():
         periods.parse("2026-11-10..2026-11-01")
     with pytest.raises(ValueError, match="YYYY-MM"):
         periods.parse(202611)  # type: ignore[arg-type]
+
+
+def test_a_whole_period_at_once_gives_each_groupings_own_figures(db, month):
+    together = indicators.assess_all(db, START, END, ("grid", "street", "department", "post"))
+    assert together["grid"][month["grid"]].values() == assess(db, "grid", START, END)[month["grid"]].values()
+    assert together["street"][month["street"]].values() == assess(db, "street", START, END)[month["street"]].values()
+    assert together["department"] == assess(db, "department", START, END)
+    assert together["post"][WORKER].values() == assess(db, "post", START, END)[WORKER].values()
+    every = indicators.assess_all(db, START, END)  # each level the territory has, departments, posts
+    assert {"district", "street", "community", "grid", "department", "post"} <= set(every)

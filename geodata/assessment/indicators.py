@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from geodata.db import Database
-from geodata.queries import fetch_columns
+from geodata.queries import fetch_columns, sql_text
 from geodata.units import LEVELS, fact_column
 
 RESPONSE_HOURS = 24  # 响应时限: a case is responded to (签收) within this many hours of its report
@@ -177,3 +177,25 @@ def assess(
         applies = "area"
     keys = [k for k in cols if k != "key"]
     return {g: Figures(g, applies, {k: int(cols[k][i]) for k in keys}) for i, g in enumerate(cols["key"])}
+
+
+BATCH_TIMEOUT_MS = 120_000  # a whole period's assessment is a batch, not a page: it may take this long
+
+
+def assess_all(
+    db: Database, start: datetime, end: datetime, groupings: tuple[str, ...] | None = None
+) -> dict[str, dict[Any, Figures]]:
+    """Every grouping's indicators over [start, end) (by default each unit level the territory has,
+    the departments and the posts), the statements run at once on the pool (geodata/fanout.py)."""
+    from geodata import fanout
+    from geodata.db import STATEMENT_TIMEOUT
+
+    if groupings is None:
+        with db.transaction() as cur:
+            cur.execute(sql_text("assessment_levels"))
+            groupings = (*(level for (level,) in cur.fetchall()), "department", "post")
+    token = STATEMENT_TIMEOUT.set(BATCH_TIMEOUT_MS)
+    try:
+        return fanout.at_once({by: (lambda by=by: assess(db, by, start, end)) for by in groupings})
+    finally:
+        STATEMENT_TIMEOUT.reset(token)

@@ -1,0 +1,29 @@
+"""The assessment of a month (docs/assessment.md): every indicator of every unit level, department
+and post for the last closed month, as the monthly assessment computes it (indicators.assess_all:
+one statement per grouping, run at once)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from geodata.assessment import indicators, periods
+from geodata.clock import TZ
+from geodata.db import Database
+
+
+def measure(db: Database, repeat: int = 3) -> dict[str, Any]:
+    """The best and worst of a few runs, in seconds, and what was assessed."""
+    today = datetime.now(TZ)
+    last = periods.month(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+    times = []
+    for _ in range(max(1, min(repeat, 3))):
+        t0 = time.perf_counter()
+        got = indicators.assess_all(db, last.start, last.end)
+        times.append(time.perf_counter() - t0)
+    return {
+        "assessment_month_s": round(max(times), 2),
+        "assessment_month_best_s": round(min(times), 2),
+        "assessment_month": f"{last.label}: " + ", ".join(f"{by} {len(rows):,}" for by, rows in got.items()),
+    }
