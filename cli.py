@@ -409,6 +409,12 @@ from geodata.notify.commands import notify as _notify_group  # noqa: E402
 gridops.add_command(_notify_group, "notify")
 
 
+# ---- assessment (geodata/assessment/commands.py) -------------------------------------------------
+from geodata.assessment.commands import assess as _assess_group  # noqa: E402
+
+gridops.add_command(_assess_group, "assess")
+
+
 def main() -> None:
     """The console script's entry point."""
     gridops(prog_name="gridops")

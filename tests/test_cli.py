@@ -21,6 +21,7 @@ SUBCOMMANDS = [
     "worker",
     "events",
     "run",
+    "assess",
 ]
 GROUPS = {
     "users": ["create", "passwd", "disable", "enable", "rescope", "list", "sessions", "end-sessions", "audit"],
@@ -28,6 +29,7 @@ GROUPS = {
     "walltokens": ["create", "list", "revoke"],
     "cameras": ["sweep"],
     "notify": ["test", "channel", "rule", "route", "tick"],
+    "assess": ["scheme"],
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

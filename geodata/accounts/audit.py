@@ -24,6 +24,7 @@ ACTIONS = (
     "inspection",
     "inspection_round",
     "notify_admin",
+    "assessment_admin",
 )
 
 
