@@ -14,6 +14,7 @@ from datetime import timedelta
 import psycopg2
 import pytest
 
+from geodata import kpis, units
 from geodata.assessment import schemes
 from geodata.assessment.indicators import INDICATORS, Figures
 from geodata.assessment.schemes import Item, Scheme, Scored
@@ -220,3 +221,15 @@ def test_cli_prints_a_ranking_and_clear_errors(db, month, second_office):
     assert done.returncode == 1 and done.stderr.startswith("error: period must be") and "Traceback" not in done.stderr
     listed = _gridops("assess", "scheme", "list")
     assert listed.returncode == 0 and "szcg" in listed.stdout and "active: city, district, street" in listed.stdout
+
+
+def test_composite_delegates_to_the_kpis_score(db, month):
+    """'composite' is kpis.score over the period's days ending at its end; its parts add up to it."""
+    got = schemes.score_all(db, schemes.load(db, "composite"), "street", ta.START, ta.END, {month["street"]: None})
+    street = units.by_id(db, month["street"])
+    expected = kpis.score(kpis.unit_kpis(db, street, now=ta.END, days=31))
+    scored = got[month["street"]]
+    assert expected is not None and scored.score == pytest.approx(expected)
+    assert sum(p.points for p in scored.parts if p.points is not None) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="not by department"):
+        schemes.score_all(db, schemes.load(db, "composite"), "department", ta.START, ta.END, {})
