@@ -11,6 +11,8 @@ Tasks:
   as of another time (a test's clock, or catching up).
 - ``camera_sweep``: cameras not heard from turn offline (geodata/cameras/status.py), every minute.
 - ``jobs_prune``: daily, succeeded jobs older than three days are deleted.
+- ``assessment_close_month``: monthly (01:30 on the 1st), the previous month's assessment is closed
+  and kept (geodata/assessment/history.py), unless it is closed already.
 
 The worker connects as the app role over psycopg 3 (procrastinate's driver); the tasks do their
 work through GridOps's own pool (psycopg2), in the whole territory's scope.
@@ -94,6 +96,14 @@ if get_settings().jobs_periodic:
     async def jobs_prune(context, timestamp: int) -> None:
         """Succeeded jobs older than three days leave the queue's tables (failed ones stay)."""
         await context.app.job_manager.delete_old_jobs(nb_hours=PRUNE_HOURS, queue=QUEUE)
+
+    @app.periodic(cron="30 1 1 * *", periodic_id="monthly")
+    @app.task(name="assessment_close_month", queue=QUEUE, queueing_lock="assessment_close_month")
+    def assessment_close_month(timestamp: int) -> str | None:
+        """Close the previous month's assessment (skipped when it is closed already)."""
+        from geodata.assessment import history
+
+        return history.close_previous(_db(), datetime.fromtimestamp(timestamp, UTC))
 
 
 def run_worker() -> None:

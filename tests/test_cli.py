@@ -29,7 +29,7 @@ GROUPS = {
     "walltokens": ["create", "list", "revoke"],
     "cameras": ["sweep"],
     "notify": ["test", "channel", "rule", "route", "tick"],
-    "assess": ["scheme"],
+    "assess": ["scheme", "close", "history"],
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -25,6 +25,7 @@ ACTIONS = (
     "inspection_round",
     "notify_admin",
     "assessment_admin",
+    "assessment_close",
 )
 
 

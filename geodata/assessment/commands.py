@@ -5,6 +5,8 @@ Commands::
     gridops assess --period 2026-11 --by street [--scheme CODE]
     gridops assess scheme list
     gridops assess scheme use LEVEL CODE
+    gridops assess close --period 2026-11 [--recompute --why TEXT]
+    gridops assess history --by street --key CODE_OR_ID [--months 12]
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import click
 
 from geodata import units
-from geodata.assessment import periods, schemes
+from geodata.assessment import history, periods, schemes
 from geodata.assessment.indicators import BY_KEY, GROUPINGS, shown
 from geodata.db import Database
 from geodata.queries import fetch_rows
@@ -53,11 +55,13 @@ def assess(ctx: click.Context, period: str | None, by: str, code: str | None) ->
     \b
     gridops assess --period 2026-11 --by street [--scheme szcg]
     gridops assess scheme list | use LEVEL CODE
+    gridops assess close --period 2026-11 [--recompute --why TEXT]
+    gridops assess history --by street --key CODE_OR_ID
     """
     if ctx.invoked_subcommand is not None:
         return
     if period is None:
-        raise click.UsageError("--period is required (e.g. --period 2026-11), or a subcommand: scheme")
+        raise click.UsageError("--period is required (e.g. --period 2026-11), or a subcommand: scheme, close, history")
 
     def act(db: Database) -> None:
         p = periods.parse(period)
@@ -105,5 +109,56 @@ def scheme_use(level: str, code: str) -> None:
     def act(db: Database) -> None:
         previous = schemes.set_active(db, level, code)
         click.echo(f"{level}: {previous or '-'} → {code}")
+
+    _admin(act)
+
+
+@assess.command("close", context_settings=CONTEXT)
+@click.option("--period", required=True, help=f"结束的考核周期 / the ended period: {periods.FORMS}")
+@click.option("--recompute", is_flag=True, help="重新计算已关闭的周期（需 --why）/ compute a closed period again")
+@click.option("--why", default=None, help="重新计算的原因（记入审计日志）/ the reason of a recomputation (audited)")
+def close_command(period: str, recompute: bool, why: str | None) -> None:
+    """关闭考核周期并存档结果 · close a period and keep its results (rankings and flags)."""
+
+    def act(db: Database) -> None:
+        n = history.close(db, period, "cli", recompute=recompute, why=why)
+        click.echo(f"{periods.parse(period).label}: {'recomputed' if recompute else 'closed'}, {n} results kept")
+
+    _admin(act)
+
+
+def _key(db: Database, by: str, key: str) -> str:
+    """A unit's or department's id from its id or code; a post's username as it is."""
+    if by == "post" or key.isdigit():
+        return key
+    if by == "department":
+        rows = fetch_rows("assessment_department_by_code", {"code": key}, db)
+        if not rows:
+            raise ValueError(f"no department {key!r}")
+        return str(rows[0][0])
+    unit = units.by_code(db, key)
+    if unit is None:
+        raise ValueError(f"no unit {key!r}")
+    return str(unit.id)
+
+
+@assess.command("history", context_settings=CONTEXT)
+@click.option("--by", type=click.Choice(GROUPINGS), default="street", show_default=True, help="对象类别 / the grouping")
+@click.option(
+    "--key", required=True, help="单位或部门的代码或编号，岗位为用户名 / unit or department code or id, username"
+)
+@click.option("--months", type=int, default=12, show_default=True, help="最近几个已关闭的月 / closed months shown")
+def history_command(by: str, key: str, months: int) -> None:
+    """已关闭各月的得分、名次与旗 · score, rank and flag over the closed months."""
+
+    def act(db: Database) -> None:
+        rows = history.history(db, by, _key(db, by, key), months)
+        click.echo("\t".join(["月份 month", "得分 score", "名次 rank", "旗 flag"]))
+        for m in rows:
+            score = "—" if m.score is None else f"{m.score:.2f}"
+            click.echo("\t".join([m.label, score, "—" if m.rank is None else str(m.rank), FLAGS[m.flag or ""]]))
+        note = history.warning(history.black_run([(m.label, m.flag) for m in rows]))
+        if note:
+            click.echo(note)
 
     _admin(act)

@@ -1,0 +1,2 @@
+-- A department's id from its code (none: no such department).
+SELECT id FROM departments WHERE code = %(code)s

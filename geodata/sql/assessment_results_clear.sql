@@ -1,0 +1,2 @@
+-- Drop a period's stored results (before they are stored again).
+DELETE FROM assessment_results WHERE period = %(label)s
