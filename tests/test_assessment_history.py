@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg2
 import pytest
 
+from geodata import units
 from geodata.assessment import history, indicators, periods
 from geodata.clock import TZ
 from tests import test_assessment as ta
@@ -186,6 +187,10 @@ def test_cli_history_and_a_refused_close(db, month, owner):
     done = _gridops("assess", "history", "--by", "street", "--key", str(month["street"]))
     assert done.returncode == 0, done.stderr
     assert "月份 month" in done.stdout and f"{LABEL}\t" in done.stdout
+    by_id = done.stdout
+    code = units.by_id(db, month["street"]).code  # the demo's unit codes are digits: a code, not an id
+    done = _gridops("assess", "history", "--by", "street", "--key", code)
+    assert done.returncode == 0 and done.stdout == by_id, done.stderr
     done = _gridops("assess", "close", "--period", LABEL)
     assert done.returncode == 1 and "already closed" in done.stderr and "Traceback" not in done.stderr
     done = _gridops("assess", "close", "--period", "2099-01")

@@ -128,18 +128,23 @@ def close_command(period: str, recompute: bool, why: str | None) -> None:
 
 
 def _key(db: Database, by: str, key: str) -> str:
-    """A unit's or department's id from its id or code; a post's username as it is."""
-    if by == "post" or key.isdigit():
+    """A unit's or department's id from its code (unit codes are often digits) or its id; a post's
+    username as it is."""
+    if by == "post":
         return key
     if by == "department":
         rows = fetch_rows("assessment_department_by_code", {"code": key}, db)
-        if not rows:
-            raise ValueError(f"no department {key!r}")
-        return str(rows[0][0])
+        if rows:
+            return str(rows[0][0])
+        if key.isdigit():
+            return key
+        raise ValueError(f"no department {key!r}")
     unit = units.by_code(db, key)
-    if unit is None:
-        raise ValueError(f"no unit {key!r}")
-    return str(unit.id)
+    if unit is not None:
+        return str(unit.id)
+    if key.isdigit():
+        return key
+    raise ValueError(f"no unit {key!r}")
 
 
 @assess.command("history", context_settings=CONTEXT)
