@@ -106,7 +106,12 @@ if get_settings().jobs_periodic:
         return history.close_previous(_db(), datetime.fromtimestamp(timestamp, UTC))
 
 
+CONCURRENCY = 2  # a long job (a month's close) leaves a slot for the minute's tick and sweep
+
+
 def run_worker() -> None:
-    """Run the worker until SIGINT/SIGTERM (procrastinate finishes the job in hand first)."""
+    """Run the worker until SIGINT/SIGTERM (procrastinate finishes the jobs in hand first). Two jobs
+    run at once: the scans take a row lock and the sends skip locked messages, so two ticks never
+    do the same work."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    connect().run_worker(queues=[QUEUE], concurrency=1, wait=True, name="gridops")
+    connect().run_worker(queues=[QUEUE], concurrency=CONCURRENCY, wait=True, name="gridops")
