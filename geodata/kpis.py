@@ -14,9 +14,17 @@ open               在办. Cases open now: reported, and not yet ended (``ended_
                    with the same time yesterday.
 overdue            超期. Open cases whose deadline has passed. Compared with the same time
                    yesterday.
-on_time_rate       按期办结率. Of the cases resolved (resolved, rated or closed; not rejected
-                   or merged) in the last ``days`` days, the share resolved by their
-                   deadline. Compared with the ``days`` days before.
+on_time_rate       按期结案率, on the standard base of the assessment rules (DESIGN §13,
+                   docs/assessment.md): 按期结案数 / 应结案数. 按期结案数: the cases resolved
+                   (resolved, rated or closed; not rejected or merged) in the last ``days``
+                   days by their deadline. 应结案数: the cases resolved in those days plus the
+                   cases overdue and open at their end (parked ones have no deadline). An
+                   office that leaves overdue cases open scores low. Compared with the
+                   ``days`` days before (overdue and open at that window's end). The
+                   deadline is the current one (an approved extension moves it); the monthly
+                   assessment (geodata/assessment) holds a case to the one before extensions.
+                   The composite score below keeps its own input, on time ÷ resolved
+                   (``extra['resolved']``), so that today's rankings are reproduced.
 satisfaction       满意率. Of the ratings given in the last ``days`` days, the share of 4 or 5
                    on the 1–5 scale (满意 and 基本满意). Compared with the ``days`` days before.
 online_rate        网上办理率 (群众诉求网上办理率). Of the cases reported in the last ``days``
@@ -59,6 +67,10 @@ class KpiDef:
     kind: Literal["count", "rate"]
     higher_is_better: bool
     compare: str  # what the comparison is against: a catalogue key
+
+    def definition(self, lang: str) -> str:
+        """How the KPI is computed, in ``lang`` (the card's hover text: ``kpi.def.<key>``)."""
+        return t(f"kpi.def.{self.key}", lang)
 
     def label(self, lang: str) -> str:
         """The name in ``lang`` (the catalogue's ``kpi.<key>``)."""
@@ -222,7 +234,6 @@ def from_counts(c: dict[str, int]) -> dict[str, KpiValue]:
     out = {key: KpiValue(key, g(f"{key}_now"), g(f"{key}_prev")) for key in ("open", "overdue")}
     out["new_today"] = KpiValue("new_today", g("new_now"), g("new_prev"))
     for key, num, den in (
-        ("on_time_rate", "on_time", "resolved"),
         ("satisfaction", "satisfied", "rated"),
         ("online_rate", "online", "reported"),
         ("checkpoint_rate", "passed", "elements"),
@@ -231,6 +242,15 @@ def from_counts(c: dict[str, int]) -> dict[str, KpiValue]:
     ):
         n, d = (g(f"{num}_now"), g(f"{den}_now"))
         out[key] = KpiValue(key, _rate(n, d), _rate(g(f"{num}_prev"), g(f"{den}_prev")), n, d)
+    due_now, due_prev = g("resolved_now") + g("overdue_now"), g("resolved_prev") + g("overdue_c2")
+    out["on_time_rate"] = KpiValue(
+        "on_time_rate",
+        _rate(g("on_time_now"), due_now),
+        _rate(g("on_time_prev"), due_prev),
+        g("on_time_now"),
+        due_now,
+        {"resolved": g("resolved_now"), "overdue": g("overdue_now")},
+    )
     out["checkpoint_rate"] = KpiValue(
         "checkpoint_rate",
         out["checkpoint_rate"].value,
@@ -271,7 +291,7 @@ def child_kpis(
 
 
 # Ranking (红黑旗). score = 100 × Σ wᵢ·xᵢ / Σ wᵢ over the components a unit has data for:
-#   on-time closure rate 0.30, satisfaction 0.25, online-handling rate 0.15,
+#   on time ÷ resolved 0.30 (not the on-time KPI's standard base), satisfaction 0.25, online-handling rate 0.15,
 #   checkpoint compliance 0.15, and 1 − overdue/open (share of open cases within deadline) 0.15.
 SCORE_WEIGHTS = {
     "on_time_rate": 0.30,
@@ -282,9 +302,16 @@ SCORE_WEIGHTS = {
 }
 
 
+def on_time_of_resolved(kv: KpiValue) -> float | None:
+    """The composite's on-time input: of the cases resolved in the window, the share resolved by
+    their deadline (None when none was resolved)."""
+    return _rate(kv.num or 0, kv.extra.get("resolved", 0))
+
+
 def score(kpis: dict[str, KpiValue]) -> float | None:
     """The composite score (0–100) of one unit; None when it has no data at all."""
     parts = {k: kpis[k].value for k in ("on_time_rate", "satisfaction", "online_rate", "checkpoint_rate")}
+    parts["on_time_rate"] = on_time_of_resolved(kpis["on_time_rate"])
     open_now = kpis["open"].value or 0
     parts["within_deadline"] = 1 - (kpis["overdue"].value or 0) / open_now if open_now else None
     have = {k: v for k, v in parts.items() if v is not None}

@@ -49,7 +49,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "kpi.new_today": ("今日新增", "New today"),
     "kpi.open": ("在办", "Open"),
     "kpi.overdue": ("超期", "Overdue"),
-    "kpi.on_time_rate": ("按期办结率", "On-time closure"),
+    "kpi.on_time_rate": ("按期结案率", "On-time closure"),
     "kpi.satisfaction": ("满意率", "Satisfaction"),
     "kpi.online_rate": ("网上办理率", "Handled online"),
     "kpi.checkpoint_rate": ("创文点位达标率", "Checkpoint compliance"),
@@ -59,6 +59,44 @@ NAMES: dict[str, tuple[str, str]] = {
     "kpi.vs.yesterday": ("较昨日", "vs yesterday"),
     "kpi.vs.last_week": ("较上周", "vs last week"),
     "kpi.unit.pct": (" 个百分点", " pct"),
+    # What each KPI is (the card's hover text; geodata/kpis.py defines them)
+    "kpi.def.new_today": (
+        "今日0时起上报的案件数；与昨日同一时段比较。",
+        "Cases reported since 00:00 today, against yesterday up to this time.",
+    ),
+    "kpi.def.open": ("当前未办结的案件数；与昨日此时比较。", "Cases not yet ended, against this time yesterday."),
+    "kpi.def.overdue": (
+        "在办且已过办理时限的案件数；与昨日此时比较。",
+        "Open cases past their deadline, against this time yesterday.",
+    ),
+    "kpi.def.on_time_rate": (
+        "按期结案率 = 按期结案数 ÷ 应结案数（数字城管考核口径）。"
+        "应结案数 = 近7天办结数 + 截至当前超期未结数（缓办不计）；"
+        "按期结案数 = 近7天在时限内办结数。与前7天比较。",
+        "On-time closure = closed on time ÷ cases due (the assessment rules' base). Cases due = closed in the last "
+        "7 days + overdue and still open now (parked cases excluded); closed on time = closed in the last 7 days by "
+        "the deadline. Against the 7 days before.",
+    ),
+    "kpi.def.satisfaction": (
+        "近7天评价中“满意”和“基本满意”(4–5分)所占比例；与前7天比较。",
+        "Share of ratings of 4–5 given in the last 7 days, against the 7 days before.",
+    ),
+    "kpi.def.online_rate": (
+        "近7天上报案件中网上办理的比例；与前7天比较。",
+        "Share of the last 7 days' cases handled online, against the 7 days before.",
+    ),
+    "kpi.def.checkpoint_rate": (
+        "各点位最近一次检查中达标要素所占比例；与7天前比较。",
+        "Share of required elements passed at each checkpoint's latest inspection, against 7 days ago.",
+    ),
+    "kpi.def.inspection_progress": (
+        "今日进行中的排查轮次应查点位中已检查的比例；与昨日此时比较。",
+        "Share of the checkpoints due in today's inspection rounds that were inspected, against this time yesterday.",
+    ),
+    "kpi.def.cameras_online": (
+        "当前在线摄像头占全部摄像头的比例；与昨日此时比较。",
+        "Cameras online over all cameras, against this time yesterday.",
+    ),
     # Table and export columns of the workbench
     "col.id": ("编号", "ID"),
     "col.external_id": ("来源编号", "Source ID"),

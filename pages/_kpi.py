@@ -48,6 +48,7 @@ def kpi_card(kdef: KpiDef, kv: KpiValue, lang: str, card_id: str | None = None) 
             html.Div(sub, className="kpi-sub"),
         ],
         className=f"kpi-card kpi-{kdef.key}",
+        title=kdef.definition(lang),
         **props,
     )
 

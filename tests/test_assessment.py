@@ -374,15 +374,20 @@ def test_post_indicators(db, month):
     compare(run(db, "post", [WORKER]), expected_post(month["cases"]))
 
 
-def test_standard_base_is_lower_than_the_wall_for_an_office_with_overdue_open_cases(db, month):
-    """The issue's point: the wall's 按期办结率 (on time ÷ resolved) flatters an office that leaves
-    overdue cases open; the standard base (on time ÷ 应结案数) does not."""
+def test_standard_base_is_lower_than_the_old_wall_base_for_an_office_with_overdue_open_cases(db, month):
+    """The issue's point: on time ÷ resolved (the wall's base before, still the composite score's
+    input) flatters an office that leaves overdue cases open; the standard base (on time ÷ 应结案数)
+    does not, and the wall's card now takes it."""
     grid = units.by_id(db, month["grid"])
-    wall = kpis.unit_kpis(db, grid, now=END, days=31)["on_time_rate"]
+    card = kpis.unit_kpis(db, grid, now=END, days=31)["on_time_rate"]
     standard = run(db, "grid", [month["grid"]]).value("on_time_rate")
-    assert wall.value is not None and standard is not None
-    assert standard < wall.value
-    assert (wall.value, standard) == (pytest.approx(6 / 8), pytest.approx(5 / 24))  # G is on time by its extension
+    old = kpis.on_time_of_resolved(card)
+    assert old == pytest.approx(6 / 8) and standard == pytest.approx(5 / 24)
+    # The card: the cases closed in the window plus those overdue and open at its end. It holds a
+    # case to its current deadline, so G, on time by its extension, counts on time there, and a case
+    # overdue by its original deadline but within its extension is not yet due (23, not 24).
+    assert (card.num, card.den) == (6, 23)
+    assert standard < card.value < old
 
 
 def test_an_empty_base_is_none_shown_as_a_dash(db, month):

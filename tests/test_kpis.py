@@ -83,7 +83,14 @@ def expected(raw: dict, unit: units.Unit, now: datetime = NOW, days: int = DAYS)
         "overdue": ((open_at(now) & (c.deadline_at < now)).sum(), (open_at(yday) & (c.deadline_at < yday)).sum()),
     }
     on_time = resolved & (ended <= c.deadline_at)
-    out["on_time_rate"] = tuple(rate(on_time & win_mask(ended, k), resolved & win_mask(ended, k)) for k in (0, 1))
+    # The standard base (应结案数): resolved in the window, plus overdue and open at its end.
+    out["on_time_rate"] = tuple(
+        rate(
+            on_time & win_mask(ended, k),
+            (resolved & win_mask(ended, k)) | (open_at(now - k * win) & (c.deadline_at < now - k * win)),
+        )
+        for k in (0, 1)
+    )
     rated = c.satisfaction.notna()
     out["satisfaction"] = tuple(
         rate((c.satisfaction >= 4) & win_mask(c.rated_at, k), rated & win_mask(c.rated_at, k)) for k in (0, 1)
@@ -182,8 +189,8 @@ def test_the_district_total_is_the_sum_of_its_streets(db, raw):
     assert len(per_street) == 5
     for key in ("new_today", "open", "overdue"):
         assert total[key].value == sum(v[key].value for v in per_street.values())
-    resolved = sum(v["on_time_rate"].den for v in per_street.values())
-    assert total["on_time_rate"].den == resolved
+    due = sum(v["on_time_rate"].den for v in per_street.values())
+    assert total["on_time_rate"].den == due
 
 
 def test_community_children_include_exclusive_grids_scoped_by_their_own_id(db, raw):
@@ -218,6 +225,9 @@ def test_score_renormalises_over_the_components_a_unit_has():
             "overdue_now": 2,
         }
     )
+    # The card's rate is on the standard base (9 on time of 10 resolved + 2 overdue and open); the
+    # composite keeps on time ÷ resolved, so that today's rankings are reproduced.
+    assert full["on_time_rate"].value == pytest.approx(9 / 12)
     assert kpis.score(full) == pytest.approx(100 * (0.3 * 0.9 + 0.25 * 0.8 + 0.15 * 0.5 + 0.15 * 0.75 + 0.15 * 0.8))
     only_rates = kpis.from_counts({"on_time_now": 1, "resolved_now": 2})
     assert kpis.score(only_rates) == pytest.approx(50.0)

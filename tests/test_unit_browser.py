@@ -162,6 +162,9 @@ def test_kpi_cards_show_the_kpi_module_and_overdue_cases_link_to_their_row(serve
     assert set(shown) == {f"unit-kpi-{k.key}" for k in kpis.KPIS}
     assert shown == before
     assert int(shown["unit-kpi-open"][0].replace(",", "")) > 0
+    # The on-time card states its definition on hover: the standard base (应结案数).
+    hover = browser.find_element(By.ID, "unit-kpi-on_time_rate").get_attribute("title")
+    assert "按期结案数 ÷ 应结案数" in hover and "超期未结" in hover
 
     first = drilldown.overdue_cases(db, street)
     link = browser.find_element(By.CSS_SELECTOR, f"#{ids.UNIT_OVERDUE} a.case-link")

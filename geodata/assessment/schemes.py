@@ -223,6 +223,7 @@ def _composite(db: Database, key: int, start: datetime, end: datetime) -> Scored
     values = kpis.unit_kpis(db, unit, now=end, days=days)
     open_now = values["open"].value or 0
     raw = {k: values[k].value for k in ("on_time_rate", "satisfaction", "online_rate", "checkpoint_rate")}
+    raw["on_time_rate"] = kpis.on_time_of_resolved(values["on_time_rate"])
     raw["within_deadline"] = 1 - (values["overdue"].value or 0) / open_now if open_now else None
     have = sum(kpis.SCORE_WEIGHTS[k] for k, v in raw.items() if v is not None)
     parts = tuple(

@@ -10,6 +10,13 @@
 -- that ends its day, less than a day of cases). Open and overdue cases and yesterday's new ones
 -- are counted from the cases themselves. Each branch below counts its part; the sums are the
 -- counts of one GROUP BY over every case in scope.
+--
+-- The on-time rate's base (应结案数) adds the cases overdue and open at the end of each window:
+-- now (overdue_now) and c2 (overdue_c2). Overdue at c2 is overdue now less the overdue events in
+-- [c2, now), a running sum as in drill_trend.sql: +1 when a case not ended by its deadline passes
+-- it (late_from, by day of deadline_at), -1 when such a case ends (late_to, by day of ended_at -
+-- 1 µs). Whole days from case_days; the parts of day(c2) before c2 and of today after now are
+-- taken back from the cases (late_since).
 WITH ended AS MATERIALIZED (
     -- Cases ended since this time yesterday or in the partial days, and cases rated in the partial
     -- days, are read by time (a day or two of the whole territory's cases) and then kept when in
@@ -18,7 +25,15 @@ WITH ended AS MATERIALIZED (
            c.status, c.reported_at, c.ended_at, c.deadline_at
       FROM cases c
      WHERE c.ended_at > %(now_1d)s OR (c.ended_at > %(c1)s AND c.ended_at < %(e1)s)
-        OR (c.ended_at > %(c2)s AND c.ended_at < %(e2)s)
+        OR (c.ended_at > %(c2)s AND c.ended_at <= %(e2)s)
+), late_ended AS MATERIALIZED (
+    -- Cases that ended after their deadline, due in the partial days (day(c2) from c2, today from
+    -- now): their +1 overdue event (cases_late_deadline_idx, migration 0039).
+    SELECT c.city_id, c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_id, c.exclusive_grid_id,
+           c.deadline_at
+      FROM cases c
+     WHERE c.ended_at > c.deadline_at
+       AND ((c.deadline_at >= %(c2)s AND c.deadline_at < %(e2)s) OR (c.deadline_at >= %(now)s AND c.deadline_at < %(e0)s))
 ), rated AS MATERIALIZED (
     SELECT c.city_id, c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_id, c.exclusive_grid_id,
            c.reported_at, c.rated_at, c.satisfaction
@@ -43,7 +58,8 @@ WITH ended AS MATERIALIZED (
            coalesce(sum(d.reported) FILTER (WHERE d.day > %(d2)s), 0) AS reported_now,
            coalesce(sum(d.online) FILTER (WHERE d.day > %(d2)s), 0) AS online_now,
            coalesce(sum(d.reported) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS reported_prev,
-           coalesce(sum(d.online) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS online_prev
+           coalesce(sum(d.online) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS online_prev,
+           coalesce(sum(d.late_from - d.late_to) FILTER (WHERE d.day > %(d2)s), 0) AS late_since
       FROM case_days d
      WHERE d.lvl = %(level)s AND {scope} = ANY(%(scope_ids)s)
        AND d.day >= least(%(d1)s + 1, %(d0)s) AND d.day <= %(d0)s
@@ -56,7 +72,7 @@ WITH ended AS MATERIALIZED (
            count(*) FILTER (WHERE c.reported_at <= %(now_1d)s),
            count(*) FILTER (WHERE c.deadline_at < %(now)s),
            count(*) FILTER (WHERE c.reported_at <= %(now_1d)s AND c.deadline_at < %(now_1d)s),
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM cases c
      WHERE NOT %(counted)s AND c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.reported_at <= %(now)s
      GROUP BY 1
@@ -66,7 +82,7 @@ WITH ended AS MATERIALIZED (
     -- (an index range each): a backlog of a million overdue cases is not read case by case.
     SELECT n.unit_id, 0, 0,
            n.n - coalesce(x.r_now, 0), n.n - coalesce(x.r_1d, 0), n.n - coalesce(x.x_now, 0), n.n - coalesce(x.x_1d, 0),
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM (SELECT CASE WHEN %(grouped)s THEN s.unit_id END AS unit_id, sum(s.open_cases)::bigint AS n
               FROM unit_stats s
              WHERE %(counted)s AND s.unit_id = ANY(%(scope_ids)s)
@@ -106,7 +122,10 @@ WITH ended AS MATERIALIZED (
            count(*) FILTER (WHERE r AND c.ended_at <= c.deadline_at AND c.ended_at > %(c1)s AND c.ended_at < %(e1)s)
              - count(*) FILTER (WHERE r AND c.ended_at <= c.deadline_at AND c.ended_at > %(c2)s
                                   AND c.ended_at < %(e2)s),
-           0, 0, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0,
+           -- overdue events taken back: ends of late cases in (c2, e2], after now today
+           count(*) FILTER (WHERE c.ended_at > c.deadline_at AND c.ended_at > %(now)s AND c.ended_at <= %(e0)s)
+             - count(*) FILTER (WHERE c.ended_at > c.deadline_at AND c.ended_at > %(c2)s AND c.ended_at <= %(e2)s)
       FROM ended c
      CROSS JOIN LATERAL (SELECT c.status IN ('resolved', 'rated', 'closed') AS r) s
      WHERE c.{scope} = ANY(%(scope_ids)s)
@@ -124,7 +143,8 @@ WITH ended AS MATERIALIZED (
            count(*) FILTER (WHERE c.reported_at > %(c1)s AND c.reported_at < %(e1)s)
              - count(*) FILTER (WHERE c.reported_at > %(c2)s AND c.reported_at < %(e2)s),
            count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c1)s AND c.reported_at < %(e1)s)
-             - count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c2)s AND c.reported_at < %(e2)s)
+             - count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c2)s AND c.reported_at < %(e2)s),
+           0
       FROM cases c
      WHERE c.{scope} = ANY(%(scope_ids)s)
        AND ((c.reported_at > %(c1)s AND c.reported_at < %(e1)s) OR (c.reported_at > %(c2)s AND c.reported_at < %(e2)s)
@@ -148,9 +168,23 @@ WITH ended AS MATERIALIZED (
              - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.rated_at > %(c2)s AND c.rated_at < %(e2)s)
              - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.reported_at > %(now)s AND c.rated_at > %(c1)s
                                   AND c.rated_at <= %(c2)s),
-           0, 0, 0, 0
+           0, 0, 0, 0, 0
       FROM rated c
      WHERE c.{scope} = ANY(%(scope_ids)s)
+     GROUP BY 1    UNION ALL
+    -- Overdue events of the partial days: deadlines passed in [c2, e2) count, after now today do
+    -- not; of cases never ended (the unit's open index) and of cases that ended late (late_ended).
+    SELECT {group}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           count(*) FILTER (WHERE c.deadline_at >= %(c2)s AND c.deadline_at < %(e2)s)
+             - count(*) FILTER (WHERE c.deadline_at >= %(now)s AND c.deadline_at < %(e0)s)
+      FROM (SELECT c.city_id, c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_id,
+                   c.exclusive_grid_id, c.deadline_at
+              FROM cases c
+             WHERE c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL
+               AND ((c.deadline_at >= %(c2)s AND c.deadline_at < %(e2)s)
+                    OR (c.deadline_at >= %(now)s AND c.deadline_at < %(e0)s))
+            UNION ALL
+            SELECT * FROM late_ended c WHERE c.{scope} = ANY(%(scope_ids)s)) c
      GROUP BY 1
 )
 SELECT unit_id,
@@ -162,6 +196,7 @@ SELECT unit_id,
        sum(rated_now)::bigint AS rated_now, sum(satisfied_now)::bigint AS satisfied_now,
        sum(rated_prev)::bigint AS rated_prev, sum(satisfied_prev)::bigint AS satisfied_prev,
        sum(reported_now)::bigint AS reported_now, sum(online_now)::bigint AS online_now,
-       sum(reported_prev)::bigint AS reported_prev, sum(online_prev)::bigint AS online_prev
+       sum(reported_prev)::bigint AS reported_prev, sum(online_prev)::bigint AS online_prev,
+       sum(overdue_now)::bigint - sum(late_since)::bigint AS overdue_c2
   FROM parts
  GROUP BY unit_id
