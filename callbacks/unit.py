@@ -23,6 +23,7 @@ import ids
 from access.principal import scope_or_refuse
 from callbacks import refresh
 from geodata import drilldown, fanout, kpis, units
+from geodata.assessment import standing
 from geodata.db import Database, get_db
 from geodata.inspections import rounds
 from i18n import pick, t
@@ -44,6 +45,7 @@ OUTPUTS = {
     "kpis": Output(ids.UNIT_KPIS, "children"),
     "info": Output(ids.UNIT_INFO, "children"),
     "ranking": Output(ids.UNIT_RANKING, "data"),
+    "scheme": Output(ids.UNIT_RANKING_SCHEME, "children"),
     "cell": Output(ids.UNIT_RANKING, "active_cell"),
     "cells": Output(ids.UNIT_RANKING, "selected_cells"),
     "trend": Output(ids.UNIT_TREND, "figure"),
@@ -70,7 +72,7 @@ def unit_panels(
     limit = None if grid else drilldown.WEAKEST_CHECKPOINTS
     reads = {
         "values": lambda: kpis.unit_kpis(db, unit),
-        "ranked": lambda: [] if leaf else kpis.ranking(db, unit),
+        "ranked": lambda: None if leaf else standing.ranking(db, unit),
         "crumbs": lambda: drilldown.breadcrumbs(db, unit),
         "trend": lambda: drilldown.trend(db, unit, days),
         "categories": lambda: drilldown.categories(db, unit),
@@ -84,11 +86,13 @@ def unit_panels(
     }
     got = fanout.at_once(reads)
     values, ranked = got["values"], got["ranked"]
+    rows = ranked.rows if ranked else []
     out = {
         "crumbs": panels.crumbs(got["crumbs"], lang),
         "kpis": kpi_cards(values, lang, prefix="unit-kpi"),
-        "info": panels.unit_info(unit, len(ranked), lang),
-        "ranking": panels.ranking_rows(ranked, lang),
+        "info": panels.unit_info(unit, len(rows), lang),
+        "ranking": panels.ranking_rows(rows, lang),
+        "scheme": ranked.caption(lang) if ranked else "",
         "trend": charts.trend_figure(got["trend"], lang),
         "categories": charts.category_figure(got["categories"], lang),
         "overdue": panels.overdue_table(got["overdue"], lang),

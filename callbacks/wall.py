@@ -28,6 +28,7 @@ import ids
 from access.principal import scope_or_refuse
 from callbacks import refresh
 from geodata import fanout, kpis, ticker, units
+from geodata.assessment import standing
 from geodata.clock import TZ
 from geodata.db import Database, get_db
 from geodata.errors import read_failure
@@ -194,7 +195,7 @@ def _wall_panels(
     builds = {
         "kpis": lambda: kpi_cards(kpis.unit_kpis(db, unit, versions=versions), lang, prefix="wall-kpi"),
         "map": lambda: _map_panel(db, unit, map_state, lang, base_url, scale),
-        "ranking": (lambda: panels.ranking_table(kpis.ranking(db, unit, versions=versions), lang))
+        "ranking": (lambda: panels.ranking_table(standing.ranking(db, unit, versions=versions), lang))
         if rank_due
         else (lambda: None),
         "urgent": lambda: panels.urgent_list(ticker.urgent(db, unit), lang),

@@ -9,6 +9,12 @@ UI: dict[str, tuple[str, str]] = {
     "nav.drill": ("逐级下钻", "Drill-down"),
     "nav.wall": ("城运大屏", "Wall display"),
     "nav.signout": ("退出登录", "Sign out"),
+    # The scheme a live ranking follows (geodata/assessment/standing.py)
+    "rank.caption.live": ("考核方案：{scheme} · 近{days}天 · 随数据更新", "Scheme: {scheme} · last {days} days · live"),
+    "rank.caption.every": (
+        "考核方案：{scheme} · 近{days}天 · 每{minutes}分钟更新",
+        "Scheme: {scheme} · last {days} days · updated every {minutes} min",
+    ),
     "map.layers": ("图层", "Layers"),
     "map.legend": ("图例", "Legend"),
     "map.updated": ("数据更新于", "Data as of"),

@@ -9,7 +9,8 @@ from typing import Any
 
 from dash import html
 
-from geodata.kpis import BY_KEY, RankRow
+from geodata.assessment.standing import Standing
+from geodata.kpis import BY_KEY
 from i18n import named, t
 from layers.base import LegendItem
 from pages._kpi import value_text
@@ -27,8 +28,9 @@ def duration(seconds: float, lang: str) -> str:
     return f"{max(1, int(s // 60))}{t('wall.minutes', lang)}"
 
 
-def ranking_table(rows: list[RankRow], lang: str) -> html.Table | html.Div:
-    """Rank, flag, name, score and the KPIs behind it."""
+def ranking_table(ranked: Standing, lang: str) -> html.Table | html.Div:
+    """Rank, flag, name, score and the KPIs behind it, under a caption naming the scheme."""
+    rows = ranked.rows
     if not rows:
         return html.Div(t("wall.no_cases", lang), className="empty")
     head = html.Tr(
@@ -61,7 +63,8 @@ def ranking_table(rows: list[RankRow], lang: str) -> html.Table | html.Div:
                 className=f"rank-row {cls}",
             )
         )
-    return html.Table([html.Thead(head), html.Tbody(body)], className="ranking")
+    caption = html.Caption(ranked.caption(lang), className="ranking-scheme")
+    return html.Table([caption, html.Thead(head), html.Tbody(body)], className="ranking")
 
 
 def _place(row: dict[str, Any]) -> str:

@@ -93,7 +93,12 @@ def _panels(lang: str) -> list:
         id=ids.UNIT_TREND_DAYS, options=days, value=TREND_WINDOWS[0], inline=True, className="trend-days"
     )
     return [
-        _box(t("unit.ranking", lang), ranking, class_name="ranking-box"),
+        _box(
+            t("unit.ranking", lang),
+            html.Div(id=ids.UNIT_RANKING_SCHEME, className="ranking-scheme"),
+            ranking,
+            class_name="ranking-box",
+        ),
         _box(t("unit.trend", lang), window, _chart(ids.UNIT_TREND), class_name="trend-box"),
         _box(t("unit.overdue", lang).format(n=OVERDUE_TOP), html.Div(id=ids.UNIT_OVERDUE), class_name="overdue-box"),
         _box(t("unit.cameras", lang), html.Div(id=ids.UNIT_CAMERAS), class_name="camera-box"),
