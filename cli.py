@@ -414,6 +414,11 @@ from geodata.assessment.commands import assess as _assess_group  # noqa: E402
 
 gridops.add_command(_assess_group, "assess")
 
+# ---- assessment reports (geodata/reports/commands.py) --------------------------------------------
+from geodata.reports.commands import report as _report_command  # noqa: E402
+
+gridops.add_command(_report_command, "report")
+
 
 def main() -> None:
     """The console script's entry point."""

@@ -9,6 +9,7 @@ from i18n.load_inspections import LOAD_INSPECTIONS
 from i18n.mobile import MOBILE
 from i18n.names import NAMES
 from i18n.notices import NOTICES
+from i18n.reports import REPORTS
 from i18n.ui import UI
 from i18n.work import WORK
 
@@ -24,5 +25,5 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
-    UI, LOAD, LOAD_ERRORS, LOAD_INSPECTIONS, ANALYSIS, NAMES, WORK, MOBILE, NOTICES
+    UI, LOAD, LOAD_ERRORS, LOAD_INSPECTIONS, ANALYSIS, NAMES, WORK, MOBILE, NOTICES, REPORTS
 )

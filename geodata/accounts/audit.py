@@ -26,6 +26,7 @@ ACTIONS = (
     "notify_admin",
     "assessment_admin",
     "assessment_close",
+    "assessment_report",
 )
 
 
