@@ -25,7 +25,7 @@ test: $(STAMP) system
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## system: PostgreSQL+PostGIS, Chromium, chromedriver and a CJK font (apt-get as root)
+## system: PostgreSQL+PostGIS, Chromium, chromedriver, a CJK font, wrk and poppler-utils (apt-get as root)
 system: $(STAMP)
 	$(BIN)/python -m tests.system_deps
 

@@ -1,5 +1,5 @@
 """Install what the tests and benches need from Debian (as root): PostGIS, Chromium, chromedriver,
-a CJK font and wrk.
+a CJK font, wrk and poppler-utils.
 
 python -m tests.system_deps
 """
@@ -19,6 +19,8 @@ NEEDS = {
     "chromium-driver": lambda: Path("/usr/bin/chromedriver").exists(),
     "fonts-noto-cjk": lambda: bool(list(Path("/usr/share/fonts").glob("**/NotoSansCJK*"))),
     "wrk": lambda: shutil.which("wrk") is not None,  # the load tool of make bench
+    # pdftotext and pdftoppm: the assessment report's tests read and render its PDF (tests/test_reports.py)
+    "poppler-utils": lambda: shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None,
 }
 
 
