@@ -14,7 +14,7 @@ import callbacks  # noqa: F401  (registers every callback)
 from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
 from geodata.errors import SetupError
-from routes import events, exports, health, imports, inspect, maps, mobile, rating, templating
+from routes import events, exports, health, imports, inspect, maps, mobile, rating, reports, templating
 from settings import get_settings
 
 settings = get_settings()
@@ -54,6 +54,7 @@ signin.register(server)
 health.register(server)
 maps.register(server)
 exports.register(server)
+reports.register(server)
 imports.register(server)
 mobile.register(server)
 inspect.register(server)

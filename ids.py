@@ -150,3 +150,6 @@ NOTICE_TICK = "notice-tick"
 NOTICE_COUNT = "notice-count"  # the unread badge
 NOTICE_LIST = "notice-list"
 NOTICE_ALL_READ = "notice-all-read"
+# /reports: the assessment reports (pages/reports.py, callbacks/reports.py)
+REPORTS_REF = "reports-ref"  # the language and the report just made (?done=)
+REPORTS_BODY = "reports-body"

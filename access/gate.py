@@ -44,7 +44,7 @@ API = ("/api/", "/open311/")
 # ticket, routes/events.py): without a session they answer 401, never the sign-in page.
 DASH_INTERNAL = ("/_dash-", "/_reload-hash", "/events/ticket")
 WALL_PAGES = ("/wall", "/case/")
-WORK_PAGES = ("/work", "/case/")  # all a department's handler opens: its cases are its whole world
+WORK_PAGES = ("/work", "/case/", "/reports")  # all a department's handler opens: its cases and its reports
 # The routes that take a photo: the API's, and the phone page's forms (report, verify).
 PHOTO_ROUTES = re.compile(r"^(/api/v1/cases/[^/]+/photos|/m/report|/m/case/[^/]+/(verify|photo))$")
 FORM_SLACK = 64 * 1024  # the form's other fields beside the file

@@ -20,9 +20,10 @@ HARMLESS = {"_pages_dummy"}  # Dash pages' title setter: it reads nothing from t
 ROUTER = {"_pages_content", "_pages_store"}  # Dash pages' router: renders the layout of a path
 PATHS = re.compile(r"^/(wall/?|case/[^/]+)$")  # the paths whose layouts a wall may have rendered
 # A department's handler works its queue: the workbench and the case view, and reads its notices
-# (the notification centre of the page header: ``notice-…``, the signed-in user's own).
-WORK_PREFIXES = ("work-", "case-", "notice-")
-WORK_PATHS = re.compile(r"^/(work/?|case/[^/]+)$")
+# (the notification centre of the page header: ``notice-…``, the signed-in user's own), and opens
+# its department's assessment reports (``reports-…``: the list is of what its scope may read).
+WORK_PREFIXES = ("work-", "case-", "notice-", "reports-")
+WORK_PATHS = re.compile(r"^/(work/?|case/[^/]+|reports/?)$")
 
 
 def output_ids(output: str) -> list[str]:

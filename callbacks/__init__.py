@@ -1,3 +1,3 @@
 """Dash callbacks, grouped by page; importing this package registers them all."""
 
-from callbacks import analyst, case, checkpoint, notices, onemap, unit, wall, work  # noqa: F401
+from callbacks import analyst, case, checkpoint, notices, onemap, reports, unit, wall, work  # noqa: F401

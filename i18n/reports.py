@@ -146,8 +146,8 @@ REPORTS: dict[str, tuple[str, str]] = {
     "rep.err.format": ("未知格式 {fmt!r}：请用 xlsx 或 pdf", "unknown format {fmt!r}: use xlsx or pdf"),
     "rep.err.period": ("{problem}", "{problem}"),
     "rep.err.subject": (
-        "没有考核对象 {kind}/{key}：对象为区域（unit，单位编码）或部门（department，部门编码）",
-        "no report subject {kind}/{key}: a subject is a unit (its code) or a department (its code)",
+        "没有考核对象 {kind}/{code}：对象为区域（unit，单位编码）或部门（department，部门编码）",
+        "no report subject {kind}/{code}: a subject is a unit (its code) or a department (its code)",
     ),
     "rep.err.scope": (
         "该报告不在您的权限范围内（{subject}）",

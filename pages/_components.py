@@ -71,13 +71,17 @@ NAV = (
     ("nav.wall", "/wall"),
     ("nav.work", "/work"),
     ("nav.import", "/import"),
+    ("rep.page_nav", "/reports"),
 )
 
 
 def _links() -> tuple[tuple[str, str], ...]:
-    """The page links the viewer may follow: a department's handler has the workbench only."""
+    """The page links the viewer may follow: a department's handler has the workbench and its
+    department's assessment reports only."""
     who = principal.current()
-    return tuple(link for link in NAV if link[1] == "/work") if who and who.role == "department" else NAV
+    if who and who.role == "department":
+        return tuple(link for link in NAV if link[1] in ("/work", "/reports"))
+    return NAV
 
 
 def header(title: str, status_id: str, lang: str) -> html.Header:
