@@ -12,7 +12,8 @@ Tasks:
 - ``camera_sweep``: cameras not heard from turn offline (geodata/cameras/status.py), every minute.
 - ``jobs_prune``: daily, succeeded jobs older than three days are deleted.
 - ``assessment_close_month``: monthly (01:30 on the 1st), the previous month's assessment is closed
-  and kept (geodata/assessment/history.py), unless it is closed already.
+  and kept (geodata/assessment/history.py), unless it is closed already; then that month's
+  reports (月考季评: geodata/reports/) not made yet are made and kept, in the same job.
 
 The worker connects as the app role over psycopg 3 (procrastinate's driver); the tasks do their
 work through GridOps's own pool (psycopg2), in the whole territory's scope.
@@ -100,10 +101,17 @@ if get_settings().jobs_periodic:
     @app.periodic(cron="30 1 1 * *", periodic_id="monthly")
     @app.task(name="assessment_close_month", queue=QUEUE, queueing_lock="assessment_close_month")
     def assessment_close_month(timestamp: int) -> str | None:
-        """Close the previous month's assessment (skipped when it is closed already)."""
+        """Close the previous month's assessment (skipped when it is closed already), then make its
+        reports not made yet (every subject's workbook and PDF)."""
         from geodata.assessment import history
+        from geodata.reports import store
 
-        return history.close_previous(_db(), datetime.fromtimestamp(timestamp, UTC))
+        now = datetime.fromtimestamp(timestamp, UTC)
+        closed = history.close_previous(_db(), now)
+        label = history.previous_month(now)
+        made = store.generate_unmade(_db(), label, "jobs")
+        log.info("assessment %s: %s, %d reports made", label, "closed" if closed else "closed already", made)
+        return closed
 
 
 CONCURRENCY = 2  # a long job (a month's close) leaves a slot for the minute's tick and sweep

@@ -293,3 +293,19 @@ def test_the_command_refuses_a_period_not_closed_and_names_the_fix(closed):
     )
     assert proc.returncode == 0, proc.stderr
     assert "城市管理局 (department:CGJ)" in proc.stdout and "pdf" in proc.stdout
+
+
+def test_the_monthly_job_makes_the_reports_not_made_yet(db, closed):
+    from datetime import datetime
+
+    from geodata.clock import TZ
+    from jobs import queue
+
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=TZ)  # the job's run after October
+    before = {(k.kind, k.key) for k in store.kept(db, LABEL)}
+    assert queue.assessment_close_month(int(first.timestamp())) is None  # closed already by the fixture
+    kept = store.kept(db, LABEL)
+    made = {(k.kind, k.key) for k in kept}
+    assert made == {(s.kind, s.key) for s in closed["all"]} and made > before
+    assert {k.generated_by for k in kept if (k.kind, k.key) not in before} == {"jobs"}
+    assert store.generate_unmade(db, LABEL, "jobs") == 0  # again: nothing left to make
