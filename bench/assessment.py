@@ -27,3 +27,30 @@ def measure(db: Database, repeat: int = 3) -> dict[str, Any]:
         "assessment_month_best_s": round(min(times), 2),
         "assessment_month": f"{last.label}: " + ", ".join(f"{by} {len(rows):,}" for by, rows in got.items()),
     }
+
+
+def report_s(db: Database, repeat: int = 3) -> dict[str, Any]:
+    """The top unit's monthly report (the workbook and the PDF, made from the stored results and
+    kept) for the latest closed month, in seconds: the worst and best of a few runs. A database
+    with no closed month has its last month closed first (not timed)."""
+    from geodata.assessment import history
+    from geodata.queries import fetch_rows
+    from geodata.reports import store, subjects
+
+    months = [label for label, kind, *_rest in fetch_rows("report_periods", None, db) if kind == "month"]
+    if not months:
+        today = datetime.now(TZ)
+        last = periods.month(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+        history.close(db, last.label, "bench")
+        months = [last.label]
+    top = subjects.top(db)
+    times, sizes = [], {}
+    for _ in range(max(1, min(repeat, 3))):
+        t0 = time.perf_counter()
+        sizes = store.generate(db, months[0], top, "bench")
+        times.append(time.perf_counter() - t0)
+    return {
+        "report_s": round(max(times), 2),
+        "report_best_s": round(min(times), 2),
+        "report": f"{months[0]} {top.name}: " + ", ".join(f"{fmt} {n / 1024:.0f} KB" for fmt, n in sizes.items()),
+    }

@@ -54,6 +54,7 @@ BUDGET = {
     "push_fanout_ms": 1000,  # 1,000 open screens each hear of a change within a second (bench/push.py)
     "push_wall_p95_ms": 2000,  # a new case is on a slow wall within two seconds, through the push stream
     "assessment_month_s": 10,  # a month's indicators of every unit, department and post (bench/assessment.py)
+    "report_s": 30,  # the top unit's monthly report, workbook and PDF (bench/assessment.py report_s)
 }
 
 
@@ -445,6 +446,12 @@ class Bench:
 
         self.results.update(assessment.measure(self.db, self.repeat))
 
+    def report(self) -> None:
+        """The top unit's monthly assessment report, workbook and PDF (bench/assessment.py report_s)."""
+        from bench import assessment
+
+        self.results.update(assessment.report_s(self.db, self.repeat))
+
     def run(self) -> dict[str, Any]:
         """Everything, printed as a table."""
         self.prepare()
@@ -462,6 +469,7 @@ class Bench:
         self.work()
         self.cameras()
         self.assessment()
+        self.report()
         self.results["not_yet_measured"] = ["browser heap over time: make soak (issue 3)"]
         self._print()
         return self.results
