@@ -274,6 +274,16 @@ def unit_kpis(
     return from_counts(counts.get(None, {}))
 
 
+def each_unit_kpis(
+    db: Database, column: str, ids: list[int], now: datetime | None = None, days: int = STRIP_DAYS
+) -> dict[int, dict[str, KpiValue]]:
+    """Every KPI of each unit whose facts hold its id in ``column`` (say every grid: 'grid_id' and
+    their ids), in one set of statements: ``unit_kpis`` of each, at once (units without any facts
+    are absent)."""
+    counts = _counts(db, (column, list(ids)), column, now, days)
+    return {u: from_counts(c) for u, c in counts.items() if u is not None}
+
+
 def child_kpis(
     db: Database,
     unit: Unit,

@@ -19,7 +19,7 @@ from geodata.assessment import schemes
 from geodata.assessment.indicators import INDICATORS, Figures
 from geodata.assessment.schemes import Item, Scheme, Scored
 from tests import test_assessment as ta
-from tests.conftest import GRIDOPS, ROOT
+from tests.conftest import ANCHOR, GRIDOPS, ROOT
 
 month = ta.month  # the fixture month (a pytest fixture, shared)
 TAG = "T-SCHEME-"
@@ -233,3 +233,18 @@ def test_composite_delegates_to_the_kpis_score(db, month):
     assert sum(p.points for p in scored.parts if p.points is not None) == pytest.approx(expected)
     with pytest.raises(ValueError, match="not by department"):
         schemes.score_all(db, schemes.load(db, "composite"), "department", ta.START, ta.END, {})
+
+
+def test_composite_scores_every_unit_of_a_level_at_once_as_one_by_one(db):
+    """The close scores a whole level in one set of statements (kpis.each_unit_kpis); each unit's
+    score is the one kpis.score gives it alone (over the demo's last 30 days before its anchor)."""
+    composite = schemes.load(db, "composite")
+    start, end = ANCHOR - timedelta(days=30), ANCHOR
+    for by in ("street", "community", "grid", "exclusive_grid"):
+        figures = ta.indicators.assess(db, by, start, end)
+        assert len(figures) >= 3, by
+        got = schemes.score_all(db, composite, by, start, end, figures)
+        for key in sorted(figures)[:12]:
+            unit = units.by_id(db, key)
+            alone = kpis.score(kpis.unit_kpis(db, unit, now=end, days=30))
+            assert alone is not None and got[key].score == pytest.approx(alone), (by, unit.code)

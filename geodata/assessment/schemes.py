@@ -213,14 +213,19 @@ def score(scheme: Scheme, figures: Figures) -> Scored:
     return Scored(figures.key, total, tuple(parts))
 
 
-def _composite(db: Database, key: int, start: datetime, end: datetime) -> Scored:
-    """kpis.score of one unit over the period's days, ending at its end; its parts are the weighted
-    components (points out of 100 of the weights present)."""
-    unit = units.by_id(db, key)
-    if unit is None:
-        return Scored(key, None, ())
+def _composites(db: Database, by: str, keys: list, start: datetime, end: datetime) -> dict[Any, Scored]:
+    """kpis.score of each unit of ``by`` over the period's days, ending at its end, the KPIs of every
+    unit read at once (kpis.each_unit_kpis)."""
     days = max(1, round((end - start).total_seconds() / 86400))
-    values = kpis.unit_kpis(db, unit, now=end, days=days)
+    column = "exclusive_grid_id" if by == "exclusive_grid" else units.fact_column(by)
+    values = kpis.each_unit_kpis(db, column, sorted(int(k) for k in keys), now=end, days=days)
+    empty = kpis.from_counts({})
+    return {k: _composite(k, values.get(int(k), empty)) for k in keys}
+
+
+def _composite(key: int, values: dict[str, kpis.KpiValue]) -> Scored:
+    """kpis.score of one unit's KPIs; its parts are the weighted components (points out of 100 of
+    the weights present)."""
     open_now = values["open"].value or 0
     raw = {k: values[k].value for k in ("on_time_rate", "satisfaction", "online_rate", "checkpoint_rate")}
     raw["on_time_rate"] = kpis.on_time_of_resolved(values["on_time_rate"])
@@ -242,7 +247,7 @@ def score_all(
     if scheme.scorer == "kpis":
         if by in ("department", "post"):
             raise ValueError(f"scheme {scheme.code} (geodata/kpis.py) scores units only")
-        return {k: _composite(db, k, start, end) for k in figures}
+        return _composites(db, by, list(figures), start, end)
     return {k: score(scheme, f) for k, f in figures.items()}
 
 

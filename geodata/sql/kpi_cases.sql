@@ -103,7 +103,7 @@ WITH ended AS MATERIALIZED (
                       FROM cases c
                      WHERE %(counted)s AND c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL
                        AND c.deadline_at < %(now_1d)s AND c.reported_at > %(now_1d)s) c
-             GROUP BY 1) x ON x.unit_id IS NOT DISTINCT FROM n.unit_id
+             GROUP BY 1) x ON coalesce(x.unit_id, 0) = coalesce(n.unit_id, 0)  -- ids are positive; 0: no group (a hash join)
     UNION ALL
     -- Ended since this time yesterday (open then), and the partial days of the resolved counts.
     SELECT {group}, 0, 0,
