@@ -9,6 +9,7 @@ import ids
 from access import csrf
 from access.principal import current
 from geodata.assessment import periods
+from geodata.clock import TZ
 from geodata.db import get_db
 from geodata.reports import listing, store
 from geodata.reports.listing import Entry
@@ -50,7 +51,8 @@ def _row(label: str, entry: Entry, lang: str, admin: bool) -> html.Tr:
             href = f"/reports/{label}/{s.kind}/{s.key}.{fmt}{lang_query(lang)}"
             links.append(html.A(fmt.upper(), href=href, className=f"report-link report-{fmt}", download=""))
     made = max(entry.files.values()) if entry.files else None
-    note = t("rep.page_generated", lang, at=made.strftime("%Y-%m-%d %H:%M")) if made else t("rep.page_missing", lang)
+    when = made.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if made else ""
+    note = t("rep.page_generated", lang, at=when) if made else t("rep.page_missing", lang)
     return html.Tr(
         [
             html.Td(t(f"rep.kind_{s.kind}", lang)),
