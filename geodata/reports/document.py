@@ -208,9 +208,9 @@ def _map(pdf: FPDF, report: Report) -> None:
         pdf.cell(0, 6, t("rep.map_none"), new_x="LMARGIN", new_y="NEXT")
         return
     top = pdf.get_y()
-    height = max(60.0, min(130.0, pdf.h - 18 - top))
     legend_w = 34
     width = pdf.w - 30 - legend_w - 4
+    height = max(60.0, min(165.0, pdf.h - 20 - top, (width - 4) * drawing.aspect(report.shapes) + 4))
     pdf.set_draw_color(200, 200, 200)
     pdf.set_line_width(0.2)
     pdf.rect(15, top, width, height, style="D")
@@ -230,17 +230,17 @@ def _map(pdf: FPDF, report: Report) -> None:
 def _columns(ranking: Ranking) -> list[tuple[str, float, str]]:
     """(label, width, align) of a ranking table's columns."""
     post = ranking.grouping == "post"
-    head = [(t("rep.col.rank"), 11, "C"), (t("rep.col.name"), 26 if post else 38, "L")]
+    head = [(t("rep.col.rank"), 11, "C"), (t("rep.col.name"), 22 if post else 34, "L")]
     if post:
         head += [(t("rep.col.code"), 22, "L"), (t("rep.col.parent"), 30, "L")]
         cols = POST_COLS
     else:
         cols = AREA_COLS
     head += [(t("rep.col.score"), 15, "R"), (t("rep.col.flag"), 14, "C")]
-    head += [(BY_KEY[k].name, 15 if post else 18, "R") for k in cols]
+    head += [(BY_KEY[k].name, 16.5 if post else 16, "R") for k in cols]
     used = sum(w for _l, w, _a in head)
     if ranking.grouping != "post":
-        head.append((t("rep.col.warning"), max(18.0, 180 - used), "C"))
+        head.append((t("rep.col.warning"), max(16.0, 180 - used), "C"))
     return head
 
 
@@ -270,7 +270,7 @@ def _table_head(pdf: FPDF, cols: list[tuple[str, float, str]]) -> None:
 
 
 def _ranking(pdf: FPDF, ranking: Ranking) -> None:
-    need = 22 + ROW_H * min(len(ranking.rows) + 1, 8)
+    need = 18 + ROW_H * min(len(ranking.rows) + 1, 8)
     _section(pdf, t("rep.ranking", what=words.level(ranking.grouping)), need)
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(110, 110, 110)
@@ -372,6 +372,8 @@ def _heat(pdf: FPDF, report: Report) -> None:
     """The scores of the first ranking's rows by month, flagged months tinted."""
     tr = report.trend
     what = words.level(tr.grouping)
+    if pdf.get_y() + 6 + 6 + 5.5 * min(len(tr.names), 4) > pdf.h - 18:
+        pdf.add_page()
     pdf.set_font(FONT, "B", 9)
     pdf.set_text_color(60, 60, 60)
     pdf.cell(0, 6, t("rep.trend_scores", what=what), new_x="LMARGIN", new_y="NEXT")

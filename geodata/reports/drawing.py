@@ -19,39 +19,57 @@ RED = (198, 40, 40)
 BLACK = (33, 33, 33)
 GRID = (225, 225, 225)
 INK = (60, 60, 60)
+QUANTILES_FROM = 10  # from this many units on, the map's classes are quantiles
 SERIES = ((31, 78, 121), (198, 40, 40), (46, 125, 50), (237, 125, 49), (112, 48, 160), (0, 150, 160))
 
 
 @dataclass(frozen=True)
 class Classes:
-    """Equal-interval classes over the scores on the map (one class when they are all equal)."""
+    """Five classes of the scores on the map, low to high: equal intervals for a few units,
+    quantiles (about a fifth of the units each) from QUANTILES_FROM units on, so that a map of a
+    hundred streets is not one colour with an outlier at each end. One class when all are equal."""
 
-    low: float
-    high: float
-    n: int
+    breaks: tuple[float, ...]  # the n + 1 bounds, ascending
 
     @classmethod
     def of(cls, scores: Sequence[float | None]) -> Classes | None:
-        have = [s for s in scores if s is not None]
+        have = sorted(s for s in scores if s is not None)
         if not have:
             return None
-        low, high = min(have), max(have)
-        return cls(low, high, 1 if high - low < 1e-9 else len(RAMP))
+        low, high = have[0], have[-1]
+        if high - low < 1e-9:
+            return cls((low, high))
+        n = len(RAMP)
+        if len(have) >= QUANTILES_FROM:
+            inner = [have[min(len(have) - 1, round(len(have) * i / n))] for i in range(1, n)]
+            breaks = sorted({low, *inner, high})
+            if len(breaks) >= 3:
+                return cls(tuple(breaks))
+        return cls(tuple(low + (high - low) * i / n for i in range(n + 1)))
+
+    @property
+    def n(self) -> int:
+        return len(self.breaks) - 1
 
     def index(self, score: float) -> int:
-        if self.n == 1:
-            return len(RAMP) - 1
-        i = int((score - self.low) / (self.high - self.low) * self.n)
-        return min(max(i, 0), self.n - 1)
+        for i in range(self.n):
+            if score < self.breaks[i + 1]:
+                return i
+        return self.n - 1
 
     def colour(self, score: float | None) -> tuple[int, int, int]:
-        return NONE_FILL if score is None else RAMP[self.index(score)]
+        if score is None:
+            return NONE_FILL
+        return self.ramp()[self.index(score)]
+
+    def ramp(self) -> list[tuple[int, int, int]]:
+        """The colours of the classes, low to high (fewer classes: spread over the ramp)."""
+        if self.n == 1:
+            return [RAMP[-1]]
+        return [RAMP[round(i * (len(RAMP) - 1) / (self.n - 1))] for i in range(self.n)]
 
     def bounds(self) -> list[tuple[float, float, tuple[int, int, int]]]:
-        if self.n == 1:
-            return [(self.low, self.high, RAMP[-1])]
-        step = (self.high - self.low) / self.n
-        return [(self.low + i * step, self.low + (i + 1) * step, RAMP[i]) for i in range(self.n)]
+        return [(self.breaks[i], self.breaks[i + 1], c) for i, c in enumerate(self.ramp())]
 
 
 def _rings(geometry) -> list[list[tuple[float, float]]]:
@@ -72,6 +90,17 @@ def _triangle(pdf: FPDF, x: float, y: float, size: float, up: bool, colour: tupl
     d = size / 2
     pts = [(x - d, y + d), (x + d, y + d), (x, y - d)] if up else [(x - d, y - d), (x + d, y - d), (x, y + d)]
     pdf.polygon(pts, style="DF")
+
+
+def aspect(shapes: list[Shape]) -> float:
+    """Height over width of the units' extent as the map projects it (1 when there is none)."""
+    pts = [p for s in shapes for r in _rings(s.geometry) for p in r]
+    if not pts:
+        return 1.0
+    lons, lats = [p[0] for p in pts], [p[1] for p in pts]
+    k = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    width = (max(lons) - min(lons)) * k
+    return (max(lats) - min(lats)) / width if width > 1e-9 else 1.0
 
 
 def unit_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: float, font: str) -> Classes | None:
@@ -107,19 +136,18 @@ def unit_map(pdf: FPDF, shapes: list[Shape], x: float, y: float, w: float, h: fl
     for _shape, rs in rings:
         for ring in rs:
             pdf.polygon([at(*p[:2]) for p in ring], style="D")
-    size = 7 if len(shapes) <= 12 else 5.5 if len(shapes) <= 40 else 0
-    if size:
-        pdf.set_font(font, "", size)
-        for shape in shapes:
-            p = shape.geometry.representative_point()
-            cx, cy = at(p.x, p.y)
-            tw = pdf.get_string_width(shape.name)
+    size = 7 if len(shapes) <= 12 else 5.5 if len(shapes) <= 40 else 0  # too many units: marks only
+    pdf.set_font(font, "", size or 5)
+    for shape in shapes:
+        p = shape.geometry.representative_point()
+        cx, cy = at(p.x, p.y)
+        tw = pdf.get_string_width(shape.name) if size else 0
+        if size:
             pdf.set_text_color(20, 20, 20)
             pdf.text(cx - tw / 2, cy + size * 0.13, shape.name)
-            if shape.flag in ("red", "black"):
-                _triangle(
-                    pdf, cx - tw / 2 - 2.2, cy - 0.2, 2.6, shape.flag == "red", RED if shape.flag == "red" else BLACK
-                )
+        if shape.flag in ("red", "black"):
+            mark_x = cx - tw / 2 - 2.2 if size else cx
+            _triangle(pdf, mark_x, cy - 0.2, 2.6, shape.flag == "red", RED if shape.flag == "red" else BLACK)
     return classes
 
 
@@ -158,6 +186,21 @@ def legend(
     return y + 1
 
 
+def nice_range(low: float, high: float) -> tuple[float, float]:
+    """An axis from ``low`` to ``high`` in four equal steps of a round size (1, 2, 2.5 or 5 times a
+    power of ten)."""
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    raw = (high - low) / 4
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10, 20):
+        step = m * power
+        start = math.floor(low / step) * step
+        if start + 4 * step >= high - 1e-9:
+            return start, start + 4 * step
+    return low, high
+
+
 def line_chart(
     pdf: FPDF,
     x: float,
@@ -181,12 +224,8 @@ def line_chart(
     legend_h = 5
     plot_x, plot_y, plot_w, plot_h = x + 11, top, w - 14, h - (top - y) - 9 - legend_h
     values = [v for _n, vs in series for v in vs if v is not None]
-    if low is None:
-        low = math.floor(min(values) / 5) * 5 if values else 0
-    if high is None:
-        high = math.ceil(max(values) / 5) * 5 if values else 100
-    if high - low < 1e-9:
-        low, high = low - 1, high + 1
+    if low is None or high is None:
+        low, high = nice_range(min(values, default=0.0), max(values, default=100.0))
 
     def py(v: float) -> float:
         f = (v - low) / (high - low)
@@ -204,7 +243,13 @@ def line_chart(
         pdf.set_draw_color(*GRID)
         pdf.line(plot_x, py(v), plot_x + plot_w, py(v))
         step = (high - low) / 4
-        label = f"{v:.0f}" if abs(step - round(step)) < 1e-9 else f"{v:.1f}"
+        label = (
+            f"{v:.0f}"
+            if abs(step - round(step)) < 1e-9
+            else f"{v:.1f}"
+            if abs(10 * step - round(10 * step)) < 1e-9
+            else f"{v:.2f}"
+        )
         pdf.text(plot_x - 1.5 - pdf.get_string_width(label), py(v) + 1, label)
     pdf.set_draw_color(150, 150, 150)
     pdf.line(plot_x, plot_y + plot_h, plot_x + plot_w, plot_y + plot_h)
