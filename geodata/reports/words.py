@@ -7,7 +7,7 @@ from datetime import timedelta
 from geodata.assessment import history, schemes
 from geodata.assessment.indicators import BY_KEY, INDICATORS, Indicator, shown
 from geodata.reports.content import Report, Row
-from i18n import t
+from i18n import named, t
 
 
 def period_name(report: Report, lang: str = "zh") -> str:
@@ -53,13 +53,17 @@ def value(row: Row, key: str) -> str:
     return shown(row.value(key))
 
 
+def name_of(thing, lang: str = "zh") -> str:
+    """The name of an indicator or a scheme in ``lang`` (its ``name``, or ``name_en`` in English)."""
+    return named({"name": thing.name, "name_en": thing.name_en}, "name", lang)
+
+
 def definition(ind: Indicator, lang: str = "zh") -> str:
     """How an indicator is taken: a count, or num ÷ den."""
     if ind.den is None:
-        return t("rep.count_def", lang, name=ind.name if lang == "zh" else ind.name_en)
+        return t("rep.count_def", lang, name=name_of(ind, lang))
     num, den = BY_KEY[ind.num], BY_KEY[ind.den]
-    pick = (lambda i: i.name) if lang == "zh" else (lambda i: i.name_en)
-    return t("rep.rate_def", lang, num=pick(num), den=pick(den))
+    return t("rep.rate_def", lang, num=name_of(num, lang), den=name_of(den, lang))
 
 
 def indicators_of(applies: str) -> list[Indicator]:
@@ -69,7 +73,7 @@ def indicators_of(applies: str) -> list[Indicator]:
 
 def item_rule(item: schemes.Item, lang: str = "zh") -> str:
     """One scheme item's bands in words."""
-    name = BY_KEY[item.indicator].name if lang == "zh" else BY_KEY[item.indicator].name_en
+    name = name_of(BY_KEY[item.indicator], lang)
     if BY_KEY[item.indicator].kind == "rate":
         name += "(%)"
     if item.form == "linear":
@@ -97,14 +101,11 @@ def scheme_items(scheme: schemes.Scheme, lang: str = "zh") -> list[tuple[str, st
     """(item, rule) of every item of a scheme; the composite says what it weighs."""
     if scheme.scorer == "kpis":
         return [("—", t("rep.scheme.kpis", lang))]
-    return [
-        (BY_KEY[i.indicator].name if lang == "zh" else BY_KEY[i.indicator].name_en, item_rule(i, lang))
-        for i in scheme.items
-    ]
+    return [(name_of(BY_KEY[i.indicator], lang), item_rule(i, lang)) for i in scheme.items]
 
 
 def scheme_name(scheme: schemes.Scheme | None, lang: str = "zh") -> str:
     """'数字城管综合评分（szcg）', or that no scheme ranks."""
     if scheme is None:
         return t("rep.scheme.none", lang)
-    return t("rep.scheme_line", lang, name=scheme.name if lang == "zh" else scheme.name_en, code=scheme.code)
+    return t("rep.scheme_line", lang, name=name_of(scheme, lang), code=scheme.code)
