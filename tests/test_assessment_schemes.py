@@ -41,7 +41,7 @@ def presets(db):
 
 
 def test_presets_are_loaded_and_valid(presets):
-    assert set(presets) == {"composite", "szcg", "jinhua", "department", "hotline"}
+    assert set(presets) == {"composite", "szcg", "jinhua", "department", "hotline", "grid_worker"}
     assert presets["composite"].scorer == "kpis" and presets["composite"].items == ()
     assert presets["department"].applies_to == "department"
     assert [i.form for i in presets["department"].items] == ["steps", "linear", "linear", "linear"]
@@ -92,6 +92,21 @@ def test_hotline_three_rates_and_an_empty_base(presets):
     assert schemes.score(lenient, figures(filed=2)).score == 35
 
 
+def test_grid_worker_post_scheme_and_its_empty_bases(presets, db, month):
+    """有效上报率 × 50% + 按时核实率 × 50%; without reports or checks due, no score. Active for posts."""
+    worker = presets["grid_worker"]
+    assert worker.applies_to == "post" and schemes.active(db, "post") == "grid_worker"
+    post = Figures("w", "post", {"reports": 10, "valid_reports": 8, "checks_due": 4, "checks_on_time": 3})
+    assert schemes.score(worker, post).score == pytest.approx(80 * 0.5 + 75 * 0.5)
+    idle = Figures("w", "post", {"reports": 0, "valid_reports": 0, "checks_due": 4, "checks_on_time": 4})
+    assert schemes.score(worker, idle).score is None
+    # The fixture month's grid worker, from the figures tests/test_assessment.py counts by hand.
+    counts = ta.expected_post(month["cases"])
+    got = schemes.score(worker, ta.run(db, "post", [ta.WORKER]))
+    want = 50 * counts["valid_reports"] / counts["reports"] + 50 * counts["checks_on_time"] / counts["checks_due"]
+    assert got.score == pytest.approx(want)
+
+
 def _scored(**scores) -> dict:
     return {k: Scored(k, s, ()) for k, s in scores.items()}
 
@@ -131,7 +146,7 @@ def test_bad_schemes_are_refused(db):
 
 def test_set_active_persists_and_is_audited(db, admin_dsn_):
     assert schemes.active(db, "street") == "composite" and schemes.active(db, "department") == "department"
-    assert schemes.active(db, "post") is None
+    assert schemes.active(db, "post") == "grid_worker"  # migration 0040
     try:
         assert schemes.set_active(db, "street", "szcg", actor="tester") == "composite"
         assert schemes.active(db, "street") == "szcg"

@@ -19,9 +19,9 @@ from psycopg2.extras import Json
 
 from geodata.accounts import audit
 from geodata.assessment import periods, schemes
-from geodata.assessment.indicators import GROUPINGS, assess_all
+from geodata.assessment.indicators import BATCH_TIMEOUT_MS, GROUPINGS, assess_all
 from geodata.clock import TZ
-from geodata.db import Database
+from geodata.db import STATEMENT_TIMEOUT, Database
 from geodata.queries import fetch_rows, sql_text
 
 NUMERALS = "零一二三四五六七八九十"
@@ -50,7 +50,16 @@ class Month:
 
 
 def _rows(db: Database, p: periods.Period) -> list[dict[str, Any]]:
-    """Every grouping's results over the period, as rows to store."""
+    """Every grouping's results over the period, as rows to store (a batch: the composite's
+    statements over a whole level may take longer than a page's)."""
+    token = STATEMENT_TIMEOUT.set(BATCH_TIMEOUT_MS)
+    try:
+        return _placed_rows(db, p)
+    finally:
+        STATEMENT_TIMEOUT.reset(token)
+
+
+def _placed_rows(db: Database, p: periods.Period) -> list[dict[str, Any]]:
     out = []
     for by, figures in assess_all(db, p.start, p.end).items():
         code = schemes.active(db, by)
