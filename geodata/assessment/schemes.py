@@ -22,6 +22,7 @@ ending at its end, so the existing rankings are reproduced.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass
@@ -268,8 +269,9 @@ def rank(scheme: Scheme, scored: dict[Any, Scored]) -> list[Placed]:
     black below X. Red wins over black."""
     have = sorted(((s.score, k) for k, s in scored.items() if s.score is not None), key=lambda x: (-x[0], str(x[1])))
     n = len(have)
-    top = {k: 1 + sum(1 for s2, _ in have if s2 > s) for s, k in have}
-    bottom = {k: 1 + sum(1 for s2, _ in have if s2 < s) for s, k in have}
+    ascending = sorted(s for s, _ in have)  # rank from the top: 1 + those above; from the bottom: 1 + those below
+    top = {k: 1 + n - bisect.bisect_right(ascending, s) for s, k in have}
+    bottom = {k: 1 + bisect.bisect_left(ascending, s) for s, k in have}
     red_n, black_n = _flagged(scheme.red_rule, scheme.red_value, n), _flagged(scheme.black_rule, scheme.black_value, n)
     out = []
     for s, k in have:

@@ -27,7 +27,7 @@ from geodata.assessment.indicators import BATCH_TIMEOUT_MS, assess
 from geodata.clock import TZ
 from geodata.db import SCOPE, STATEMENT_TIMEOUT, Database
 from geodata.memo import Memo
-from i18n import t
+from i18n import named, t
 
 REFRESH_MINUTES = 10  # an items scheme's live ranking is recomputed at most this often
 COMPOSITE = "composite"
@@ -47,7 +47,7 @@ class Standing:
 
     def caption(self, lang: str) -> str:
         """The line under a ranking's title: which scheme, over which days, how fresh."""
-        name = self.name_en if lang == "en" and self.name_en else self.name
+        name = named({"name": self.name, "name_en": self.name_en}, "name", lang)
         key = "rank.caption.live" if self.refresh_minutes is None else "rank.caption.every"
         return t(key, lang, scheme=name, days=self.days, minutes=self.refresh_minutes)
 
