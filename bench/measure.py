@@ -54,6 +54,7 @@ BUDGET = {
     "push_fanout_ms": 1000,  # 1,000 open screens each hear of a change within a second (bench/push.py)
     "push_wall_p95_ms": 2000,  # a new case is on a slow wall within two seconds, through the push stream
     "assessment_month_s": 10,  # a month's indicators of every unit, department and post (bench/assessment.py)
+    "assessment_close_s": 10,  # the same month scored and ranked under the active schemes, as a close does
     "report_s": 30,  # the top unit's monthly report, workbook and PDF (bench/assessment.py report_s)
 }
 
