@@ -251,6 +251,8 @@ class Bench:
                     (level,),
                 )
                 found = cur.fetchone()
+            if level != "top" and found is None:
+                continue  # the territory has no unit of this level
             code = units.root_code(self.db) if level == "top" else found[0]  # top: the whole territory
             try:
                 ms, size = _ms(lambda c=code: click(c), min(self.repeat, 5))
@@ -259,9 +261,17 @@ class Bench:
                 continue
             self.results[f"drilldown_click_{level}_ms"] = round(ms, 1)
             self.results[f"drilldown_click_{level}_bytes"] = size
-        budgeted = [self.results[f"drilldown_click_{lv}_ms"] for lv in ("street", "community")]
-        if all(isinstance(v, float) for v in budgeted):
-            self.results["drilldown_click_ms"] = max(budgeted)
+        # The verdict covers every level a leader clicks, the worst of them (the top, where every
+        # leader starts, included); a level that failed to render fails the line.
+        got = {lv: self.results.get(f"drilldown_click_{lv}_ms") for lv in ("street", "community", "district", "top")}
+        failed = [lv for lv, v in got.items() if v is not None and not isinstance(v, float)]
+        measured = {lv: v for lv, v in got.items() if isinstance(v, float)}
+        if failed:
+            self.results["drilldown_click_ms"] = f"failed at {', '.join(failed)}"
+        elif measured:
+            worst = max(measured, key=measured.get)
+            self.results["drilldown_click_ms"] = measured[worst]
+            self.results["drilldown_click_worst"] = worst
 
     def browser_click(self) -> None:
         """A drill-down click in headless Chromium, click → map drawn (bench/click.py)."""
