@@ -26,27 +26,57 @@ def once_per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
     return seen[key]
 
 
+class _Flight:
+    """A computation under way: the others asking for its key wait for it (``done``)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.ok = False
+        self.value: Any = None
+
+
 class Memo:
-    """Least-recently-used results, at most ``maxsize`` of them."""
+    """Least-recently-used results, at most ``maxsize`` of them.
+
+    Single flight: when several threads miss the same key at once (every screen of one scope
+    ticking at the same moment after a change), one computes and the others wait for its result,
+    so a result is computed once per process however many screens ask. If that computation fails,
+    each waiting thread computes for itself (an error is never shared)."""
 
     def __init__(self, maxsize: int = 256) -> None:
         self.maxsize = maxsize
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._flights: dict[Hashable, _Flight] = {}
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.waits = 0
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The stored result for ``key``, or ``compute()`` stored under it."""
+        """The stored result for ``key``, or ``compute()`` stored under it (computed once while
+        others wait for it)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return self._items[key]
-        value = compute()  # outside the lock: a slow query must not block other keys
-        with self._lock:
-            self.misses += 1
-        self.put(key, value)
-        return value
+            flight = self._flights.get(key)
+            leader = flight is None
+            if leader:
+                flight = self._flights[key] = _Flight()
+                self.misses += 1
+            else:
+                self.waits += 1
+        if not leader:
+            flight.done.wait()
+            return flight.value if flight.ok else compute()
+        try:
+            value = compute()  # outside the lock: a slow query must not block other keys
+            flight.value, flight.ok = value, True
+            self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.done.set()
 
     def peek(self, key: Hashable) -> Any:
         """The stored result for ``key``, or None (nothing is computed)."""
