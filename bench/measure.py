@@ -53,6 +53,7 @@ BUDGET = {
     "camera_status_per_s": 20_000,
     "push_fanout_ms": 1000,  # 1,000 open screens each hear of a change within a second (bench/push.py)
     "push_wall_p95_ms": 2000,  # a new case is on a slow wall within two seconds, through the push stream
+    "wall_screens_same_scope_ratio": 2,  # 100 walls of one scope after a change ≤ 2× one wall (bench/wall.py screens)
     "assessment_month_s": 10,  # a month's indicators of every unit, department and post (bench/assessment.py)
     "assessment_close_s": 10,  # the same month scored and ranked under the active schemes, as a close does
     "report_s": 30,  # the top unit's monthly report, workbook and PDF (bench/assessment.py report_s)
@@ -415,6 +416,7 @@ class Bench:
 
         try:
             self.results.update(wall.measure(self.db, self.repeat, insert))
+            self.results.update(wall.screens(self.db, insert))
         finally:
             with self.db.transaction() as cur:
                 cur.execute("DELETE FROM cases WHERE source = 'app' AND external_id LIKE 'BENCH-WALL-%'")

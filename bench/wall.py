@@ -53,3 +53,56 @@ def measure(db, repeat: int, insert_case) -> dict[str, Any]:
     out["wall_change_server_ms"] = round(statistics.median(c[0] for c in changed), 1)
     out["wall_change_wire_bytes"] = int(statistics.median(c[1] for c in changed))
     return out
+
+
+def screens(db, insert_case, n: int = 100, threads: int = 16) -> dict[str, Any]:
+    """What n open walls cost the server when a change reaches them at once (issue 29): n screens of
+    one scope (the territory), then n screens of n different units, each screen its own session,
+    all ticking together after one new case, served by ``threads`` request threads (uWSGI's 2 × 8).
+    Printed as the time until every screen has its answer, and as a ratio to one screen's changed
+    tick measured the same way just before (budget: 100 screens of one scope ≤ 2× one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app import app
+
+    first = signed_in(app, db)
+    first.get("/wall")
+    callbacks = app.callback_map
+    key = next(k for k in callbacks if f"{ids.WALL_STATE}.data" in k)
+    clients = [signed_in(app, db) for _ in range(n)]
+
+    def settle(config: dict) -> dict:
+        """The state a screen of ``config`` holds after its first paint and one quiet tick."""
+        resp = _post(first, callbacks, key, [0, None, 1920], [None, config])[2]
+        return resp["response"][ids.WALL_STATE]["data"]
+
+    def changed_ticks(configs: list[dict], states: list[dict], tag: int) -> float:
+        with db.transaction() as cur:
+            insert_case(cur, tag)
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(threads) as pool:
+            jobs = [
+                pool.submit(_post, clients[i], callbacks, key, [1, None, 1920], [states[i], configs[i]])
+                for i in range(len(configs))
+            ]
+            for job in jobs:
+                job.result()
+        return (time.perf_counter() - t0) * 1000
+
+    top = {"unit": None, "rotate": None, "lang": "zh"}
+    one = changed_ticks([top], [settle(top)], 9001)
+    same = changed_ticks([top] * n, [settle(top)] * n, 9002)
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT code FROM units WHERE level IN ('street', 'community') ORDER BY level DESC, code LIMIT %s", (n,)
+        )
+        codes = [c for (c,) in cur.fetchall()]
+    many = [{"unit": c, "rotate": None, "lang": "zh"} for c in codes]
+    many_ms = changed_ticks(many, [settle(c) for c in many], 9003)
+    return {
+        "wall_screens_one_ms": round(one, 1),
+        f"wall_screens_{n}_same_scope_ms": round(same, 1),
+        "wall_screens_same_scope_ratio": round(same / one, 2),
+        f"wall_screens_{len(many)}_scopes_ms": round(many_ms, 1),
+        "wall_screens_scopes_ratio": round(many_ms / one, 2),
+    }
