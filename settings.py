@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,19 @@ class Settings(BaseSettings):
     pg_host: str = "127.0.0.1"
     pg_port: int = 55432
     db_name: str = "gridops"
+
+    # Read replicas (docs/scaling.md): libpq connection strings, comma-separated. The wall, the one
+    # map, the drill-down, the workbench's lists and exports read from the first one that answers
+    # and lags the primary by at most replica_max_lag_s; none such: the primary. Writes, sign-in and
+    # every read of one's own write stay on the primary. Default: none, every read on the primary.
+    replica_urls: str | None = Field(default=None, repr=False)
+    replica_max_lag_s: float = Field(default=5.0, gt=0)
+    # How often a process looks again at its replicas' lag and health (seconds).
+    replica_check_s: float = Field(default=1.0, gt=0)
+    # `gridops cluster ha` (make ha): the failover manager's monitor on ha_port, the two PostgreSQL
+    # nodes on the two ports after it, all on 127.0.0.1; their folders under <var>/ha by default.
+    ha_port: int = Field(default=55440, gt=0, lt=65534)
+    ha_dir: Path | None = None
 
     # Web server.
     host: str = "127.0.0.1"
@@ -128,6 +142,13 @@ class Settings(BaseSettings):
         return value
 
     # ---- where things are ------------------------------------------------------------------
+    def replica_dsns(self) -> list[str]:
+        """The read replicas' connection strings (GRIDOPS_REPLICA_URLS), in their order. A comma
+        starts a new one only before "postgresql://" or "host=": a multi-host string (host=a,b or
+        postgresql://a:1,b:2/db) stays one."""
+        parts = re.split(r",\s*(?=postgres(?:ql)?://|host=)", self.replica_urls or "")
+        return [part.strip() for part in parts if part.strip()]
+
     @property
     def state_dir(self) -> Path:
         """Where this checkout keeps its local state: the embedded cluster's connection file, the

@@ -20,18 +20,23 @@ from dash.exceptions import PreventUpdate
 
 import ids
 from access.principal import current
-from geodata import territory, units
+from callbacks.onemap import tile_url
+from geodata import territory, tiles, units
+from geodata import versions as data_versions
 from geodata.analysis import spec
 from geodata.analysis import statements as analysis_sql
 from geodata.analysis.exports import plain
 from geodata.cases.lifecycle import FieldError
-from geodata.db import get_db
+from geodata.db import Database, get_db
 from geodata.errors import read_failure
+from geodata.queries import fetch_rows
 from i18n import lang_query, pick, say, t
 from layers import analysis_map
+from layers.analysis_style import STYLES
 from layers.basemap import Projector, map_style, projector
 from layers.outlines import area_shapes
-from layers.viewport import fit
+from layers.viewport import fit, point_minzoom
+from pages._components import legend_row
 from settings import get_settings
 
 MAP_CAP = 20000  # points per layer drawn in the browser; the table and exports hold every row
@@ -203,7 +208,7 @@ def render_table(encoded: str, lang: str):
     lang = pick(lang)
     try:
         q = _query(encoded)
-        db = get_db()
+        db = get_db(read_only=True)
         total = analysis_sql.count(db, q, scope)
         rows = analysis_sql.page(db, q, scope)
     except FieldError as exc:
@@ -233,6 +238,44 @@ def render_table(encoded: str, lang: str):
     )
 
 
+TILED = ("grids", "cameras")  # layers the one map can draw from vector tiles (geodata/tiles.py)
+
+
+def _tiled(db: Database, q: spec.Query, scope: units.Unit | None, lang: str) -> dict[str, dict[str, Any]]:
+    """The shown layers too big to send whole (more features than settings.map_tiles_above), as
+    tile specs: drawn from the one map's vector tiles, every feature the query selects and only
+    those (through feature state), never an arbitrary first part. Only for viewers of the whole
+    territory, who may read those tiles; a smaller scope has fewer features anyway."""
+    if scope is not None and not scope.territory:
+        return {}
+    sizes = dict(zip(tiles.SOURCES, fetch_rows("map_layer_sizes", None, db)[0]))
+    limit = get_settings().map_tiles_above
+    shown = [layer for layer in TILED if layer in q.show and sizes.get(layer, 0) > limit]
+    if not shown:
+        return {}
+    versions = data_versions.current(db)[0]
+    out = {}
+    for layer in shown:
+        names = ("open_cases", "overdue") if layer == "grids" else ()
+        values = analysis_sql.tile_values(db, q, layer, scope, names)
+        everything = layer == "cameras" and len(values["ids"]) == sizes[layer]
+        out[layer] = analysis_map.tiled_spec(layer, values, tile_url(layer, versions), lang, everything)
+    return out
+
+
+def _zooms(
+    db: Database, q: spec.Query, scope: units.Unit | None, found: dict[str, tuple[list, int]], fit_zoom: float
+) -> dict[str, dict[str, float]]:
+    """Per point layer, the zoom from which it is drawn (layers/viewport.py point_minzoom)."""
+    out = {}
+    for layer in ("cases", "checkpoints", "cameras"):
+        if layer in found:
+            out[layer] = {"minzoom": point_minzoom(found[layer][1], fit_zoom)}
+        elif layer in q.show:  # tiled: every camera the query selects
+            out[layer] = {"minzoom": point_minzoom(analysis_sql.count(db, q, scope, layer), fit_zoom)}
+    return out
+
+
 def _map_key(q: spec.Query, lang: str) -> str:
     return spec.encode(replace(q, layer="cases", sort="", desc=True, page=0, size=50)) + lang
 
@@ -254,10 +297,14 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
         key = _map_key(q, lang)
         if isinstance(drawn, dict) and key == drawn.get("key"):
             raise PreventUpdate
-        db = get_db()
-        found = analysis_sql.map_rows(db, q, scope, MAP_CAP)
+        db = get_db(read_only=True)
+        tiled = _tiled(db, q, scope, lang)
+        found = analysis_sql.map_rows(
+            db, replace(q, show=tuple(x for x in q.show if x not in tiled)), scope, MAP_CAP, lean=True
+        )
         shapes = area_shapes(db)
         view = fit(territory.current(db).bounds, *MAP_PX)
+        zoomed = _zooms(db, q, scope, found, view["zoom"])
     except FieldError:
         raise PreventUpdate from None
     except psycopg2.Error as exc:
@@ -266,12 +313,20 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}
     area = analysis_map.area_ring(q.box, q.lasso)
-    figure = analysis_map.figure(rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view)
-    notes = analysis_map.map_notes(found, lang)
+    figure = analysis_map.figure(
+        rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view, tiled, zoomed
+    )
+    notes: list[Any] = [html.Div(n) for n in analysis_map.map_notes(found, lang)]
+    grids = rows.get("grids") or (
+        [{"open_cases": v} for v in tiled["grids"]["state"]["open"]] if "grids" in tiled else []
+    )
+    if grids:  # the grids' classes, from the grids drawn (layers/classes.py)
+        items = STYLES["grids"].legend_of(grids)
+        notes.append(html.Div([legend_row(item, lang) for item in items], className="an-classes legend"))
     return (
         figure,
         {"key": key, "focus": len(figure["data"]) - 1},
-        html.Div([html.Div(n) for n in notes]) if notes else "",
+        html.Div(notes) if notes else "",
     )
 
 

@@ -28,10 +28,13 @@ from geodata.memo import Memo
 from geodata.queries import fetch_rows
 from i18n import pick, t
 from layers import registry
+from layers.base import ColourClasses
 from layers.basemap import map_style, projector
+from layers.classes import PALETTE, stable_classes
+from layers.classes import legend as class_legend
 from layers.figure import build_figure, load_all, tile_state_patch, values_patch, visibility_patch
-from layers.viewport import fit
-from pages._components import status_line
+from layers.viewport import fit, point_minzoom
+from pages._components import legend_row, status_line
 from settings import get_settings
 
 # (database, layer, version) → the feature-state arrays a page got at that version, to send the
@@ -53,24 +56,48 @@ def tile_url(key: str, versions: dict[str, int]) -> str:
     return f"/tiles/{key}/{{z}}/{{x}}/{{y}}.pbf?v={versions.get(tiles.SOURCES[key].topic, 0)}"
 
 
+def with_classes(data: dict[str, Any], held: list[float] | None) -> list[float]:
+    """Put the grid layer's colour classes into its ``data``: those the page holds (``held``)
+    while the distribution holds, else new ones (layers/classes.py). Returns their bounds."""
+    classes = stable_classes(data["values"]["open_cases"], held)
+    data["classes"] = classes
+    return list(classes.breaks)
+
+
 def full_figure(
-    db: Database, lang: str, visible: list[str], base_url: str, versions: dict[str, int] | None = None
-) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """The whole figure, the fingerprints of its point layers and the layers drawn from tiles."""
+    db: Database,
+    lang: str,
+    visible: list[str],
+    base_url: str,
+    versions: dict[str, int] | None = None,
+    held: list[float] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any], list[str], list[float]]:
+    """The whole figure, the fingerprints of its point layers, the layers drawn from tiles and the
+    grids' class bounds (``held``, the bounds the page shows, while the distribution holds)."""
     s = get_settings()
     versions = versions if versions is not None else data_versions.current(db)[0]
     tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
     data = load_all(db, tiled)
+    breaks = with_classes(data["grids"], held)
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
     bounds = territory.current(db).bounds
     view = fit(bounds, *MAP_PX)  # the whole territory, whatever city it is
     figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled, view)
+    figure["layout"]["meta"]["zoomed"] = point_zooms(db, data, view["zoom"])
     prints = {
         layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key]) for layer in registry.LAYERS
     }
     for key in tiled:
         _tile_states.put(_state_key(db, key, versions), registry.BY_KEY[key].tile_state(data[key]))
-    return figure, prints, list(tiled)
+    return figure, prints, list(tiled), breaks
+
+
+def point_zooms(db: Database, data: dict[str, Any], fit_zoom: float) -> dict[str, dict[str, float]]:
+    """Per point layer, the zoom from which it is drawn (below it, at the overview, its points
+    would cover the grid colours), for assets/mapfit.js; their markers grow with the zoom."""
+    cameras = fetch_rows("map_layer_sizes", None, db)[0][1]
+    counts = {"checkpoints": len(data["checkpoints"]["checkpoints"]["id"]), "cameras": cameras}
+    return {key: {"minzoom": point_minzoom(n, fit_zoom)} for key, n in counts.items()}
 
 
 def _state_key(db: Database, key: str, versions: dict[str, int]) -> tuple:
@@ -90,15 +117,19 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
     def build(tick: refresh.Tick) -> tuple[Any, Any, Any]:
         versions, tiled = tick.versions, (state or {}).get("tiled", []) if tick.same else []
         new_state = {"versions": versions, "lang": lang, "tiled": tiled, "changed_at": tick.changed_at.isoformat()}
+        held = (state or {}).get("breaks") if tick.same else None
         if not tick.same or "units" in tick.moved or ("cameras" in tick.moved and tiled_layers(db) != tiled):
-            figure, prints, tiled = full_figure(db, lang, visible, base_url, versions)
-            new_state |= {"prints": prints, "tiled": tiled}
+            figure, prints, tiled, breaks = full_figure(db, lang, visible, base_url, versions, held)
+            new_state |= {"prints": prints, "tiled": tiled, "breaks": breaks}
             return figure, new_state, status_line(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
-        patch = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions)
+        new_state["breaks"] = held
+        patch = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions, new_state)
         keys = [k for k in keys if k not in tiled]
         data = {key: by_key[key].load_values(db) for key in keys}
+        if "grids" in data:
+            new_state["breaks"] = with_classes(data["grids"], held)
         values_patch(data, lang, [k for k in keys if by_key[k].fingerprint(data[k]) == state["prints"].get(k)], patch)
         prints = dict(state["prints"])
         for key in keys:
@@ -124,16 +155,20 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
     )
 
 
-def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[str, int]) -> Patch:
+def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[str, int], page: dict) -> Patch:
     """A Patch for the tiled layers among the changed ones: a new tile URL when their tiles'
-    topic moved, and the feature-state entries that changed."""
+    topic moved, and the feature-state entries that changed (the grids' classes kept in
+    ``page["breaks"]`` while the distribution holds, and updated there when it moves)."""
     patch = Patch()
     for key in keys:
         layer = registry.BY_KEY[key]
         topic = tiles.SOURCES[key].topic
         if old.get(topic) != new.get(topic):
             patch["layout"]["meta"]["tiles"][key]["url"] = tile_url(key, new)
-        state = layer.tile_state(layer.load_tiled(db))
+        data = layer.load_tiled(db)
+        if key == "grids":
+            page["breaks"] = with_classes(data, page.get("breaks"))
+        state = layer.tile_state(data)
         if state is not None:
             tile_state_patch(patch, key, state, _tile_states.peek(_state_key(db, key, old)))
             _tile_states.put(_state_key(db, key, new), state)
@@ -155,7 +190,22 @@ def refresh_map(_tick: int, state: dict | None, lang: str, visible: list[str]) -
     who = current()
     if who is None or not who.whole_territory:
         raise PreventUpdate
-    return map_refresh(state, lang, visible, get_db(), flask.request.host_url)
+    return map_refresh(state, lang, visible, get_db(read_only=True), flask.request.host_url)
+
+
+@callback(
+    Output(ids.MAP_CLASSES, "children"),
+    Input(ids.MAP_STATE, "data"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def restate_classes(state: dict | None, lang: str) -> list:
+    """The grids' legend rows: the classes the map shows (layers/classes.py)."""
+    breaks = (state or {}).get("breaks")
+    if not breaks:
+        raise PreventUpdate
+    classes = ColourClasses(tuple(breaks), PALETTE)
+    return [legend_row(item, pick(lang)) for item in class_legend(classes)]
 
 
 @callback(

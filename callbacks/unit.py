@@ -28,8 +28,8 @@ from geodata.db import Database, get_db
 from geodata.inspections import rounds
 from i18n import pick, t
 from layers import unit_map
-from layers.base import ColourClasses
 from layers.basemap import map_style, projector
+from layers.classes import stable_classes
 from layers.viewport import fit
 from pages import _unit_charts as charts
 from pages import _unit_panels as panels
@@ -147,8 +147,11 @@ def unit_view(
         load = unit_map.load_values if patch else unit_map.load
         out, data = unit_panels(db, unit, lang, days, lambda: load(db, plan))
         if patch:
-            classes = ColourClasses(tuple(state["breaks"]), unit_map.PALETTE)
+            # The classes stay while the distribution holds; when it really moves, so do they and the legend.
+            classes = stable_classes(data["shapes"]["open_cases"], state["breaks"])
             out["figure"] = values_patch(unit_map.values(data, classes, proj))
+            if list(classes.breaks) != list(state["breaks"]):
+                out["legend"] = panels.map_legend(classes, "exclusive" in data["shapes"]["kind"], lang)
         else:
             s = get_settings()
             style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
@@ -205,7 +208,7 @@ def refresh_unit(tick: int, href: str | None, state: dict | None, lang: str, day
     code = code_of(href)
     if code is None:  # leaving for another page: the router replaces this one
         raise PreventUpdate
-    return unit_view(state, code, lang, days, get_db(), flask.request.host_url, scope_or_refuse())
+    return unit_view(state, code, lang, days, get_db(read_only=True), flask.request.host_url, scope_or_refuse())
 
 
 def trend_for(
@@ -227,7 +230,7 @@ def trend_for(
 )
 def change_trend_window(days: int, href: str | None, lang: str) -> dict[str, Any]:
     """30/90-day switch → the trend over the chosen window."""
-    return trend_for(get_db(), code_of(href), days, lang, scope_or_refuse())
+    return trend_for(get_db(read_only=True), code_of(href), days, lang, scope_or_refuse())
 
 
 # A click on a sub-unit (map) or on a name (ranking) → /unit/<its code>, without a round trip.

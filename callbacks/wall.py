@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import flask
@@ -34,8 +34,8 @@ from geodata.db import Database, get_db
 from geodata.errors import read_failure
 from i18n import pick, t
 from layers import escalated, unit_map
-from layers.base import ColourClasses
 from layers.basemap import map_style, projector
+from layers.classes import stable_classes
 from layers.viewport import fit
 from pages import _wall_panels as panels
 from pages._kpi import kpi_cards
@@ -88,7 +88,12 @@ def _map_panel(
     proj = projector(s.basemap)
     if state and state.get("code") == unit.code and state.get("scale") == scale:
         data = unit_map.load_values(db, plan)
-        classes = ColourClasses(tuple(state["breaks"]), unit_map.PALETTE)
+        # The classes stay while the distribution holds; when it really moves, so do they and the legend.
+        classes = stable_classes(data["shapes"]["open_cases"], state["breaks"])
+        legend = no_update
+        if list(classes.breaks) != list(state["breaks"]):
+            legend = panels.legend(unit_map.legend_items(classes) + escalated.legend_items(), lang)
+            state = {**state, "breaks": list(classes.breaks)}
         patch = Patch()
         for idx, props in enumerate(unit_map.values(data, classes, proj)):
             for prop, value in props.items():
@@ -98,7 +103,7 @@ def _map_panel(
         for prop in ("lon", "lat", "text"):
             patch["data"][at][prop] = points[prop]
         patch["data"][at]["marker"]["color"] = points["color"]
-        return patch, no_update, state
+        return patch, legend, state
     data = unit_map.load(db, plan)
     figure, classes = unit_map.figure(
         data, plan, lang, proj, map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
@@ -223,7 +228,7 @@ def _wall_panels(
     out.update(
         notes=[_panel_note(key, failed, timed_out, lang) for key in PANELS],
         banner=html.Div(t("wall.bad_unit", lang), className="wall-banner notice") if bad_code else [],
-        data_time=f"{t('wall.data_time', lang)} {stamp}",
+        data_time=_data_time(db, now, lang),
         scope_name=unit.name,
         ranking_title=t(RANKING_TITLE.get(unit.below, "wall.ranking.children"), lang),
     )
@@ -243,6 +248,19 @@ def _wall_panels(
         "digests": digests,
     }
     return out
+
+
+REPLICA_LAG = {"zh": "只读副本，落后 {lag:.1f} 秒", "en": "read replica, {lag:.1f} s behind"}
+
+
+def _data_time(db: Database, now: datetime, lang: str) -> str:
+    """The time the data is of: now on the primary; on a read replica (GRIDOPS_REPLICA_URLS), now
+    less the replica's lag, which is shown."""
+    if db.lag_s is None:
+        return f"{t('wall.data_time', lang)} {now.strftime('%H:%M:%S')}"
+    lag = min(db.lag_s, 86400.0)
+    shown = (now - timedelta(seconds=lag)).strftime("%H:%M:%S")
+    return f"{t('wall.data_time', lang)} {shown} ({REPLICA_LAG.get(lang, REPLICA_LAG['zh']).format(lag=lag)})"
 
 
 def _panel_note(key: str, failed: list[str], timed_out: list[str], lang: str) -> str:
@@ -277,7 +295,9 @@ def refresh_wall(
 ) -> tuple[Any, ...]:
     """Interval tick, rotation or first load → refresh what moved."""
     lang = (config or {}).get("lang", "zh")
-    out = wall_update(state, scope, lang, screen, get_db(), flask.request.host_url, allowed=scope_or_refuse())
+    out = wall_update(
+        state, scope, lang, screen, get_db(read_only=True), flask.request.host_url, allowed=scope_or_refuse()
+    )
     flat: list[Any] = []
     for key in OUTPUTS:
         flat += out[key] if key == "notes" else [out[key]]

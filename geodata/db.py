@@ -1,10 +1,12 @@
 """The connection pool: reused connections, checked at checkout, statement timeouts, reconnect
-after a restart."""
+after a restart; and the one place reads are routed to a replica (``get_db(read_only=True)``)."""
 
 from __future__ import annotations
 
+import logging
 import select
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,6 +21,7 @@ from geodata.roles import SCOPE_ROLES
 from settings import get_settings
 
 DISCONNECTED = (psycopg2.OperationalError, psycopg2.InterfaceError)
+log = logging.getLogger(__name__)
 
 
 def _time_or_none(value: str | None, cur) -> Any:
@@ -80,9 +83,13 @@ class Database:
         default_scope: tuple[str, int] | None = None,
     ) -> None:
         self.dsn = dsn
+        # A replica's pool: how far it was behind the primary at its last check, in seconds
+        # (Replicas sets it); None for a primary's pool.
+        self.lag_s: float | None = None
         self.scoped = scoped  # the app's pool: enter SCOPE (or default_scope) in every transaction
         self.default_scope = default_scope
         self.maxconn = maxconn
+        self.statement_timeout_ms = int(statement_timeout_ms)
         self.wait_s = wait_s  # a burst waits this long for a free connection before PoolError
         self._options = f"-c statement_timeout={int(statement_timeout_ms)}"
         self._idle: list[psycopg2.extensions.connection] = []  # the most recently used last
@@ -224,15 +231,102 @@ class Database:
             conn.close()
 
 
+# The lag of a replica: nothing to replay (it has every byte the primary wrote) is no lag, else the
+# age of the last transaction it replayed. Run on the replica, with the primary's current position.
+_REPLICA_LAG = """SELECT pg_is_in_recovery(),
+       CASE WHEN NOT pg_is_in_recovery() THEN NULL
+            WHEN %(primary)s::pg_lsn IS NOT NULL AND pg_last_wal_replay_lsn() >= %(primary)s::pg_lsn THEN 0
+            ELSE COALESCE(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 'infinity') END"""
+
+
+class Replicas:
+    """The read replicas (GRIDOPS_REPLICA_URLS) and the choice among them, made again every
+    ``check_s`` seconds: the first replica that answers, is in recovery and lags the primary by at
+    most ``max_lag_s``; else the primary. While the primary is away (a failover), a replica that
+    answers is used whatever its lag: the screens keep their data, and show its age."""
+
+    def __init__(self, primary: Database, dsns: list[str], max_lag_s: float, check_s: float = 1.0) -> None:
+        self.primary = primary
+        self.pools = [
+            Database(
+                dsn,
+                maxconn=primary.maxconn,
+                statement_timeout_ms=primary.statement_timeout_ms,
+                wait_s=primary.wait_s,
+                scoped=primary.scoped,
+                default_scope=primary.default_scope,
+            )
+            for dsn in dsns
+        ]
+        self.max_lag_s = max_lag_s
+        self.check_s = check_s
+        self._chosen: Database = primary
+        self._checked = float("-inf")
+        self._checking = threading.Lock()
+
+    def choose(self) -> Database:
+        """The pool reads go to now (checked at most every ``check_s``; a caller never waits for
+        another's check: it takes the last choice)."""
+        if time.monotonic() - self._checked < self.check_s or not self._checking.acquire(blocking=False):
+            return self._chosen
+        try:
+            self._chosen = self._check()
+            self._checked = time.monotonic()
+        finally:
+            self._checking.release()
+        return self._chosen
+
+    def _check(self) -> Database:
+        try:
+            with self.primary.connection() as conn, conn.cursor() as cur:
+                cur.execute("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END")
+                primary_lsn = cur.fetchone()[0]
+                conn.rollback()
+        except psycopg2.Error:
+            primary_lsn = None  # the primary is away: any replica that answers beats none
+        for pool in self.pools:
+            try:
+                with pool.connection() as conn, conn.cursor() as cur:
+                    cur.execute(_REPLICA_LAG, {"primary": primary_lsn})
+                    in_recovery, lag = cur.fetchone()
+                    conn.rollback()
+            except psycopg2.Error as exc:
+                log.info("replica skipped (down): %s", str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
+                continue
+            if not in_recovery:
+                continue  # promoted: it is a primary now, reached through the primary's pool
+            lag = float(lag)
+            if primary_lsn is not None and lag > self.max_lag_s:
+                log.info("replica skipped: %.1f s behind the primary (at most %g s)", lag, self.max_lag_s)
+                continue
+            pool.lag_s = lag
+            return pool
+        return self.primary
+
+    def close(self) -> None:
+        for pool in self.pools:
+            pool.close()
+
+
 _db: Database | None = None
+_replicas: Replicas | None = None
 _db_lock = threading.Lock()
 
 
-def get_db() -> Database:
-    """The app's shared pool, created on first use from the settings."""
-    global _db
+def get_db(read_only: bool = False) -> Database:
+    """The app's shared pool on the primary, created on first use from the settings.
+
+    ``read_only=True``: the pool for a read that may be a moment old (the screens, exports): a
+    replica's when GRIDOPS_REPLICA_URLS names one that is up and close enough behind (Replicas),
+    else the primary's. Never for a write, nor for a read of what this request has just written."""
+    global _db, _replicas
     with _db_lock:
         if _db is None:
             s = get_settings()
             _db = Database(s.app_dsn(), statement_timeout_ms=s.statement_timeout_ms, scoped=True)
-        return _db
+            if s.replica_dsns():
+                _replicas = Replicas(_db, s.replica_dsns(), s.replica_max_lag_s, s.replica_check_s)
+        primary, replicas = _db, _replicas
+    if read_only and replicas is not None:
+        return replicas.choose()
+    return primary

@@ -86,11 +86,11 @@ def _export(fmt: str) -> flask.Response:
     lang = pick(flask.request.args.get("lang"))
     params = {k: v for k, v in flask.request.args.items()}
     scope = who.area
-    db = get_db()
+    db = get_db(read_only=True)
     try:
         q = spec.parse(params, spec.reference(db))
         total = analysis_sql.count(db, q, scope)
-        with db.transaction() as cur:
+        with get_db().transaction() as cur:  # the audit row is a write: the primary
             rows = total if not analysis_sql.capped(total) else f"more than {analysis_sql.COUNT_CAP}"
             audit.record(
                 cur,
