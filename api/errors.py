@@ -1,7 +1,8 @@
 """Error answers of the HTTP API: one exception type, JSON bodies, and never a bare 500 page.
 
 /api/v1 answers ``{"error": code, "message": …, "fields": {…}}``; Open311 answers its own
-``[{"code": status, "description": …}]``. Database outages are 503, so a client knows to retry.
+``[{"code": status, "description": …}]``. Database outages (and a write that reaches a standby
+mid-failover) are 503 with Retry-After, so a client knows to retry.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 
 import flask
 import psycopg2
+import psycopg2.errors
 from psycopg2.pool import PoolError
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
@@ -58,10 +60,20 @@ def render(err: ApiError) -> flask.Response:
     return response
 
 
-def _unavailable(exc: psycopg2.Error) -> flask.Response:
+RETRY_AFTER_S = 2  # a failover (docs/scaling.md) promotes the standby within seconds
+
+
+def _unavailable(exc: Exception) -> flask.Response:
+    """503 with Retry-After: the database is unreachable, or is a standby that cannot take a write
+    (mid-failover). Nothing was stored, or the write is repeated safely: a create with the same
+    external_id returns the case it made."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     log.warning("database unavailable for %s: %s", flask.request.path, first)
-    return render(ApiError(503, "unavailable", "the database is unavailable; retry shortly"))
+    response = render(
+        ApiError(503, "unavailable", f"the database is unavailable (failover or restart); retry in {RETRY_AFTER_S} s")
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
 
 
 def _unexpected(exc: Exception) -> flask.Response:
@@ -85,6 +97,8 @@ def register(blueprint: flask.Blueprint) -> None:
     """Attach the handlers to an API blueprint."""
     blueprint.register_error_handler(ApiError, render)
     blueprint.register_error_handler(psycopg2.OperationalError, _unavailable)
+    blueprint.register_error_handler(psycopg2.InterfaceError, _unavailable)  # a connection the server closed
+    blueprint.register_error_handler(psycopg2.errors.ReadOnlySqlTransaction, _unavailable)  # a standby
     blueprint.register_error_handler(PoolError, _unavailable)
     blueprint.register_error_handler(Exception, _unexpected)
 
