@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint format bench stop system lock demo clean-db soak
+.PHONY: run test lint format bench stop system lock demo clean-db soak ha
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV) || { echo "error: could not create a virtual environment: install python3-venv (apt-get install python3-venv)"; exit 1; }
@@ -19,13 +19,18 @@ run: $(STAMP)
 	$(BIN)/gridops setup
 	$(BIN)/gridops run
 
+## ha: a primary, a synchronous standby and automatic failover (pg_auto_failover) on loopback ports
+## (GRIDOPS_HA_PORT, default 55440-55442), the app served against them; Ctrl-C stops everything
+ha: $(STAMP) system
+	$(BIN)/gridops cluster ha
+
 ## test: ruff, then pytest against a real PostGIS and headless Chromium
 test: $(STAMP) system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## system: PostgreSQL+PostGIS, Chromium, chromedriver, a CJK font, wrk and poppler-utils (apt-get as root)
+## system: PostgreSQL+PostGIS, pg_auto_failover, Chromium, chromedriver, a CJK font, wrk and poppler-utils (apt-get as root)
 system: $(STAMP)
 	$(BIN)/python -m tests.system_deps
 

@@ -403,6 +403,49 @@ def run() -> None:
     sys.exit(run_all())
 
 
+# ---- high availability (geodata/ops/ha.py) -------------------------------------------------------
+@gridops.group("cluster", context_settings=CONTEXT)
+def cluster_group() -> None:
+    """数据库集群 · the database cluster beyond one server (docs/scaling.md)."""
+
+
+@cluster_group.command("ha", context_settings=CONTEXT)
+@click.option("--no-demo", is_flag=True, help="空库不载入演示城市 / do not load the demo city into an empty database")
+@click.option("--no-serve", is_flag=True, help="只启动集群，不启动应用 / start the cluster only, not the app")
+def cluster_ha(no_demo: bool, no_serve: bool) -> None:
+    """主库、同步备库与自动故障转移（本机回环端口），并在其上运行应用 · a primary, a synchronous standby
+    and automatic failover (pg_auto_failover) on loopback ports, and the app served against them."""
+    import signal
+    import time
+
+    from geodata.ops.ha import HaCluster
+    from geodata.ops.processes import run_all
+
+    ha = HaCluster(get_settings())
+    try:
+        ha.start()
+        ha.ensure_database(load_demo=not no_demo)
+        primary = ha.primary()
+        click.echo(
+            f"HA cluster ready: monitor 127.0.0.1:{ha.monitor.port}, primary {primary.name} 127.0.0.1:{primary.port}, "
+            f"nodes on {', '.join(str(n.port) for n in ha.nodes)}; logs in {ha.base / 'log'}"
+        )
+        if no_serve:
+            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+            click.echo("Ctrl-C stops the cluster")
+            while True:
+                time.sleep(3600)
+        os.environ.update(ha.environment())
+        status = run_all()
+    except SetupError as exc:
+        raise Failure(str(exc)) from None
+    except KeyboardInterrupt:
+        status = 0
+    finally:
+        ha.stop()
+    sys.exit(status)
+
+
 # ---- notifications (geodata/notify/commands.py) --------------------------------------------------
 from geodata.notify.commands import notify as _notify_group  # noqa: E402
 

@@ -1,5 +1,5 @@
-"""Install what the tests and benches need from Debian (as root): PostGIS, Chromium, chromedriver,
-a CJK font, wrk and poppler-utils.
+"""Install what the tests and benches need from Debian (as root): PostGIS, pg_auto_failover,
+Chromium, chromedriver, a CJK font, wrk and poppler-utils.
 
 python -m tests.system_deps
 """
@@ -32,6 +32,8 @@ def missing() -> list[str]:
         out += ["postgresql", "postgis"]
     elif not cluster.has_postgis(bindir):
         out.append(f"postgresql-{bindir.parent.name}-postgis-3")
+    if shutil.which("pg_autoctl") is None:  # make ha and tests/test_failover.py: pg_auto_failover
+        out.append(f"postgresql-{bindir.parent.name if bindir else 15}-auto-failover")
     return out
 
 
