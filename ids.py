@@ -7,6 +7,7 @@ MAP = "onemap-map"
 MAP_STATE = "onemap-state"
 MAP_TICK = "onemap-tick"
 MAP_STATUS = "onemap-status"
+MAP_CLASSES = "onemap-classes"  # the grids' legend rows, restated when their classes change
 LAYER_TOGGLES = "onemap-layer-toggles"
 
 # Wall display (城运中心大屏)

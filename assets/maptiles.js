@@ -120,8 +120,10 @@
         mine = held[key] = Object.assign(mine || { state: null }, { url: url });
       }
       if (!map.getLayer(id)) {
-        map.addLayer({ id: id, type: spec.kind, source: id, "source-layer": key, paint: spec.paint },
-                     beforeId(gd, map, spec.slot));
+        var layer = { id: id, type: spec.kind, source: id, "source-layer": key, paint: spec.paint };
+        var zoomed = gd.layout.meta.zoomed && gd.layout.meta.zoomed[key];
+        if (zoomed) layer.minzoom = zoomed.minzoom;  // points covering the polygons at the overview
+        map.addLayer(layer, beforeId(gd, map, spec.slot));
         bindHover(gd, map, id, key);
         mine.state = null;  // a new layer (or a new style): set every feature's state again
       }

@@ -214,8 +214,8 @@ UI: dict[str, tuple[str, str]] = {
     "an.area_lasso": ("套索范围", "Lasso"),
     "an.total": ("共 {n} 条", "{n} rows"),
     "an.map_capped": (
-        "地图显示前 {shown} 个{layer}（共 {n} 个）；表格与导出包含全部",
-        "The map shows {shown} of {n} {layer}; the table and exports hold all",
+        "地图显示最新的 {shown} 个{layer}（共 {n} 个）；表格与导出包含全部",
+        "The map shows the newest {shown} of {n} {layer}; the table and exports hold all",
     ),
     "an.export": ("导出", "Export"),
     "an.export.csv": ("CSV（Excel）", "CSV (Excel)"),

@@ -16,7 +16,9 @@ from i18n import named, t
 from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.base import geojson_features, hover, line_coords
 from layers.basemap import Projector
-from layers.grids import OPEN_CASE_CLASSES
+from layers.classes import open_classes
+from layers.figure import wire_state
+from layers.registry import BY_KEY
 from layers.viewport import map_layout
 
 PICKED = "#00e5ff"
@@ -86,16 +88,17 @@ def _grids(rows: list[dict[str, Any]], lang: str, proj: Projector, hot: bool) ->
     if not rows:
         return []
     values = np.asarray([r["open_cases"] for r in rows], dtype=float)
+    classes = open_classes(values.tolist())
     trace = {
         "type": "choroplethmap",
         "name": "grids",
         "geojson": geojson_features([r["id"] for r in rows], [r["wkb"] for r in rows], proj),
         "locations": [r["id"] for r in rows],
         "featureidkey": "id",
-        "z": OPEN_CASE_CLASSES.classify(values).tolist(),
+        "z": classes.classify(values).tolist(),
         "zmin": -0.5,
-        "zmax": len(OPEN_CASE_CLASSES.colors) - 0.5,
-        "colorscale": OPEN_CASE_CLASSES.colorscale(),
+        "zmax": len(classes.colors) - 0.5,
+        "colorscale": classes.colorscale(),
         "showscale": False,
         "marker": {"opacity": 0.7, "line": {"color": "rgba(140,200,255,0.45)", "width": 0.6}},
         "text": [f"<b>{r['name']}</b><br>{r.get('community') or ''}" for r in rows],
@@ -175,11 +178,20 @@ def figure(
     hot: bool,
     area: list[tuple[float, float]] | None,
     view: dict[str, Any],
+    tiled: dict[str, dict[str, Any]] | None = None,
+    zoomed: dict[str, dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """The whole map, opened at ``view`` (layers/viewport.py): outlines, then the shown layers
-    bottom to top, then the drawn area's outline (``area``, a closed WGS84 ring)."""
+    bottom to top, then the drawn area's outline (``area``, a closed WGS84 ring). A layer in
+    ``tiled`` (layer → its tile spec, ``tiled_spec``) is drawn from vector tiles in its slot
+    (assets/maptiles.js); ``zoomed`` names the point layers drawn only from a zoom."""
     traces = outlines(shapes, proj)
+    tiles: dict[str, dict[str, Any]] = {}
     for layer in DRAW_ORDER:
+        if layer in (tiled or {}):
+            tiles[layer] = {**tiled[layer], "slot": len(traces)}
+            traces.append({"type": "scattermap", "name": layer, "lon": [], "lat": [], "hoverinfo": "skip"})
+            continue
         if layer not in rows:
             continue
         traces += (
@@ -192,6 +204,10 @@ def figure(
     for trace in traces:
         trace["showlegend"] = False
     layout = map_layout(view, proj, style, "analyst", hover_size=13)
+    if tiles:
+        layout["meta"]["tiles"] = tiles
+    if zoomed:
+        layout["meta"]["zoomed"] = zoomed
     return {
         "data": traces,
         "layout": {
@@ -200,6 +216,38 @@ def figure(
             # A new area or filter clears the drawn selection, which would otherwise dim every point.
             "selectionrevision": json.dumps(area or []) + str(len(traces)),
         },
+    }
+
+
+def tiled_spec(layer: str, values: dict[str, list], url: str, lang: str, everything: bool) -> dict[str, Any]:
+    """How the browser draws a tiled layer of the workbench (assets/maptiles.js): the one map's
+    tiles of that layer, with the query's filters applied through feature state. ``values`` holds
+    the ids of the rows the query selects (and, for grids, their counts); ``everything``: the query
+    selects every feature, so the tiles are drawn whole."""
+    tiled = BY_KEY[layer]
+    if layer == "grids":
+        open_cases = [int(v) for v in values["open_cases"]]
+        classes = open_classes(open_cases)
+        state = {
+            "ids": values["ids"],
+            "open": open_cases,
+            "overdue": [int(v) for v in values["overdue"]],
+            "cls": classes.classify(open_cases).tolist(),
+        }
+        paint = tiled.tile_paint()
+    else:
+        state = None if everything else {"ids": values["ids"], "hit": [1] * len(values["ids"])}
+        paint = tiled.tile_paint()
+        if state is not None:  # only the features the query selects
+            paint = {**paint, "circle-opacity": ["case", ["==", ["feature-state", "hit"], 1], 0.85, 0]}
+    return {
+        "url": url,
+        "kind": tiled.tile_kind,
+        "paint": paint,
+        "hover": tiled.tile_hover(lang),
+        "labels": tiled.tile_labels(lang),
+        "visible": True,
+        "state": wire_state(state),
     }
 
 

@@ -1,8 +1,9 @@
 """How the workbench draws each layer's rows: one colour per row and the legend that explains it.
 
 The workbench map (layers/analysis_map.py) and the standalone HTML export (layers/folium_export.py)
-both colour from here, with the one map's classes (grids by open cases, checkpoints by
-compliance, cameras online/offline), so a briefing map reads like the dashboard.
+both colour from here, with the one map's classes (grids by open cases in classes from the
+grids drawn, layers/classes.py; checkpoints by compliance; cameras online/offline), so a briefing
+map reads like the dashboard.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from layers.base import LegendItem
 from layers.cameras import COLORS as CAMERA_COLORS
 from layers.checkpoints import COMPLIANCE_CLASSES, NOT_INSPECTED
 from layers.checkpoints import LAYER as CHECKPOINTS
+from layers.classes import legend as class_legend
+from layers.classes import open_classes
 from layers.grids import LAYER as GRIDS
-from layers.grids import OPEN_CASE_CLASSES
 
 CASE_COLORS = {"overdue": "#ff1744", "open": "#ffb300", "ended": "rgba(144,164,174,0.35)"}
 HOT_OUTLINE = "#ff1744"
@@ -36,6 +38,12 @@ class LayerStyle:
         """The layer's name in ``lang``."""
         return t(f"layer.{self.key}", lang)
 
+    def legend_of(self, rows: list[dict[str, Any]]) -> tuple[LegendItem, ...]:
+        """The legend of these rows: for grids, the classes of their open counts."""
+        if self.key == "grids":
+            return tuple(class_legend(open_classes([r["open_cases"] for r in rows])))
+        return self.legend
+
     def colors(self, rows: list[dict[str, Any]]) -> list[str]:
         """One colour per row."""
         if not rows:
@@ -51,8 +59,9 @@ class LayerStyle:
             comp = np.array([np.nan if r["compliance"] is None else r["compliance"] for r in rows], dtype=float)
             cls = np.minimum(COMPLIANCE_CLASSES.classify(np.nan_to_num(comp)), len(COMPLIANCE_CLASSES.colors) - 1)
             return np.where(np.isnan(comp), NOT_INSPECTED, np.asarray(COMPLIANCE_CLASSES.colors)[cls]).tolist()
-        cls = OPEN_CASE_CLASSES.classify(np.asarray([r["open_cases"] for r in rows], dtype=float))
-        return np.asarray(OPEN_CASE_CLASSES.colors)[np.minimum(cls, len(OPEN_CASE_CLASSES.colors) - 1)].tolist()
+        values = [r["open_cases"] for r in rows]
+        classes = open_classes(values)
+        return np.asarray(classes.colors)[np.minimum(classes.classify(values), len(classes.colors) - 1)].tolist()
 
 
 OPEN = ("reported", "dispatched", "accepted", "returned")

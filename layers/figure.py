@@ -71,8 +71,8 @@ def build_figure(
             traces.append(trace)
     layout = map_layout(view, proj, style, "keep-view")
     if tiled:
-        layout["meta"] = {
-            "tiles": {key: tile_spec(BY_KEY[key], data[key], lang, url, key in visible) for key, url in tiled.items()}
+        layout["meta"]["tiles"] = {
+            key: tile_spec(BY_KEY[key], data[key], lang, url, key in visible) for key, url in tiled.items()
         }
     return {"data": traces, "layout": layout}
 

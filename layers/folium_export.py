@@ -111,10 +111,10 @@ def _add_layer(m: folium.Map, layer: str, rows: list[dict[str, Any]], lang: str,
     group.add_to(m)
 
 
-def _legend(layers: list[str], lang: str) -> str:
+def _legend(layers: list[str], drawn: dict[str, list[dict[str, Any]]], lang: str) -> str:
     rows = []
     for layer in layers:
-        for item in STYLES[layer].legend:
+        for item in STYLES[layer].legend_of(drawn[layer]):
             radius = "50%" if item.shape == "dot" else "2px"
             swatch = (
                 f'<span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
@@ -173,5 +173,5 @@ def render(
             _add_layer(m, layer, rows[layer], lang, proj, hot)
     folium.LayerControl(collapsed=False).add_to(m)
     stamp = datetime.now(TZ).strftime("%Y-%m-%d %H:%M")
-    root.html.add_child(folium.Element(_title(title, f"{subtitle} · {stamp}") + _legend(drawn, lang)))
+    root.html.add_child(folium.Element(_title(title, f"{subtitle} · {stamp}") + _legend(drawn, rows, lang)))
     return root.render()

@@ -1,6 +1,7 @@
-"""网格: tiling grids coloured by open cases, in fixed classes so colours compare over time. A
-territory loaded without grids has its deepest loaded level coloured instead (a city of districts
-alone: its districts), so that its cases show on the one map."""
+"""网格: tiling grids coloured by open cases, in classes from the grids' own values
+(layers/classes.py), kept while the distribution holds so colours compare over time. A territory
+loaded without grids has its deepest loaded level coloured instead (a city of districts alone:
+its districts), so that its cases show on the one map."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from geodata.queries import fetch_columns
 from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, TiledLayer, geojson_features, hover
 from layers.basemap import Projector
+from layers.classes import PALETTE, open_classes
 
-OPEN_CASE_CLASSES = ColourClasses(
-    breaks=(0, 1, 3, 6, 11, 21),
-    colors=("#173454", "#2f7394", "#f2c14e", "#f08a3c", "#d93f2b", "#9e0142"),
-)
-LABELS = ("0", "1–2", "3–5", "6–10", "11–20", ">20")
+# The classes before any value is known (a legend drawn before the map's first data).
+OPEN_CASE_CLASSES = ColourClasses(breaks=(0, 1, 3, 6, 11, 21), colors=PALETTE)
+LABELS = ("0", "1–2", "3–5", "6–10", "11–20", "≥21")
 COLOURED_LEVELS = ("grid", "community", "street", "district", "city")  # deepest first
 
 
@@ -31,11 +31,12 @@ def coloured_level(found: Any) -> str | None:
 
 class GridLayer(TiledLayer):
     """Grid polygons as one Choroplethmap trace; a refresh patches z and customdata only. Past
-    the tiling threshold: vector tiles, coloured by the class in each grid's feature state."""
+    the tiling threshold: vector tiles, coloured by the class in each grid's feature state.
+    The classes are ``data["classes"]`` when the page set them (callbacks/onemap.py keeps them
+    between ticks), else those of the values."""
 
     key = "grids"
     topics = ("cases",)
-    classes = OPEN_CASE_CLASSES
     legend = tuple(
         LegendItem(c, Message("legend.open_cases", range=r)) for c, r in zip(OPEN_CASE_CLASSES.colors, LABELS)
     )
@@ -80,8 +81,8 @@ class GridLayer(TiledLayer):
             "featureidkey": "id",
             "text": text,
             "zmin": -0.5,
-            "zmax": len(self.classes.colors) - 0.5,
-            "colorscale": self.classes.colorscale(),
+            "zmax": len(PALETTE) - 0.5,
+            "colorscale": OPEN_CASE_CLASSES.colorscale(),
             "showscale": False,
             "marker": {"opacity": 0.78, "line": {"color": "rgba(140,200,255,0.45)", "width": 0.6}},
             "hovertemplate": hover(
@@ -102,19 +103,28 @@ class GridLayer(TiledLayer):
     def tile_state(self, data: dict[str, Any]) -> dict[str, list]:
         """Open and overdue cases by grid id (the paint classes the open count)."""
         vals = data["values"]
+        open_cases = [int(v) for v in vals["open_cases"]]
         return {
             "ids": list(vals["id"]),
-            "open": [int(v) for v in vals["open_cases"]],
+            "open": open_cases,
             "overdue": [int(v) for v in vals["overdue"]],
+            "cls": self.classes_of(data).classify(open_cases).tolist(),
         }
 
+    def classes_of(self, data: dict[str, Any]) -> ColourClasses:
+        """The colour classes of the layer's values (those the page keeps, when it set them)."""
+        return data.get("classes") or open_classes(data["values"]["open_cases"])
+
     def tile_paint(self) -> dict[str, Any]:
-        """Fill by the class of the open count (no colour before the state arrives), with the
-        trace's outline."""
-        step: list[Any] = ["step", ["coalesce", ["feature-state", "open"], -1], "rgba(0,0,0,0)"]
-        for lower, colour in zip(self.classes.breaks, self.classes.colors):
-            step += [lower, colour]
-        return {"fill-color": step, "fill-opacity": 0.78, "fill-outline-color": "rgba(140,200,255,0.45)"}
+        """Fill by the class in the feature state (no colour before the state arrives), with the
+        trace's outline once zoomed in."""
+        step: list[Any] = ["step", ["coalesce", ["feature-state", "cls"], -1], "rgba(0,0,0,0)"]
+        for index, colour in enumerate(PALETTE):
+            step += [index, colour]
+        # The grids' outlines fade in from the zoom where a grid is more than a few pixels across:
+        # at a city's overview, 70,000 outlines would be all one sees.
+        outline = ["interpolate", ["linear"], ["zoom"], 11, "rgba(140,200,255,0)", 13, "rgba(140,200,255,0.45)"]
+        return {"fill-color": step, "fill-opacity": 0.78, "fill-outline-color": outline}
 
     def tile_hover(self, lang: str) -> str:
         """Name, community, street, open and overdue."""
@@ -129,7 +139,7 @@ class GridLayer(TiledLayer):
         open_cases = np.asarray(vals["open_cases"], dtype=int)
         return [
             {
-                "z": self.classes.classify(open_cases).tolist(),
+                "z": self.classes_of(data).classify(open_cases).tolist(),
                 "customdata": np.column_stack([open_cases, np.asarray(vals["overdue"], dtype=int)]).tolist(),
             }
         ]

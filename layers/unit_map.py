@@ -7,7 +7,6 @@ Only the polygons of the one unit travel (docs/performance.md.2). A refresh patc
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,54 +16,22 @@ from geodata import territory
 from geodata.db import Database
 from geodata.queries import fetch_columns
 from geodata.units import CHILD_LEVEL, Unit, child_level, fact_column, scope_of
-from i18n import Message, t
+from i18n import t
 from layers.base import ColourClasses, LegendItem, geojson_features, hover, line_coords
 from layers.basemap import Projector
-from layers.grids import OPEN_CASE_CLASSES
+from layers.classes import PALETTE, open_classes
+from layers.classes import legend as open_legend
 from layers.viewport import fit, map_layout
 
-PALETTE = OPEN_CASE_CLASSES.colors
 EXCLUSIVE_LINE = "#c792ea"
 FLASH_COLOR = "#ff1744"
 FLASH_MINUTES = 30  # a case stays flashing this long after it passes its deadline
 TRACES = ("tiling", "exclusive", "outlines", "labels", "flash")
 
 
-def round2(x: float) -> int:
-    """``x`` rounded down to two significant digits (9,734 → 9,700; 14 → 14), for legend bounds."""
-    if x < 100:
-        return int(x)
-    k = 10 ** (math.floor(math.log10(x)) - 1)
-    return int(x // k * k)
-
-
-def open_classes(level: str, values: list[int]) -> ColourClasses:
-    """Classes of open cases: the fixed grid classes for grids; for communities, streets and
-    districts, classes from the values shown: 0, then the units with cases split at their 20th,
-    40th, 60th and 80th percentiles (rounded to two digits, fewer classes when fewer distinct
-    values), so that a city's hundred streets spread over the legend instead of sharing one class.
-    Fixed per figure, so colours compare on refresh."""
-    if level == "grid":
-        return OPEN_CASE_CLASSES
-    positive = np.sort(np.asarray([v for v in values if v and v > 0], dtype=float))
-    breaks = [0, 1]
-    for q in (0.2, 0.4, 0.6, 0.8) if len(positive) else ():
-        bound = round2(float(np.quantile(positive, q, method="higher")))
-        if bound > breaks[-1]:
-            breaks.append(bound)
-    return ColourClasses(breaks=tuple(breaks), colors=PALETTE)
-
-
 def legend_items(classes: ColourClasses) -> list[LegendItem]:
-    """Legend rows of the colour classes, plus the flash marker."""
-    b = classes.breaks
-    rows = [LegendItem(PALETTE[0], Message("legend.open_cases", range="0"))]
-    for i in range(1, len(b)):
-        hi = f"–{int(b[i + 1]) - 1}" if i + 1 < len(b) and int(b[i + 1]) - 1 > int(b[i]) else ""
-        label = f"{int(b[i])}{hi}" if i + 1 < len(b) else f"≥{int(b[i])}"
-        rows.append(LegendItem(PALETTE[i], Message("legend.open_cases", range=label)))
-    rows.append(LegendItem(FLASH_COLOR, "legend.newly_overdue", "dot"))
-    return rows
+    """Legend rows of the colour classes (layers/classes.py), plus the flash marker."""
+    return [*open_legend(classes), LegendItem(FLASH_COLOR, "legend.newly_overdue", "dot")]
 
 
 @dataclass(frozen=True)
@@ -82,11 +49,13 @@ class MapPlan:
 
     @staticmethod
     def overview(db: Database, unit: Unit) -> MapPlan:
-        """Wall: one level finer than the drill-down above community level (a district shows its
-        communities inside street outlines; a street its grids inside community outlines)."""
+        """Wall: one level finer than the drill-down above community level (a city shows its
+        streets inside district outlines; a district its communities inside street outlines; a
+        street its grids inside community outlines)."""
         child = child_level(db, unit)
         finer = CHILD_LEVEL.get(child)
-        if child in ("street", "community") and child != unit.level and finer in territory.current(db).levels:
+        shown = child in ("district", "street", "community") and child != unit.level
+        if shown and finer in territory.current(db).levels:
             return MapPlan(unit, finer, child)
         return MapPlan.children(db, unit)
 
@@ -160,7 +129,7 @@ def figure(
     polygons (tiling, then exclusive grids), the unit's outline, the children's names and the
     newly-overdue flash markers."""
     shapes = data["shapes"]
-    classes = open_classes(plan.level, shapes["open_cases"])
+    classes = open_classes(shapes["open_cases"])
     traces = [
         *_polygon_traces(shapes, classes, lang, proj),
         _outline_trace(data["outlines"], proj),

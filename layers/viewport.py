@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from layers.basemap import BACKGROUND  # the page's dark blue behind every map
 
 # Before any unit is loaded: all of China.
@@ -24,7 +26,20 @@ def fit(bounds: tuple[float, float, float, float] | None, width_px: int = 1100, 
     # MapLibre (Plotly's map subplot) draws the world 512 px wide at zoom 0, not 256.
     zoom_x = math.log2(width_px * 360 / (512 * dlon))
     zoom_y = math.log2(height_px * 2 * math.pi / (512 * dy))
-    return {"center": {"lon": (min_lon + max_lon) / 2, "lat": lat_c}, "zoom": round(min(zoom_x, zoom_y) - 0.15, 2)}
+    return {
+        "center": {"lon": (min_lon + max_lon) / 2, "lat": lat_c},
+        "zoom": round(min(zoom_x, zoom_y) - 0.15, 2),
+        "bounds": [min_lon, min_lat, max_lon, max_lat],
+    }
+
+
+def point_minzoom(count: int, fit_zoom: float, on_screen: int = 1500) -> float:
+    """The zoom from which a layer of ``count`` points spread over the territory (fitted at
+    ``fit_zoom``) shows about ``on_screen`` of them at once; below it the points would cover the
+    polygons under them, so they are not drawn (each zoom step shows a quarter of the area)."""
+    if count <= on_screen:
+        return 0.0
+    return round(fit_zoom + 0.5 * math.log2(count / on_screen), 1)
 
 
 # A figure with nothing in it yet (a map before its first data), in the page's colours.
@@ -44,9 +59,16 @@ def map_layout(
 ) -> dict[str, Any]:
     """The layout every dashboard map shares: the basemap ``style``, opened at ``view`` (WGS84
     centre and zoom, shifted into the basemap's frame by ``proj``), dark, panning, hover labels in
-    the page's colours; ``uirevision`` keeps the user's pan and zoom across refreshes."""
+    the page's colours; ``uirevision`` keeps the user's pan and zoom across refreshes. A view
+    with bounds names them in ``layout.meta.fit``: the browser fits them into the map's real box,
+    whatever the screen (assets/mapfit.js), and keeps them fitted when the box changes size."""
     cx, cy = proj.shift(view["center"]["lon"], view["center"]["lat"])
+    meta: dict[str, Any] = {}
+    if view.get("bounds"):  # the browser fits these into the map's real box (assets/mapfit.js)
+        x, y = proj.shift(np.asarray(view["bounds"][0::2]), np.asarray(view["bounds"][1::2]))
+        meta["fit"] = [round(float(v), 6) for v in (x[0], y[0], x[1], y[1])]
     return {
+        "meta": meta,
         "map": {"style": style, "center": {"lon": float(cx), "lat": float(cy)}, "zoom": view["zoom"]},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": BACKGROUND,

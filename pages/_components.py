@@ -13,6 +13,7 @@ from geodata.clock import TZ
 from geodata.db import get_db
 from i18n import lang_query, t
 from layers import registry
+from layers.base import LegendItem
 from pages import _notice_centre as notice_centre
 
 
@@ -26,20 +27,22 @@ def _offered() -> list:
     return [layer for layer in registry.LAYERS if layer.present(found)]
 
 
-def legend(lang: str) -> html.Div:
-    """Legend rows of every layer offered, from the layer registry."""
-    rows = []
+def legend_row(item: LegendItem, lang: str) -> html.Div:
+    """One legend row: the swatch and its label."""
+    return html.Div(
+        [html.Span(className=f"swatch {item.shape}", style={"--swatch": item.color}), html.Span(item.label(lang))],
+        className="legend-row",
+    )
+
+
+def legend(lang: str, live: dict[str, str] | None = None) -> html.Div:
+    """Legend rows of every layer offered, from the layer registry. The rows of a layer named in
+    ``live`` (layer key → component id) sit in that component, for a callback to restate them
+    when its classes change."""
+    rows: list[html.Div] = []
     for layer in _offered():
-        for item in layer.legend:
-            rows.append(
-                html.Div(
-                    [
-                        html.Span(className=f"swatch {item.shape}", style={"--swatch": item.color}),
-                        html.Span(item.label(lang)),
-                    ],
-                    className="legend-row",
-                )
-            )
+        mine = [legend_row(item, lang) for item in layer.legend]
+        rows += [html.Div(mine, id=live[layer.key])] if layer.key in (live or {}) else mine
     return html.Div([html.H3(t("map.legend", lang)), *rows], className="legend")
 
 

@@ -35,7 +35,10 @@ def layout(lang: str | None = None, **_: str) -> html.Div:
                         style={"height": "100%", "width": "100%"},
                         config={"displaylogo": False, "scrollZoom": True, "displayModeBar": False},
                     ),
-                    html.Aside([layer_toggles(ids.LAYER_TOGGLES, lang), legend(lang)], className="panel"),
+                    html.Aside(
+                        [layer_toggles(ids.LAYER_TOGGLES, lang), legend(lang, {"grids": ids.MAP_CLASSES})],
+                        className="panel",
+                    ),
                 ],
                 className="map-page",
             ),

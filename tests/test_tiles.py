@@ -162,16 +162,19 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
     ops = _patch_ops(patch)
     where = {tuple(op["location"]) for op in ops}
     base = ("layout", "meta", "tiles", "grids", "state")
-    assert where == {(*base, "open", position)}  # the one grid's one count that moved
+    # The one grid's count that moved, and its colour class (0 → the first class with cases).
+    assert where == {(*base, "open", position), (*base, "cls", position)}
     assert len(json.dumps(patch.to_plotly_json())) < 2000  # a few entries, not 900 grids' arrays
     values = {op["location"][5]: op["params"]["value"] for op in ops if op["location"][6] == position}
-    assert values == {"open": 1}
+    assert values == {"open": 1, "cls": 1}
+    assert new_state["breaks"] == state["breaks"]  # one case does not move the classes
 
     # A page whose version this process never sent (another server process) gets whole arrays.
     stranger = {**state, "versions": {**state["versions"], "cases": -5}}
     whole = _patch_ops(onemap.map_refresh(stranger, "zh", visible, db, "http://x/")[0])
     assert [op["location"] for op in whole] == [list(base)]
-    assert whole[0]["params"]["value"] == {**spec["state"], "open": whole[0]["params"]["value"]["open"]}
+    sent = whole[0]["params"]["value"]
+    assert sent == {**spec["state"], "open": sent["open"], "cls": sent["cls"]}
     with pytest.raises(PreventUpdate):
         onemap.map_refresh(new_state, "zh", visible, db, "http://x/")
 

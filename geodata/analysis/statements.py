@@ -348,8 +348,19 @@ def count_text(n: int) -> str:
     return f"{COUNT_CAP:,}+" if capped(n) else f"{n:,}"
 
 
-def _select(c: Compiled, q: Query, geometry: bool, tail: sql.Composable, newest: bool = False) -> sql.Composed:
-    cols: list[sql.Composable] = [sql.SQL("q.{}").format(sql.Identifier(n)) for n in fields_of(c.layer)]
+# Columns the browser's map does not show and that cost a query per row (the nearest online
+# camera of each checkpoint: a walk over every camera when few are online); left unselected,
+# the planner does not compute them.
+NOT_ON_MAP = {"checkpoints": ("nearest_camera_m",)}
+
+
+def _select(
+    c: Compiled, q: Query, geometry: bool, tail: sql.Composable, newest: bool = False, lean: bool = False
+) -> sql.Composed:
+    skip = NOT_ON_MAP.get(c.layer, ()) if lean else ()
+    cols: list[sql.Composable] = [
+        sql.SQL("q.{}").format(sql.Identifier(n)) for n in fields_of(c.layer) if n not in skip
+    ]
     if geometry:
         cols.append(sql.SQL("ST_AsBinary(q.geom) AS wkb"))
     return sql.SQL("SELECT {cols} FROM ({inner}) q {order} {tail}").format(
@@ -374,13 +385,33 @@ def page(db: Database, q: Query, scope: units.Unit | None) -> list[dict[str, Any
         return _rows(cur)
 
 
-def features(db: Database, q: Query, layer: str, scope: units.Unit | None, limit: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` rows of ``layer`` for the map, newest first (grids with their polygons as WKB)."""
+def features(
+    db: Database, q: Query, layer: str, scope: units.Unit | None, limit: int, lean: bool = False
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` rows of ``layer`` for the map, newest first (grids with their polygons as WKB);
+    ``lean``: without the columns the browser's map does not show (``NOT_ON_MAP``)."""
     c = compile_layer(db, q, layer, scope)
-    stmt = _select(c, q, layer == "grids", sql.SQL("LIMIT %(_limit)s"), newest=True)
+    stmt = _select(c, q, layer == "grids", sql.SQL("LIMIT %(_limit)s"), newest=True, lean=lean)
     with db.transaction() as cur:
         cur.execute(stmt, {**c.params, "_limit": limit})
         return _rows(cur)
+
+
+def tile_values(
+    db: Database, q: Query, layer: str, scope: units.Unit | None, names: tuple[str, ...] = ()
+) -> dict[str, list]:
+    """Every row of ``layer`` under ``q``'s filters, by id and without geometry: the ids and the
+    columns ``names`` (of ``fields_of(layer)``) that a tiled drawing puts into feature state."""
+    c = compile_layer(db, q, layer, scope)
+    cols = [sql.SQL("q.id"), *(sql.SQL("q.{}").format(sql.Identifier(n)) for n in names if n in fields_of(layer))]
+    stmt = sql.SQL("SELECT {cols} FROM ({inner}) q ORDER BY q.id").format(
+        cols=sql.SQL(", ").join(cols), inner=_inner(c)
+    )
+    with db.transaction() as cur:
+        cur.execute(stmt, c.params)
+        rows = cur.fetchall()
+    keys = ["ids", *(n for n in names if n in fields_of(layer))]
+    return {k: [r[i] for r in rows] for i, k in enumerate(keys)}
 
 
 def stream(db: Database, q: Query, scope: units.Unit | None, chunk: int = STREAM_CHUNK) -> Iterator[list[dict]]:
@@ -404,10 +435,13 @@ def stream(db: Database, q: Query, scope: units.Unit | None, chunk: int = STREAM
             named.close()
 
 
-def map_rows(db: Database, q: Query, scope: units.Unit | None, cap: int) -> dict[str, tuple[list[dict], int]]:
-    """Per shown layer: up to ``cap`` rows to draw, and how many there are in all."""
+def map_rows(
+    db: Database, q: Query, scope: units.Unit | None, cap: int, lean: bool = False
+) -> dict[str, tuple[list[dict], int]]:
+    """Per shown layer: up to ``cap`` rows to draw, and how many there are in all (``lean``: see
+    ``features``)."""
     out = {}
     for layer in q.show:
-        rows = features(db, q, layer, scope, cap)
+        rows = features(db, q, layer, scope, cap, lean)
         out[layer] = (rows, len(rows) if len(rows) < cap else count(db, q, scope, layer))
     return out

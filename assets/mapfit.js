@@ -1,0 +1,101 @@
+// Every map's view and its points at every zoom (layers/viewport.py).
+//
+// layout.meta.fit = [west, south, east, north]: the territory or unit the map shows. It is fitted
+// into the map's real box, whatever the screen (a wall, a 4K screen, a phone), when the figure
+// names new bounds and whenever the box changes size; a user's pan and zoom are kept otherwise.
+//
+// layout.meta.zoomed = {<trace name>: {minzoom}}: a point layer drawn only from that zoom (below
+// it its points would cover the polygons), its markers growing with the zoom. A tiled layer of
+// that name gets its zoom range in assets/maptiles.js.
+(function () {
+  "use strict";
+  var PAD = 16;
+
+  function subplotMap(gd) {
+    var full = gd._fullLayout;
+    return full && full.map && full.map._subplot ? full.map._subplot.map : null;
+  }
+
+  // Room for a panel laid over the map's left side (the one map's layer list on a wide screen).
+  function padding(gd) {
+    var pad = { top: PAD, bottom: PAD, left: PAD, right: PAD };
+    var page = gd.closest(".map-page");
+    var aside = page && page.querySelector("aside");
+    if (aside) {
+      var a = aside.getBoundingClientRect();
+      var g = gd.getBoundingClientRect();
+      var over = a.right - g.left;
+      if (a.width > 0 && over > 0 && over < g.width / 3 && a.top < g.top + g.height / 2) pad.left += over;
+    }
+    return pad;
+  }
+
+  function fit(gd, map) {
+    var bounds = gd.layout.meta.fit;
+    var box = gd.clientWidth + "x" + gd.clientHeight;
+    var key = JSON.stringify(bounds) + "@" + box;
+    if (gd.__gridopsFit === key || !gd.clientWidth || !gd.clientHeight) return;
+    map.resize();
+    var camera = map.cameraForBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: padding(gd) });
+    if (!camera) return;
+    gd.__gridopsFit = key;
+    var zoom = Math.round(camera.zoom * 100) / 100;
+    gd.dataset.fitZoom = zoom.toFixed(2);
+    // Through Plotly, so that its layout holds the view (and keeps it across refreshes).
+    window.Plotly.relayout(gd, { "map.center": { lon: camera.center.lng, lat: camera.center.lat }, "map.zoom": zoom });
+  }
+
+  function scaled(minzoom, base) {
+    var z0 = Math.max(0, minzoom);
+    return ["interpolate", ["linear"], ["zoom"],
+            z0, ["*", 0.6, base], z0 + 2, base, z0 + 5, ["*", 1.6, base]];
+  }
+
+  function zoomPoints(gd, map) {
+    var zoomed = gd.layout.meta.zoomed;
+    var held = gd.__gridopsZoomed || (gd.__gridopsZoomed = {});
+    (gd._fullData || []).forEach(function (trace) {
+      var spec = zoomed[trace.name];
+      if (!spec) return;
+      map.getStyle().layers.forEach(function (layer) {
+        if (layer.id.indexOf("plotly-trace-layer-" + trace.uid) !== 0 || layer.type !== "circle") return;
+        map.setLayerZoomRange(layer.id, spec.minzoom, 24);
+        var now = map.getPaintProperty(layer.id, "circle-radius");
+        var mine = held[layer.id];
+        if (mine && JSON.stringify(now) === mine.set) return;  // still ours
+        var expr = scaled(spec.minzoom, now === undefined ? 5 : now);
+        map.setPaintProperty(layer.id, "circle-radius", expr);
+        held[layer.id] = { set: JSON.stringify(map.getPaintProperty(layer.id, "circle-radius")) };
+      });
+    });
+  }
+
+  function apply(gd) {
+    var meta = gd.layout && gd.layout.meta;
+    var map = subplotMap(gd);
+    if (!meta || !map) return;
+    if (meta.fit) fit(gd, map);
+    if (meta.zoomed) {
+      if (!map.isStyleLoaded()) {
+        if (!gd.__gridopsWaiting) {
+          gd.__gridopsWaiting = true;
+          map.once("idle", function () { gd.__gridopsWaiting = false; apply(gd); });
+        }
+        return;
+      }
+      zoomPoints(gd, map);
+    }
+  }
+
+  function attach() {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+      if (!gd.__gridopsFitBound && gd.on) {
+        gd.__gridopsFitBound = true;
+        gd.on("plotly_afterplot", function () { apply(gd); });
+      }
+      apply(gd);  // also when the box changed size without a redraw
+    });
+  }
+
+  setInterval(attach, 400);
+})();
