@@ -431,7 +431,7 @@ def cluster_ha(no_demo: bool, no_serve: bool) -> None:
             f"nodes on {', '.join(str(n.port) for n in ha.nodes)}; logs in {ha.base / 'log'}"
         )
         if no_serve:
-            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+            signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as Ctrl-C does
             click.echo("Ctrl-C stops the cluster")
             while True:
                 time.sleep(3600)
@@ -439,6 +439,8 @@ def cluster_ha(no_demo: bool, no_serve: bool) -> None:
         status = run_all()
     except SetupError as exc:
         raise Failure(str(exc)) from None
+    except psycopg2.Error as exc:
+        raise Failure(f"the HA cluster does not answer: {str(exc).strip().splitlines()[0]}") from None
     except KeyboardInterrupt:
         status = 0
     finally:

@@ -179,10 +179,10 @@ class HaCluster:
         self._spawn("monitor", "run", "--pgdata", str(monitor.pgdata))
         _wait_for(lambda: _answers(self.monitor_dsn()), timeout_s, "the pg_auto_failover monitor did not start")
         for i, node in enumerate(self.nodes):
-            if not (node.pgdata / "PG_VERSION").exists():
-                self._create_node(node, first=i == 0, timeout_s=timeout_s)
-            else:
+            if (node.pgdata / "PG_VERSION").exists():  # made before: whichever role it has now
                 self._spawn(node.name, "run", "--pgdata", str(node.pgdata))
+                continue
+            self._create_node(node, first=i == 0, timeout_s=timeout_s)
             if i == 0:
                 self._wait_state({node.name: {"single", "primary", "wait_primary"}}, timeout_s)
                 keeper = f"host={HOST} port={node.port} dbname=postgres user={SUPERUSER}"
@@ -191,6 +191,10 @@ class HaCluster:
                 )
                 self._bootstrap_superuser()
         self.wait_healthy(timeout_s)
+        # the monitor may still hold the last run's reports: wait for the primary itself
+        primary = self.primary()
+        keeper = f"host={HOST} port={primary.port} dbname=postgres user={SUPERUSER}"
+        _wait_for(lambda: _answers(keeper), timeout_s, f"{primary.name} did not start; see {self.base / 'log'}")
 
     def _create_node(self, node: Node, first: bool, timeout_s: float) -> None:
         self._autoctl(
@@ -307,8 +311,9 @@ class HaCluster:
                 os.kill(pid, signal.SIGKILL)
 
     def stop(self) -> None:
-        """Stop the keepers (each stops its server) and the monitor, by the PIDs started here."""
-        for name in [n.name for n in self.nodes] + ["monitor"]:
+        """Stop the monitor first (so that stopping the primary does not promote its standby), then
+        the keepers, each stopping its server: by the PIDs started here."""
+        for name in ["monitor"] + [n.name for n in self.nodes]:
             proc = self.procs.pop(name, None)
             if proc is None or proc.poll() is not None:
                 continue
