@@ -4,9 +4,9 @@
 // into the map's real box, whatever the screen (a wall, a 4K screen, a phone), when the figure
 // names new bounds and whenever the box changes size; a user's pan and zoom are kept otherwise.
 //
-// layout.meta.zoomed = {<trace name>: {minzoom}}: a point layer drawn only from that zoom (below
-// it its points would cover the polygons), its markers growing with the zoom. A tiled layer of
-// that name gets its zoom range in assets/maptiles.js.
+// layout.meta.zoomed = {<trace name>: {minzoom}}: a layer drawn only from that zoom (below it its
+// points, lines or names would cover the polygons), its markers growing with the zoom. A tiled
+// layer of that name gets its zoom range in assets/maptiles.js.
 (function () {
   "use strict";
   var PAD = 16;
@@ -51,35 +51,49 @@
             z0, ["*", 0.6, base], z0 + 2, base, z0 + 5, ["*", 1.6, base]];
   }
 
+  // Layer ids without serialising the style (its sources hold every trace's GeoJSON).
+  function layerIds(map) {
+    if (map.getLayersOrder) return map.getLayersOrder();
+    return map.style && map.style._order ? map.style._order.slice() : [];
+  }
+
+  // Only what differs is set again: every change makes MapLibre draw the map anew.
   function zoomPoints(gd, map) {
     var zoomed = gd.layout.meta.zoomed;
     var held = gd.__gridopsZoomed || (gd.__gridopsZoomed = {});
+    var ids = layerIds(map);
     (gd._fullData || []).forEach(function (trace) {
       var spec = zoomed[trace.name];
       if (!spec) return;
-      map.getStyle().layers.forEach(function (layer) {
-        if (layer.id.indexOf("plotly-trace-layer-" + trace.uid) !== 0 || layer.type !== "circle") return;
-        map.setLayerZoomRange(layer.id, spec.minzoom, 24);
-        var now = map.getPaintProperty(layer.id, "circle-radius");
-        var mine = held[layer.id];
+      ids.forEach(function (id) {
+        if (id.indexOf("plotly-trace-layer-" + trace.uid) !== 0) return;
+        var layer = map.getLayer(id);
+        if (!layer) return;
+        if (layer.minzoom !== spec.minzoom) map.setLayerZoomRange(id, spec.minzoom, 24);
+        if (layer.type !== "circle") return;  // lines and names: only from that zoom
+        var now = map.getPaintProperty(id, "circle-radius");
+        var mine = held[id];
         if (mine && JSON.stringify(now) === mine.set) return;  // still ours
-        var expr = scaled(spec.minzoom, now === undefined ? 5 : now);
-        map.setPaintProperty(layer.id, "circle-radius", expr);
-        held[layer.id] = { set: JSON.stringify(map.getPaintProperty(layer.id, "circle-radius")) };
+        // From the zoom they appear at (a layer drawn at every zoom: from the fitted view).
+        var z0 = spec.minzoom > 0 ? spec.minzoom : parseFloat(gd.dataset.fitZoom || map.getZoom());
+        var expr = scaled(z0, now === undefined ? 5 : now);
+        map.setPaintProperty(id, "circle-radius", expr);
+        held[id] = { set: JSON.stringify(map.getPaintProperty(id, "circle-radius")) };
       });
     });
   }
 
-  function apply(gd) {
+  function apply(gd, drawn) {
     var meta = gd.layout && gd.layout.meta;
     var map = subplotMap(gd);
     if (!meta || !map) return;
     if (meta.fit) fit(gd, map);
-    if (meta.zoomed) {
+    if (meta.zoomed && (drawn || !gd.__gridopsZoomedOnce)) {
+      gd.__gridopsZoomedOnce = true;
       if (!map.isStyleLoaded()) {
         if (!gd.__gridopsWaiting) {
           gd.__gridopsWaiting = true;
-          map.once("idle", function () { gd.__gridopsWaiting = false; apply(gd); });
+          map.once("idle", function () { gd.__gridopsWaiting = false; apply(gd, true); });
         }
         return;
       }
@@ -91,9 +105,9 @@
     document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
       if (!gd.__gridopsFitBound && gd.on) {
         gd.__gridopsFitBound = true;
-        gd.on("plotly_afterplot", function () { apply(gd); });
+        gd.on("plotly_afterplot", function () { apply(gd, true); });
       }
-      apply(gd);  // also when the box changed size without a redraw
+      apply(gd, false);  // the fit also when the box changed size without a redraw
     });
   }
 

@@ -41,6 +41,7 @@ from settings import get_settings
 # next one only what changed. A page whose version is not here (another server process, say)
 # gets whole arrays.
 _tile_states = Memo(maxsize=32)
+COMMUNITIES_ON_SCREEN = 300  # outlined and named at once, at most
 MAP_PX = (1500, 880)  # the map beside the layer panel, under the header, on a 1920×1080 wall
 
 
@@ -71,9 +72,10 @@ def full_figure(
     base_url: str,
     versions: dict[str, int] | None = None,
     held: list[float] | None = None,
-) -> tuple[dict[str, Any], dict[str, Any], list[str], list[float]]:
-    """The whole figure, the fingerprints of its point layers, the layers drawn from tiles and the
-    grids' class bounds (``held``, the bounds the page shows, while the distribution holds)."""
+) -> tuple[dict[str, Any], dict[str, Any], list[str], dict[str, Any]]:
+    """The whole figure, the fingerprints of its point layers, the layers drawn from tiles, and
+    what the legend states: the grids' class bounds ("breaks": ``held``, the bounds the page
+    shows, while the distribution holds) and the point layers drawn only when zoomed in ("later")."""
     s = get_settings()
     versions = versions if versions is not None else data_versions.current(db)[0]
     tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
@@ -83,21 +85,28 @@ def full_figure(
     bounds = territory.current(db).bounds
     view = fit(bounds, *MAP_PX)  # the whole territory, whatever city it is
     figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled, view)
-    figure["layout"]["meta"]["zoomed"] = point_zooms(db, data, view["zoom"])
+    zoomed = figure["layout"]["meta"]["zoomed"] = point_zooms(db, data, view["zoom"])
     prints = {
         layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key]) for layer in registry.LAYERS
     }
     for key in tiled:
         _tile_states.put(_state_key(db, key, versions), registry.BY_KEY[key].tile_state(data[key]))
-    return figure, prints, list(tiled), breaks
+    later = [key for key in ("checkpoints", "cameras") if zoomed[key]["minzoom"] > view["zoom"]]
+    return figure, prints, list(tiled), {"breaks": breaks, "later": later}
 
 
 def point_zooms(db: Database, data: dict[str, Any], fit_zoom: float) -> dict[str, dict[str, float]]:
     """Per point layer, the zoom from which it is drawn (below it, at the overview, its points
-    would cover the grid colours), for assets/mapfit.js; their markers grow with the zoom."""
+    would cover the grid colours), for assets/mapfit.js; their markers grow with the zoom. The
+    communities' outlines and names likewise, past a few hundred of them (a city's 2,000)."""
     cameras = fetch_rows("map_layer_sizes", None, db)[0][1]
     counts = {"checkpoints": len(data["checkpoints"]["checkpoints"]["id"]), "cameras": cameras}
-    return {key: {"minzoom": point_minzoom(n, fit_zoom)} for key, n in counts.items()}
+    out = {key: {"minzoom": point_minzoom(n, fit_zoom)} for key, n in counts.items()}
+    communities = len(data["labels"]["community"]["id"]) if "community" in data.get("labels", {}) else 0
+    if communities > COMMUNITIES_ON_SCREEN:
+        minzoom = point_minzoom(communities, fit_zoom, COMMUNITIES_ON_SCREEN)
+        out |= {"communities": {"minzoom": minzoom}, "community-labels": {"minzoom": minzoom}}
+    return out
 
 
 def _state_key(db: Database, key: str, versions: dict[str, int]) -> tuple:
@@ -119,12 +128,12 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
         new_state = {"versions": versions, "lang": lang, "tiled": tiled, "changed_at": tick.changed_at.isoformat()}
         held = (state or {}).get("breaks") if tick.same else None
         if not tick.same or "units" in tick.moved or ("cameras" in tick.moved and tiled_layers(db) != tiled):
-            figure, prints, tiled, breaks = full_figure(db, lang, visible, base_url, versions, held)
-            new_state |= {"prints": prints, "tiled": tiled, "breaks": breaks}
+            figure, prints, tiled, legend = full_figure(db, lang, visible, base_url, versions, held)
+            new_state |= {"prints": prints, "tiled": tiled, **legend}
             return figure, new_state, status_line(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
-        new_state["breaks"] = held
+        new_state |= {"breaks": held, "later": state.get("later", [])}
         patch = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions, new_state)
         keys = [k for k in keys if k not in tiled]
         data = {key: by_key[key].load_values(db) for key in keys}
@@ -200,12 +209,17 @@ def refresh_map(_tick: int, state: dict | None, lang: str, visible: list[str]) -
     prevent_initial_call=True,
 )
 def restate_classes(state: dict | None, lang: str) -> list:
-    """The grids' legend rows: the classes the map shows (layers/classes.py)."""
+    """The grids' legend rows: the classes the map shows (layers/classes.py), and which point
+    layers appear only when zoomed in."""
     breaks = (state or {}).get("breaks")
     if not breaks:
         raise PreventUpdate
-    classes = ColourClasses(tuple(breaks), PALETTE)
-    return [legend_row(item, pick(lang)) for item in class_legend(classes)]
+    lang = pick(lang)
+    rows: list[Any] = [legend_row(item, lang) for item in class_legend(ColourClasses(tuple(breaks), PALETTE))]
+    later = [t(f"layer.{key}", lang) for key in state.get("later", []) if key in registry.BY_KEY]
+    if later:
+        rows.append(html.Div(t("map.zoom_in", lang, layers="、".join(later)), className="legend-row zoom-in"))
+    return rows
 
 
 @callback(

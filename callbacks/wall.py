@@ -36,7 +36,7 @@ from i18n import pick, t
 from layers import escalated, unit_map
 from layers.basemap import map_style, projector
 from layers.classes import stable_classes
-from layers.viewport import fit
+from layers.viewport import crowded, fit
 from pages import _wall_panels as panels
 from pages._kpi import kpi_cards
 from settings import get_settings
@@ -113,8 +113,9 @@ def _map_panel(
         if trace["name"] == "labels":
             trace["textfont"]["size"] = round(16 * scale)
         if trace["name"] == "flash":
-            trace["marker"]["size"] = round(22 * scale)
-    # Fit the unit into the wall's map box (its size at 1920×1080; a 4K wall doubles it: one zoom step).
+            trace["marker"]["size"] = round(22 * scale * crowded(len(trace["lon"])))
+    # A first view for the wall's map box at 1920×1080 (a 4K wall: one zoom step more); the browser
+    # then fits the unit into the box it really has (assets/mapfit.js).
     zoom = fit(unit.bounds, *WALL_MAP_PX)["zoom"]
     figure["layout"]["map"]["zoom"] = round(zoom + max(0.0, min(1.0, scale - 1)), 2)
     return (

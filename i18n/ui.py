@@ -20,6 +20,7 @@ UI: dict[str, tuple[str, str]] = {
     "map.updated": ("数据更新于", "Data as of"),
     "map.stale": ("数据更新中断 — 最后更新", "Data feed interrupted — last update"),
     "map.loading": ("正在加载地图…", "Loading map…"),
+    "map.zoom_in": ("放大后显示：{layers}", "Shown when zoomed in: {layers}"),
     "hover.open": ("在办案件", "Open cases"),
     "hover.overdue": ("超期", "Overdue"),
     "hover.community": ("所属社区", "Community"),

@@ -13,6 +13,7 @@ from geodata.units import Unit, scope_of
 from i18n import named, t
 from layers.base import LegendItem, hover
 from layers.basemap import Projector
+from layers.viewport import crowded
 
 NAME = "escalated"
 COLORS = {1: "#ffc400", 2: "#e040fb"}  # 升级至街道, 升级至区
@@ -45,7 +46,7 @@ def values(data: dict[str, list], proj: Projector, lang: str) -> dict[str, Any]:
 def trace(data: dict[str, list], proj: Projector, lang: str, scale: float = 1.0) -> dict[str, Any]:
     """The whole trace, drawn above the unit map's."""
     props = values(data, proj, lang)
-    size = round(SIZE * scale)
+    size = round(SIZE * scale * crowded(len(props["lon"])))
     return {
         "type": "scattermap",
         "name": NAME,

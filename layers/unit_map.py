@@ -21,7 +21,7 @@ from layers.base import ColourClasses, LegendItem, geojson_features, hover, line
 from layers.basemap import Projector
 from layers.classes import PALETTE, open_classes
 from layers.classes import legend as open_legend
-from layers.viewport import fit, map_layout
+from layers.viewport import crowded, fit, map_layout
 
 EXCLUSIVE_LINE = "#c792ea"
 FLASH_COLOR = "#ff1744"
@@ -138,7 +138,7 @@ def figure(
             "type": "scattermap",
             "name": "flash",
             "mode": "markers",
-            "marker": {"size": 22, "color": FLASH_COLOR, "opacity": 0.9},
+            "marker": {"size": round(22 * crowded(len(data["flash"]["lon"]))), "color": FLASH_COLOR, "opacity": 0.9},
             "hovertemplate": hover([f"{t('wall.newly_overdue', lang)}：%{{text}}"]),
         },
     ]

@@ -33,6 +33,12 @@ def fit(bounds: tuple[float, float, float, float] | None, width_px: int = 1100, 
     }
 
 
+def crowded(count: int) -> float:
+    """The share of their full size that ``count`` markers of a unit's map are drawn at: a few
+    stand out at full size; hundreds (a city's escalated cases) would cover the colours under them."""
+    return 1.0 if count <= 30 else 0.6 if count <= 150 else 0.45
+
+
 def point_minzoom(count: int, fit_zoom: float, on_screen: int = 1500) -> float:
     """The zoom from which a layer of ``count`` points spread over the territory (fitted at
     ``fit_zoom``) shows about ``on_screen`` of them at once; below it the points would cover the

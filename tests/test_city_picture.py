@@ -76,13 +76,14 @@ def test_one_map_classes_bounds_and_point_zooms(db):
     west, south, east, north = territory.current(db).bounds
     assert meta["fit"] == pytest.approx([west, south, east, north], abs=1e-5)  # the WGS84 basemap
     zooms = meta["zoomed"]
-    assert set(zooms) == {"checkpoints", "cameras"}
+    assert {"checkpoints", "cameras"} <= set(zooms)
     with db.transaction() as cur:
         cur.execute("SELECT (SELECT count(*) FROM checkpoints), (SELECT count(*) FROM cameras)")
         n_checkpoints, n_cameras = cur.fetchone()
     view_zoom = figure["layout"]["map"]["zoom"]
     for key, n in (("checkpoints", n_checkpoints), ("cameras", n_cameras)):
         assert (zooms[key]["minzoom"] > view_zoom) == (n > 1500), (key, n, zooms)
+        assert (key in state["later"]) == (n > 1500)  # the legend says which appear when zoomed in
 
 
 def test_one_map_timeout_says_so_and_is_no_outage(db, admin_dsn_, settings):
