@@ -18,6 +18,7 @@ from geodata.clock import TZ
 
 # Tests own their database: never the user's DATABASE_URL, never the demo database.
 os.environ.pop("DATABASE_URL", None)
+os.environ.pop("GRIDOPS_REPLICA_URLS", None)  # nor the user's read replicas (tests/test_failover.py makes its own)
 os.environ["GRIDOPS_DB_NAME"] = "gridops_test"
 if os.environ.get("GRIDOPS_TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["GRIDOPS_TEST_DATABASE_URL"]

@@ -398,7 +398,8 @@ def test_killing_the_primary_loses_no_acknowledged_create_and_every_refusal_is_a
         layout.ha.kill(victim)
 
         def writes_back() -> float | None:
-            later = [t for t in writer.acked.values() if t > killed]
+            """Until the first create sent after the kill is acknowledged."""
+            later = [a.answered for a in list(writer.attempts) if a.sent > killed and a.status in (200, 201)]
             return min(later) - killed if later else None
 
         def wall_fresh() -> float | None:
@@ -487,3 +488,23 @@ def _stored(dsn: str, external_ids: list[str]) -> set[str]:
             return {row[0] for row in cur.fetchall()}
     finally:
         db.close()
+
+
+# ---- settings and the single-server default -----------------------------------------------------------
+def test_replica_urls_split_only_between_connection_strings():
+    from settings import Settings
+
+    given = "host=a,b port=1,2 dbname=x, postgresql://u@h:1,h2:2/db,host=c port=3"
+    assert Settings(replica_urls=given).replica_dsns() == [
+        "host=a,b port=1,2 dbname=x",
+        "postgresql://u@h:1,h2:2/db",
+        "host=c port=3",
+    ]
+    assert Settings(replica_urls=None).replica_dsns() == []
+
+
+def test_without_replicas_reads_use_the_primary_pool_itself(settings):
+    from geodata.db import get_db
+
+    assert not settings.replica_dsns()
+    assert get_db(read_only=True) is get_db() and get_db().lag_s is None
