@@ -26,6 +26,7 @@ from access.inputs import refuse_unusable_input
 from access.principal import Principal
 from geodata import memo
 from geodata.db import SCOPE
+from geodata.errors import RETRY_AFTER_S
 from settings import get_settings
 
 PUBLIC = (
@@ -67,6 +68,8 @@ def _wall_sign_in(token: str) -> Principal | None:
 def _refuse(status: int, message: str) -> flask.Response:
     response = flask.jsonify(error={401: "unauthorized", 403: "forbidden"}.get(status, "unavailable"), message=message)
     response.status_code = status
+    if status == 503:  # the database is restarting or failing over (docs/scaling.md): retry shortly
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 

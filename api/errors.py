@@ -16,6 +16,8 @@ from psycopg2.pool import PoolError
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
+from geodata.errors import RETRY_AFTER_S
+
 log = logging.getLogger(__name__)
 API_PREFIXES = ("/api/", "/open311/")
 
@@ -58,9 +60,6 @@ def render(err: ApiError) -> flask.Response:
     if err.status == 401:
         response.headers["WWW-Authenticate"] = 'ApiKey header="X-API-Key"'
     return response
-
-
-RETRY_AFTER_S = 2  # a failover (docs/scaling.md) promotes the standby within seconds
 
 
 def _unavailable(exc: Exception) -> flask.Response:

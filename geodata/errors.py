@@ -4,6 +4,8 @@ read failed, for the panel that shows it."""
 import psycopg2
 import psycopg2.errors
 
+RETRY_AFTER_S = 2  # a 503's Retry-After: a failover (docs/scaling.md) promotes the standby within seconds
+
 
 class SetupError(Exception):
     """The environment is not ready; the message says what is wrong and what to do."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import requests
 
+from access import session_state
+from geodata.errors import RETRY_AFTER_S
 from geodata.ops.migrate import available
 from tests.conftest import serve
 
@@ -26,6 +28,15 @@ def test_healthz_is_503_when_the_database_is_unreachable(loaded):
         page = requests.get(url + "/", timeout=20, allow_redirects=False)
         assert page.status_code == 302 and "/login" in page.headers["Location"]
         assert requests.get(url + "/login", timeout=20).status_code == 200  # the form needs no database
+        # A signed-in screen's request cannot check its session: 503 with Retry-After (a failover
+        # or a restart: retry shortly), never a 500.
+        import app as gridops_app
+
+        signer = gridops_app.server.session_interface.get_signing_serializer(gridops_app.server)
+        cookie = {gridops_app.server.config["SESSION_COOKIE_NAME"]: signer.dumps({session_state.KEY: "a-token"})}
+        refused = requests.get(url + "/_dash-layout", cookies=cookie, timeout=20)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == str(RETRY_AFTER_S)
+        assert refused.json()["error"] == "unavailable"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
