@@ -41,8 +41,10 @@
     gd.__gridopsFit = key;
     var zoom = Math.round(camera.zoom * 100) / 100;
     gd.dataset.fitZoom = zoom.toFixed(2);
-    // Through Plotly, so that its layout holds the view (and keeps it across refreshes).
-    window.Plotly.relayout(gd, { "map.center": { lon: camera.center.lng, lat: camera.center.lat }, "map.zoom": zoom });
+    // Through Plotly as a user's edit, so that its layout holds the view and a new figure of the
+    // same uirevision (a refresh, a new filter) keeps it, as it keeps a user's pan and zoom.
+    var relayout = window.Plotly._guiRelayout || window.Plotly.relayout;
+    relayout(gd, { "map.center": { lon: camera.center.lng, lat: camera.center.lat }, "map.zoom": zoom });
   }
 
   function scaled(minzoom, base) {

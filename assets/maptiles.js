@@ -126,9 +126,12 @@
         map.addLayer(layer, beforeId(gd, map, spec.slot));
         bindHover(gd, map, id, key);
         mine.state = null;  // a new layer (or a new style): set every feature's state again
+        mine.stateRef = null;
       }
       map.setLayoutProperty(id, "visibility", spec.visible ? "visible" : "none");
-      if (spec.state) {
+      // Only a state the page has not applied yet (a redraw for a pan or a view change keeps it).
+      if (spec.state && spec.state !== mine.stateRef) {
+        mine.stateRef = spec.state;
         mine.state = applyState(map, id, key, spec.state, mine.state);
         gd.dataset["tiles" + key.charAt(0).toUpperCase() + key.slice(1)] = String(mine.state.changed);
       }

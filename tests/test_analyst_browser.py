@@ -153,6 +153,11 @@ GRAPH = f"document.querySelector('#{ids.AN_MAP} .js-plotly-plot')"
 
 def _map_ready(driver) -> None:
     _wait(driver, f"const g = {GRAPH}; return g && g._fullLayout && g._fullLayout.map && g.data.length > 3")
+    # The browser has fitted the territory into the map's box (assets/mapfit.js).
+    _wait(
+        driver,
+        f"const g = {GRAPH}; return g.dataset.fitZoom && Math.abs(g._fullLayout.map.zoom - g.dataset.fitZoom) < 0.01",
+    )
     time.sleep(1)  # MapLibre settles its first frame before it takes gestures
 
 
