@@ -261,3 +261,47 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
         assert cur.fetchone()[0] in text
     assert "在办案件：1" in text and "所属社区" in text
     browser.save_screenshot(str(ARTIFACTS / "onemap-tiles-hover.png"))
+
+
+@pytest.mark.browser
+def test_workbench_filters_apply_to_its_tiled_layers_in_the_browser(tiled_server, anon_browser, db):
+    """With every layer past the tiling threshold, the workbench draws grids and cameras from the
+    tiles, and only what its filters select gets a colour (the rest carries no feature state)."""
+    from tests import signin
+    from tests.test_browser import _wait
+
+    with db.transaction() as cur:
+        cur.execute("""SELECT u.id, s.open_cases FROM units u JOIN unit_stats s ON s.unit_id = u.id
+                        WHERE u.level = 'grid' AND u.kind <> 'exclusive' AND s.open_cases >= 2
+                        ORDER BY u.id LIMIT 1""")
+        busy, busy_open = cur.fetchone()
+        cur.execute("""SELECT u.id FROM units u LEFT JOIN unit_stats s ON s.unit_id = u.id
+                        WHERE u.level = 'grid' AND u.kind <> 'exclusive' AND coalesce(s.open_cases, 0) < 2
+                        ORDER BY u.id LIMIT 1""")
+        quiet = cur.fetchone()[0]
+        cur.execute(
+            "SELECT min(id) FILTER (WHERE status = 'offline'), min(id) FILTER (WHERE status = 'online') FROM cameras"
+        )
+        offline, online = cur.fetchone()
+    assert offline and online
+    browser = anon_browser
+    signin.browser(browser, tiled_server, "admin")
+    browser.get(tiled_server + "/analyst?show=grids,cameras&grids.min_open=2&cameras.status=offline")
+    graph = "document.querySelector('#an-map .js-plotly-plot')"
+
+    def state(source: str, fid: int) -> str:
+        return (
+            f"var g = {graph}; var m = g && g._fullLayout && g._fullLayout.map && g._fullLayout.map._subplot.map; "
+            f"if (!m || !m.getSource('gridops-tiles-{source}')) return null; "
+            f"return m.getFeatureState({{source: 'gridops-tiles-{source}', sourceLayer: '{source}', id: {fid}}});"
+        )
+
+    drawn = _wait(
+        browser, f"var s = (function () {{ {state('grids', busy)} }})(); return s && s.cls !== undefined && s;"
+    )
+    assert drawn["open"] == busy_open
+    assert browser.execute_script(state("grids", quiet)) == {}  # below the filter: not coloured
+    assert _wait(browser, f"var s = (function () {{ {state('cameras', offline)} }})(); return s && s.hit;") == 1
+    assert browser.execute_script(state("cameras", online)) == {}  # online: not drawn
+    meta = browser.execute_script(f"return {graph}.layout.meta;")
+    assert sorted(meta["tiles"]) == ["cameras", "grids"] and meta["fit"]
