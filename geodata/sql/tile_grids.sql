@@ -1,17 +1,26 @@
 -- One vector tile of the tiling grids (layer "grids"): the unit id is the feature id, which the
--- map's feature state keys its colours and counts on; names travel for the hover. %(gcj02)s
+-- map's feature state keys its colours and counts on; names travel for the hover from zoom 12
+-- (at a city's overview, 70,000 names made a single tile 3.7 MB), and shapes are simplified to
+-- the tile's resolution below zoom 14, each on its own (so none vanishes). %(gcj02)s
 -- shifts the drawing into GCJ-02 (an AMap basemap); the envelope is widened by the most that
 -- shift can move a shape into the tile.
 WITH t AS (
-    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env
+    -- px: one unit of the tile's 4096 in metres, the simplification's tolerance (none from z 14).
+    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
+           CASE WHEN %(z)s >= 14 THEN 0 ELSE 40075016.686 / (2 ^ %(z)s) / 4096 END AS px
 ), q AS (
     SELECT ST_Transform(ST_Expand(t.env, CASE WHEN %(gcj02)s THEN 1000 ELSE 0 END), 4326) AS box FROM t
 )
 SELECT ST_AsMVT(f, 'grids', 4096, 'geom', 'id')
   FROM (
-        SELECT u.id, u.name, p.name AS parent, s.name AS street,
-               ST_AsMVTGeom(CASE WHEN %(gcj02)s THEN ST_Transform(gcj02_shift(u.geom, u.label_point), 3857)
-                                 ELSE u.geom_3857 END,
+        SELECT u.id,
+               CASE WHEN %(z)s >= 12 THEN u.name END AS name,
+               CASE WHEN %(z)s >= 12 THEN p.name END AS parent,
+               CASE WHEN %(z)s >= 12 THEN s.name END AS street,
+               ST_AsMVTGeom(ST_SimplifyPreserveTopology(
+                                CASE WHEN %(gcj02)s THEN ST_Transform(gcj02_shift(u.geom, u.label_point), 3857)
+                                     ELSE u.geom_3857 END,
+                                t.px),
                             t.env, 4096, 16, true) AS geom
           FROM units u
           CROSS JOIN t CROSS JOIN q
