@@ -223,3 +223,30 @@ def test_a_box_a_lasso_and_a_picked_checkpoint_become_the_question(server, brows
     assert _total(browser, near) == near
     assert _url_param(browser, "cases.near_m") == "200"
     browser.save_screenshot(str(ARTIFACTS / "analyst-picked.png"))
+
+
+def test_a_slow_map_query_says_so_with_a_retry_not_the_outage(server, browser, admin_dsn_):
+    """A lock held elsewhere makes the map's checkpoint query run into the statement timeout: the
+    map says 查询超时 with a retry, the table still answers, and nothing says the database is away;
+    once the lock goes, the retry draws the map."""
+    locker = psycopg2.connect(admin_dsn_)
+    try:
+        with locker.cursor() as cur:
+            cur.execute("LOCK TABLE checkpoints IN ACCESS EXCLUSIVE MODE")
+        browser.get(server + "/analyst?layer=cases&show=cases,checkpoints")
+        note = _wait(
+            browser,
+            f"var n = document.querySelector('#{ids.AN_MAP_NOTE} .an-failed.read-timeout'); return n && n.innerText;",
+            timeout=40,
+        )
+        assert "查询超时" in note
+        assert browser.find_elements(By.CSS_SELECTOR, f"#{ids.AN_MAP_NOTE} .an-retry")
+        text = browser.find_element(By.TAG_NAME, "body").text
+        assert "数据库暂不可用" not in text and "条" in browser.find_element(By.ID, ids.AN_TOTAL).text
+        locker.rollback()
+        browser.find_element(By.CSS_SELECTOR, f"#{ids.AN_MAP_NOTE} .an-retry").click()
+        _map_ready(browser)
+        assert not browser.find_elements(By.CSS_SELECTOR, f"#{ids.AN_MAP_NOTE} .an-failed")
+    finally:
+        locker.rollback()
+        locker.close()
