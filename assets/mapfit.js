@@ -5,8 +5,10 @@
 // names new bounds and whenever the box changes size; a user's pan and zoom are kept otherwise.
 //
 // layout.meta.zoomed = {<trace name>: {minzoom}}: a layer drawn only from that zoom (below it its
-// points, lines or names would cover the polygons), its markers growing with the zoom. A tiled
-// layer of that name gets its zoom range in assets/maptiles.js.
+// points, lines or names would cover the polygons). A tiled layer of that name gets its zoom
+// range in assets/maptiles.js, and its circles grow with the zoom there (layers/cameras.py).
+// Plotly's own marker layers keep their size: a zoom expression set on them breaks Plotly's
+// later updates of those layers.
 (function () {
   "use strict";
   var PAD = 16;
@@ -35,6 +37,8 @@
     var box = gd.clientWidth + "x" + gd.clientHeight;
     var key = JSON.stringify(bounds) + "@" + box;
     if (gd.__gridopsFit === key || !gd.clientWidth || !gd.clientHeight) return;
+    // Not while the map is (re)loading its style: Plotly is then still building its layers.
+    if (!map.isStyleLoaded()) return;
     map.resize();
     var camera = map.cameraForBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: padding(gd) });
     if (!camera) return;
@@ -47,12 +51,6 @@
     relayout(gd, { "map.center": { lon: camera.center.lng, lat: camera.center.lat }, "map.zoom": zoom });
   }
 
-  function scaled(minzoom, base) {
-    var z0 = Math.max(0, minzoom);
-    return ["interpolate", ["linear"], ["zoom"],
-            z0, ["*", 0.6, base], z0 + 2, base, z0 + 5, ["*", 1.6, base]];
-  }
-
   // Layer ids without serialising the style (its sources hold every trace's GeoJSON).
   function layerIds(map) {
     if (map.getLayersOrder) return map.getLayersOrder();
@@ -62,7 +60,6 @@
   // Only what differs is set again: every change makes MapLibre draw the map anew.
   function zoomPoints(gd, map) {
     var zoomed = gd.layout.meta.zoomed;
-    var held = gd.__gridopsZoomed || (gd.__gridopsZoomed = {});
     var ids = layerIds(map);
     (gd._fullData || []).forEach(function (trace) {
       var spec = zoomed[trace.name];
@@ -72,15 +69,6 @@
         var layer = map.getLayer(id);
         if (!layer) return;
         if (layer.minzoom !== spec.minzoom) map.setLayerZoomRange(id, spec.minzoom, 24);
-        if (layer.type !== "circle") return;  // lines and names: only from that zoom
-        var now = map.getPaintProperty(id, "circle-radius");
-        var mine = held[id];
-        if (mine && JSON.stringify(now) === mine.set) return;  // still ours
-        // From the zoom they appear at (a layer drawn at every zoom: from the fitted view).
-        var z0 = spec.minzoom > 0 ? spec.minzoom : parseFloat(gd.dataset.fitZoom || map.getZoom());
-        var expr = scaled(z0, now === undefined ? 5 : now);
-        map.setPaintProperty(id, "circle-radius", expr);
-        held[id] = { set: JSON.stringify(map.getPaintProperty(id, "circle-radius")) };
       });
     });
   }
