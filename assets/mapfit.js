@@ -34,15 +34,20 @@
 
   function fit(gd, map) {
     var bounds = gd.layout.meta.fit;
-    var box = gd.clientWidth + "x" + gd.clientHeight;
-    var key = JSON.stringify(bounds) + "@" + box;
-    if (gd.__gridopsFit === key || !gd.clientWidth || !gd.clientHeight) return;
+    var w = gd.clientWidth, h = gd.clientHeight;
+    var key = JSON.stringify(bounds);
+    var last = gd.__gridopsFitBox;
+    // A few pixels (a scrollbar coming or going) are within the padding: no new fit, which would
+    // also cancel a drag in progress.
+    var same = last && Math.abs(last[0] - w) <= 40 && Math.abs(last[1] - h) <= 40;
+    if ((gd.__gridopsFit === key && same) || !w || !h) return;
     // Not while the map is (re)loading its style: Plotly is then still building its layers.
     if (!map.isStyleLoaded()) return;
     map.resize();
     var camera = map.cameraForBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: padding(gd) });
     if (!camera) return;
     gd.__gridopsFit = key;
+    gd.__gridopsFitBox = [w, h];
     var zoom = Math.round(camera.zoom * 100) / 100;
     gd.dataset.fitZoom = zoom.toFixed(2);
     // Through Plotly as a user's edit, so that its layout holds the view and a new figure of the

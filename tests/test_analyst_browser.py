@@ -158,6 +158,8 @@ def _map_ready(driver) -> None:
         driver,
         f"const g = {GRAPH}; return g.dataset.fitZoom && Math.abs(g._fullLayout.map.zoom - g.dataset.fitZoom) < 0.01",
     )
+    # No callback still on its way (a second drawing of the map would cancel a drag begun now).
+    _wait(driver, "return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0")
     time.sleep(1)  # MapLibre settles its first frame before it takes gestures
 
 
