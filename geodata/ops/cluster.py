@@ -32,6 +32,19 @@ log_min_duration_statement = 2000
 """
 
 
+def give_to_postgres(paths: list[Path], probe: Path, shown: Path, setting: str, example: str) -> None:
+    """Hand ``paths`` to the postgres system user (clusters run as it: initdb refuses root) and check
+    it can write ``probe``; a private parent folder is refused with the setting that moves ``shown``."""
+    pg = pwd.getpwnam(SUPERUSER)
+    for path in paths:
+        os.chown(path, pg.pw_uid, pg.pw_gid)
+    if subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-w", str(probe)]).returncode != 0:
+        raise SetupError(
+            f"the postgres system user cannot reach {shown} (a parent folder is private); "
+            f"set {setting} to a folder it can reach, e.g. /var/tmp/{example}"
+        )
+
+
 class Cluster:
     """Paths and lifecycle of the embedded cluster for one set of settings."""
 
@@ -96,15 +109,7 @@ class Cluster:
         for path in (self.var, self.sockets, self.logfile.parent):
             path.mkdir(parents=True, exist_ok=True)
         if self.as_root:
-            pg = pwd.getpwnam(SUPERUSER)
-            for path in (self.sockets, self.logfile.parent):
-                os.chown(path, pg.pw_uid, pg.pw_gid)
-            probe = subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-w", str(self.sockets)])
-            if probe.returncode != 0:
-                raise SetupError(
-                    f"the postgres system user cannot reach {self.var} (a parent folder is private); "
-                    "set GRIDOPS_VAR_DIR to a folder it can reach, e.g. /var/tmp/gridops"
-                )
+            give_to_postgres([self.sockets, self.logfile.parent], self.sockets, self.var, "GRIDOPS_VAR_DIR", "gridops")
 
     # ---- lifecycle --------------------------------------------------------------------------
     def initialised(self) -> bool:

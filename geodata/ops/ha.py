@@ -35,7 +35,7 @@ from types import SimpleNamespace
 import psycopg2
 
 from geodata.errors import SetupError
-from geodata.ops.cluster import Cluster, resolve_var_dir
+from geodata.ops.cluster import Cluster, give_to_postgres, resolve_var_dir
 from geodata.roles import APP_ROLE, OWNER_ROLE, SUPERUSER
 from settings import Settings
 
@@ -146,15 +146,8 @@ class HaCluster:
         for path in (self.base, self.base / "log", self.base / "config", self.base / "data"):
             path.mkdir(parents=True, exist_ok=True)
         if self.as_root:
-            pg = pwd.getpwnam(SUPERUSER)
-            for path in (self.base, self.base / "log", self.base / "config", self.base / "data"):
-                os.chown(path, pg.pw_uid, pg.pw_gid)
-            probe = subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-w", str(self.base)])
-            if probe.returncode != 0:
-                raise SetupError(
-                    f"the postgres system user cannot write {self.base} (a parent folder is private); "
-                    "set GRIDOPS_HA_DIR to a folder it can reach, e.g. /var/tmp/gridops-ha"
-                )
+            owned = [self.base, self.base / "log", self.base / "config", self.base / "data"]
+            give_to_postgres(owned, self.base, self.base, "GRIDOPS_HA_DIR", "gridops-ha")
         if not self.secrets_file.exists():
             pw = {SUPERUSER: _password(), OWNER_ROLE: _password(), APP_ROLE: _password()}
             fd = os.open(self.secrets_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
