@@ -373,6 +373,59 @@ def cameras_sweep(at: str | None) -> None:
     _admin(act)
 
 
+# ---- the months of cases (geodata/cases/partitions.py) -------------------------------------------
+@gridops.group("cases", context_settings=CONTEXT)
+def cases_group() -> None:
+    """案件分区（按上报月份）· the months cases are partitioned by (docs/scaling.md)."""
+
+
+@cases_group.command("months", context_settings=CONTEXT)
+def cases_months() -> None:
+    """列出各月分区及行数 · list the monthly partitions and their rows (estimated)."""
+    from geodata.cases import partitions
+
+    def act(db: Database) -> None:
+        for m in partitions.months(db):
+            span = f"{m.start:%Y-%m-%d %H:%M%z} – {m.end:%Y-%m-%d %H:%M%z}" if m.start else "(其余 / the rest)"
+            click.echo(f"{m.name:<16} {span:<40} {m.rows:>12,}")
+
+    _admin(act)
+
+
+@cases_group.command("ahead", context_settings=CONTEXT)
+@click.option("--months", default=3, show_default=True, type=click.IntRange(0, 120), help="提前几个月 / months ahead")
+def cases_ahead(months: int) -> None:
+    """提前建好未来月份的分区（任务队列每天执行）· make the coming months' partitions (the job worker does daily)."""
+    from geodata.cases import partitions
+
+    _admin(lambda db: click.echo(f"{partitions.ahead(db, datetime.now().astimezone(), months)} partition(s) made"))
+
+
+@cases_group.command("archive", context_settings=CONTEXT)
+@click.option(
+    "--before", "before", required=True, help="此月之前的月份分离出去（YYYY-MM）/ detach the months before this one"
+)
+def cases_archive(before: str) -> None:
+    """把早于某月的分区分离为独立表，供导出归档 · detach the months before one, as tables to dump and drop.
+
+    \b
+    分离后应用不再读取；表名 cases_yYYYYmMM，用 pg_dump -t 导出后可删除。
+    Detached months are no longer read; dump each (pg_dump -t cases_yYYYYmMM), then drop it.
+    """
+    from geodata.cases import partitions
+
+    try:
+        month = datetime.strptime(before, "%Y-%m").date()
+    except ValueError:
+        raise Failure(f"--before {before!r} is no month: give it as YYYY-MM, e.g. 2020-01") from None
+
+    def act(db: Database) -> None:
+        gone = partitions.archive(db, month)
+        click.echo(f"detached {len(gone)} month(s): {', '.join(gone) or 'none before ' + before}")
+
+    _admin(act)
+
+
 # ---- the push stream -----------------------------------------------------------------------------
 @gridops.command(context_settings=CONTEXT)
 def events() -> None:

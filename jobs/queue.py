@@ -98,6 +98,14 @@ if get_settings().jobs_periodic:
         """Succeeded jobs older than three days leave the queue's tables (failed ones stay)."""
         await context.app.job_manager.delete_old_jobs(nb_hours=PRUNE_HOURS, queue=QUEUE)
 
+    @app.periodic(cron="47 2 * * *", periodic_id="daily")
+    @app.task(name="cases_partitions_ahead", queue=QUEUE, queueing_lock="cases_partitions_ahead")
+    def cases_partitions_ahead(timestamp: int) -> int:
+        """The months of cases ahead of time (geodata/cases/partitions.py); 0 on most days."""
+        from geodata.cases import partitions
+
+        return partitions.ahead(_db(), datetime.fromtimestamp(timestamp, UTC))
+
     @app.periodic(cron="30 1 1 * *", periodic_id="monthly")
     @app.task(name="assessment_close_month", queue=QUEUE, queueing_lock="assessment_close_month")
     def assessment_close_month(timestamp: int) -> str | None:

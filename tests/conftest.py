@@ -148,8 +148,8 @@ def whole_territory():
 # The loader's own database (tests/test_load.py and the cities loaded from their own files).
 LOAD_TABLES = (
     "camera_events, case_photos, rating_links, case_events, user_notices, notify_deliveries, notify_messages, "
-    "notify_steps, notify_routes, cases, round_checkpoints, inspection_rounds, inspection_results, inspections, "
-    "checkpoints, cameras, unit_stats, units"
+    "notify_steps, notify_routes, cases, case_keys, round_checkpoints, inspection_rounds, inspection_results, "
+    "inspections, checkpoints, cameras, unit_stats, units"
 )
 
 

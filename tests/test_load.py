@@ -441,7 +441,7 @@ def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empt
     expected = [_one(dsn, q) for q in _WRITTEN]
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
-            "TRUNCATE cases, case_events, case_photos, rating_links, inspection_results, notify_steps, "
+            "TRUNCATE cases, case_keys, case_events, case_photos, rating_links, inspection_results, notify_steps, "
             "notify_deliveries, user_notices RESTART IDENTITY"
         )  # the triggers empty the counts too
     conn.close()

@@ -5,8 +5,10 @@ HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
+import socket
 import subprocess
 import threading
 import time
@@ -79,7 +81,14 @@ class Stream:
         return False
 
     def close(self) -> None:
+        # Shut the socket first: the reader thread is blocked reading it, and closing the response
+        # alone waited for the stream's next heartbeat (30 s per test).
+        sock = getattr(self.response.raw.connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self.response.close()
+        self.closed.wait(5)
 
 
 def _ticket(http: requests.Session, server: str) -> dict:

@@ -72,7 +72,7 @@ def _clauses(db: Database, f: CaseFilter) -> tuple[list[sql.Composable], dict[st
     if f.since and f.until and f.since >= f.until:
         errors["until"] = "must be after since"
     fixed = {
-        "external_id": "c.external_id = %(external_id)s",
+        "external_id": "c.id IN (SELECT k.id FROM case_keys k WHERE k.external_id = %(external_id)s)",
         "since": "c.reported_at >= %(since)s",
         "until": "c.reported_at < %(until)s",
         "before": "c.id < %(before)s",

@@ -163,15 +163,16 @@ def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False, backwa
         cur.execute("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
     held = _rows(cur, "load_cases_held_moves")
     cur.execute(sql_text("load_cases_reconcile"), {"backward": backward})
+    cur.execute(sql_text("load_cases_partitions"))
     if not bulk:
         inserted, updated = _write_staged(cur, "load_upsert_cases", params)
     else:
-        with deferred_indexes(cur, ["cases"]):
+        with deferred_indexes(cur, ["cases"], referenced=("case_keys",)):
             cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
-            inserted, updated = _write_staged(cur, "load_bulk_cases", params)
+            inserted, updated = _write_staged(cur, "load_upsert_cases", params)
         cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
         with deferred_indexes(cur, ["case_days"]):  # recounted from scratch: its indexes built once
-            cur.execute(sql_text("load_bulk_cases_counts"))
+            cur.execute(sql_text("cases_recount"))
     return CasesWritten(inserted, updated, int(held[0][0]) if held else 0, [tuple(r[1:]) for r in held])
 
 

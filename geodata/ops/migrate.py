@@ -45,8 +45,8 @@ def available() -> list[Migration]:
     return found
 
 
-def migrate(dsn: str) -> list[str]:
-    """Apply pending migrations; return the names applied."""
+def migrate(dsn: str, upto: int | None = None) -> list[str]:
+    """Apply pending migrations (those numbered ``upto`` or lower, if given); return the names applied."""
     applied: list[str] = []
     conn = psycopg2.connect(dsn, connect_timeout=5)
     try:
@@ -57,6 +57,8 @@ def migrate(dsn: str) -> list[str]:
                 "name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
             )
         for mig in available():
+            if upto is not None and mig.version > upto:
+                break
             with conn, conn.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
                 cur.execute("SELECT checksum FROM schema_migrations WHERE version = %s", (mig.version,))

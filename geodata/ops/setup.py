@@ -135,6 +135,11 @@ def _ensure_roles_and_database(cluster: Cluster, reset: bool) -> None:
         conn.close()
 
 
+def _exists(cur, table: str) -> bool:
+    cur.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
+    return bool(cur.fetchone()[0])
+
+
 def _grant_app_role(dsn: str) -> None:
     """The app role reads and writes rows; it owns nothing and cannot change the schema."""
     conn = psycopg2.connect(dsn, connect_timeout=5)
@@ -145,5 +150,12 @@ def _grant_app_role(dsn: str) -> None:
                 sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(roles)
             )
             cur.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(roles))
+            # Partitions are reached through their table only, where row-level security holds;
+            # case_keys rows are written and removed by cases' triggers only (migration 0041).
+            cur.execute("SELECT oid::regclass::text FROM pg_class WHERE relispartition AND relkind IN ('r', 'p')")
+            for (partition,) in cur.fetchall():
+                cur.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.SQL(partition), roles))
+            if _exists(cur, "case_keys"):
+                cur.execute(sql.SQL("REVOKE UPDATE, DELETE ON case_keys FROM {}").format(roles))
     finally:
         conn.close()

@@ -5,9 +5,10 @@
 -- case_list, plus its event, so that the answer needs no second query, and which element of the
 -- arrays it was made from (asked, counted from 1). It runs as a transaction of its own
 -- (Database.one_trip), so it inserts nothing that it would have to take back: a repeated
--- (source, external id), an unknown category and a place outside every street office all insert
--- nothing and return no row for that case (geodata/cases/intake.py tells them apart). A key sent twice
--- in one call is inserted once, from the first of its elements that can be taken in.
+-- (source, external id) (its key in case_keys is taken), an unknown category and a place outside
+-- every street office all insert nothing and return no row for that case (geodata/cases/intake.py
+-- tells them apart). A key sent twice in one call is inserted once, from the first of its elements
+-- that can be taken in.
 WITH input AS (
     SELECT DISTINCT ON (i.source, i.external_id)
            i.source, i.external_id, k.code AS category, k.sla_hours, i.description, i.address,
@@ -23,13 +24,19 @@ WITH input AS (
       JOIN case_categories k ON k.code = i.category
      WHERE EXISTS (SELECT 1 FROM units s WHERE s.parent_id IS NULL AND ST_Intersects(s.geom, i.geom))
      ORDER BY i.source, i.external_id, i.n  -- of a key sent twice, the first that can be taken in
-), ins AS (
-    INSERT INTO cases (source, external_id, category_code, status, description, address, geom,
-                       reported_at, deadline_at, handled_online)
-    SELECT p.source, p.external_id, p.category, 'reported', p.description, p.address,
-           p.geom, p.at, p.at + make_interval(hours => p.sla_hours), p.handled_online
+), keys AS (  -- the key of each new case, taken first (case_keys is unique across every month of cases)
+    INSERT INTO case_keys (id, source, external_id)
+    SELECT nextval(pg_get_serial_sequence('cases', 'id')), p.source, p.external_id
       FROM input p
     ON CONFLICT (source, external_id) DO NOTHING
+    RETURNING id, source, external_id
+), ins AS (
+    INSERT INTO cases (id, source, external_id, category_code, status, description, address, geom,
+                       reported_at, deadline_at, handled_online)
+    SELECT k.id, p.source, p.external_id, p.category, 'reported', p.description, p.address,
+           p.geom, p.at, p.at + make_interval(hours => p.sla_hours), p.handled_online
+      FROM input p
+      JOIN keys k ON k.source = p.source AND k.external_id = p.external_id
     RETURNING *
 ), ev AS (
     INSERT INTO case_events (case_id, at, from_status, to_status, actor, note)

@@ -8,7 +8,8 @@ WITH RECURSIVE moves (f, t) AS (  -- (from, to) pairs reachable in one step of t
 )
 SELECT count(*) OVER (), s.external_id, c.status, s.status
   FROM load_stage_cases s
-  JOIN cases c ON c.source = s.source AND c.external_id = s.external_id
+  JOIN case_keys k ON k.source = s.source AND k.external_id = s.external_id
+  JOIN cases c ON c.id = k.id
  WHERE s.status_given AND s.status <> c.status
    AND NOT EXISTS (SELECT 1 FROM moves WHERE f = c.status AND t = s.status)
  ORDER BY s.external_id

@@ -15,7 +15,8 @@ WITH RECURSIVE moves (f, t) AS (
                AND NOT EXISTS (SELECT 1 FROM moves WHERE f = c.status AND t = s.status) AS backward,
            ns.step AS new_step, s.status_given
       FROM load_stage_cases s
-      JOIN cases c ON c.source = s.source AND c.external_id = s.external_id
+      JOIN case_keys k ON k.source = s.source AND k.external_id = s.external_id
+      JOIN cases c ON c.id = k.id
       JOIN case_statuses ns ON ns.code = s.status
 ), rule AS (
     SELECT d.*, NOT d.status_given OR (d.backward AND NOT %(backward)s) AS keep FROM decide d
