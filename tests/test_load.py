@@ -386,6 +386,11 @@ _CATALOG = [  # what bulk mode sets aside and must put back exactly
     "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
     "WHERE conrelid IN ('cases'::regclass, 'case_events'::regclass) ORDER BY 1, 2",
     "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'cases'::regclass AND NOT tgisinternal ORDER BY 1",
+    # every month of cases attached again, with an index of each of cases' and each of its constraints
+    "SELECT c.relname, c.relispartition, (SELECT count(*) FROM pg_index x WHERE x.indrelid = c.oid), "
+    "(SELECT count(*) FROM pg_constraint k WHERE k.conrelid = c.oid), "
+    "(SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid) "
+    "FROM pg_class c WHERE c.relname ~ '^cases_(y[0-9]{4}m[0-9]{2}|default)$' ORDER BY 1",
 ]
 _WRITTEN = [  # what a cases load writes, the counters and daily counts included (ids aside)
     "SELECT external_id, status, street_id, community_id, grid_id, exclusive_grid_id, reported_at, closed_at, "
@@ -434,10 +439,10 @@ def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empt
     _run("units", grids, dsn, s, level="grid")
     path = tmp_path / "12345.csv"
     _hotline_csv(path, 600)
-    catalog = [_one(dsn, q) for q in _CATALOG]
 
     rowwise = _run("cases", path, dsn, s, source="hotline", crs="EPSG:4326", bulk=False)
     assert (rowwise.inserted, rowwise.bulk) == (600, False)
+    catalog = [_one(dsn, q) for q in _CATALOG]  # with the month the load made for its cases
     expected = [_one(dsn, q) for q in _WRITTEN]
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(

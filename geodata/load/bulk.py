@@ -302,15 +302,12 @@ def sync_identity(cur, table: str, column: str = "id") -> None:
 
 
 @contextmanager
-def deferred_indexes(
-    cur, tables: list[str], memory: str = "1GB", keep_below: float = 0.1, referenced: tuple[str, ...] = ()
-) -> Iterator[None]:
+def deferred_indexes(cur, tables: list[str], memory: str = "1GB", keep_below: float = 0.1) -> Iterator[None]:
     """Drop the indexes, keys and foreign keys of ``tables`` for a bulk load; recreate them on exit.
 
     Each index is then built once from sorted rows and each foreign key checked in one join, instead
     of an index insert and a key lookup per row. Foreign keys from other tables into ``tables`` go
-    too (they need the keys), and those into the ``referenced`` tables, whose own keys stay (case_keys,
-    whose unique key a load's ON CONFLICT asks). Run it inside the load's transaction, which then holds the tables
+    too (they need the keys). Run it inside the load's transaction, which then holds the tables
     exclusively: if the load or a rebuilt constraint fails, the rollback restores the dropped
     definitions as well. ``memory`` is the work memory of the rebuild.
 
@@ -319,8 +316,7 @@ def deferred_indexes(
     whole table, which costs more than inserting the few loaded rows that it covers. A table
     without statistics (new, or never analysed) has all its indexes dropped.
     """
-    fkeys = _catalog(cur, _FKEYS, tables, referenced=[*tables, *referenced])
-    keys = _catalog(cur, _KEYS, tables)
+    fkeys, keys = (_catalog(cur, query, tables) for query in (_FKEYS, _KEYS))
     indexes = _catalog(cur, _INDEXES, tables, keep_below=keep_below)
     for schema, table, name, _ in [*fkeys, *keys]:
         cur.execute(_ALTER.format(sql.Identifier(schema, table), sql.SQL("DROP"), sql.Identifier(name)))
@@ -347,7 +343,7 @@ _FKEYS = """
 SELECT n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid)
   FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
  WHERE c.contype = 'f' AND c.conparentid = 0  -- a partition's copy goes and comes with its table's
-   AND (c.conrelid = ANY(%(tables)s::regclass[]) OR c.confrelid = ANY(%(referenced)s::regclass[]))
+   AND (c.conrelid = ANY(%(tables)s::regclass[]) OR c.confrelid = ANY(%(tables)s::regclass[]))
  ORDER BY n.nspname, r.relname, c.conname"""
 _KEYS = """
 SELECT n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid)
@@ -365,7 +361,7 @@ SELECT n.nspname, r.relname, x.relname, pg_get_indexdef(i.indexrelid)
  ORDER BY n.nspname, r.relname, x.relname"""
 
 
-def _catalog(cur, query: str, tables: list[str], **params: float | list[str]) -> list[tuple[str, str, str, str]]:
+def _catalog(cur, query: str, tables: list[str], **params: float) -> list[tuple[str, str, str, str]]:
     cur.execute(query, {"tables": list(tables), **params})
     return cur.fetchall()
 

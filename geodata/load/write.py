@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.load.bulk import column_types, copy_binary, deferred_indexes, encode_binary, geom_ewkb, point_ewkb
+from geodata.load import months
+from geodata.load.bulk import column_types, copy_binary, encode_binary, geom_ewkb, point_ewkb
 from geodata.queries import sql_text
 from geodata.unit_assign import ANCESTOR_COLUMNS, FACT_UNIT_COLUMNS, UnitIndex
 
@@ -147,11 +148,10 @@ def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False, backwa
     reach from the case's (a backward move, unless ``backward``), leaves the case's status and step
     times as they are; an empty value never erases one the case has.
 
-    ``bulk`` (for loads about as large as the table or larger, such as a city's first import):
-    the table is locked, its keys, indexes, foreign keys and triggers are set aside, the rows are
-    written, and then every index is built once from sorted rows, every key checked in one join,
-    and the counts the triggers keep are recounted (the daily counts' indexes, too, built once).
-    Readers wait for the load's whole length.
+    ``bulk`` (a city's first import, years of history): the table is locked, the cases that exist
+    are updated in place, and the new ones are written month by month (geodata/load/months.py): a
+    month that gains at least as many cases as it holds is set aside, filled, its indexes built once
+    from sorted rows, and attached again. Readers wait for the load's whole length.
     """
     staged = frame.assign(geom=point_ewkb(frame.lon.to_numpy(), frame.lat.to_numpy()))
     for column, default in (("source_category", None), ("source_status", None), ("status_given", True)):
@@ -165,14 +165,10 @@ def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False, backwa
     cur.execute(sql_text("load_cases_reconcile"), {"backward": backward})
     cur.execute(sql_text("load_cases_partitions"))
     if not bulk:
-        inserted, updated = _write_staged(cur, "load_upsert_cases", params)
-    else:
-        with deferred_indexes(cur, ["cases"], referenced=("case_keys",)):
-            cur.execute("ALTER TABLE cases DISABLE TRIGGER USER")
-            inserted, updated = _write_staged(cur, "load_upsert_cases", params)
-        cur.execute("ALTER TABLE cases ENABLE TRIGGER USER")
-        with deferred_indexes(cur, ["case_days"]):  # recounted from scratch: its indexes built once
-            cur.execute(sql_text("cases_recount"))
+        inserted, updated = _write_staged(cur, "load_upsert_cases", {**params, "insert_new": True})
+    else:  # the cases that exist updated in place, the new ones written month by month
+        _, updated = _write_staged(cur, "load_upsert_cases", {**params, "insert_new": False})
+        inserted, _ = months.write_new(cur, actor, IMPORT_NOTE)
     return CasesWritten(inserted, updated, int(held[0][0]) if held else 0, [tuple(r[1:]) for r in held])
 
 

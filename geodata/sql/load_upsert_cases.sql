@@ -2,7 +2,8 @@
 -- Each new case and each status change gets a case_events row (every CTE sees the rows as they
 -- were before the statement, so "old" holds the previous status). New cases take their keys in
 -- case_keys first (ON CONFLICT there: cases is partitioned by month and has no key of its own on
--- (source, external id)). Returns (inserted, updated).
+-- (source, external id)). Without %(insert_new)s only existing cases are updated. Returns
+-- (inserted, updated).
 WITH old AS (
     SELECT c.id, c.status
       FROM load_stage_cases s
@@ -12,6 +13,7 @@ WITH old AS (
     INSERT INTO case_keys (id, source, external_id)
     SELECT nextval(pg_get_serial_sequence('cases', 'id')), s.source, s.external_id
       FROM load_stage_cases s
+     WHERE %(insert_new)s  -- a bulk load writes its new cases month by month (geodata/load/months.py)
     ON CONFLICT (source, external_id) DO NOTHING
     RETURNING id, source, external_id
 ), upd AS (
