@@ -35,7 +35,9 @@ BUDGET = {
     "refresh_change_wire_bytes": 100 * 1024,
     "first_paint_bytes": 2 * 1024 * 1024,
     "open_counts_maintained_ms": None,
-    "ingest_bulk_rows_per_s": 50_000,
+    "ingest_bulk_rows_per_s": None,  # issue 28: the bulk target is a share of the floor (history_share_of_floor)
+    "history_share_of_floor": 0.5,  # the loader's rows/s ≥ half the floor's (COPY + index builds), same run
+    "history_import_s": 90,  # 1M history rows into the city scale (bench/history.py)
     "drilldown_click_ms": 1000,
     "drilldown_click_browser_ms": 1000,
     "wall_nochange_server_ms": 5,
@@ -58,6 +60,8 @@ BUDGET = {
     "assessment_close_s": 10,  # the same month scored and ranked under the active schemes, as a close does
     "report_s": 30,  # the top unit's monthly report, workbook and PDF (bench/assessment.py report_s)
 }
+
+AT_LEAST = {"history_share_of_floor"}  # budgets to reach rather than stay under (besides the rates)
 
 
 def _dash_post(client, key: str, values: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -398,6 +402,15 @@ class Bench:
         _vacuum_cases(cur.connection)
         return {"prepare_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0}
 
+    def history(self) -> None:
+        """A history import (1M cases at city scale, 200k at demo) through the loader's bulk path,
+        against the floor measured in the same run (bench/history.py)."""
+        from bench import history
+
+        rows = 1_000_000 if self.scale == "city" else 200_000
+        print(f"history import of {rows:,} cases …", flush=True)
+        self.results.update(history.measure(self.settings.admin_dsn(), self.scale, rows))
+
     def wall(self) -> None:
         """The wall display's ticks (bench/wall.py), one new case before each changed tick."""
         from bench import wall
@@ -477,6 +490,7 @@ class Bench:
         self.queries()
         self.rls()
         self.ingest()
+        self.history()
         self.intake()
         self.analyst()
         self.work()
@@ -495,7 +509,8 @@ class Bench:
             budget = BUDGET.get(key)
             mark = ""
             if isinstance(value, int | float) and budget:
-                ok = value >= budget if key.endswith("per_s") else value <= budget
-                mark = f"  (budget {'≥' if key.endswith('per_s') else '≤'} {budget}: {'ok' if ok else 'OVER'})"
+                at_least = key.endswith("per_s") or key in AT_LEAST
+                ok = value >= budget if at_least else value <= budget
+                mark = f"  (budget {'≥' if at_least else '≤'} {budget}: {'ok' if ok else 'OVER'})"
             print(f"  {key:34s} {value}{mark}")
         print("  not yet measured: " + "; ".join(self.results["not_yet_measured"]))

@@ -15,8 +15,11 @@ counters (case_days_add, unit_stats_add: migration 0042) and the data version.
 
 from __future__ import annotations
 
+import itertools
+import logging
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +27,8 @@ from psycopg2 import sql
 
 from geodata.queries import sql_text
 
+log = logging.getLogger(__name__)
+STEPS = ("keys_s", "months_s", "counts_s", "events_s")  # what write_new logs it spent, in order
 _ON_CASES = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON ONLY public\.cases USING ")
 
 
@@ -46,24 +51,51 @@ class MonthLoad:
 def write_new(cur, actor: str, note: str, memory: str = "1GB") -> tuple[int, list[MonthLoad]]:
     """Write the staged cases that are new (load_stage_cases; keys not taken yet): their keys, rows,
     first events and counts. Returns how many, and the months they went to."""
+    clock = [time.perf_counter()]
     cur.execute(sql_text("load_new_keys"))
     cur.execute(sql_text("load_new_months"))
     months = [MonthLoad(*row) for row in cur.fetchall()]
     if not months:
         return 0, []
+    clock.append(time.perf_counter())
     cur.execute("SELECT set_config('maintenance_work_mem', %s, true)", (memory,))
     workers = max(1, (os.cpu_count() or 1) - 1)
     cur.execute("SELECT set_config('max_parallel_maintenance_workers', %s, true)", (str(workers),))
     cur.execute(sql_text("load_case_index_defs"))
     index_defs = [row[0] for row in cur.fetchall()]
+    aside = [m for m in months if m.set_aside]
     for month in months:
         if month.set_aside:
             _rebuild_month(cur, month, index_defs)
         else:
             _fill(cur, sql.Identifier("cases"), month)  # the triggers count these
+    clock.append(time.perf_counter())
+    if aside:  # counted once, over the months set aside
+        new_rows = cur.mogrify(sql_text("load_new_cases"), {"months": [m.name for m in aside]}).decode()
+        cur.execute("SELECT case_days_add(%s), unit_stats_add(%s)", (new_rows, new_rows))
+    clock.append(time.perf_counter())
     cur.execute(sql_text("load_new_events"), {"actor": actor, "note": note})
     cur.execute("UPDATE data_version SET version = version + 1, changed_at = now() WHERE topic = 'cases'")
+    clock.append(time.perf_counter())
+    steps = dict(zip(STEPS, (round(b - a, 2) for a, b in itertools.pairwise(clock))))
+    log.info(
+        "bulk load of %d new cases in %d months (%d set aside): %s",
+        sum(m.rows for m in months),
+        len(months),
+        len(aside),
+        steps,
+        extra={"steps": steps},
+    )
     return sum(m.rows for m in months), months
+
+
+def on_table(definition: str, table: str) -> sql.Composable:
+    """An index definition of cases (load_case_index_defs.sql) made for ``table``, named by the server."""
+    rest = _ON_CASES.sub("", definition)
+    if rest == definition:
+        raise ValueError(f"not an index of cases: {definition}")
+    unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
+    return sql.SQL("CREATE " + unique + "INDEX ON {} USING ").format(sql.Identifier(table)) + sql.SQL(rest)
 
 
 def _fill(cur, target: sql.Composable, month: MonthLoad) -> None:
@@ -82,9 +114,7 @@ def _rebuild_month(cur, month: MonthLoad, index_defs: list[str]) -> None:
     _fill(cur, table, month)
     cur.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (id, reported_at)").format(table))
     for definition in index_defs:
-        cur.execute(_ON_CASES.sub(lambda m: f"CREATE {m[1] or ''}INDEX ON public.{month.name} USING ", definition))
-    new_rows = sql.SQL("SELECT c.* FROM {} c JOIN load_new_keys k ON k.id = c.id").format(table).as_string(cur)
-    cur.execute("SELECT case_days_add(%s), unit_stats_add(%s)", (new_rows, new_rows))
+        cur.execute(on_table(definition, month.name))
     bound = sql.Identifier(f"{month.name}_bound")
     cur.execute(
         sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK (reported_at >= %(start)s AND reported_at < %(end)s)").format(

@@ -1,15 +1,16 @@
 -- A bulk load's new cases (geodata/load/months.py): the staged rows whose (source, external id) has
--- no case yet take their keys in case_keys, ids in report order, and load_new_keys keeps them for
--- the statements that write their months, events and counts. Dropped at commit or rollback.
+-- no case yet take their keys in case_keys, in key order (the unique index fills page by page), and
+-- load_new_keys keeps them for the statements that write their months, events and counts. The load
+-- holds cases; an intake taking one of these keys at the same moment fails the load as a whole,
+-- with nothing written. Dropped at commit or rollback.
 CREATE TEMP TABLE load_new_keys (id bigint NOT NULL, source text NOT NULL, external_id text NOT NULL) ON COMMIT DROP;
-WITH k AS (
+WITH seq AS (SELECT pg_get_serial_sequence('cases', 'id')::regclass AS ids), k AS (
     INSERT INTO case_keys (id, source, external_id)
-    SELECT nextval(pg_get_serial_sequence('cases', 'id')), s.source, s.external_id
-      FROM (SELECT s.source, s.external_id, s.reported_at
+    SELECT nextval((SELECT ids FROM seq)), s.source, s.external_id
+      FROM (SELECT s.source, s.external_id
               FROM load_stage_cases s
              WHERE NOT EXISTS (SELECT 1 FROM case_keys k WHERE k.source = s.source AND k.external_id = s.external_id)
-             ORDER BY s.reported_at) s
-    ON CONFLICT (source, external_id) DO NOTHING
+             ORDER BY s.source, s.external_id) s
     RETURNING id, source, external_id
 )
 INSERT INTO load_new_keys SELECT * FROM k;
