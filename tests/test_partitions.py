@@ -15,6 +15,7 @@ from geodata.clock import TZ
 from geodata.db import Database
 from geodata.ops.migrate import migrate
 from geodata.roles import OWNER_ROLE, SUPERUSER
+from tests.conftest import GRIDOPS, ROOT
 
 PARTITIONED_AT = 41  # migration 0041_cases_by_month
 COPY_DB = "gridops_migrate_test"
@@ -238,3 +239,21 @@ def test_the_app_reads_cases_only_through_their_table(db):
         cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(month)))
     with pytest.raises(errors.InsufficientPrivilege), db.transaction() as cur:
         cur.execute("DELETE FROM case_keys WHERE id = -1")
+
+
+def test_the_months_from_the_command_line(db):
+    def gridops(*words: str) -> subprocess.CompletedProcess:
+        return subprocess.run([GRIDOPS, "cases", *words], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    listed = gridops("months")
+    assert listed.returncode == 0, listed.stderr
+    names = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert names == [m.name for m in partitions.months(db)] and names[-1] == "cases_default"
+    ahead = gridops("ahead")
+    assert (ahead.returncode, ahead.stdout.strip()) == (0, "0 partition(s) made")
+    for bad in ("2020", "2020-13", "soon"):
+        refused = gridops("archive", "--before", bad)
+        assert refused.returncode != 0
+        assert refused.stderr.strip() == f"error: --before {bad!r} is no month: give it as YYYY-MM, e.g. 2020-01"
+    nothing = gridops("archive", "--before", "2001-01")
+    assert (nothing.returncode, nothing.stdout.strip()) == (0, "detached 0 month(s): none before 2001-01")
