@@ -21,6 +21,10 @@ from geodata.errors import SetupError
 from geodata.roles import APP_ROLE, OWNER_ROLE, SUPERUSER
 from settings import DATABASE_FILE, ROOT, Settings
 
+# A query over cases locks each month it reads and each of that month's indexes: ten years of
+# months and about 30 indexes each is 3,600 locks in one transaction, beyond the default lock table
+# (64 per connection). Given at start, so that a cluster made before partitioning gets it too.
+MAX_LOCKS_PER_TRANSACTION = 1024
 SERVER_CONF = """
 # Written by GridOps (geodata/ops/cluster.py). Port, host and socket directory are given at start.
 max_wal_size = 4GB
@@ -176,7 +180,7 @@ class Cluster:
                 f"port {port} on {host} is already in use by another program: stop it, "
                 f"or set GRIDOPS_PG_PORT to a free port (e.g. {port + 1})"
             )
-        opts = f"-p {port} -h {host} -k {self.sockets}"
+        opts = f"-p {port} -h {host} -k {self.sockets} -c max_locks_per_transaction={MAX_LOCKS_PER_TRANSACTION}"
         proc = self._run(
             [
                 str(self.bindir() / "pg_ctl"),

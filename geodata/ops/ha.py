@@ -35,7 +35,7 @@ from types import SimpleNamespace
 import psycopg2
 
 from geodata.errors import SetupError
-from geodata.ops.cluster import Cluster, give_to_postgres, resolve_var_dir
+from geodata.ops.cluster import MAX_LOCKS_PER_TRANSACTION, Cluster, give_to_postgres, resolve_var_dir
 from geodata.roles import APP_ROLE, OWNER_ROLE, SUPERUSER
 from settings import Settings
 
@@ -54,8 +54,9 @@ pgautofailover.node_considered_unhealthy_timeout = 3000
 # timeout.network_partition_timeout, KEEPER_CONF: shorter) before its standby is promoted.
 pgautofailover.primary_demote_timeout = 5000
 """
-NODE_CONF = """
-# Written by GridOps (geodata/ops/ha.py).
+NODE_CONF = f"""
+# Written by GridOps (geodata/ops/ha.py). A standby needs at least the primary's lock table.
+max_locks_per_transaction = {MAX_LOCKS_PER_TRANSACTION}
 shared_buffers = 256MB
 max_wal_size = 2GB
 work_mem = 32MB

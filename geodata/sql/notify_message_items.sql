@@ -5,5 +5,5 @@ SELECT s.step, s.case_id, cat.name, c.address, c.deadline_at, c.escalation, s.du
   JOIN cases c ON c.id = s.case_id
   JOIN case_categories cat ON cat.code = c.category_code
  WHERE d.message_id = %(message)s
- GROUP BY s.id, cat.name, c.id
+ GROUP BY s.id, cat.name, c.id, c.reported_at  -- cases' key (0041)
  ORDER BY s.due_at, s.id
