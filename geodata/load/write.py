@@ -161,13 +161,15 @@ def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False, backwa
     _stage(cur, "load_stage_cases", "load_stage_cases", staged, CASE_COLUMNS)
     if bulk:
         cur.execute("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE")
-    held = _rows(cur, "load_cases_held_moves")
-    cur.execute(sql_text("load_cases_reconcile"), {"backward": backward})
+    meets = _rows(cur, "load_stage_meets_cases")[0][0]  # a history import meets none: nothing to reconcile
+    held = _rows(cur, "load_cases_held_moves") if meets else []
+    if meets:
+        cur.execute(sql_text("load_cases_reconcile"), {"backward": backward})
     cur.execute(sql_text("load_cases_partitions"))
     if not bulk:
         inserted, updated = _write_staged(cur, "load_upsert_cases", {**params, "insert_new": True})
     else:  # the cases that exist updated in place, the new ones written month by month
-        _, updated = _write_staged(cur, "load_upsert_cases", {**params, "insert_new": False})
+        updated = _write_staged(cur, "load_upsert_cases", {**params, "insert_new": False})[1] if meets else 0
         inserted, _ = months.write_new(cur, actor, IMPORT_NOTE)
     return CasesWritten(inserted, updated, int(held[0][0]) if held else 0, [tuple(r[1:]) for r in held])
 
