@@ -492,6 +492,67 @@ def test_a_bulk_load_writes_what_the_row_path_writes_and_restores_the_table(empt
     assert [_one(dsn, q) for q in _CATALOG] == catalog
 
 
+def test_years_of_history_load_month_by_month_and_count_as_the_triggers_would(empty, load_settings, tmp_path):
+    """A bulk load of three old months (set aside, filled, indexed, attached) and a few cases of a
+    month that holds many more (through cases, indexes in place): the months stay attached with
+    every index, and the daily counts and open-case counters equal a count from scratch."""
+    s, dsn = load_settings, empty
+    _hierarchy(tmp_path, dsn, s)
+    recent = tmp_path / "recent.csv"
+    _hotline_csv(recent, 600)  # November 2026
+    assert _run("cases", recent, dsn, s, source="hotline", crs="EPSG:4326", bulk=False).inserted == 600
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("ANALYZE cases")  # the month's rows as the planner knows them
+    conn.close()
+    history = tmp_path / "history.csv"
+    with history.open("w", encoding="gbk", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["工单编号", "受理时间", "办结时间", "办理状态", "问题类型", "经度", "纬度"])
+        for i in range(900):
+            month, day = 1 + i % 3, 1 + i % 27
+            closed = i % 4 != 0
+            w.writerow(
+                [
+                    f"H{i:05d}",
+                    f"2015-{month:02d}-{day:02d} 10:{i % 60:02d}",
+                    f"2015-{month:02d}-{day + 1:02d} 09:00" if closed else "",
+                    "已办结" if closed else "处理中",
+                    "暴露垃圾",
+                    f"{113.7705 + (i % 97) * 0.0002:.6f}",
+                    f"{34.7205 + (i % 89) * 0.0002:.6f}",
+                ]
+            )
+        for i in range(20):  # a few more of November, which holds 600
+            w.writerow([f"N{i:05d}", f"2026-11-{1 + i:02d} 11:00", "", "处理中", "占道经营", "113.7801", "34.7301"])
+    loaded = _run("cases", history, dsn, s, source="hotline", crs="EPSG:4326", bulk=True)
+    assert (loaded.inserted, loaded.updated, loaded.bulk) == (920, 0, True)
+    parts = dict(_one(dsn, "SELECT tableoid::regclass::text, count(*) FROM cases GROUP BY 1"))
+    assert parts == {"cases_y2015m01": 300, "cases_y2015m02": 300, "cases_y2015m03": 300, "cases_y2026m11": 620}
+    indexes = "SELECT count(*) FROM pg_index WHERE indrelid = %s::regclass"
+    assert {_one(dsn, indexes, (t,))[0][0] for t in parts} == {_one(dsn, indexes, ("cases_default",))[0][0]}
+    assert _one(
+        dsn,
+        "SELECT count(*) FROM case_events WHERE case_id IN (SELECT id FROM cases "
+        "WHERE external_id LIKE 'H%%' OR external_id LIKE 'N%%')",
+    ) == [(920,)]
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT case_days_query('SELECT 1 AS sign, * FROM cases')")
+        fresh = cur.fetchone()[0]
+        cur.execute(f"""SELECT count(*) FROM (
+            (SELECT lvl, street_id, community_id, grid_id, exclusive_grid_id, city_id, district_id, micro_id, day,
+                    reported, online, ended, resolved, on_time, rated, satisfied, late_from, late_to
+               FROM case_days WHERE reported <> 0 OR online <> 0 OR ended <> 0 OR resolved <> 0 OR on_time <> 0
+                 OR rated <> 0 OR satisfied <> 0 OR late_from <> 0 OR late_to <> 0
+             EXCEPT ({fresh}))
+            UNION ALL (({fresh}) EXCEPT SELECT lvl, street_id, community_id, grid_id, exclusive_grid_id, city_id,
+                    district_id, micro_id, day, reported, online, ended, resolved, on_time, rated, satisfied,
+                    late_from, late_to FROM case_days)) x""")
+        assert cur.fetchone()[0] == 0
+    conn.close()
+    counted = "SELECT unit_id, open_cases FROM unit_stats WHERE unit_id IN (SELECT unit_id FROM ({}) x) ORDER BY 1"
+    assert _one(dsn, counted.format(_OPEN_BY_UNIT)) == _one(dsn, _OPEN_BY_UNIT)
+
+
 def test_a_large_first_load_chooses_bulk_mode(empty, load_settings, tmp_path, monkeypatch):
     s, dsn = load_settings, empty
     _hierarchy(tmp_path, dsn, s)

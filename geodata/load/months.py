@@ -52,13 +52,14 @@ def write_new(cur, actor: str, note: str, memory: str = "1GB") -> tuple[int, lis
     """Write the staged cases that are new (load_stage_cases; keys not taken yet): their keys, rows,
     first events and counts. Returns how many, and the months they went to."""
     clock = [time.perf_counter()]
+    for setting in ("maintenance_work_mem", "work_mem"):  # index builds; the sorts and groupings
+        cur.execute("SELECT set_config(%s, %s, true)", (setting, memory))
     cur.execute(sql_text("load_new_keys"))
     cur.execute(sql_text("load_new_months"))
     months = [MonthLoad(*row) for row in cur.fetchall()]
     if not months:
         return 0, []
     clock.append(time.perf_counter())
-    cur.execute("SELECT set_config('maintenance_work_mem', %s, true)", (memory,))
     workers = max(1, (os.cpu_count() or 1) - 1)
     cur.execute("SELECT set_config('max_parallel_maintenance_workers', %s, true)", (str(workers),))
     cur.execute(sql_text("load_case_index_defs"))
