@@ -526,15 +526,33 @@ def test_years_of_history_load_month_by_month_and_count_as_the_triggers_would(em
             w.writerow([f"N{i:05d}", f"2026-11-{1 + i:02d} 11:00", "", "处理中", "占道经营", "113.7801", "34.7301"])
     loaded = _run("cases", history, dsn, s, source="hotline", crs="EPSG:4326", bulk=True)
     assert (loaded.inserted, loaded.updated, loaded.bulk) == (920, 0, True)
+    # then more November cases than it holds: the month is set aside with its 620 inside
+    more = tmp_path / "more.csv"
+    with more.open("w", encoding="gbk", newline="") as out:
+        w = csv.writer(out)
+        w.writerow(["工单编号", "受理时间", "办结时间", "办理状态", "问题类型", "经度", "纬度"])
+        for i in range(700):
+            w.writerow(
+                [
+                    f"M{i:05d}",
+                    f"2026-11-{1 + i % 20:02d} 12:{i % 60:02d}",
+                    "2026-11-25 09:00",
+                    "已办结",
+                    "占道经营",
+                    f"{113.7705 + (i % 97) * 0.0002:.6f}",
+                    f"{34.7205 + (i % 89) * 0.0002:.6f}",
+                ]
+            )
+    assert _run("cases", more, dsn, s, source="hotline", crs="EPSG:4326", bulk=True).inserted == 700
     parts = dict(_one(dsn, "SELECT tableoid::regclass::text, count(*) FROM cases GROUP BY 1"))
-    assert parts == {"cases_y2015m01": 300, "cases_y2015m02": 300, "cases_y2015m03": 300, "cases_y2026m11": 620}
+    assert parts == {"cases_y2015m01": 300, "cases_y2015m02": 300, "cases_y2015m03": 300, "cases_y2026m11": 1320}
     indexes = "SELECT count(*) FROM pg_index WHERE indrelid = %s::regclass"
     assert {_one(dsn, indexes, (t,))[0][0] for t in parts} == {_one(dsn, indexes, ("cases_default",))[0][0]}
     assert _one(
         dsn,
         "SELECT count(*) FROM case_events WHERE case_id IN (SELECT id FROM cases "
-        "WHERE external_id LIKE 'H%%' OR external_id LIKE 'N%%')",
-    ) == [(920,)]
+        "WHERE external_id LIKE 'H%%' OR external_id LIKE 'N%%' OR external_id LIKE 'M%%')",
+    ) == [(1620,)]
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT case_days_query('SELECT 1 AS sign, * FROM cases')")
         fresh = cur.fetchone()[0]

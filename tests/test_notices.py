@@ -220,7 +220,7 @@ def test_a_cases_history_names_each_step_who_was_told_through_which_channel_and_
     )
     assert failed["state"] == "failed" and failed["result"] == "HTTP 500"
     assert remind_step["messages"][0]["state"] == "pending"
-    assert remind_step["messages"][0]["at"] < NOW + timedelta(minutes=1)
+    assert remind_step["messages"][0]["at"] < datetime.now(TZ) + timedelta(minutes=1)  # not in the future
     # A step told to nobody yet through any channel is still on the timeline, with no message.
     (urge_step,) = history.of_case(db, second)
     assert urge_step["id"] == urge and urge_step["messages"] == []
