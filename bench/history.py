@@ -131,7 +131,7 @@ def _columns(cur) -> sql.Composable:
 
 
 def _count(cur) -> int:
-    cur.execute("SELECT count(*) FROM load_new_keys")
+    cur.execute("SELECT count(*) FROM load_new_rows")
     return int(cur.fetchone()[0])
 
 

@@ -9,7 +9,7 @@ hold many more cases than the load brings take their rows through cases, indexes
 of this is visible before the load's transaction commits, and a failure rolls all of it back.
 
 The statement-level triggers of cases do not see rows written into a detached month, so their work
-is done here once per month: the keys (load_new_keys.sql, first), the daily counts and open-case
+is done here once per month: the keys (load_new_rows.sql, first), the daily counts and open-case
 counters (case_days_add, unit_stats_add: migration 0042) and the data version.
 """
 
@@ -48,13 +48,14 @@ class MonthLoad:
         return self.rows >= self.held
 
 
-def write_new(cur, actor: str, note: str, memory: str = "1GB") -> tuple[int, list[MonthLoad]]:
+def write_new(cur, actor: str, note: str, meets: bool = True, memory: str = "1GB") -> tuple[int, list[MonthLoad]]:
     """Write the staged cases that are new (load_stage_cases; keys not taken yet): their keys, rows,
-    first events and counts. Returns how many, and the months they went to."""
+    first events and counts. ``meets`` false: no staged row is a case that exists (nothing to look
+    up). Returns how many, and the months they went to."""
     clock = [time.perf_counter()]
     for setting in ("maintenance_work_mem", "work_mem"):  # index builds; the sorts and groupings
         cur.execute("SELECT set_config(%s, %s, true)", (setting, memory))
-    cur.execute(sql_text("load_new_keys"))
+    cur.execute(sql_text("load_new_rows"), {"meets": meets})
     cur.execute(sql_text("load_new_months"))
     months = [MonthLoad(*row) for row in cur.fetchall()]
     if not months:

@@ -170,7 +170,7 @@ def write_cases(cur, frame: pd.DataFrame, actor: str, bulk: bool = False, backwa
         inserted, updated = _write_staged(cur, "load_upsert_cases", {**params, "insert_new": True})
     else:  # the cases that exist updated in place, the new ones written month by month
         updated = _write_staged(cur, "load_upsert_cases", {**params, "insert_new": False})[1] if meets else 0
-        inserted, _ = months.write_new(cur, actor, IMPORT_NOTE)
+        inserted, _ = months.write_new(cur, actor, IMPORT_NOTE, meets=meets)
     return CasesWritten(inserted, updated, int(held[0][0]) if held else 0, [tuple(r[1:]) for r in held])
 
 

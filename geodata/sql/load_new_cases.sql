@@ -3,4 +3,4 @@
 SELECT c.*
   FROM cases c
  WHERE c.tableoid = ANY(%(months)s::regclass[])
-   AND c.id IN (SELECT id FROM load_new_keys)
+   AND c.id IN (SELECT id FROM load_new_rows)
