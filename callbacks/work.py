@@ -82,7 +82,9 @@ def refresh_work(
     def build(tick: refresh.Tick) -> tuple:
         counts = bench.counts(db, who.role, who.area)
         shown = queue or next((k for k in keys if counts.get(k)), keys[0] if keys else None)
-        rows, total = bench.page(db, who.role, who.area, shown, page_no or 0, category, text) if shown else ([], 0)
+        rows, total = (
+            bench.page(db, who.role, who.area, shown, page_no or 0, category, text, counts) if shown else ([], 0)
+        )
         cat = catalogue.get(db)
         may_dispatch = "dispatch" in lifecycle_actions(db, who.role)
         return (

@@ -114,15 +114,19 @@ def page(
     page_no: int = 0,
     category: str | None = None,
     text: str | None = None,
+    counted: dict[str, int] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """(rows of one page of ``queue``, how many cases the filtered queue holds). ``category`` is a
-    category or group code; ``text`` a case number or words of the description."""
+    category or group code; ``text`` a case number or words of the description. ``counted``: the
+    queues' sizes as ``counts`` just read them, taken as the total when nothing filters the queue."""
     if queue not in queues_of(role):
         return [], 0
     where, params = _area(db, area)
     clauses = [where, sql.SQL(QUEUES[queue].clause)]
     if category:
-        clauses.append(sql.SQL("(c.category_code = %(category)s OR k.parent_code = %(category)s)"))
+        clauses.append(
+            sql.SQL("c.category_code IN (SELECT code FROM case_categories WHERE %(category)s IN (code, parent_code))")
+        )
         params["category"] = category
     text = (text or "").strip()[:100]
     if text.isdigit() and len(text) < 19:
@@ -131,13 +135,20 @@ def page(
     elif text:
         clauses.append(sql.SQL("(c.description ILIKE %(words)s OR c.address ILIKE %(words)s)"))
         params["words"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    statement = sql.SQL(sql_text("work_page")).format(where=sql.SQL(" AND ").join(clauses))
+    where_all = sql.SQL(" AND ").join(clauses)
     params |= {"soon": SOON, "limit": PAGE_SIZE, "offset": max(0, int(page_no)) * PAGE_SIZE}
     with db.transaction() as cur:
-        cur.execute(statement, params)
+        cur.execute(sql.SQL(sql_text("work_page")).format(where=where_all), params)
         names = [d.name for d in cur.description]
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
-    return rows, (rows[0]["total"] if rows else 0)
+        if len(clauses) == 2 and counted is not None and queue in counted:
+            total = counted[queue]
+        elif not rows and params["offset"] == 0:
+            total = 0
+        else:
+            cur.execute(sql.SQL(sql_text("work_total")).format(where=where_all), params)
+            total = cur.fetchone()[0]
+    return rows, total
 
 
 def reported_by(db: Database, actor: str, limit: int = 30) -> list[dict[str, Any]]:
