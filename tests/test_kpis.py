@@ -241,3 +241,25 @@ def test_trend_colour_follows_the_kpis_good_direction():
     assert (better.trend, better.good) == ("up", True)
     assert kpis.KpiValue("open", 4, 4).good is None
     assert kpis.KpiValue("satisfaction", None, 0.5).trend == "none"
+
+
+def test_a_unit_and_its_ranking_read_the_counts_they_share_once_per_request(db, raw):
+    """In one request (the drill-down: the unit's KPIs and its children's ranking, at once), the
+    camera, checkpoint and round counts a unit's figure shares with its children's are read once,
+    by child, and the unit's own figure is their sum."""
+    from geodata.memo import REQUEST
+
+    street = sample_units(db, raw)[1]
+    alone = kpis.unit_kpis(db, street, now=NOW, days=DAYS)  # outside a request: nothing shared
+    token = REQUEST.set({})
+    try:
+        shared = kpis.unit_kpis(db, street, now=NOW, days=DAYS)
+        kpis.child_kpis(db, street, now=NOW, days=DAYS)
+        read = [k for k in REQUEST.get() if isinstance(k, tuple) and k[:1] == ("kpi",)]
+    finally:
+        REQUEST.reset(token)
+    assert shared == alone
+    for name in kpis.ADDITIVE:
+        assert {k[5] for k in read if k[2] == name} == {"community_id"}, name  # never ungrouped
+    assert len([k for k in read if k[2] == "kpi_cameras"]) == 2  # now and yesterday, once each
+    assert {k[5] for k in read if k[2] == "kpi_cases"} == {None, "community_id"}  # windows differ
