@@ -13,6 +13,7 @@ import api
 import callbacks  # noqa: F401  (registers every callback)
 from access import gate, headers, secret, signin
 from access.sessions import SessionCookies
+from callbacks import shared_ticks
 from geodata.errors import SetupError
 from routes import events, exports, health, imports, inspect, maps, mobile, rating, reports, templating
 from settings import get_settings
@@ -33,6 +34,9 @@ app = Dash(
     title="网格治理一张图",
     update_title=None,
     suppress_callback_exceptions=True,
+    # Every callback is plain Python: with asgiref installed Dash would otherwise serve async
+    # endpoints and run its page router hook on an event loop in a new thread for every request.
+    use_async=False,
     assets_path_ignore=["vendor", "mobile"],  # inlined into exports; the phone page's own (routes/mobile.py)
 )
 server = app.server
@@ -50,6 +54,7 @@ if settings.proxy_hops:
     server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
 app.layout = html.Div(dash.page_container, id="shell")
 gate.register(server)
+shared_ticks.register(server)  # after the gate: a tick's answer kept for every screen asking the same
 signin.register(server)
 health.register(server)
 maps.register(server)

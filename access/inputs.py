@@ -34,7 +34,12 @@ def refuse_unusable_input(request: flask.Request) -> flask.Response | None:
             found = any(NUL in k or NUL in v for k, v in request.form.items(multi=True))
         elif request.is_json:
             try:
-                found = _has_nul(request.get_json(silent=True))
+                body = request.get_json(silent=True)  # parsed here (and kept) whatever its text
+                # UTF-8 JSON carries a NUL only as the escape \u0000: without one (and without any 0
+                # byte, as UTF-16 or UTF-32 would have), no string needs walking. Every live
+                # screen's tick passes here.
+                raw = request.get_data()
+                found = (b"\\u0000" in raw or b"\x00" in raw) and _has_nul(body)
             except RecursionError:  # nested deeper than the parser goes: no handler could take it either
                 response = flask.jsonify(error="invalid_json", message=TOO_DEEP)
                 response.status_code = 400
