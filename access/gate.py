@@ -171,9 +171,16 @@ def _no_such_asset(exc: Exception):
     return response
 
 
+def _forget_request(_exc: BaseException | None) -> None:
+    """What the request read once is not kept past it: code that runs outside any request in the
+    same thread afterwards (a job, a script, a test) reads afresh (geodata.memo.once_per_request)."""
+    memo.REQUEST.set(None)
+
+
 def register(server: flask.Flask) -> None:
     """Put the gate in front of every request."""
     server.before_request(check)
+    server.teardown_request(_forget_request)
     server.register_error_handler(DependencyException, _no_such_asset)
     server.register_error_handler(DashException, _bad_callback_input)  # e.g. inputs that do not match
     for kind in (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError):
