@@ -64,6 +64,16 @@
       tooltip(gd).style.display = "none";
       map.getCanvas().style.cursor = "";
     });
+    // A layer whose features are pages of their own (a checkpoint): a click opens that page, in
+    // the page's language.
+    map.on("click", id, function (e) {
+      var f = e.features && e.features[0];
+      var spec = gd.layout.meta.tiles[key];
+      if (!f || !spec || !spec.link) return;
+      var lang = new URLSearchParams(window.location.search).get("lang");
+      window.location.assign(spec.link.replace("{id}", encodeURIComponent(f.id)) +
+        (lang ? "?lang=" + encodeURIComponent(lang) : ""));
+    });
   }
 
   // The ids of a state, sent as runs of consecutive ids ([first, count], ...).

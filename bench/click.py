@@ -15,6 +15,7 @@ import statistics
 import time
 from typing import Any
 
+from bench.measure import BENCH_CASE, BENCH_CASES_GONE
 from bench.server import app_server, free_port
 from geodata import units
 from geodata.db import Database
@@ -83,7 +84,6 @@ def _clicks(driver, base: str, root: str, levels: tuple[str, ...], rounds: int, 
 
 
 def _new_case(db: Database) -> None:
-    from bench.measure import BENCH_CASE
 
     with db.transaction() as cur:
         cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' LIMIT 1")
@@ -112,7 +112,7 @@ def measure(db: Database, rounds: int = 3) -> dict[str, Any]:
         times = _clicks(driver, base, top.code, levels, rounds, lambda: _new_case(db))
     finally:
         with db.transaction() as cur:
-            cur.execute("DELETE FROM cases WHERE source = 'app' AND external_id LIKE 'BENCH-CLICK-%'")
+            cur.execute(BENCH_CASES_GONE, ("BENCH-CLICK-%",))
         if driver is not None:
             driver.quit()
         proc.terminate()

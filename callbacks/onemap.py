@@ -99,8 +99,8 @@ def point_zooms(db: Database, data: dict[str, Any], fit_zoom: float) -> dict[str
     """Per point layer, the zoom from which it is drawn (below it, at the overview, its points
     would cover the grid colours), for assets/mapfit.js; their markers grow with the zoom. The
     communities' outlines and names likewise, past a few hundred of them (a city's 2,000)."""
-    cameras = fetch_rows("map_layer_sizes", None, db)[0][1]
-    counts = {"checkpoints": len(data["checkpoints"]["checkpoints"]["id"]), "cameras": cameras}
+    sizes = dict(zip(tiles.SOURCES, fetch_rows("map_layer_sizes", None, db)[0]))
+    counts = {"checkpoints": sizes["checkpoints"], "cameras": sizes["cameras"]}
     out = {key: {"minzoom": point_minzoom(n, fit_zoom)} for key, n in counts.items()}
     communities = len(data["labels"]["community"]["id"]) if "community" in data.get("labels", {}) else 0
     if communities > COMMUNITIES_ON_SCREEN:

@@ -27,6 +27,7 @@ class TileSource:
 SOURCES = {
     "grids": TileSource("tile_grids", "units"),
     "cameras": TileSource("tile_cameras", "cameras"),
+    "checkpoints": TileSource("tile_checkpoints", "checkpoints"),
 }
 _memo = Memo(maxsize=2048)
 

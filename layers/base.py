@@ -99,6 +99,7 @@ class TiledLayer(Layer):
     (assets/maptiles.js). Its traces then stay empty, keeping their slots."""
 
     tile_kind: str = "fill"  # the MapLibre layer type
+    tile_link: str | None = None  # the page a click on a feature opens ({id}: the feature's id)
     count_query: str = ""  # a named query: the number of features, to choose the drawing
 
     def tile_paint(self) -> dict[str, Any]:

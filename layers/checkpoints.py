@@ -8,17 +8,21 @@ import numpy as np
 
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from i18n import named, t
-from layers.base import ColourClasses, LegendItem, PointLayer, hover
+from i18n import name_column, named, t
+from layers.base import ColourClasses, LegendItem, PointLayer, TiledLayer, hover
 from layers.basemap import Projector
 
 COMPLIANCE_CLASSES = ColourClasses(breaks=(0, 60, 80, 100), colors=("#e53935", "#fb8c00", "#fdd835", "#43a047"))
 NOT_INSPECTED = "#9e9e9e"
 
 
-class CheckpointLayer(PointLayer):
-    """One marker trace; a refresh patches colours and the compliance fields."""
+class CheckpointLayer(TiledLayer, PointLayer):
+    """One marker trace; a refresh patches colours and the compliance fields. Past the tiling
+    threshold (a city's thousands): vector tiles, which carry the compliance (new tiles when an
+    inspection is recorded), with markers that grow with the zoom; a click opens the checkpoint."""
 
+    tile_kind = "circle"
+    tile_link = "/checkpoint/{id}"
     key = "checkpoints"
     rows_key = "checkpoints"
     topics = ("checkpoints",)
@@ -59,6 +63,29 @@ class CheckpointLayer(PointLayer):
         }
         trace.update(self.values(data, lang)[0])
         return [trace]
+
+    def tile_paint(self) -> dict[str, Any]:
+        """Colour by compliance class as in the trace (grey before any inspection); the marker grows
+        with the zoom, from a dot at a city's overview to the trace's size in a street."""
+        colour: list[Any] = ["step", ["get", "compliance"], self.classes.colors[0]]
+        for bound, colour_above in zip(self.classes.breaks[1:], self.classes.colors[1:]):
+            colour += [bound, colour_above]
+        return {
+            "circle-color": ["case", ["==", ["typeof", ["get", "compliance"]], "number"], colour, NOT_INSPECTED],
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 1.5, 13, 3.5, 16, 6.5],
+            "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 12, 0, 14, 1],
+            "circle-stroke-color": "rgba(255,255,255,0.6)",
+            "circle-opacity": 0.95,
+        }
+
+    def tile_hover(self, lang: str) -> str:
+        """Name, type, compliance, failing elements and the last inspection."""
+        return (
+            f"<b>{{name}}</b><br>{{{name_column('type_name', lang)}}}"
+            f"<br>{t('hover.compliance', lang)}：{{compliance_text}}"
+            f"<br>{t('hover.failing', lang)}：{{{name_column('failing', lang)}}}"
+            f"<br>{t('hover.inspected', lang)}：{{inspected}}"
+        )
 
     def values(self, data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         """Colour by compliance class, plus the hover fields."""

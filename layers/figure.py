@@ -28,6 +28,7 @@ def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, visi
         "paint": layer.tile_paint(),
         "hover": layer.tile_hover(lang),
         "labels": layer.tile_labels(lang),
+        "link": layer.tile_link,
         "visible": visible,
         "slot": trace_slots()[layer.key].start,
         "state": wire_state(layer.tile_state(data)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import struct
 import time
 
 import pytest
@@ -12,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 import callbacks.onemap as onemap
 from geodata import tiles
+from geodata.clock import TZ
 from geodata.coords import wgs84_to_gcj02
 from layers.registry import trace_slots
 from settings import get_settings
@@ -40,6 +42,10 @@ def _fields(buf: bytes):
         elif wire == 2:
             size, i = _varint(buf, i)
             value, i = buf[i : i + size], i + size
+        elif wire == 1:
+            value, i = struct.unpack("<d", buf[i : i + 8])[0], i + 8
+        elif wire == 5:
+            value, i = struct.unpack("<f", buf[i : i + 4])[0], i + 4
         else:
             raise AssertionError(f"unexpected wire type {wire}")
         yield number, wire, value
@@ -60,6 +66,31 @@ def decode(tile: bytes) -> dict[str, dict]:
                 keys.append(value.decode())
         layers[name] = {"ids": ids, "keys": keys}
     return layers
+
+
+def properties(tile: bytes, name: str) -> dict[int, dict]:
+    """Feature id → its properties, of one layer of a Mapbox Vector Tile."""
+    for _, _, layer in _fields(tile):
+        fields = list(_fields(layer))
+        if next(v for n, _, v in fields if n == 1).decode() != name:
+            continue
+        keys = [v.decode() for n, _, v in fields if n == 3]
+        values = []
+        for n, _, value in fields:
+            if n == 4:  # a Value: string (1), float (2), double (3), int (4), uint (5), sint (6), bool (7)
+                kind, _, v = next(_fields(value))
+                values.append(v.decode() if kind == 1 else (-(v >> 1) - 1 if v & 1 else v >> 1) if kind == 6 else v)
+        out = {}
+        for n, _, feature in fields:
+            if n == 2:
+                parts = {f: v for f, _, v in _fields(feature)}
+                tags, at = [], 0
+                while at < len(parts.get(2, b"")):
+                    tag, at = _varint(parts[2], at)
+                    tags.append(tag)
+                out[parts[1]] = {keys[tags[k]]: values[tags[k + 1]] for k in range(0, len(tags), 2)}
+        return out
+    return {}
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -104,6 +135,33 @@ def test_a_tile_holds_the_grids_it_covers_and_shifts_for_gcj02(db):
     assert tiles.tile(db, "grids", 15, *tile_of(2.35, 48.85, 15), version=-1) == b""  # Paris: nothing there
 
 
+def test_a_checkpoint_tile_holds_each_ones_compliance_as_the_map_computes_it(db):
+    """The checkpoints' tiles carry what the marker trace shows (checkpoint_points.sql): the
+    compliance of the latest inspection, the failing elements and the date; none for a checkpoint
+    never inspected."""
+    from geodata.queries import fetch_columns
+
+    points = fetch_columns("checkpoint_points", None, db)
+    rows = {i: dict(zip(points, r)) for i, r in zip(points["id"], zip(*points.values()))}
+    seen: dict[int, dict] = {}
+    for x, y in {tile_of(r["lon"], r["lat"], 13) for r in rows.values()}:
+        seen.update(properties(tiles.tile(db, "checkpoints", 13, x, y, version=-1), "checkpoints"))
+    assert set(seen) == set(rows)  # every checkpoint, in the tile it lies in
+    never = 0
+    for cid, props in seen.items():
+        row = rows[cid]
+        assert props["name"] == row["name"] and props["type_name"] == row["type_name"]
+        if row["compliance"] is None:
+            never += 1
+            assert "compliance" not in props and "inspected" not in props
+        else:
+            assert props["compliance"] == pytest.approx(row["compliance"])
+            assert props["compliance_text"] == f"{row['compliance']:.0f}%"
+            assert props["inspected"] == row["inspected_at"].astimezone(TZ).strftime("%Y-%m-%d")
+            assert props.get("failing") == row["failing"]
+    assert never < len(rows)  # the comparison means something only if some were inspected
+
+
 def test_tile_route_serves_viewers_of_the_district_and_refuses_nonsense(server, http, db):
     from tests import signin
 
@@ -115,7 +173,7 @@ def test_tile_route_serves_viewers_of_the_district_and_refuses_nonsense(server, 
     assert ok.status_code == 200 and ok.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
     assert decode(ok.content)["grids"]["ids"] and "max-age" in ok.headers["Cache-Control"]
     unknown = http.get(f"{server}/tiles/shops/13/{x}/{y}.pbf", timeout=30)
-    assert unknown.status_code == 404 and "tiled layers: cameras, grids" in unknown.json()["message"]
+    assert unknown.status_code == 404 and "tiled layers: cameras, checkpoints, grids" in unknown.json()["message"]
     outside = http.get(f"{server}/tiles/grids/3/9/9.pbf", timeout=30)
     assert outside.status_code == 404 and "x and y run from 0 to 7" in outside.json()["message"]
     deep = http.get(f"{server}/tiles/grids/40/0/0.pbf", timeout=30)
@@ -134,7 +192,7 @@ def tiled_everything(monkeypatch):
 def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db, tiled_everything):
     visible = ["grids", "cameras"]
     figure, state, _ = onemap.map_refresh(None, "zh", visible, db, "http://x/")
-    assert sorted(state["tiled"]) == ["cameras", "grids"]
+    assert sorted(state["tiled"]) == ["cameras", "checkpoints", "grids"]
     for key in state["tiled"]:
         for slot in trace_slots()[key]:
             assert figure["data"][slot]["lon"] == [] and "geojson" not in figure["data"][slot]
@@ -154,6 +212,9 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
         overdue = dict(cur.fetchall())
     assert spec["state"]["overdue"] == [overdue.get(i, 0) for i in ids] and sum(overdue.values()) > 0
     assert figure["layout"]["meta"]["tiles"]["cameras"]["state"] is None  # the tiles carry the status
+    marks = figure["layout"]["meta"]["tiles"]["checkpoints"]  # and the checkpoints' compliance
+    assert marks["state"] is None and marks["kind"] == "circle" and marks["link"] == "/checkpoint/{id}"
+    assert marks["paint"]["circle-radius"][:3] == ["interpolate", ["linear"], ["zoom"]]  # grows with the zoom
 
     with pytest.raises(PreventUpdate):
         onemap.map_refresh(state, "zh", visible, db, "http://x/")
@@ -261,6 +322,26 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
         assert cur.fetchone()[0] in text
     assert "在办案件：1" in text and "所属社区" in text
     browser.save_screenshot(str(ARTIFACTS / "onemap-tiles-hover.png"))
+
+    # Checkpoints come in tiles too, coloured by compliance; a click on one opens its page.
+    with db.transaction() as cur:
+        cur.execute("SELECT id, ST_X(geom), ST_Y(geom) FROM checkpoints ORDER BY id LIMIT 1")
+        cp_id, cp_lon, cp_lat = cur.fetchone()
+    browser.execute_script(
+        f"document.querySelector('{GRAPH}')._fullLayout.map._subplot.map"
+        f".jumpTo({{center: [{cp_lon}, {cp_lat}], zoom: 17}});"
+    )
+    drawn_cp = (
+        f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
+        "if (!m.loaded()) return null; "
+        "var f = m.queryRenderedFeatures({layers: ['gridops-tiles-checkpoints']}).map(f => f.id); "
+        f"return f.indexOf({cp_id}) >= 0 ? m.project([{cp_lon}, {cp_lat}]) : null;"
+    )
+    at = _wait(browser, drawn_cp, timeout=30)
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, at["x"] - size["width"] / 2, at["y"] - size["height"] / 2
+    ).click().perform()
+    _wait(browser, f"return location.pathname === '/checkpoint/{cp_id}';", timeout=15)
 
 
 @pytest.mark.browser
