@@ -23,6 +23,7 @@ import psycopg2
 import psycopg2.errors
 from dash.exceptions import PreventUpdate
 
+from callbacks import shared_ticks
 from geodata import versions as data_versions
 from geodata.db import Database
 
@@ -72,6 +73,7 @@ def run(
             return recovered(tick)
         return build(tick)
     except errors as exc:
+        shared_ticks.degraded()  # whatever is answered now is this screen's own
         if slow is not None and state and isinstance(exc, psycopg2.errors.QueryCanceled):
             return slow(state)
         if not state:

@@ -20,7 +20,8 @@ is kept in PostgreSQL (tick_answers, migration 0047): the first process to ask c
 computes and puts the answer; another process asking meanwhile looks again every few milliseconds
 until it is there (or, after ``WAIT_S``, computes its own). If that store cannot be reached, each
 process computes for itself. A failed or refused answer is
-never kept. The gate (access/gate.py) has checked the session before this runs, for every request.
+never kept, nor one the page made from a failure (``degraded``: a stale or loading picture, a panel
+that could not be read). The gate (access/gate.py) has checked the session before this runs, for every request.
 
 Each answer says where it came from in ``X-Tick-Answer``: ``computed``, ``stored`` (another
 process computed it) or ``kept`` (this process had it).
@@ -32,6 +33,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -54,6 +56,20 @@ HEADER = "X-Tick-Answer"
 WAIT_S = 10.0  # how long a process waits for another's computation before making its own
 POLL_S = 0.02
 _answers = Memo(256)
+
+
+# Set for each computation: a callback that answers from a failure (a stale or loading picture, a
+# panel it could not read) marks it through ``degraded``, and the answer is then given to its own
+# request only. Dash runs the callback in a copy of this context, which holds the same list.
+_DEGRADED: ContextVar[list[bool] | None] = ContextVar("gridops_tick_degraded", default=None)
+
+
+def degraded() -> None:
+    """The answer being computed is made from a failure (the database away, a query timed out):
+    never kept for other screens, which must ask the database themselves."""
+    held = _DEGRADED.get()
+    if held is not None:
+        held.append(True)
 
 
 class Answer(NamedTuple):
@@ -115,11 +131,15 @@ def answer() -> flask.Response | None:
     view = flask.current_app.ensure_sync(flask.current_app.view_functions[request.url_rule.endpoint])
 
     def compute() -> Answer:
+        failures: list[bool] = []
+        token = _DEGRADED.set(failures)
         try:
             response = flask.current_app.make_response(view(**(request.view_args or {})))
         except PreventUpdate:  # "nothing moved": what Dash's own handler of it answers
             response = flask.current_app.make_response(("", 204))
-        if response.status_code not in SHAREABLE:
+        finally:
+            _DEGRADED.reset(token)
+        if response.status_code not in SHAREABLE or failures:
             raise _NotSharedError(response)
         return Answer(response.status_code, response.get_data(), response.mimetype, "computed")
 

@@ -26,7 +26,7 @@ from plotly.io.json import to_json_plotly
 
 import ids
 from access.principal import scope_or_refuse
-from callbacks import refresh
+from callbacks import refresh, shared_ticks
 from geodata import fanout, kpis, ticker, units
 from geodata.assessment import standing
 from geodata.clock import TZ
@@ -191,6 +191,7 @@ def _wall_panels(
         try:
             return build()
         except psycopg2.Error as exc:
+            shared_ticks.degraded()  # a panel that could not be read: this wall's answer only
             failed.append(key)
             if read_failure(exc) == "read.timeout":
                 timed_out.append(key)

@@ -119,3 +119,41 @@ def test_the_production_servers_two_processes_compute_a_tick_once(production, db
         if "stored" in seen:
             break
     assert "stored" in seen, "every round was served by one process: the store was never read"
+
+
+def test_an_answer_made_from_a_failure_is_kept_for_nobody(db, monkeypatch):
+    """A wall whose ticker could not be read answers with that panel's note; the next wall asking
+    the same must read the database itself, not be given the failure."""
+    import psycopg2
+
+    import app
+    import callbacks.wall as wall
+    from bench.client import signed_in
+    from tests import dash_calls
+
+    output = next(k for k in app.app.callback_map if f"{ids.WALL_STATE}.data" in k)
+    with db.transaction() as cur:
+        cur.execute("SELECT code FROM units WHERE level = 'community' ORDER BY code DESC LIMIT 1")
+        code = cur.fetchone()[0]  # a wall of its own: no other test asked for it
+    values = {
+        (ids.WALL_TICK, "n_intervals"): 0,
+        (ids.WALL_SCOPE, "data"): code,
+        (ids.WALL_SCREEN, "data"): 1920,
+        (ids.WALL_STATE, "data"): None,
+        (ids.WALL_CONFIG, "data"): {"unit": code, "rotate": None, "lang": "en"},
+    }
+    body = dash_calls.body(output, app.app.callback_map[output], values)
+    real = wall.ticker.latest
+
+    def unreadable(*args, **kwargs):
+        raise psycopg2.OperationalError("the ticker's read failed")
+
+    _clear_of_the_minute()
+    monkeypatch.setattr(wall.ticker, "latest", unreadable)
+    failed = signed_in(app.app, db).post("/_dash-update-component", json=body)
+    assert failed.status_code == 200 and HEADER not in failed.headers  # answered, to its own request only
+    monkeypatch.setattr(wall.ticker, "latest", real)
+    again = signed_in(app.app, db).post("/_dash-update-component", json=body)
+    assert again.headers[HEADER] == "computed"  # read afresh, not the failure
+    ticker = again.get_json()["response"][ids.WALL_TICKER]["children"]
+    assert ticker and failed.get_data() != again.get_data()
