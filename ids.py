@@ -5,6 +5,7 @@ LANG = "lang"
 # One-map page
 MAP = "onemap-map"
 MAP_STATE = "onemap-state"
+MAP_TILES = "onemap-tiles"  # the tiled layers' specs, beside the figure (assets/maptiles.js)
 MAP_TICK = "onemap-tick"
 MAP_STATUS = "onemap-status"
 MAP_CLASSES = "onemap-classes"  # the grids' legend rows, restated when their classes change
@@ -86,6 +87,7 @@ AN_CLEAR_AREA = "an-clear-area"
 AN_CLEAR_PICKS = "an-clear-picks"
 AN_PICKS = "an-picks"  # what the picked checkpoints / area read as
 AN_MAP = "an-map"
+AN_MAP_TILES = "an-map-tiles"  # the tiled layers' specs, beside the figure
 AN_MAP_KEY = "an-map-key"  # the filters the map was drawn for
 AN_MAP_NOTE = "an-map-note"
 AN_TABLE = "an-table"

@@ -1,10 +1,12 @@
 // Vector-tile layers on Plotly's own MapLibre map (docs/performance.md; layers/base.py TiledLayer).
 //
-// A figure that names tiled layers in layout.meta.tiles gets, for each, a vector source and a
-// MapLibre layer drawn just above the trace before its slot. The layer's feature-state arrays
-// ({id_runs, <name>: [...]}) go into MapLibre's feature state, only the entries that changed since
-// the last figure; a new tile URL (the data version moved) refetches the tiles; "visible"
-// follows the layer toggle. A hover box shows the spec's template, filled from the feature's
+// The tiled layers' specs travel beside the figure, in a store whose changes the clientside
+// callback gridops_tiles.apply hands to the map's graph (layers/figure.py): a change of them never
+// makes Plotly redraw the map. Each spec gets a vector source and a MapLibre layer drawn just above
+// the trace before its slot. The layer's feature-state arrays ({id_runs, <name>: [...]}) go into
+// MapLibre's feature state, only the entries that changed since the last spec; a new tile URL (the
+// data version moved) refetches the tiles; "visible" follows the layer toggle, and a layer the
+// specs no longer name is hidden. A hover box shows the spec's template, filled from the feature's
 // properties and state.
 (function () {
   "use strict";
@@ -50,7 +52,7 @@
   function bindHover(gd, map, id, key) {
     map.on("mousemove", id, function (e) {
       var f = e.features && e.features[0];
-      var spec = gd.layout.meta.tiles[key];
+      var spec = specsOf(gd)[key];
       if (!f || !spec) return;
       var values = Object.assign({}, f.properties, map.getFeatureState({ source: id, sourceLayer: key, id: f.id }));
       var box = tooltip(gd);
@@ -68,7 +70,7 @@
     // the page's language.
     map.on("click", id, function (e) {
       var f = e.features && e.features[0];
-      var spec = gd.layout.meta.tiles[key];
+      var spec = specsOf(gd)[key];
       if (!f || !spec || !spec.link) return;
       var lang = new URLSearchParams(window.location.search).get("lang");
       window.location.assign(spec.link.replace("{id}", encodeURIComponent(f.id)) +
@@ -90,6 +92,8 @@
     var names = Object.keys(state).filter(function (n) { return n !== "id_runs"; });
     var sameIds = held && held.ids === ids.join(",");
     var changed = 0;
+    // Other features than before (another query on the workbench): none keeps an old state.
+    if (held && !sameIds) map.removeFeatureState({ source: id, sourceLayer: key });
     for (var i = 0; i < ids.length; i++) {
       var value = {};
       var differs = !sameIds;
@@ -108,15 +112,28 @@
     return { ids: ids.join(","), values: copy, changed: changed };
   }
 
+  // The specs last handed to the graph that holds ``gd`` (gridops_tiles.apply), by the graph's id:
+  // React may replace the graph's element while its figure loads.
+  var SPECS = window.gridopsTileSpecs = window.gridopsTileSpecs || {};
+  function specsOf(gd) {
+    for (var el = gd; el; el = el.parentElement) {
+      if (el.id && SPECS[el.id]) return SPECS[el.id];
+    }
+    return {};
+  }
+
   function sync(gd) {
-    var tiles = gd.layout && gd.layout.meta && gd.layout.meta.tiles;
+    var tiles = specsOf(gd);
     var map = subplotMap(gd);
-    if (!tiles || !map) return;
+    if (!map) return;
     if (!map.isStyleLoaded()) {
       map.once("idle", function () { sync(gd); });
       return;
     }
     var held = gd.__gridopsTiles || (gd.__gridopsTiles = {});
+    Object.keys(held).forEach(function (key) {  // a layer the specs no longer name
+      if (!tiles[key] && map.getLayer(PREFIX + key)) map.setLayoutProperty(PREFIX + key, "visibility", "none");
+    });
     Object.keys(tiles).forEach(function (key) {
       var spec = tiles[key];
       var id = PREFIX + key;
@@ -129,21 +146,36 @@
         map.getSource(id).setTiles([url]);
         mine = held[key] = Object.assign(mine || { state: null }, { url: url });
       }
+      var meta = (gd.layout && gd.layout.meta) || {};
+      var minzoom = meta.zoomed && meta.zoomed[key] ? meta.zoomed[key].minzoom : 0;  // points covering the polygons at the overview
       if (!map.getLayer(id)) {
-        var layer = { id: id, type: spec.kind, source: id, "source-layer": key, paint: spec.paint };
-        var zoomed = gd.layout.meta.zoomed && gd.layout.meta.zoomed[key];
-        if (zoomed) layer.minzoom = zoomed.minzoom;  // points covering the polygons at the overview
-        map.addLayer(layer, beforeId(gd, map, spec.slot));
-        bindHover(gd, map, id, key);
+        map.addLayer({ id: id, type: spec.kind, source: id, "source-layer": key, paint: spec.paint, minzoom: minzoom },
+          beforeId(gd, map, spec.slot));
+        var bound = map.__gridopsHover || (map.__gridopsHover = {});
+        if (!bound[id]) bindHover(gd, map, id, key);  // once per map: its handlers outlive a new style
+        bound[id] = true;
         mine.state = null;  // a new layer (or a new style): set every feature's state again
         mine.stateRef = null;
+        mine.look = JSON.stringify([spec.paint, minzoom, spec.slot]);
+      }
+      var look = JSON.stringify([spec.paint, minzoom, spec.slot]);
+      if (mine.look !== look) {  // another query on the workbench: its paint, zoom and place
+        Object.keys(spec.paint).forEach(function (prop) { map.setPaintProperty(id, prop, spec.paint[prop]); });
+        map.setLayerZoomRange(id, minzoom, 24);
+        map.moveLayer(id, beforeId(gd, map, spec.slot));
+        mine.look = look;
       }
       map.setLayoutProperty(id, "visibility", spec.visible ? "visible" : "none");
-      // Only a state the page has not applied yet (a redraw for a pan or a view change keeps it).
-      if (spec.state && spec.state !== mine.stateRef) {
+      // Only a state not applied yet (a redraw for a pan or a view change keeps it).
+      if (spec.state !== mine.stateRef) {
         mine.stateRef = spec.state;
-        mine.state = applyState(map, id, key, spec.state, mine.state);
-        gd.dataset["tiles" + key.charAt(0).toUpperCase() + key.slice(1)] = String(mine.state.changed);
+        if (spec.state) {
+          mine.state = applyState(map, id, key, spec.state, mine.state);
+        } else {  // the tiles alone say how each feature is drawn
+          if (mine.state) map.removeFeatureState({ source: id, sourceLayer: key });
+          mine.state = null;
+        }
+        gd.dataset["tiles" + key.charAt(0).toUpperCase() + key.slice(1)] = String(mine.state ? mine.state.changed : 0);
       }
     });
   }
@@ -158,4 +190,17 @@
   }
 
   setInterval(attach, 400);
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    gridops_tiles: {
+      // The store of a map's tiled layers changed: keep it on the graph, and apply it now if the
+      // map is drawn (else when it is: plotly_afterplot).
+      apply: function (specs, graphId) {
+        SPECS[graphId] = specs || {};
+        var host = document.getElementById(graphId);
+        var gd = host && (host.classList.contains("js-plotly-plot") ? host : host.querySelector(".js-plotly-plot"));
+        if (gd && gd.__gridopsTilesBound) sync(gd);
+      },
+    },
+  });
 })();

@@ -171,9 +171,10 @@ class Bench:
 
     def _post(self, client, state: dict | None) -> tuple[float, int, dict | None]:
         body = {
-            "output": f"..{ids.MAP}.figure...{ids.MAP_STATE}.data...{ids.MAP_STATUS}.children..",
+            "output": f"..{ids.MAP}.figure...{ids.MAP_TILES}.data...{ids.MAP_STATE}.data...{ids.MAP_STATUS}.children..",
             "outputs": [
                 {"id": ids.MAP, "property": "figure"},
+                {"id": ids.MAP_TILES, "property": "data"},
                 {"id": ids.MAP_STATE, "property": "data"},
                 {"id": ids.MAP_STATUS, "property": "children"},
             ],

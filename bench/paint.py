@@ -30,6 +30,7 @@ from geodata.db import Database
 
 # The map of each page, by path.
 MAPS = {"/": "onemap-map", "/wall": "wall-map", "/unit/": "unit-map", "/analyst": "an-map"}
+TILED = ["/", "/analyst"]  # the pages whose map has a tile store beside its figure
 POLLER = """
 (() => {
   const maps = MAPS_JSON;
@@ -43,8 +44,9 @@ POLLER = """
     const sub = gd._fullLayout.map._subplot;
     const map = sub && sub.map;
     if (!map || !map.loaded() || !map.areTilesLoaded()) return false;
-    const tiles = gd.layout.meta && gd.layout.meta.tiles;
-    return !tiles || Object.keys(tiles).every(k => map.getLayer('gridops-tiles-' + k));
+    const tiles = (window.gridopsTileSpecs || {})[maps[key]];  // the tiled layers' store (assets/maptiles.js)
+    if (TILED.includes(key) && !tiles) return false;
+    return Object.keys(tiles || {}).every(k => map.getLayer('gridops-tiles-' + k));
   };
   const poll = () => {
     try { if (drawn()) { window.gridopsPaint = performance.now(); return; } } catch (e) {}
@@ -52,7 +54,7 @@ POLLER = """
   };
   poll();
 })();
-""".replace("MAPS_JSON", json.dumps(MAPS))
+""".replace("MAPS_JSON", json.dumps(MAPS)).replace("TILED", json.dumps(TILED))
 
 
 def _paint(driver, url: str, timeout: float = 60) -> float:

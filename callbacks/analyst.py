@@ -282,6 +282,7 @@ def _map_key(q: spec.Query, lang: str) -> str:
 
 @callback(
     Output(ids.AN_MAP, "figure"),
+    Output(ids.AN_MAP_TILES, "data"),
     Output(ids.AN_MAP_KEY, "data"),
     Output(ids.AN_MAP_NOTE, "children"),
     Input(ids.AN_QUERY, "data"),
@@ -308,12 +309,12 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     except FieldError:
         raise PreventUpdate from None
     except psycopg2.Error as exc:
-        return no_update, no_update, _failed(exc, lang)
+        return no_update, no_update, no_update, _failed(exc, lang)
     s = get_settings()
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}
     area = analysis_map.area_ring(q.box, q.lasso)
-    figure = analysis_map.figure(
+    figure, tile_store = analysis_map.figure(
         rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view, tiled, zoomed
     )
     notes: list[Any] = [html.Div(n) for n in analysis_map.map_notes(found, lang)]
@@ -325,6 +326,7 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
         notes.append(html.Div([legend_row(item, lang) for item in items], className="an-classes legend"))
     return (
         figure,
+        tile_store,
         {"key": key, "focus": len(figure["data"]) - 1},
         html.Div(notes) if notes else "",
     )
@@ -393,14 +395,6 @@ def _area(selected: Any, proj: Projector) -> dict[str, Any] | None:
         lon, lat = proj.unshift(*np.asarray(lasso[: spec.MAX_LASSO_VERTICES], dtype=float).T)
         return {"lasso": [[round(float(x), 6), round(float(y), 6)] for x, y in zip(lon, lat)]}
     return None
-    box = (selected.get("range") or {}).get("map")
-    if isinstance(box, list) and len(box) == 2:
-        (x0, y0), (x1, y1) = box
-        return {"box": [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]}
-    lasso = (selected.get("lassoPoints") or {}).get("map")
-    if isinstance(lasso, list) and len(lasso) >= 3:
-        return {"lasso": [[round(float(x), 6), round(float(y), 6)] for x, y in lasso[: spec.MAX_LASSO_VERTICES]]}
-    return None
 
 
 @callback(
@@ -446,6 +440,14 @@ def focus_row(cell: Any, rows: Any, drawn: Any):
         patch["data"][focus]["lon"] = view["marker"]["lon"]
         patch["data"][focus]["lat"] = view["marker"]["lat"]
     return patch
+
+
+# The tile store → the map's vector-tile layers (assets/maptiles.js).
+clientside_callback(
+    ClientsideFunction("gridops_tiles", "apply"),
+    Input(ids.AN_MAP_TILES, "data"),
+    State(ids.AN_MAP, "id"),
+)
 
 
 clientside_callback(

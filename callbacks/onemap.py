@@ -6,8 +6,9 @@ The refresh follows three rules:
   * unit geometry moved (or the first load) → the full figure.
 
 Layers past settings.map_tiles_above features (the city's grids and cameras) are drawn from
-vector tiles instead; their values travel as feature-state arrays, and a refresh sends only the
-entries that changed since the version the page holds.
+vector tiles instead; their values travel as feature-state arrays in the map's tile store, beside
+the figure (layers/figure.py), and a refresh sends only the entries that changed since the version
+the page holds.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from layers.base import ColourClasses
 from layers.basemap import map_style, projector
 from layers.classes import PALETTE, stable_classes
 from layers.classes import legend as class_legend
-from layers.figure import build_figure, load_all, tile_state_patch, values_patch, visibility_patch
+from layers.figure import build_figure, load_all, tile_specs, tile_state_patch, values_patch, visibility_patch
 from layers.viewport import fit, point_minzoom
 from pages._components import legend_row, status_line
 from settings import get_settings
@@ -42,6 +43,7 @@ from settings import get_settings
 # gets whole arrays.
 _tile_states = Memo(maxsize=32)
 COMMUNITIES_ON_SCREEN = 300  # outlined and named at once, at most
+KEEP = (no_update, no_update)  # the figure and the tile store as the page holds them
 MAP_PX = (1500, 880)  # the map beside the layer panel, under the header, on a 1920×1080 wall
 
 
@@ -72,10 +74,11 @@ def full_figure(
     base_url: str,
     versions: dict[str, int] | None = None,
     held: list[float] | None = None,
-) -> tuple[dict[str, Any], dict[str, Any], list[str], dict[str, Any]]:
-    """The whole figure, the fingerprints of its point layers, the layers drawn from tiles, and
-    what the legend states: the grids' class bounds ("breaks": ``held``, the bounds the page
-    shows, while the distribution holds) and the point layers drawn only when zoomed in ("later")."""
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[str], dict[str, Any]]:
+    """The whole figure, its tile store (layers/figure.py tile_specs), the fingerprints of its
+    point layers, the layers drawn from tiles, and what the legend states: the grids' class bounds
+    ("breaks": ``held``, the bounds the page shows, while the distribution holds) and the point
+    layers drawn only when zoomed in ("later")."""
     s = get_settings()
     versions = versions if versions is not None else data_versions.current(db)[0]
     tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
@@ -92,7 +95,8 @@ def full_figure(
     for key in tiled:
         _tile_states.put(_state_key(db, key, versions), registry.BY_KEY[key].tile_state(data[key]))
     later = [key for key in ("checkpoints", "cameras") if zoomed[key]["minzoom"] > view["zoom"]]
-    return figure, prints, list(tiled), {"breaks": breaks, "later": later}
+    specs = tile_specs(data, lang, visible, tiled)
+    return figure, specs, prints, list(tiled), {"breaks": breaks, "later": later}
 
 
 def point_zooms(db: Database, data: dict[str, Any], fit_zoom: float) -> dict[str, dict[str, float]]:
@@ -118,23 +122,27 @@ def _changed_layers(old: dict[str, int], new: dict[str, int]) -> list[str]:
     return [layer.key for layer in registry.LAYERS if moved & set(layer.topics)]
 
 
-def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database, base_url: str) -> tuple[Any, Any, Any]:
-    """(figure or Patch, new state, status text) for one tick (callbacks/refresh.py)."""
+def map_refresh(
+    state: dict | None, lang: str, visible: list[str], db: Database, base_url: str
+) -> tuple[Any, Any, Any, Any]:
+    """(figure or Patch, tile store or Patch, new state, status text) for one tick
+    (callbacks/refresh.py). A change of the tiled layers alone leaves the figure as it is."""
     lang = pick(lang)
     visible = registry.validate_keys(visible)
 
-    def build(tick: refresh.Tick) -> tuple[Any, Any, Any]:
+    def build(tick: refresh.Tick) -> tuple[Any, Any, Any, Any]:
         versions, tiled = tick.versions, (state or {}).get("tiled", []) if tick.same else []
         new_state = {"versions": versions, "lang": lang, "tiled": tiled, "changed_at": tick.changed_at.isoformat()}
         held = (state or {}).get("breaks") if tick.same else None
         if not tick.same or "units" in tick.moved or ("cameras" in tick.moved and tiled_layers(db) != tiled):
-            figure, prints, tiled, legend = full_figure(db, lang, visible, base_url, versions, held)
+            figure, specs, prints, tiled, legend = full_figure(db, lang, visible, base_url, versions, held)
             new_state |= {"prints": prints, "tiled": tiled, **legend}
-            return figure, new_state, status_line(new_state["changed_at"], lang)
+            return figure, specs, new_state, status_line(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
         new_state |= {"breaks": held, "later": state.get("later", [])}
-        patch = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions, new_state)
+        store = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions, new_state)
+        patch = Patch()
         keys = [k for k in keys if k not in tiled]
         data = {key: by_key[key].load_values(db) for key in keys}
         if "grids" in data:
@@ -149,31 +157,37 @@ def map_refresh(state: dict | None, lang: str, visible: list[str], db: Database,
                     trace.update(visible=key in visible, showlegend=False)
                     patch["data"][idx] = trace
                 prints[key] = fp
-        return patch, new_state | {"prints": prints}, status_line(new_state["changed_at"], lang)
+        return _sent(patch), _sent(store), new_state | {"prints": prints}, status_line(new_state["changed_at"], lang)
 
     return refresh.run(
         state,
         db,
         same=lambda: (state or {}).get("lang") == lang,
         build=build,
-        recovered=lambda tick: (no_update, {**tick.state, "stale": False}, status_line(tick.state["changed_at"], lang)),
-        stale=lambda held: (no_update, {**held, "stale": True}, status_line(held["changed_at"], lang, "stale")),
-        loading=lambda: (no_update, no_update, html.Span(t("map.loading", lang), className="status stale")),
+        recovered=lambda tick: (*KEEP, {**tick.state, "stale": False}, status_line(tick.state["changed_at"], lang)),
+        stale=lambda held: (*KEEP, {**held, "stale": True}, status_line(held["changed_at"], lang, "stale")),
+        loading=lambda: (*KEEP, no_update, html.Span(t("map.loading", lang), className="status stale")),
         quiet=lambda tick: not (state or {}).get("retry"),
-        slow=lambda held: (no_update, {**held, "retry": True}, status_line(held["changed_at"], lang, "slow")),
+        slow=lambda held: (*KEEP, {**held, "retry": True}, status_line(held["changed_at"], lang, "slow")),
     )
 
 
+def _sent(patch: Patch) -> Any:
+    """A Patch with something in it, or nothing to send (an empty Patch would still make the
+    browser hand the map a new figure)."""
+    return patch if patch._operations else no_update
+
+
 def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[str, int], page: dict) -> Patch:
-    """A Patch for the tiled layers among the changed ones: a new tile URL when their tiles'
-    topic moved, and the feature-state entries that changed (the grids' classes kept in
+    """A Patch of the tile store for the tiled layers among the changed ones: a new tile URL when
+    their tiles' topic moved, and the feature-state entries that changed (the grids' classes kept in
     ``page["breaks"]`` while the distribution holds, and updated there when it moves)."""
     patch = Patch()
     for key in keys:
         layer = registry.BY_KEY[key]
         topic = tiles.SOURCES[key].topic
         if old.get(topic) != new.get(topic):
-            patch["layout"]["meta"]["tiles"][key]["url"] = tile_url(key, new)
+            patch[key]["url"] = tile_url(key, new)
         data = layer.load_tiled(db)
         if key == "grids":
             page["breaks"] = with_classes(data, page.get("breaks"))
@@ -186,6 +200,7 @@ def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[s
 
 @callback(
     Output(ids.MAP, "figure"),
+    Output(ids.MAP_TILES, "data"),
     Output(ids.MAP_STATE, "data"),
     Output(ids.MAP_STATUS, "children"),
     Input(ids.MAP_TICK, "n_intervals"),
@@ -193,7 +208,7 @@ def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[s
     State(ids.LANG, "data"),
     State(ids.LAYER_TOGGLES, "value"),
 )
-def refresh_map(_tick: int, state: dict | None, lang: str, visible: list[str]) -> tuple[Any, Any, Any]:
+def refresh_map(_tick: int, state: dict | None, lang: str, visible: list[str]) -> tuple[Any, Any, Any, Any]:
     """Interval tick → refresh the map if the data moved (the whole district: only for viewers whose
     scope is the whole territory; the gate sends the others to their own unit)."""
     who = current()
@@ -224,15 +239,25 @@ def restate_classes(state: dict | None, lang: str) -> list:
 
 @callback(
     Output(ids.MAP, "figure", allow_duplicate=True),
+    Output(ids.MAP_TILES, "data", allow_duplicate=True),
     Input(ids.LAYER_TOGGLES, "value"),
     State(ids.MAP_STATE, "data"),
     prevent_initial_call=True,
 )
-def toggle_layers(visible: list[str], state: dict | None) -> Any:
+def toggle_layers(visible: list[str], state: dict | None) -> tuple[Any, Any]:
     """Checklist change → show or hide whole layers in place."""
     if not state:
         raise PreventUpdate
-    return visibility_patch(registry.validate_keys(visible), state.get("tiled"))
+    figure, store = visibility_patch(registry.validate_keys(visible), state.get("tiled"))
+    return _sent(figure), _sent(store)
+
+
+# The tile store → the map's vector-tile layers (assets/maptiles.js).
+clientside_callback(
+    ClientsideFunction("gridops_tiles", "apply"),
+    Input(ids.MAP_TILES, "data"),
+    State(ids.MAP, "id"),
+)
 
 
 # A click on a checkpoint opens its view (assets/checkpoint_link.js reads the id from the trace).

@@ -180,11 +180,12 @@ def figure(
     view: dict[str, Any],
     tiled: dict[str, dict[str, Any]] | None = None,
     zoomed: dict[str, dict[str, float]] | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The whole map, opened at ``view`` (layers/viewport.py): outlines, then the shown layers
-    bottom to top, then the drawn area's outline (``area``, a closed WGS84 ring). A layer in
-    ``tiled`` (layer → its tile spec, ``tiled_spec``) is drawn from vector tiles in its slot
-    (assets/maptiles.js); ``zoomed`` names the point layers drawn only from a zoom."""
+    bottom to top, then the drawn area's outline (``area``, a closed WGS84 ring); and its tile
+    store. A layer in ``tiled`` (layer → its tile spec, ``tiled_spec``) is drawn from vector tiles
+    in its slot (assets/maptiles.js), its spec in the store; ``zoomed`` names the point layers drawn
+    only from a zoom."""
     traces = outlines(shapes, proj)
     tiles: dict[str, dict[str, Any]] = {}
     for layer in DRAW_ORDER:
@@ -204,11 +205,9 @@ def figure(
     for trace in traces:
         trace["showlegend"] = False
     layout = map_layout(view, proj, style, "analyst", hover_size=13)
-    if tiles:
-        layout["meta"]["tiles"] = tiles
     if zoomed:
         layout["meta"]["zoomed"] = zoomed
-    return {
+    figure = {
         "data": traces,
         "layout": {
             **layout,
@@ -217,6 +216,7 @@ def figure(
             "selectionrevision": json.dumps(area or []) + str(len(traces)),
         },
     }
+    return figure, tiles
 
 
 def tiled_spec(layer: str, values: dict[str, list], url: str, lang: str, everything: bool) -> dict[str, Any]:

@@ -265,6 +265,7 @@ def layout(lang: str | None = None, **params: str) -> html.Div:
             dcc.Store(id=ids.AN_NEAR_IDS, data=list(q.near_ids)),
             dcc.Store(id=ids.AN_AREA, data=_area(q)),
             dcc.Store(id=ids.AN_MAP_KEY),
+            dcc.Store(id=ids.AN_MAP_TILES),
             dcc.Store(id=ids.AN_URL),
             header(t("an.title", lang), "an-status", lang),
             html.Main(

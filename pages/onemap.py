@@ -22,6 +22,7 @@ def layout(lang: str | None = None, **_: str) -> html.Div:
         [
             dcc.Store(id=ids.LANG, data=lang),
             dcc.Store(id=ids.MAP_STATE),
+            dcc.Store(id=ids.MAP_TILES),
             dcc.Store(id=ids.MAP_CLICK),
             dcc.Interval(id=ids.MAP_TICK, interval=refresh_ms, n_intervals=0),
             header(t("app.title", lang), ids.MAP_STATUS, lang),

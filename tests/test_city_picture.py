@@ -64,7 +64,7 @@ def test_wall_classes_come_from_its_units_and_move_with_them(db):
 
 def test_one_map_classes_bounds_and_point_zooms(db):
     visible = ["grids", "checkpoints", "cameras"]
-    figure, state, _ = onemap.map_refresh(None, "zh", visible, db, BASE)
+    figure, _, state, _ = onemap.map_refresh(None, "zh", visible, db, BASE)
     grids = figure["data"][trace_slots()["grids"][0]]
     opened = [row[0] for row in grids["customdata"]]
     classes = open_classes(opened)
@@ -93,15 +93,15 @@ def test_one_map_timeout_says_so_and_is_no_outage(db, admin_dsn_, settings):
     fast_fail = Database(settings.app_dsn(), statement_timeout_ms=400, scoped=True, default_scope=("all", 0))
     locker = psycopg2.connect(admin_dsn_)
     try:
-        _, state, _ = onemap.map_refresh(None, "zh", visible, fast_fail, BASE)
+        _, _, state, _ = onemap.map_refresh(None, "zh", visible, fast_fail, BASE)
         with locker.cursor() as cur:
             cur.execute("LOCK TABLE checkpoints IN ACCESS EXCLUSIVE MODE")
-        figure, slow, status = onemap.map_refresh({**state, "lang": "en"}, "zh", visible, fast_fail, BASE)
+        figure, tiles, slow, status = onemap.map_refresh({**state, "lang": "en"}, "zh", visible, fast_fail, BASE)
         text = _texts(status)
         assert "查询超时" in text and "数据更新中断" not in text
-        assert figure is no_update and slow["retry"] and not slow.get("stale")
+        assert figure is no_update and tiles is no_update and slow["retry"] and not slow.get("stale")
         locker.rollback()
-        healed, _, status = onemap.map_refresh(slow, "zh", visible, fast_fail, BASE)
+        healed, _, _, status = onemap.map_refresh(slow, "zh", visible, fast_fail, BASE)
         assert "查询超时" not in _texts(status) and healed is not no_update
     finally:
         locker.rollback()
@@ -147,13 +147,13 @@ def test_workbench_draws_big_layers_from_tiles_with_its_filters(db, tiled_workbe
     assert cameras["paint"]["circle-opacity"][1] == ["==", ["feature-state", "hit"], 1]  # the others are not drawn
     assert grids["url"].startswith("/tiles/grids/") and cameras["url"].startswith("/tiles/cameras/")
 
-    # In the figure: an empty trace in each tiled layer's slot, the tiles described in the layout.
+    # In the figure: an empty trace in each tiled layer's slot; the tiles described beside it.
     view = {"center": {"lon": lon, "lat": lat}, "zoom": 12, "bounds": list(territory.current(db).bounds)}
     from layers.basemap import projector
     from layers.outlines import area_shapes
 
     rows = {"checkpoints": []}
-    figure = analysis_map.figure(
+    figure, store = analysis_map.figure(
         rows,
         area_shapes(db),
         "zh",
@@ -168,6 +168,6 @@ def test_workbench_draws_big_layers_from_tiles_with_its_filters(db, tiled_workbe
     )
     meta = figure["layout"]["meta"]
     for key in ("grids", "cameras"):
-        slot = figure["data"][meta["tiles"][key]["slot"]]
+        slot = figure["data"][store[key]["slot"]]
         assert slot["name"] == key and slot["lon"] == [] and "geojson" not in slot
     assert meta["zoomed"] == {"cameras": {"minzoom": 14}} and meta["fit"]

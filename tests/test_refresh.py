@@ -39,7 +39,7 @@ def _patch_ops(patch) -> list[dict]:
 
 def test_refresh_sends_figure_then_nothing_then_values_only(db):
     visible = ["grids", "cameras"]
-    figure, state, _ = map_refresh(None, "zh", visible, db, "http://x/")
+    figure, _, state, _ = map_refresh(None, "zh", visible, db, "http://x/")
     grids = figure["data"][trace_slots()["grids"][0]]
     assert grids["type"] == "choroplethmap" and len(grids["geojson"]["features"]) == len(grids["locations"])
     # The map opens on the whole territory, whatever city is loaded.
@@ -60,7 +60,7 @@ def test_refresh_sends_figure_then_nothing_then_values_only(db):
     assert grids["z"][position] == 0
     _insert_open_case(db, lon, lat, "T-REFRESH-1")
 
-    patch, new_state, _ = map_refresh(state, "zh", visible, db, "http://x/")
+    patch, _, new_state, _ = map_refresh(state, "zh", visible, db, "http://x/")
     ops = _patch_ops(patch)
     touched = {(op["location"][1], op["location"][2]) for op in ops}
     assert touched == {(trace_slots()["grids"][0], "z"), (trace_slots()["grids"][0], "customdata")}
@@ -78,11 +78,12 @@ def test_refresh_sends_figure_then_nothing_then_values_only(db):
 def _dash_request(http, url: str, state: dict | None) -> requests.Response:
     outputs = [
         {"id": ids.MAP, "property": "figure"},
+        {"id": ids.MAP_TILES, "property": "data"},
         {"id": ids.MAP_STATE, "property": "data"},
         {"id": ids.MAP_STATUS, "property": "children"},
     ]
     body = {
-        "output": f"..{ids.MAP}.figure...{ids.MAP_STATE}.data...{ids.MAP_STATUS}.children..",
+        "output": f"..{ids.MAP}.figure...{ids.MAP_TILES}.data...{ids.MAP_STATE}.data...{ids.MAP_STATUS}.children..",
         "outputs": outputs,
         "inputs": [{"id": ids.MAP_TICK, "property": "n_intervals", "value": 1}],
         "state": [

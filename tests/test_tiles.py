@@ -9,6 +9,7 @@ import struct
 import time
 
 import pytest
+from dash import no_update
 from dash.exceptions import PreventUpdate
 
 import callbacks.onemap as onemap
@@ -191,12 +192,13 @@ def tiled_everything(monkeypatch):
 
 def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db, tiled_everything):
     visible = ["grids", "cameras"]
-    figure, state, _ = onemap.map_refresh(None, "zh", visible, db, "http://x/")
+    figure, store, state, _ = onemap.map_refresh(None, "zh", visible, db, "http://x/")
     assert sorted(state["tiled"]) == ["cameras", "checkpoints", "grids"]
     for key in state["tiled"]:
         for slot in trace_slots()[key]:
             assert figure["data"][slot]["lon"] == [] and "geojson" not in figure["data"][slot]
-    spec = figure["layout"]["meta"]["tiles"]["grids"]
+    assert "tiles" not in figure["layout"]["meta"]  # beside the figure: a change never redraws the map
+    spec = store["grids"]
     assert spec["url"] == f"/tiles/grids/{{z}}/{{x}}/{{y}}.pbf?v={state['versions']['units']}"
     assert spec["visible"] and spec["slot"] == trace_slots()["grids"][0] and spec["kind"] == "fill"
     grid_id, lon, lat = _empty_grid(db)
@@ -211,40 +213,42 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
         cur.execute("SELECT grid_id, count(*) FROM cases WHERE is_open AND deadline_at < now() GROUP BY 1")
         overdue = dict(cur.fetchall())
     assert spec["state"]["overdue"] == [overdue.get(i, 0) for i in ids] and sum(overdue.values()) > 0
-    assert figure["layout"]["meta"]["tiles"]["cameras"]["state"] is None  # the tiles carry the status
-    marks = figure["layout"]["meta"]["tiles"]["checkpoints"]  # and the checkpoints' compliance
+    assert store["cameras"]["state"] is None  # the tiles carry the status
+    marks = store["checkpoints"]  # and the checkpoints' compliance
     assert marks["state"] is None and marks["kind"] == "circle" and marks["link"] == "/checkpoint/{id}"
     assert marks["paint"]["circle-radius"][:3] == ["interpolate", ["linear"], ["zoom"]]  # grows with the zoom
 
     with pytest.raises(PreventUpdate):
         onemap.map_refresh(state, "zh", visible, db, "http://x/")
     _insert_open_case(db, lon, lat, "T-TILES-1")
-    patch, new_state, _ = onemap.map_refresh(state, "zh", visible, db, "http://x/")
+    figure_patch, patch, new_state, _ = onemap.map_refresh(state, "zh", visible, db, "http://x/")
+    assert figure_patch is no_update  # only tiled layers moved: the figure stays as it is
     ops = _patch_ops(patch)
     where = {tuple(op["location"]) for op in ops}
-    base = ("layout", "meta", "tiles", "grids", "state")
+    base = ("grids", "state")
     # The one grid's count that moved, and its colour class (0 → the first class with cases).
     assert where == {(*base, "open", position), (*base, "cls", position)}
     assert len(json.dumps(patch.to_plotly_json())) < 2000  # a few entries, not 900 grids' arrays
-    values = {op["location"][5]: op["params"]["value"] for op in ops if op["location"][6] == position}
+    values = {op["location"][2]: op["params"]["value"] for op in ops if op["location"][3] == position}
     assert values == {"open": 1, "cls": 1}
     assert new_state["breaks"] == state["breaks"]  # one case does not move the classes
 
     # A page whose version this process never sent (another server process) gets whole arrays.
     stranger = {**state, "versions": {**state["versions"], "cases": -5}}
-    whole = _patch_ops(onemap.map_refresh(stranger, "zh", visible, db, "http://x/")[0])
+    whole = _patch_ops(onemap.map_refresh(stranger, "zh", visible, db, "http://x/")[1])
     assert [op["location"] for op in whole] == [list(base)]
     sent = whole[0]["params"]["value"]
     assert sent == {**spec["state"], "open": sent["open"], "cls": sent["cls"]}
     with pytest.raises(PreventUpdate):
         onemap.map_refresh(new_state, "zh", visible, db, "http://x/")
 
-    toggled = onemap.visibility_patch(["cameras"], new_state["tiled"]).to_plotly_json()["operations"]
-    assert {
-        "location": ["layout", "meta", "tiles", "grids", "visible"],
-        "operation": "Assign",
-        "params": {"value": False},
-    } in toggled
+    traces, toggled = onemap.visibility_patch(["cameras"], new_state["tiled"])
+    assert _patch_ops(toggled) == [
+        {"location": [key, "visible"], "operation": "Assign", "params": {"value": key == "cameras"}}
+        for key in new_state["tiled"]
+    ]
+    tiled_slots = {slot for key in new_state["tiled"] for slot in trace_slots()[key]}
+    assert {op["location"][1] for op in _patch_ops(traces)}.isdisjoint(tiled_slots)
 
 
 @pytest.fixture(scope="module")
@@ -385,4 +389,20 @@ def test_workbench_filters_apply_to_its_tiled_layers_in_the_browser(tiled_server
     assert _wait(browser, f"var s = (function () {{ {state('cameras', offline)} }})(); return s && s.hit;") == 1
     assert browser.execute_script(state("cameras", online)) == {}  # online: not drawn
     meta = browser.execute_script(f"return {graph}.layout.meta;")
-    assert sorted(meta["tiles"]) == ["cameras", "grids"] and meta["fit"]
+    assert "tiles" not in meta and meta["fit"]  # the tiles' specs travel beside the figure
+    specs = browser.execute_script("return window.gridopsTileSpecs['an-map'];")
+    assert sorted(specs) == ["cameras", "grids"]
+
+    # Other filters, on the open page: a grid below the new minimum loses its colour, and every
+    # camera is drawn again (the tiles alone say how).
+    browser.execute_script(
+        "window.dash_clientside.set_props('an-query', {data: arguments[0]});",
+        f"show=grids,cameras&grids.min_open={busy_open + 1}",
+    )
+    _wait(browser, f"var s = (function () {{ {state('grids', busy)} }})(); return s && s.cls === undefined;")
+    assert browser.execute_script(state("cameras", offline)) == {}
+    opacity = browser.execute_script(
+        f"var g = {graph}; return g._fullLayout.map._subplot.map.getPaintProperty('gridops-tiles-cameras', "
+        "'circle-opacity');"
+    )
+    assert not isinstance(opacity, list) or "feature-state" not in json.dumps(opacity)
