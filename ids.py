@@ -83,6 +83,7 @@ AN_MIN_OPEN = "an-min-open"
 AN_HOT = "an-hot"
 AN_UNIT = "an-unit"
 AN_AREA = "an-area"  # box or lasso drawn on the map (a Store)
+AN_SELECTION = "an-selection"  # the map's box or lasso as drawn, without the points it covers (a Store)
 AN_CLEAR_AREA = "an-clear-area"
 AN_CLEAR_PICKS = "an-clear-picks"
 AN_PICKS = "an-picks"  # what the picked checkpoints / area read as

@@ -15,6 +15,14 @@
         }
         return url;
       },
+      // A box or lasso drawn on the map, as the server needs it: its outline only. Plotly's
+      // selection also lists every point inside, which over a city's cases is megabytes.
+      selection: function (selected) {
+        if (!selected || (!selected.range && !selected.lassoPoints)) {
+          return window.dash_clientside.no_update;
+        }
+        return { range: selected.range || null, lassoPoints: selected.lassoPoints || null };
+      },
     },
   });
 })();

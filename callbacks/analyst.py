@@ -264,14 +264,19 @@ def _tiled(db: Database, q: spec.Query, scope: units.Unit | None, lang: str) -> 
 
 
 def _zooms(
-    db: Database, q: spec.Query, scope: units.Unit | None, found: dict[str, tuple[list, int]], fit_zoom: float
+    db: Database,
+    q: spec.Query,
+    scope: units.Unit | None,
+    found: dict[str, tuple[list, int]],
+    fit_zoom: float,
+    tiled: list[str],
 ) -> dict[str, dict[str, float]]:
     """Per point layer, the zoom from which it is drawn (layers/viewport.py point_minzoom)."""
     out = {}
     for layer in ("cases", "checkpoints", "cameras"):
         if layer in found:
             out[layer] = {"minzoom": point_minzoom(found[layer][1], fit_zoom)}
-        elif layer in q.show:  # tiled: every camera the query selects
+        elif layer in tiled:  # every camera the query selects
             out[layer] = {"minzoom": point_minzoom(analysis_sql.count(db, q, scope, layer), fit_zoom)}
     return out
 
@@ -300,12 +305,17 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
             raise PreventUpdate
         db = get_db(read_only=True)
         tiled = _tiled(db, q, scope, lang)
-        found = analysis_sql.map_rows(
-            db, replace(q, show=tuple(x for x in q.show if x not in tiled)), scope, MAP_CAP, lean=True
+        # More cases than the map draws one by one: every one of them, counted per community.
+        by_community = (
+            analysis_sql.cases_by_community(db, q, scope)
+            if "cases" in q.show and analysis_sql.count(db, q, scope, "cases") > MAP_CAP
+            else None
         )
+        points = tuple(x for x in q.show if x not in tiled and not (x == "cases" and by_community is not None))
+        found = analysis_sql.map_rows(db, replace(q, show=points), scope, MAP_CAP, lean=True)
         shapes = area_shapes(db)
         view = fit(territory.current(db).bounds, *MAP_PX)
-        zoomed = _zooms(db, q, scope, found, view["zoom"])
+        zoomed = _zooms(db, q, scope, found, view["zoom"], list(tiled))
     except FieldError:
         raise PreventUpdate from None
     except psycopg2.Error as exc:
@@ -315,9 +325,9 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     rows = {layer: r for layer, (r, _) in found.items()}
     area = analysis_map.area_ring(q.box, q.lasso)
     figure, tile_store = analysis_map.figure(
-        rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view, tiled, zoomed
+        rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view, tiled, zoomed, by_community
     )
-    notes: list[Any] = [html.Div(n) for n in analysis_map.map_notes(found, lang)]
+    notes: list[Any] = [html.Div(n) for n in analysis_map.map_notes(found, lang, by_community, MAP_CAP)]
     grids = rows.get("grids") or (
         [{"open_cases": v} for v in tiled["grids"]["state"]["open"]] if "grids" in tiled else []
     )
@@ -338,7 +348,7 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     Output(ids.AN_UNIT, "value"),
     Output(ids.AN_UNIT, "options"),
     Input(ids.AN_MAP, "clickData"),
-    Input(ids.AN_MAP, "selectedData"),
+    Input(ids.AN_SELECTION, "data"),
     Input(ids.AN_CLEAR_AREA, "n_clicks"),
     Input(ids.AN_CLEAR_PICKS, "n_clicks"),
     State(ids.AN_NEAR_IDS, "data"),
@@ -350,13 +360,12 @@ def pick_on_map(click: Any, selected: Any, _clear_area: Any, _clear_picks: Any, 
     area; the clear buttons empty them."""
     _viewer()
     trigger = ctx.triggered_id
-    prop = ctx.triggered[0]["prop_id"] if ctx.triggered else ""
     near = [int(i) for i in (near_ids or []) if isinstance(i, int)]
     if trigger == ids.AN_CLEAR_AREA:
         return no_update, None, None, no_update
     if trigger == ids.AN_CLEAR_PICKS:
         return [], no_update, no_update, no_update
-    if prop.endswith("selectedData"):
+    if trigger == ids.AN_SELECTION:
         area = _area(selected, projector(get_settings().basemap))
         if area is None:
             raise PreventUpdate
@@ -368,7 +377,8 @@ def pick_on_map(click: Any, selected: Any, _clear_area: Any, _clear_picks: Any, 
     layer, fid, code = data[0], data[1], data[2]
     if layer == "checkpoints" and isinstance(fid, int):
         return ([i for i in near if i != fid] if fid in near else [*near, fid]), no_update, no_update, no_update
-    if layer == "grids" and isinstance(code, str) and units.valid_code(code):
+    # A grid, or a community's count of cases: that unit becomes the query's area.
+    if layer in ("grids", "communities") and isinstance(code, str) and units.valid_code(code):
         opts = list(options or [])
         if code not in {o.get("value") for o in opts if isinstance(o, dict)}:
             opts.append(
@@ -447,6 +457,15 @@ clientside_callback(
     ClientsideFunction("gridops_tiles", "apply"),
     Input(ids.AN_MAP_TILES, "data"),
     State(ids.AN_MAP, "id"),
+)
+
+
+# A box or lasso drawn → its outline, for pick_on_map (the points inside stay in the browser).
+clientside_callback(
+    ClientsideFunction(namespace="analyst", function_name="selection"),
+    Output(ids.AN_SELECTION, "data"),
+    Input(ids.AN_MAP, "selectedData"),
+    prevent_initial_call=True,
 )
 
 

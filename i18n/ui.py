@@ -218,6 +218,16 @@ UI: dict[str, tuple[str, str]] = {
         "地图显示最新的 {shown} 个{layer}（共 {n} 个）；表格与导出包含全部",
         "The map shows the newest {shown} of {n} {layer}; the table and exports hold all",
     ),
+    "an.map_by_community": (
+        "案件共 {n} 件，多于地图逐点显示的 {cap} 件：按社区汇总，圆点越大案件越多；点击圆点查看该社区的案件",
+        "{n} cases, more than the {cap} the map draws one by one: counted per community, a larger circle "
+        "for more cases; click a circle for that community's cases",
+    ),
+    "an.map_no_community": ("其中 {n} 件不在任何社区内，未画出", "{n} of them lie in no community and are not drawn"),
+    "an.community_cases": (
+        "案件 {n} 件（在办 {open}，超期 {overdue}）",
+        "{n} cases ({open} open, {overdue} overdue)",
+    ),
     "an.export": ("导出", "Export"),
     "an.export.csv": ("CSV（Excel）", "CSV (Excel)"),
     "an.export.geojson": ("GeoJSON", "GeoJSON"),

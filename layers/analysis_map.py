@@ -13,7 +13,7 @@ import numpy as np
 
 from geodata.analysis.statements import count_text
 from i18n import named, t
-from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
+from layers.analysis_style import CASE_COLORS, DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.base import geojson_features, hover, line_coords
 from layers.basemap import Projector
 from layers.classes import open_classes
@@ -82,6 +82,38 @@ def _points(layer: str, rows: list[dict[str, Any]], lang: str, proj: Projector, 
         )
         traces.reverse()  # the ring under the markers, so the markers stay clickable
     return traces
+
+
+COUNT_SIZE = (6, 40)  # px: the circle of the community with the fewest and the most cases
+
+
+def _community_counts(rows: list[dict[str, Any]], lang: str, proj: Projector) -> list[dict]:
+    """The query's cases, one circle per community: its area grows with the count; a click makes
+    the community the query's area (callbacks/analyst.py pick_on_map)."""
+    rows = [r for r in rows if r["id"] is not None and r["lon"] is not None]
+    if not rows:
+        return []
+    n = np.asarray([r["n"] for r in rows], dtype=float)
+    small, big = COUNT_SIZE
+    sizes = small + (big - small) * np.sqrt(n / n.max())
+    lon, lat = proj.shift([r["lon"] for r in rows], [r["lat"] for r in rows])
+    return [
+        {
+            "type": "scattermap",
+            "name": "case-counts",
+            "mode": "markers",
+            "lon": np.round(lon, 6).tolist(),
+            "lat": np.round(lat, 6).tolist(),
+            "marker": {"size": np.round(sizes, 1).tolist(), "color": CASE_COLORS["open"], "opacity": 0.6},
+            "text": [
+                f"<b>{r['name']}</b><br>"
+                + t("an.community_cases", lang, n=f"{r['n']:,}", open=f"{r['open']:,}", overdue=f"{r['overdue']:,}")
+                for r in rows
+            ],
+            "customdata": [["communities", r["id"], r["code"], r["n"]] for r in rows],
+            "hovertemplate": hover(["%{text}"]),
+        }
+    ]
 
 
 def _grids(rows: list[dict[str, Any]], lang: str, proj: Projector, hot: bool) -> list[dict]:
@@ -180,18 +212,23 @@ def figure(
     view: dict[str, Any],
     tiled: dict[str, dict[str, Any]] | None = None,
     zoomed: dict[str, dict[str, float]] | None = None,
+    by_community: list[dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The whole map, opened at ``view`` (layers/viewport.py): outlines, then the shown layers
     bottom to top, then the drawn area's outline (``area``, a closed WGS84 ring); and its tile
     store. A layer in ``tiled`` (layer → its tile spec, ``tiled_spec``) is drawn from vector tiles
     in its slot (assets/maptiles.js), its spec in the store; ``zoomed`` names the point layers drawn
-    only from a zoom."""
+    only from a zoom. ``by_community`` (more cases than the map draws one by one): the cases are
+    drawn as one circle per community, sized by its count."""
     traces = outlines(shapes, proj)
     tiles: dict[str, dict[str, Any]] = {}
     for layer in DRAW_ORDER:
         if layer in (tiled or {}):
             tiles[layer] = {**tiled[layer], "slot": len(traces)}
             traces.append({"type": "scattermap", "name": layer, "lon": [], "lat": [], "hoverinfo": "skip"})
+            continue
+        if layer == "cases" and by_community is not None:
+            traces += _community_counts(by_community, lang, proj)
             continue
         if layer not in rows:
             continue
@@ -262,11 +299,23 @@ def focus_patch(lon: float, lat: float, proj: Projector) -> dict[str, Any]:
     }
 
 
-def map_notes(found: dict[str, tuple[list, int]], lang: str) -> list[str]:
-    """ "The map shows N of M …" for each layer drawn only in part (the browser's map and the HTML
-    export draw at most a cap of features per layer)."""
-    return [
+def map_notes(
+    found: dict[str, tuple[list, int]],
+    lang: str,
+    by_community: list[dict[str, Any]] | None = None,
+    cap: int = 0,
+) -> list[str]:
+    """ "The map shows N of M …" for each layer drawn only in part (the HTML export draws at most a
+    cap of features per layer), and what the circles of cases per community stand for."""
+    notes = [
         t("an.map_capped", lang, shown=f"{len(rows):,}", n=count_text(n), layer=t(f"an.{layer}", lang))
         for layer, (rows, n) in found.items()
         if n > len(rows)
     ]
+    if by_community is not None:
+        total = sum(r["n"] for r in by_community)
+        notes.append(t("an.map_by_community", lang, n=f"{total:,}", cap=f"{cap:,}"))
+        outside = sum(r["n"] for r in by_community if r["id"] is None)
+        if outside:
+            notes.append(t("an.map_no_community", lang, n=f"{outside:,}"))
+    return notes

@@ -266,6 +266,7 @@ def layout(lang: str | None = None, **params: str) -> html.Div:
             dcc.Store(id=ids.AN_AREA, data=_area(q)),
             dcc.Store(id=ids.AN_MAP_KEY),
             dcc.Store(id=ids.AN_MAP_TILES),
+            dcc.Store(id=ids.AN_SELECTION),
             dcc.Store(id=ids.AN_URL),
             header(t("an.title", lang), "an-status", lang),
             html.Main(

@@ -250,6 +250,49 @@ def test_an_unknown_unit_is_refused_and_a_street_user_sees_only_their_street(db,
     assert analysis_sql.count(db, _q(db, layer="grids"), street) == grids
 
 
+@pytest.mark.parametrize("params", [{}, {"cases.category": "01"}, {"unit": "410171001"}], ids=str)
+def test_cases_beyond_the_map_cap_are_drawn_per_community_every_one_counted(db, admin_dsn_, params):
+    """More cases than the workbench's map draws one by one: every case the query selects is
+    counted in its community (none dropped, none an arbitrary first part), and the map draws a
+    circle per community that says so."""
+    from layers import analysis_map
+    from layers.basemap import projector
+    from layers.outlines import area_shapes
+
+    q = _q(db, **params)
+    rows = analysis_sql.cases_by_community(db, q, None)
+    where = {
+        "{}": "true",
+        "{'cases.category': '01'}": "x.category_code LIKE '01%%'",
+        "{'unit': '410171001'}": "x.street_id = (SELECT id FROM units WHERE code = '410171001')",
+    }[str(params)]
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute(
+            f"SELECT community_id, count(*), count(*) FILTER (WHERE is_open), "
+            f"count(*) FILTER (WHERE is_open AND deadline_at < now()) FROM cases x WHERE {where} GROUP BY 1"
+        )
+        want = {r[0]: tuple(r[1:]) for r in cur.fetchall()}
+    assert {r["id"]: (r["n"], r["open"], r["overdue"]) for r in rows} == want
+    assert sum(n for n, _, _ in want.values()) == analysis_sql.count(db, q, None) > 0
+
+    view = {"center": {"lon": 113.7, "lat": 34.7}, "zoom": 12, "bounds": [113.6, 34.6, 113.8, 34.8]}
+    figure, _ = analysis_map.figure(
+        {}, area_shapes(db), "zh", projector("none"), {}, set(), False, None, view, None, None, rows
+    )
+    (trace,) = [tr for tr in figure["data"] if tr["name"] == "case-counts"]
+    assert not [tr for tr in figure["data"] if tr["name"] == "cases"]  # no point drawn for a case
+    placed = [r for r in rows if r["id"] is not None]
+    assert [c[1] for c in trace["customdata"]] == [r["id"] for r in placed]
+    sizes = dict(zip([c[3] for c in trace["customdata"]], trace["marker"]["size"]))
+    assert sizes[max(sizes)] == analysis_map.COUNT_SIZE[1] and all(
+        sizes[a] <= sizes[b] for a in sizes for b in sizes if a < b
+    )  # a circle grows with its count
+    total = sum(r["n"] for r in rows)
+    notes = analysis_map.map_notes({}, "zh", rows, 100)
+    assert f"案件共 {total:,} 件" in notes[0] and "按社区汇总" in notes[0]
+    assert (len(notes) == 2) == (None in want)  # the cases in no community are named, not drawn
+
+
 # Exports, through the served app.
 
 
