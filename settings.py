@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # A map layer with more features than this (70k grids, 200k cameras at city scale) is drawn
     # from vector tiles, recoloured in the browser, instead of being sent whole (docs/performance.md).
     map_tiles_above: int = Field(default=5000, ge=0)
+    # The workbench draws at most this many points per layer; more cases than this are drawn as
+    # one circle per community, every case counted (docs/maps.md).
+    map_points_max: int = Field(default=20000, ge=1)
 
     # Data loads (gridops load, docs/security.md): inputs past these limits are refused before
     # they are read. Bytes count a file and its sidecars, or an archive's declared contents.

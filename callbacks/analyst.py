@@ -39,7 +39,6 @@ from layers.viewport import fit, point_minzoom
 from pages._components import legend_row
 from settings import get_settings
 
-MAP_CAP = 20000  # points per layer drawn in the browser; the table and exports hold every row
 EXPORT_FORMATS = ("csv", "geojson", "gpkg", "html")
 CONTROL_PARAMS = {
     ids.AN_LAYER: "layer",
@@ -305,14 +304,15 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
             raise PreventUpdate
         db = get_db(read_only=True)
         tiled = _tiled(db, q, scope, lang)
+        cap = get_settings().map_points_max  # points per layer; the table and exports hold every row
         # More cases than the map draws one by one: every one of them, counted per community.
         by_community = (
             analysis_sql.cases_by_community(db, q, scope)
-            if "cases" in q.show and analysis_sql.count(db, q, scope, "cases") > MAP_CAP
+            if "cases" in q.show and analysis_sql.count(db, q, scope, "cases") > cap
             else None
         )
         points = tuple(x for x in q.show if x not in tiled and not (x == "cases" and by_community is not None))
-        found = analysis_sql.map_rows(db, replace(q, show=points), scope, MAP_CAP, lean=True)
+        found = analysis_sql.map_rows(db, replace(q, show=points), scope, cap, lean=True)
         shapes = area_shapes(db)
         view = fit(territory.current(db).bounds, *MAP_PX)
         zoomed = _zooms(db, q, scope, found, view["zoom"], list(tiled))
@@ -327,7 +327,7 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     figure, tile_store = analysis_map.figure(
         rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view, tiled, zoomed, by_community
     )
-    notes: list[Any] = [html.Div(n) for n in analysis_map.map_notes(found, lang, by_community, MAP_CAP)]
+    notes: list[Any] = [html.Div(n) for n in analysis_map.map_notes(found, lang, by_community, cap)]
     grids = rows.get("grids") or (
         [{"open_cases": v} for v in tiled["grids"]["state"]["open"]] if "grids" in tiled else []
     )

@@ -224,10 +224,7 @@ UI: dict[str, tuple[str, str]] = {
         "for more cases; click a circle for that community's cases",
     ),
     "an.map_no_community": ("其中 {n} 件不在任何社区内，未画出", "{n} of them lie in no community and are not drawn"),
-    "an.community_cases": (
-        "案件 {n} 件（在办 {open}，超期 {overdue}）",
-        "{n} cases ({open} open, {overdue} overdue)",
-    ),
+    "an.community_cases": ("案件 {n} 件", "{n} cases"),
     "an.export": ("导出", "Export"),
     "an.export.csv": ("CSV（Excel）", "CSV (Excel)"),
     "an.export.geojson": ("GeoJSON", "GeoJSON"),

@@ -13,7 +13,7 @@ import numpy as np
 
 from geodata.analysis.statements import count_text
 from i18n import named, t
-from layers.analysis_style import CASE_COLORS, DRAW_ORDER, HOT_OUTLINE, STYLES
+from layers.analysis_style import DRAW_ORDER, HOT_OUTLINE, STYLES
 from layers.base import geojson_features, hover, line_coords
 from layers.basemap import Projector
 from layers.classes import open_classes
@@ -84,7 +84,8 @@ def _points(layer: str, rows: list[dict[str, Any]], lang: str, proj: Projector, 
     return traces
 
 
-COUNT_SIZE = (6, 40)  # px: the circle of the community with the fewest and the most cases
+COUNT_SIZE = (5, 38)  # px: the circle of the community with the fewest and the most cases
+COUNT_COLOR, COUNT_RING = "#e3f6ff", "#06121f"  # a circle of cases per community, and its ring
 
 
 def _community_counts(rows: list[dict[str, Any]], lang: str, proj: Projector) -> list[dict]:
@@ -97,22 +98,28 @@ def _community_counts(rows: list[dict[str, Any]], lang: str, proj: Projector) ->
     small, big = COUNT_SIZE
     sizes = small + (big - small) * np.sqrt(n / n.max())
     lon, lat = proj.shift([r["lon"] for r in rows], [r["lat"] for r in rows])
+    lon, lat = np.round(lon, 6).tolist(), np.round(lat, 6).tolist()
     return [
+        {  # a dark ring, so that a circle reads over every colour of the grids below
+            "type": "scattermap",
+            "name": "case-counts-ring",
+            "mode": "markers",
+            "lon": lon,
+            "lat": lat,
+            "hoverinfo": "skip",
+            "marker": {"size": np.round(sizes + 3, 1).tolist(), "color": COUNT_RING, "opacity": 0.7},
+        },
         {
             "type": "scattermap",
             "name": "case-counts",
             "mode": "markers",
-            "lon": np.round(lon, 6).tolist(),
-            "lat": np.round(lat, 6).tolist(),
-            "marker": {"size": np.round(sizes, 1).tolist(), "color": CASE_COLORS["open"], "opacity": 0.6},
-            "text": [
-                f"<b>{r['name']}</b><br>"
-                + t("an.community_cases", lang, n=f"{r['n']:,}", open=f"{r['open']:,}", overdue=f"{r['overdue']:,}")
-                for r in rows
-            ],
+            "lon": lon,
+            "lat": lat,
+            "marker": {"size": np.round(sizes, 1).tolist(), "color": COUNT_COLOR, "opacity": 0.85},
+            "text": [f"<b>{r['name']}</b><br>" + t("an.community_cases", lang, n=f"{r['n']:,}") for r in rows],
             "customdata": [["communities", r["id"], r["code"], r["n"]] for r in rows],
             "hovertemplate": hover(["%{text}"]),
-        }
+        },
     ]
 
 

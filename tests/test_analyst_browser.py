@@ -266,3 +266,60 @@ def test_a_slow_map_query_says_so_with_a_retry_not_the_outage(server, browser, a
     finally:
         locker.rollback()
         locker.close()
+
+
+@pytest.fixture(scope="module")
+def few_points_server(loaded):
+    """The real app with the workbench drawing at most 1,000 points per layer (the demo has 20,000
+    cases), as a city's workbench past its 20,000."""
+    from tests.conftest import TEST_SECRET
+    from tests.server import serve
+
+    proc, url = serve({"GRIDOPS_SECRET_KEY": TEST_SECRET, "GRIDOPS_MAP_POINTS_MAX": "1000"})
+    yield url
+    proc.terminate()
+
+
+def test_cases_past_the_point_cap_are_circles_per_community_and_a_click_opens_one(
+    few_points_server, anon_browser, admin_dsn_
+):
+    """Every case is counted in a circle for its community, the note says so with the total, and
+    a click on a circle makes that community the question: its cases drawn one by one."""
+    from tests import signin
+
+    browser = anon_browser
+    signin.browser(browser, few_points_server, "admin")
+    browser.get(few_points_server + "/analyst?layer=cases&show=cases")
+    total = _sql_count(admin_dsn_, "SELECT count(*) FROM cases")
+    assert _total(browser, total) == total
+    circles = _wait(browser, f"const g = {GRAPH}; return g && g.data && g.data.find(t => t.name === 'case-counts')")
+    assert not browser.execute_script(f"return {GRAPH}.data.some(t => t.name === 'cases' && t.lon.length)")
+    per_community = {c[1]: c[3] for c in circles["customdata"]}
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute("SELECT community_id, count(*) FROM cases WHERE community_id IS NOT NULL GROUP BY 1")
+        assert per_community == dict(cur.fetchall())
+    note = browser.find_element(By.ID, ids.AN_MAP_NOTE).text
+    assert f"案件共 {total:,} 件" in note and "按社区汇总" in note
+    browser.save_screenshot(str(ARTIFACTS / "analyst-per-community.png"))
+
+    # The biggest circle of a community whose cases the map can draw one by one, clicked where the
+    # map draws it.
+    _map_ready(browser)
+    fits = [i for i, c in enumerate(circles["customdata"]) if c[3] <= 1000]
+    biggest = max(fits, key=lambda i: circles["customdata"][i][3])
+    code, n = circles["customdata"][biggest][2:4]
+    at = browser.execute_script(
+        f"const g = {GRAPH}; const m = g._fullLayout.map._subplot.map; const c = m.getCanvas();"
+        "const p = m.project([arguments[0], arguments[1]]);"
+        "return [p.x - c.clientWidth / 2, p.y - c.clientHeight / 2];",
+        circles["lon"][biggest],
+        circles["lat"][biggest],
+    )
+    canvas = browser.find_element(By.CSS_SELECTOR, f"#{ids.AN_MAP} canvas.maplibregl-canvas")
+    ActionChains(browser).move_to_element_with_offset(canvas, round(at[0]), round(at[1])).pause(0.5).click().perform()
+    assert _url_param(browser, "unit") == code
+    assert _total(browser, n) == n
+    points = _wait(
+        browser, f"const t = {GRAPH}.data.find(t => t.name === 'cases'); return t && t.lon.length && t.lon.length"
+    )
+    assert points == n <= 1000  # one by one, every case of that community

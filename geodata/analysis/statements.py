@@ -450,7 +450,7 @@ def map_rows(
 def cases_by_community(db: Database, q: Query, scope: units.Unit | None) -> list[dict[str, Any]]:
     """Every case the query selects, counted per community (``analysis_cases_by_community.sql``):
     what the map draws where more cases match than it can draw one by one. Rows: id, code, name,
-    n, open, overdue, lon, lat (id and the rest None for the cases in no community)."""
+    n, lon, lat (id and the rest None for the cases in no community)."""
     c = compile_layer(db, q, "cases", scope)
     stmt = sql.SQL(sql_text("analysis_cases_by_community")).format(where=c.where)
     with db.transaction() as cur:
