@@ -8,7 +8,10 @@ ROUTER_ID = "_pages_content"
 
 
 def output_parts(output: str) -> list[dict]:
-    """The outputs named by a callback's output string ("id.prop" or "..id.prop...id.prop..")."""
+    """The outputs named by a callback's output string ("id.prop" or "..id.prop...id.prop.."; a
+    callback without outputs is named by a hash alone)."""
+    if "." not in output:
+        return []
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
     return [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
 
@@ -25,7 +28,7 @@ def body(output: str, spec: dict, values: dict) -> dict:
     inputs = fill(spec.get("inputs", []))
     return {
         "output": output,
-        "outputs": outputs if output.startswith("..") else outputs[0],
+        "outputs": outputs if output.startswith("..") or not outputs else outputs[0],
         "inputs": inputs,
         "state": fill(spec.get("state", [])),
         "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else [],
