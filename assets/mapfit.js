@@ -49,6 +49,12 @@
     gd.__gridopsFit = key;
     gd.__gridopsFitBox = [w, h];
     var zoom = Math.round(camera.zoom * 100) / 100;
+    // The server sized the first view for this screen (layers/viewport.py fit): nothing to move.
+    var at = map.project(camera.center), now = map.project(map.getCenter());
+    if (Math.abs(map.getZoom() - zoom) <= 0.015 && Math.abs(at.x - now.x) <= 2 && Math.abs(at.y - now.y) <= 2) {
+      gd.dataset.fitZoom = map.getZoom().toFixed(2);
+      return;
+    }
     gd.dataset.fitZoom = zoom.toFixed(2);
     // Through Plotly as a user's edit, so that its layout holds the view and a new figure of the
     // same uirevision (a refresh, a new filter) keeps it, as it keeps a user's pan and zoom.

@@ -64,7 +64,7 @@ CONTROL_PARAMS = {
 }
 
 
-MAP_PX = (1100, 760)  # the workbench map beside its filter panel on a 1920×1080 screen
+MAP_PX = (1519, 487)  # the workbench map beside its filter panel, above its table, on a 1920×1080 screen
 
 
 def _failed(exc: psycopg2.Error, lang: str) -> list:

@@ -44,7 +44,8 @@ from settings import get_settings
 _tile_states = Memo(maxsize=32)
 COMMUNITIES_ON_SCREEN = 300  # outlined and named at once, at most
 KEEP = (no_update, no_update)  # the figure and the tile store as the page holds them
-MAP_PX = (1500, 880)  # the map beside the layer panel, under the header, on a 1920×1080 wall
+MAP_PX = (1920, 879)  # the map under the header on a 1920×1080 wall (assets/gridops.css)
+PANEL_PX = 280  # the layer panel laid over its left side, to its right edge
 
 
 def tiled_layers(db: Database) -> list[str]:
@@ -86,7 +87,7 @@ def full_figure(
     breaks = with_classes(data["grids"], held)
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
     bounds = territory.current(db).bounds
-    view = fit(bounds, *MAP_PX)  # the whole territory, whatever city it is
+    view = fit(bounds, *MAP_PX, left_px=PANEL_PX)  # the whole territory, whatever city it is
     figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled, view)
     zoomed = figure["layout"]["meta"]["zoomed"] = point_zooms(db, data, view["zoom"])
     prints = {

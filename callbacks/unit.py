@@ -37,7 +37,7 @@ from pages._components import status_line
 from pages._kpi import kpi_cards
 from settings import get_settings
 
-MAP_PX = (1060, 650)  # the map box at 1920 px wide (assets/unit.css: 7 of 12 columns, 660 px high)
+MAP_PX = (1080, 660)  # the map box at 1920 px wide (assets/unit.css: 7 of 12 columns, 660 px high)
 OUTPUTS = {
     "figure": Output(ids.UNIT_MAP, "figure"),
     "legend": Output(ids.UNIT_LEGEND, "children"),

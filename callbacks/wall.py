@@ -75,7 +75,7 @@ def resolve_scope(db: Database, code: str | None, allowed: units.Unit | None = N
 
 
 RANKING_TITLE = {"district": "wall.ranking.district", "street": "wall.ranking.street"}  # by the children's level
-WALL_MAP_PX = (1300, 620)  # the wall's map box at 1920×1080 (assets/wall.css)
+WALL_MAP_PX = (1291, 633)  # the wall's map box at 1920×1080 (assets/wall.css)
 
 
 def _map_panel(

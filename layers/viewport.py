@@ -13,22 +13,39 @@ from layers.basemap import BACKGROUND  # the page's dark blue behind every map
 EMPTY_VIEW = {"center": {"lon": 104.0, "lat": 35.0}, "zoom": 3.2}
 
 
-def fit(bounds: tuple[float, float, float, float] | None, width_px: int = 1100, height_px: int = 820) -> dict[str, Any]:
-    """Centre and zoom that fit lon/lat bounds into a map of about the given size (Web Mercator;
-    MapLibre's zoom 0 is one 512-px tile); ``EMPTY_VIEW`` without bounds."""
+FIT_PAD = 16  # px around the fitted bounds (assets/mapfit.js PAD)
+
+
+def fit(
+    bounds: tuple[float, float, float, float] | None, width_px: int = 1100, height_px: int = 820, left_px: int = 0
+) -> dict[str, Any]:
+    """Centre and zoom that fit lon/lat bounds into a map box of about the given size, with a panel
+    of ``left_px`` laid over its left side; ``EMPTY_VIEW`` without bounds. The same view MapLibre's
+    ``cameraForBounds`` gives assets/mapfit.js in a box of that size (Web Mercator, 512-px tiles,
+    FIT_PAD around, the zoom to 2 decimals), so that a page opened on the screen it was sized for
+    is not fitted again: a second view makes Plotly redraw every layer (about a second at city
+    scale)."""
     if bounds is None:
         return EMPTY_VIEW
     min_lon, min_lat, max_lon, max_lat = bounds
-    lat_c = (min_lat + max_lat) / 2
-    dlon = max(max_lon - min_lon, 1e-4)
-    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
-    dy = max(abs(y(max_lat) - y(min_lat)), 1e-6)
-    # MapLibre (Plotly's map subplot) draws the world 512 px wide at zoom 0, not 256.
-    zoom_x = math.log2(width_px * 360 / (512 * dlon))
-    zoom_y = math.log2(height_px * 2 * math.pi / (512 * dy))
+
+    def merc_y(lat: float) -> float:  # 0 at the top of the world, 1 at the bottom
+        return (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2
+
+    x0, x1 = (min_lon + 180) / 360, (max_lon + 180) / 360
+    y0, y1 = merc_y(max_lat), merc_y(min_lat)
+    inner_w = max(width_px - left_px - 2 * FIT_PAD, 1)
+    inner_h = max(height_px - 2 * FIT_PAD, 1)
+    scale = min(inner_w / max((x1 - x0) * 512, 1e-9), inner_h / max((y1 - y0) * 512, 1e-9))
+    zoom = math.log2(scale)
+    # The bounds' centre sits in the middle of the box beside the panel: the map's centre is half
+    # the panel's width to its left.
+    cx = (x0 + x1) / 2 - (left_px / 2) / (512 * scale)
+    cy = (y0 + y1) / 2
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * cy))))
     return {
-        "center": {"lon": (min_lon + max_lon) / 2, "lat": lat_c},
-        "zoom": round(min(zoom_x, zoom_y) - 0.15, 2),
+        "center": {"lon": cx * 360 - 180, "lat": lat},
+        "zoom": round(zoom, 2),
         "bounds": [min_lon, min_lat, max_lon, max_lat],
     }
 

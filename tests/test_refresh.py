@@ -4,12 +4,14 @@ a Patch of values only; and the changed grid's colour class moves."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 import requests
 from dash.exceptions import PreventUpdate
 
 import ids
+from callbacks import onemap
 from callbacks.onemap import map_refresh
 from layers.registry import trace_slots
 from tests.cases import insert_case
@@ -42,15 +44,29 @@ def test_refresh_sends_figure_then_nothing_then_values_only(db):
     figure, _, state, _ = map_refresh(None, "zh", visible, db, "http://x/")
     grids = figure["data"][trace_slots()["grids"][0]]
     assert grids["type"] == "choroplethmap" and len(grids["geojson"]["features"]) == len(grids["locations"])
-    # The map opens on the whole territory, whatever city is loaded.
+    # The map opens on the whole territory, whatever city is loaded: drawn in a 1920×1080 wall's
+    # map box, beside the layer panel, every corner is inside, and it fills the box one way.
     with db.transaction() as cur:
         cur.execute(
-            "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)::geometry) c FROM units "
-            "WHERE parent_id IS NULL) t"
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM units) t"
         )
-        lon, lat = cur.fetchone()
+        west, south, east, north = cur.fetchone()
     view = figure["layout"]["map"]
-    assert abs(view["center"]["lon"] - lon) < 1e-6 and abs(view["center"]["lat"] - lat) < 1e-6 and view["zoom"] > 10
+    world = 512 * 2 ** view["zoom"]
+
+    def px(lon: float, lat: float) -> tuple[float, float]:  # Web Mercator, relative to the box's centre
+        merc = lambda v: math.log(math.tan(math.pi / 4 + math.radians(v) / 2))  # noqa: E731
+        return (
+            (lon - view["center"]["lon"]) / 360 * world,
+            -(merc(lat) - merc(view["center"]["lat"])) / (2 * math.pi) * world,
+        )
+
+    (x0, y0), (x1, y1) = px(west, north), px(east, south)
+    width, height = onemap.MAP_PX
+    left, right = x0 + width / 2, x1 + width / 2
+    top, bottom = y0 + height / 2, y1 + height / 2
+    assert left >= onemap.PANEL_PX + 15 and right <= width - 15 and top >= 15 and bottom <= height - 15
+    assert min(left - onemap.PANEL_PX, width - right) <= 17 or min(top, height - bottom) <= 17
 
     with pytest.raises(PreventUpdate):
         map_refresh(state, "zh", visible, db, "http://x/")
