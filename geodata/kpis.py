@@ -50,8 +50,8 @@ from typing import Any, Literal
 
 from geodata.db import SCOPE, Database
 from geodata.memo import Memo, once_per_request
-from geodata.queries import fetch_columns
-from geodata.units import Unit, child_groupings, children, scope_of
+from geodata.queries import fetch_columns, fetch_rows
+from geodata.units import Unit, child_groupings, children, fact_column, scope_of
 from i18n import t
 from settings import get_settings
 
@@ -298,14 +298,36 @@ def unit_kpis(
     return from_counts(counts.get(None, {}))
 
 
+# Past this many units, a scope is read through their parents' column: the planner weighs every id
+# of an "= ANY" list against every partition of cases in every branch of kpi_cases.sql (the city's
+# 70k grids: 5.4 s of planning for 3.2 s of execution; through their 2,000 communities, 0.3 s).
+BROAD_SCOPE = 5000
+
+
 def each_unit_kpis(
     db: Database, column: str, ids: list[int], now: datetime | None = None, days: int = STRIP_DAYS
 ) -> dict[int, dict[str, KpiValue]]:
     """Every KPI of each unit whose facts hold its id in ``column`` (say every grid: 'grid_id' and
     their ids), in one set of statements: ``unit_kpis`` of each, at once (units without any facts
     are absent)."""
-    counts = _counts(db, (column, list(ids)), column, now, days)
-    return {u: from_counts(c) for u, c in counts.items() if u is not None}
+    wanted = set(ids)
+    scope = (len(ids) > BROAD_SCOPE and _parents_scope(db, column, ids)) or (column, list(ids))
+    counts = _counts(db, scope, column, now, days)
+    return {u: from_counts(c) for u, c in counts.items() if u is not None and u in wanted}
+
+
+def _parents_scope(db: Database, column: str, ids: list[int]) -> tuple[str, list[int]] | None:
+    """The parents of the units ``ids`` as a scope whose daily counts hold ``column`` (every grid:
+    their communities), or None when they have parents of several levels or no such counts."""
+    rows = fetch_rows("unit_parents", {"ids": list(ids)}, db)
+    if len(rows) != 1:
+        return None
+    parent = fact_column(rows[0][0])
+    try:
+        rollup_level(parent, column)
+    except ValueError:
+        return None
+    return parent, list(rows[0][1])
 
 
 def child_kpis(

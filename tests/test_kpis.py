@@ -182,6 +182,21 @@ def test_every_child_kpi_matches_raw_rows(db, raw, now):
             assert_kpis_equal(got.get(kid, kpis.from_counts({})), expected(raw, child, now, 30), child)
 
 
+@pytest.mark.parametrize("level", ["grid", "community"])
+def test_every_units_kpis_read_through_their_parents_match_raw_rows(db, raw, monkeypatch, level):
+    """Past BROAD_SCOPE units (a city's 70k grids), each_unit_kpis reads them through their parents'
+    column: every unit's KPIs still match its raw rows, and those of units without facts are zero."""
+    monkeypatch.setattr(kpis, "BROAD_SCOPE", 10)
+    u = raw["units"]
+    ids = [int(i) for i in u.id[(u.level == level) & (u.kind != "exclusive")]]
+    assert kpis._parents_scope(db, f"{level}_id", ids)[0] == ("community_id" if level == "grid" else "street_id")
+    got = kpis.each_unit_kpis(db, f"{level}_id", ids, now=OTHER_TIMES[2], days=30)
+    assert set(got) <= set(ids)
+    for uid in ids[:: max(1, len(ids) // 40)]:
+        unit = units.by_id(db, uid)
+        assert_kpis_equal(got.get(uid, kpis.from_counts({})), expected(raw, unit, OTHER_TIMES[2], 30), unit)
+
+
 def test_the_district_total_is_the_sum_of_its_streets(db, raw):
     district = units.by_code(db, raw["units"].code[raw["units"].level == "district"].iloc[0])
     total = kpis.unit_kpis(db, district, now=NOW, days=DAYS)
