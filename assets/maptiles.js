@@ -71,7 +71,15 @@
     map.on("click", id, function (e) {
       var f = e.features && e.features[0];
       var spec = specsOf(gd)[key];
-      if (!f || !spec || !spec.link) return;
+      if (!f || !spec) return;
+      if (spec.pick && window.dash_clientside && window.dash_clientside.set_props) {
+        // A feature the page picks (a grid on the workbench): clicked as a Plotly point would be.
+        window.dash_clientside.set_props(graphIdOf(gd), {
+          clickData: { points: [{ customdata: [key, f.id, null], text: String((f.properties || {}).name || f.id) }] },
+        });
+        return;
+      }
+      if (!spec.link) return;
       var lang = new URLSearchParams(window.location.search).get("lang");
       window.location.assign(spec.link.replace("{id}", encodeURIComponent(f.id)) +
         (lang ? "?lang=" + encodeURIComponent(lang) : ""));
@@ -116,10 +124,15 @@
   // React may replace the graph's element while its figure loads.
   var SPECS = window.gridopsTileSpecs = window.gridopsTileSpecs || {};
   function specsOf(gd) {
+    var id = graphIdOf(gd);
+    return (id && SPECS[id]) || {};
+  }
+
+  function graphIdOf(gd) {
     for (var el = gd; el; el = el.parentElement) {
-      if (el.id && SPECS[el.id]) return SPECS[el.id];
+      if (el.id && SPECS[el.id]) return el.id;
     }
-    return {};
+    return null;
   }
 
   function sync(gd) {

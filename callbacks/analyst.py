@@ -375,6 +375,13 @@ def pick_on_map(click: Any, selected: Any, _clear_area: Any, _clear_picks: Any, 
     if not isinstance(data, list) or len(data) < 3:
         raise PreventUpdate
     layer, fid, code = data[0], data[1], data[2]
+    if layer == "grids" and code is None and isinstance(fid, int) and not isinstance(fid, bool):
+        # A grid drawn from the tiles (assets/maptiles.js): its id, read back as the unit the
+        # viewer may see (none outside their scope).
+        unit = units.by_id(get_db(read_only=True), fid)
+        if unit is None or unit.level != "grid":
+            raise PreventUpdate
+        code, point = unit.code, {"text": unit.name}
     if layer == "checkpoints" and isinstance(fid, int):
         return ([i for i in near if i != fid] if fid in near else [*near, fid]), no_update, no_update, no_update
     # A grid, or a community's count of cases: that unit becomes the query's area.

@@ -292,6 +292,7 @@ def tiled_spec(layer: str, values: dict[str, list], url: str, lang: str, everyth
         "labels": tiled.tile_labels(lang),
         "visible": True,
         "state": wire_state(state),
+        "pick": layer == "grids",  # a click makes the grid the query's area (callbacks/analyst.py)
     }
 
 

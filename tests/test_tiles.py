@@ -406,3 +406,19 @@ def test_workbench_filters_apply_to_its_tiled_layers_in_the_browser(tiled_server
         "'circle-opacity');"
     )
     assert not isinstance(opacity, list) or "feature-state" not in json.dumps(opacity)
+
+    # A grid clicked on the tiles becomes the query's area, as a grid clicked on a trace does.
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    with db.transaction() as cur:
+        cur.execute("SELECT code, ST_X(label_point), ST_Y(label_point) FROM units WHERE id = %s", (busy,))
+        code, lon, lat = cur.fetchone()
+    at = browser.execute_script(
+        f"var m = {graph}._fullLayout.map._subplot.map; var c = m.getCanvas(); var p = m.project([{lon}, {lat}]);"
+        f"var hit = m.queryRenderedFeatures(p, {{layers: ['gridops-tiles-grids']}}).map(f => f.id);"
+        "return [p.x - c.clientWidth / 2, p.y - c.clientHeight / 2, hit];"
+    )
+    assert busy in at[2]  # the grid is under that pixel
+    canvas = browser.find_element("css selector", "#an-map canvas.maplibregl-canvas")
+    ActionChains(browser).move_to_element_with_offset(canvas, round(at[0]), round(at[1])).pause(0.3).click().perform()
+    assert _wait(browser, "return new URLSearchParams(window.location.search).get('unit');") == code
