@@ -3,8 +3,8 @@
 An indicator is a count, or a rate of two counts, over one period [start, end) (Beijing-time
 bounds: geodata/assessment/periods.py makes them), for every unit of one level, every department
 or every post (grid worker). ``INDICATORS`` below is the one table of them: key, names, the counts
-a rate divides, and the source it follows. The counts are computed by one statement per grouping
-(geodata/sql/assessment_cases.sql for units and departments, assessment_posts.sql for posts);
+a rate divides, and the source it follows. The counts are computed in one pass for every grouping
+of units and departments (geodata/sql/assessment_cases.sql), and one for posts (assessment_posts.sql);
 docs/assessment.md writes out every definition and the readings chosen where the sources are
 silent.
 
@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+
+from psycopg2 import sql
 
 from geodata.db import Database
 from geodata.queries import fetch_columns, sql_text
@@ -158,25 +160,52 @@ def assess(
     ``by`` is a unit level (city, district, street, community, grid, micro, or exclusive_grid):
     each unit of it that has a case alive in the period, by unit id; ``department``: each
     department by id; ``post``: each grid worker by username (every one, with zeros when idle).
-    ``only`` keeps those ids (usernames for posts). One statement per call, over the rows the
-    caller may see (row-level security).
+    ``only`` keeps those ids (usernames for posts). One statement, over the rows the caller may
+    see (row-level security).
     """
     _bounds(start, end)
     if by not in GROUPINGS:
         raise ValueError(f"assess by one of {', '.join(GROUPINGS)}; got {by!r}")
-    if by == "post":
-        names = None if only is None else [str(n) for n in only]
-        params = {"start": start, "end": end, "names": names, "verify_hours": verify_hours}
-        cols = fetch_columns("assessment_posts", params, db)
-        applies: Applies = "post"
-    else:
-        group = "department_id" if by == "department" else fact_column(by)
+    if by != "post":
         ids = None if only is None else [int(i) for i in only]
-        params = {"start": start, "end": end, "ids": ids, "response_hours": response_hours}
-        cols = fetch_columns("assessment_cases", params, db, group=group)
-        applies = "area"
+        return _areas(db, (by,), start, end, ids, response_hours)[by]
+    names = None if only is None else [str(n) for n in only]
+    params = {"start": start, "end": end, "names": names, "verify_hours": verify_hours}
+    cols = fetch_columns("assessment_posts", params, db)
     keys = [k for k in cols if k != "key"]
-    return {g: Figures(g, applies, {k: int(cols[k][i]) for k in keys}) for i, g in enumerate(cols["key"])}
+    return {g: Figures(g, "post", {k: int(cols[k][i]) for k in keys}) for i, g in enumerate(cols["key"])}
+
+
+def _areas(
+    db: Database,
+    groupings: tuple[str, ...],
+    start: datetime,
+    end: datetime,
+    ids: list[int] | None = None,
+    response_hours: float = RESPONSE_HOURS,
+) -> dict[str, dict[Any, Figures]]:
+    """The indicators of units and departments by each of ``groupings``, in one pass over the
+    period's cases (assessment_cases.sql); ``ids`` keeps those groups of a single grouping."""
+    columns = [sql.Identifier("c", "department_id" if by == "department" else fact_column(by)) for by in groupings]
+    names = [sql.Identifier(f"g{i}") for i in range(len(groupings))]
+    which = [sql.SQL("WHEN GROUPING({}) = 0 THEN {}").format(n, sql.Literal(by)) for n, by in zip(names, groupings)]
+    value = [sql.SQL("WHEN GROUPING({0}) = 0 THEN {0}").format(n) for n in names]
+    stmt = sql.SQL(sql_text("assessment_cases")).format(
+        keys=sql.SQL(", ").join(sql.SQL("{} AS {}").format(c, n) for c, n in zip(columns, names)),
+        present=sql.SQL(" OR ").join(sql.SQL("{} IS NOT NULL").format(c) for c in columns),
+        first=columns[0],
+        by=sql.SQL("CASE {} END").format(sql.SQL(" ").join(which)),
+        key=sql.SQL("CASE {} END").format(sql.SQL(" ").join(value)),
+        sets=sql.SQL(", ").join(sql.SQL("({})").format(n) for n in names),
+    )
+    params = {"start": start, "end": end, "ids": ids, "response_hours": response_hours}
+    out: dict[str, dict[Any, Figures]] = {by: {} for by in groupings}
+    with db.transaction() as cur:
+        cur.execute(stmt, params)
+        counts = [d.name for d in cur.description][2:]
+        for by, key, *values in cur.fetchall():
+            out[by][key] = Figures(key, "area", dict(zip(counts, map(int, values))))
+    return out
 
 
 BATCH_TIMEOUT_MS = 120_000  # a whole period's assessment is a batch, not a page: it may take this long
@@ -194,8 +223,14 @@ def assess_all(
         with db.transaction() as cur:
             cur.execute(sql_text("assessment_levels"))
             groupings = (*(level for (level,) in cur.fetchall()), "department", "post")
+    _bounds(start, end)
+    areas = tuple(by for by in groupings if by != "post")
     token = STATEMENT_TIMEOUT.set(BATCH_TIMEOUT_MS)
     try:
-        return fanout.at_once({by: (lambda by=by: assess(db, by, start, end)) for by in groupings})
+        tasks: dict[str, Any] = {"areas": lambda: _areas(db, areas, start, end) if areas else {}}
+        if "post" in groupings:
+            tasks["post"] = lambda: assess(db, "post", start, end)
+        got = fanout.at_once(tasks)
     finally:
         STATEMENT_TIMEOUT.reset(token)
+    return {by: got["post"] if by == "post" else got["areas"][by] for by in groupings}

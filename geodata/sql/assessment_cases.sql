@@ -1,9 +1,12 @@
 -- The counts behind the assessment indicators of units and departments (geodata/assessment/
--- indicators.py defines each one; docs/assessment.md writes them out), per {group} (a unit
--- column of cases, or department_id), for the period [%(start)s, %(end)s), in one pass over the
+-- indicators.py defines each one; docs/assessment.md writes them out), per group of each grouping
+-- (a unit column of cases, or department_id: {keys} names them g0, g1, …; {sets} groups by each
+-- and {by} / {key} say which grouping and group a row is), for the period [%(start)s, %(end)s),
+-- in one pass over the
 -- cases that were alive in it: reported before its end, and not ended (办结 or voided) before its
 -- start unless rated in it. Void cases (rejected 作废, merged 合并) count nowhere. %(ids)s (NULL:
--- every group) keeps the groups asked for.
+-- every group) keeps the groups asked for, of a single grouping ({first}). Every grouping in one
+-- pass: each pass reads the 1.3M cases alive in a month of the city (2.6–3.6 s).
 --
 -- due_at is the deadline assessment holds a case to: the one before any approved extension
 -- (deadline_original_at), else the one a parked case had when parked (its deadline_at is then
@@ -13,7 +16,7 @@
 -- parked then. Failed checks (返工) and approved extensions (延期) are the case's events in the
 -- period, read only for the cases whose counters say they have any.
 WITH c AS (
-    SELECT {group} AS key, c.reported_at, c.ended_at, c.rated_at, c.satisfaction, c.supervised_at,
+    SELECT {keys}, c.reported_at, c.ended_at, c.rated_at, c.satisfaction, c.supervised_at,
            c.parked_at IS NOT NULL AND c.parked_at < %(end)s AS parked,
            coalesce(c.deadline_original_at, c.parked_deadline_at, c.deadline_at) AS due_at,
            c.status IN ('resolved', 'rated', 'closed') AS answered,
@@ -35,12 +38,12 @@ WITH c AS (
      WHERE c.reported_at < %(end)s
        AND (c.ended_at IS NULL OR c.ended_at >= %(start)s OR c.rated_at >= %(start)s)
        AND c.status NOT IN ('rejected', 'merged')
-       AND {group} IS NOT NULL
-       AND (%(ids)s::integer[] IS NULL OR {group} = ANY (%(ids)s::integer[]))
+       AND ({present})
+       AND (%(ids)s::integer[] IS NULL OR {first} = ANY (%(ids)s::integer[]))
 ), f AS (
     SELECT c.*, c.open_at_end AND c.due_at < %(end)s AND NOT c.parked AS overdue_open FROM c
 )
-SELECT key,
+SELECT {by} AS grouped_by, {key} AS key,
        count(*) FILTER (WHERE filed) AS filed,
        count(*) FILTER (WHERE closed OR overdue_open) AS due,
        count(*) FILTER (WHERE closed) AS closed,
@@ -58,4 +61,5 @@ SELECT key,
        count(*) FILTER (WHERE rated_at >= %(start)s AND rated_at < %(end)s AND satisfaction IS NOT NULL) AS rated,
        count(*) FILTER (WHERE rated_at >= %(start)s AND rated_at < %(end)s AND satisfaction >= 4) AS satisfied
   FROM f
- GROUP BY key
+ GROUP BY GROUPING SETS ({sets})
+HAVING {key} IS NOT NULL
