@@ -1,11 +1,12 @@
 """Assessment results kept per closed period (考核结果存档): close a period, read it back, flags over months.
 
 ``close`` computes a period once, after it has ended: every grouping's indicators
-(indicators.assess_all) and, where a scheme is active for the grouping, its scores, ranks and flags
-(schemes.py), stored in one transaction (migration 0037). ``results`` and ``history`` read the
-stored rows, never recompute, so a closed period does not change when later data arrives (a case
-reported late, a status corrected). Computing a closed period again is explicit: ``recompute=True``
-with a reason, which replaces the rows and goes to the audit log (action 'assessment_close').
+(indicators.passes, read at once with the composites of the levels scored by kpis) and, where a
+scheme is active for the grouping, its scores, ranks and flags (schemes.py), stored in one
+transaction (migration 0037). ``results`` and ``history`` read the stored rows, never recompute, so
+a closed period does not change when later data arrives (a case reported late, a status
+corrected). Computing a closed period again is explicit: ``recompute=True`` with a reason, which
+replaces the rows and goes to the audit log (action 'assessment_close').
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from geodata import fanout, units
 from geodata.accounts import audit
-from geodata.assessment import periods, schemes
-from geodata.assessment.indicators import BATCH_TIMEOUT_MS, GROUPINGS, assess_all
+from geodata.assessment import indicators, periods, schemes
+from geodata.assessment.indicators import BATCH_TIMEOUT_MS, GROUPINGS
 from geodata.clock import TZ
 from geodata.db import STATEMENT_TIMEOUT, Database
 from geodata.queries import fetch_rows, sql_text
@@ -60,16 +62,25 @@ def _rows(db: Database, p: periods.Period) -> list[dict[str, Any]]:
 
 
 def _placed_rows(db: Database, p: periods.Period) -> list[dict[str, Any]]:
+    # The period's figures and the composite scores of the levels scored by kpis, read at once:
+    # neither waits for the other (a city's close: 30 s one after the other).
+    groupings = indicators.default_groupings(db)
+    active = {by: code for by in groupings if (code := schemes.active(db, by)) is not None}
+    loaded = {by: schemes.load(db, code) for by, code in active.items()}
+    composite = [by for by, s in loaded.items() if s.scorer == "kpis" and s.fits(by) and by in units.LEVELS]
+    tasks = indicators.passes(db, groupings, p.start, p.end)
+    for by in composite:
+        tasks[f"kpis:{by}"] = lambda by=by: schemes.level_composites(db, by, p.start, p.end)
+    got = fanout.at_once(tasks)
     out = []
-    for by, figures in assess_all(db, p.start, p.end).items():
-        code = schemes.active(db, by)
+    for by, figures in indicators.gathered(groupings, got).items():
+        code = active.get(by)
         placed = {}
         if code is not None and figures:
-            scheme = schemes.load(db, code)
+            scheme = loaded[by]
             if scheme.fits(by):
-                placed = {
-                    r.key: r for r in schemes.rank(scheme, schemes.score_all(db, scheme, by, p.start, p.end, figures))
-                }
+                scored = schemes.score_all(db, scheme, by, p.start, p.end, figures, got.get(f"kpis:{by}"))
+                placed = {r.key: r for r in schemes.rank(scheme, scored)}
         for key, f in figures.items():
             r = placed.get(key)
             out.append(

@@ -219,18 +219,32 @@ def assess_all(
     from geodata import fanout
     from geodata.db import STATEMENT_TIMEOUT
 
-    if groupings is None:
-        with db.transaction() as cur:
-            cur.execute(sql_text("assessment_levels"))
-            groupings = (*(level for (level,) in cur.fetchall()), "department", "post")
-    _bounds(start, end)
-    areas = tuple(by for by in groupings if by != "post")
+    groupings = groupings if groupings is not None else default_groupings(db)
     token = STATEMENT_TIMEOUT.set(BATCH_TIMEOUT_MS)
     try:
-        tasks: dict[str, Any] = {"areas": lambda: _areas(db, areas, start, end) if areas else {}}
-        if "post" in groupings:
-            tasks["post"] = lambda: assess(db, "post", start, end)
-        got = fanout.at_once(tasks)
+        return gathered(groupings, fanout.at_once(passes(db, groupings, start, end)))
     finally:
         STATEMENT_TIMEOUT.reset(token)
+
+
+def default_groupings(db: Database) -> tuple[str, ...]:
+    """Each unit level the territory has (top down), the departments and the posts."""
+    with db.transaction() as cur:
+        cur.execute(sql_text("assessment_levels"))
+        return (*(level for (level,) in cur.fetchall()), "department", "post")
+
+
+def passes(db: Database, groupings: tuple[str, ...], start: datetime, end: datetime) -> dict[str, Any]:
+    """The statements behind ``groupings``' indicators, as tasks for geodata/fanout.py: one pass for
+    the units and departments, one for the posts (``gathered`` puts their results together)."""
+    _bounds(start, end)
+    areas = tuple(by for by in groupings if by != "post")
+    tasks: dict[str, Any] = {"areas": lambda: _areas(db, areas, start, end) if areas else {}}
+    if "post" in groupings:
+        tasks["post"] = lambda: assess(db, "post", start, end)
+    return tasks
+
+
+def gathered(groupings: tuple[str, ...], got: dict[str, Any]) -> dict[str, dict[Any, Figures]]:
+    """Each grouping's figures from the results of ``passes``."""
     return {by: got["post"] if by == "post" else got["areas"][by] for by in groupings}

@@ -224,6 +224,13 @@ def _composites(db: Database, by: str, keys: list, start: datetime, end: datetim
     return {k: _composite(k, values.get(int(k), empty)) for k in keys}
 
 
+def level_composites(db: Database, by: str, start: datetime, end: datetime) -> dict[Any, Scored]:
+    """``_composites`` of every unit of the level ``by``: read before the period's figures say which
+    units had cases, so that a close can read both at once (geodata/assessment/history.py)."""
+    ids = [int(i) for (i,) in fetch_rows("unit_ids_at_level", {"level": by}, db)]
+    return _composites(db, by, ids, start, end)
+
+
 def _composite(key: int, values: dict[str, kpis.KpiValue]) -> Scored:
     """kpis.score of one unit's KPIs; its parts are the weighted components (points out of 100 of
     the weights present)."""
@@ -240,14 +247,24 @@ def _composite(key: int, values: dict[str, kpis.KpiValue]) -> Scored:
 
 
 def score_all(
-    db: Database, scheme: Scheme, by: str, start: datetime, end: datetime, figures: dict[Any, Figures]
+    db: Database,
+    scheme: Scheme,
+    by: str,
+    start: datetime,
+    end: datetime,
+    figures: dict[Any, Figures],
+    composites: dict[Any, Scored] | None = None,
 ) -> dict[Any, Scored]:
-    """Every unit's score under ``scheme``, for the figures ``assess`` gave over [start, end)."""
+    """Every unit's score under ``scheme``, for the figures ``assess`` gave over [start, end);
+    ``composites``: the level's ``level_composites``, when already read."""
     if not scheme.fits(by):
         raise ValueError(f"scheme {scheme.code} assesses {scheme.applies_to}s, not by {by}")
     if scheme.scorer == "kpis":
         if by in ("department", "post"):
             raise ValueError(f"scheme {scheme.code} (geodata/kpis.py) scores units only")
+        if composites is not None:
+            empty = kpis.from_counts({})
+            return {k: composites.get(k) or _composite(k, empty) for k in figures}
         return _composites(db, by, list(figures), start, end)
     return {k: score(scheme, f) for k, f in figures.items()}
 
