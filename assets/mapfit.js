@@ -69,19 +69,26 @@
   }
 
   // Only what differs is set again: every change makes MapLibre draw the map anew.
+  // A trace whose layers Plotly has not made yet is zoomed on a later pass (attach's): a first view
+  // that needs no fit gets no second drawing to wait for.
   function zoomPoints(gd, map) {
     var zoomed = gd.layout.meta.zoomed;
     var ids = layerIds(map);
+    var missing = 0;
     (gd._fullData || []).forEach(function (trace) {
       var spec = zoomed[trace.name];
       if (!spec) return;
+      var found = 0;
       ids.forEach(function (id) {
         if (id.indexOf("plotly-trace-layer-" + trace.uid) !== 0) return;
         var layer = map.getLayer(id);
         if (!layer) return;
+        found++;
         if (layer.minzoom !== spec.minzoom) map.setLayerZoomRange(id, spec.minzoom, 24);
       });
+      if (!found) missing++;
     });
+    gd.__gridopsZoomPending = missing > 0;
   }
 
   function apply(gd, drawn) {
@@ -89,7 +96,7 @@
     var map = subplotMap(gd);
     if (!meta || !map) return;
     if (meta.fit) fit(gd, map);
-    if (meta.zoomed && (drawn || !gd.__gridopsZoomedOnce)) {
+    if (meta.zoomed && (drawn || !gd.__gridopsZoomedOnce || gd.__gridopsZoomPending)) {
       gd.__gridopsZoomedOnce = true;
       if (!map.isStyleLoaded()) {
         if (!gd.__gridopsWaiting) {
