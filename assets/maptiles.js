@@ -179,6 +179,7 @@
         mine.look = look;
       }
       map.setLayoutProperty(id, "visibility", spec.visible ? "visible" : "none");
+      if (spec.overview) overviewLegend(map, spec.overview);
       // Only a state not applied yet (a redraw for a pan or a view change keeps it).
       if (spec.state !== mine.stateRef) {
         mine.stateRef = spec.state;
@@ -191,6 +192,19 @@
         gd.dataset["tiles" + key.charAt(0).toUpperCase() + key.slice(1)] = String(mine.state ? mine.state.changed : 0);
       }
     });
+  }
+
+  // A layer whose tiles hold an aggregate below a zoom (the grids' parents): the page's legend
+  // shows the classes of what the map draws at its zoom (assets/gridops.css).
+  function overviewLegend(map, below) {
+    var mark = function () {
+      document.documentElement.dataset.mapOverview = map.getZoom() < below ? "1" : "0";
+    };
+    if (!map.__gridopsOverview) {
+      map.__gridopsOverview = true;
+      map.on("zoom", mark);
+    }
+    mark();
   }
 
   function attach() {

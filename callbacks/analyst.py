@@ -29,14 +29,14 @@ from geodata.analysis.exports import plain
 from geodata.cases.lifecycle import FieldError
 from geodata.db import Database, get_db
 from geodata.errors import read_failure
-from geodata.queries import fetch_rows
+from geodata.queries import fetch_columns, fetch_rows
 from i18n import lang_query, pick, say, t
 from layers import analysis_map
 from layers.analysis_style import STYLES
 from layers.basemap import Projector, map_style, projector
 from layers.outlines import area_shapes
 from layers.viewport import fit, point_minzoom
-from pages._components import legend_row
+from pages._components import grid_class_rows, legend_row
 from settings import get_settings
 
 EXPORT_FORMATS = ("csv", "geojson", "gpkg", "html")
@@ -258,7 +258,8 @@ def _tiled(db: Database, q: spec.Query, scope: units.Unit | None, lang: str) -> 
         names = ("open_cases", "overdue") if layer == "grids" else ()
         values = analysis_sql.tile_values(db, q, layer, scope, names)
         everything = layer == "cameras" and len(values["ids"]) == sizes[layer]
-        out[layer] = analysis_map.tiled_spec(layer, values, tile_url(layer, versions), lang, everything)
+        parents = fetch_columns("grid_parents", None, db) if layer == "grids" else None
+        out[layer] = analysis_map.tiled_spec(layer, values, tile_url(layer, versions), lang, everything, parents)
     return out
 
 
@@ -328,11 +329,12 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
         rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view, tiled, zoomed, by_community
     )
     notes: list[Any] = [html.Div(n) for n in analysis_map.map_notes(found, lang, by_community, cap)]
-    grids = rows.get("grids") or (
-        [{"open_cases": v} for v in tiled["grids"]["state"]["open"]] if "grids" in tiled else []
-    )
-    if grids:  # the grids' classes, from the grids drawn (layers/classes.py)
-        items = STYLES["grids"].legend_of(grids)
+    if "grids" in tiled:  # the classes of the grids drawn, and of their parents' totals (layers/classes.py)
+        spec = tiled["grids"]
+        legend = grid_class_rows(spec["breaks"], lang, spec.get("overview_breaks"), spec.get("overview_level"))
+        notes.append(html.Div(legend, className="an-classes legend"))
+    elif rows.get("grids"):
+        items = STYLES["grids"].legend_of(rows["grids"])
         notes.append(html.Div([legend_row(item, lang) for item in items], className="an-classes legend"))
     return (
         figure,

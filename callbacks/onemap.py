@@ -29,13 +29,11 @@ from geodata.memo import Memo
 from geodata.queries import fetch_rows
 from i18n import pick, t
 from layers import registry
-from layers.base import ColourClasses
 from layers.basemap import map_style, projector
-from layers.classes import PALETTE, stable_classes
-from layers.classes import legend as class_legend
+from layers.classes import stable_classes
 from layers.figure import build_figure, load_all, tile_specs, tile_state_patch, values_patch, visibility_patch
 from layers.viewport import fit, point_minzoom
-from pages._components import legend_row, status_line
+from pages._components import grid_class_rows, status_line
 from settings import get_settings
 
 # (database, layer, version) → the feature-state arrays a page got at that version, to send the
@@ -60,12 +58,20 @@ def tile_url(key: str, versions: dict[str, int]) -> str:
     return f"/tiles/{key}/{{z}}/{{x}}/{{y}}.pbf?v={versions.get(tiles.SOURCES[key].topic, 0)}"
 
 
-def with_classes(data: dict[str, Any], held: list[float] | None) -> list[float]:
-    """Put the grid layer's colour classes into its ``data``: those the page holds (``held``)
-    while the distribution holds, else new ones (layers/classes.py). Returns their bounds."""
-    classes = stable_classes(data["values"]["open_cases"], held)
+def with_classes(data: dict[str, Any], page: dict[str, Any] | None) -> dict[str, list[float]]:
+    """Put the grid layer's colour classes into its ``data``: those the page holds (in ``page``,
+    its state) while the distribution holds, else new ones (layers/classes.py); and likewise the
+    classes of the grids' parents, drawn below the overview zoom when the grids are tiled. Returns
+    their bounds, as the page's state keeps them ("breaks", "overview_breaks")."""
+    page = page or {}
+    classes = stable_classes(data["values"]["open_cases"], page.get("breaks"))
     data["classes"] = classes
-    return list(classes.breaks)
+    out = {"breaks": list(classes.breaks)}
+    if "overview" in data:
+        over = stable_classes(data["overview"]["open_cases"], page.get("overview_breaks"))
+        data["overview_classes"] = over
+        out["overview_breaks"] = list(over.breaks)
+    return out
 
 
 def full_figure(
@@ -74,17 +80,20 @@ def full_figure(
     visible: list[str],
     base_url: str,
     versions: dict[str, int] | None = None,
-    held: list[float] | None = None,
+    held: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[str], dict[str, Any]]:
     """The whole figure, its tile store (layers/figure.py tile_specs), the fingerprints of its
     point layers, the layers drawn from tiles, and what the legend states: the grids' class bounds
-    ("breaks": ``held``, the bounds the page shows, while the distribution holds) and the point
-    layers drawn only when zoomed in ("later")."""
+    ("breaks", and "overview_breaks" of their parents when tiled: those the page shows, in
+    ``held``, while the distribution holds) and the point layers drawn only when zoomed in
+    ("later")."""
     s = get_settings()
     versions = versions if versions is not None else data_versions.current(db)[0]
     tiled = {key: tile_url(key, versions) for key in tiled_layers(db)}
     data = load_all(db, tiled)
     breaks = with_classes(data["grids"], held)
+    if "grids" in tiled:  # the level drawn below the overview zoom, for the legend
+        breaks["overview_level"] = next(iter(data["grids"]["overview"]["levels"]), None)
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
     bounds = territory.current(db).bounds
     view = fit(bounds, *MAP_PX, left_px=PANEL_PX)  # the whole territory, whatever city it is
@@ -97,7 +106,7 @@ def full_figure(
         _tile_states.put(_state_key(db, key, versions), registry.BY_KEY[key].tile_state(data[key]))
     later = [key for key in ("checkpoints", "cameras") if zoomed[key]["minzoom"] > view["zoom"]]
     specs = tile_specs(data, lang, visible, tiled)
-    return figure, specs, prints, list(tiled), {"breaks": breaks, "later": later}
+    return figure, specs, prints, list(tiled), {**breaks, "later": later}
 
 
 def point_zooms(db: Database, data: dict[str, Any], fit_zoom: float) -> dict[str, dict[str, float]]:
@@ -134,20 +143,20 @@ def map_refresh(
     def build(tick: refresh.Tick) -> tuple[Any, Any, Any, Any]:
         versions, tiled = tick.versions, (state or {}).get("tiled", []) if tick.same else []
         new_state = {"versions": versions, "lang": lang, "tiled": tiled, "changed_at": tick.changed_at.isoformat()}
-        held = (state or {}).get("breaks") if tick.same else None
+        held = state if tick.same else None
         if not tick.same or "units" in tick.moved or ("cameras" in tick.moved and tiled_layers(db) != tiled):
             figure, specs, prints, tiled, legend = full_figure(db, lang, visible, base_url, versions, held)
             new_state |= {"prints": prints, "tiled": tiled, **legend}
             return figure, specs, new_state, status_line(new_state["changed_at"], lang)
         keys = _changed_layers(state["versions"], versions)
         by_key = registry.BY_KEY
-        new_state |= {"breaks": held, "later": state.get("later", [])}
+        new_state |= {k: state[k] for k in ("breaks", "overview_breaks", "overview_level", "later") if k in state}
         store = _tiles_patch(db, [k for k in keys if k in tiled], state["versions"], versions, new_state)
         patch = Patch()
         keys = [k for k in keys if k not in tiled]
         data = {key: by_key[key].load_values(db) for key in keys}
         if "grids" in data:
-            new_state["breaks"] = with_classes(data["grids"], held)
+            new_state |= with_classes(data["grids"], held)
         values_patch(data, lang, [k for k in keys if by_key[k].fingerprint(data[k]) == state["prints"].get(k)], patch)
         prints = dict(state["prints"])
         for key in keys:
@@ -182,7 +191,7 @@ def _sent(patch: Patch) -> Any:
 def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[str, int], page: dict) -> Patch:
     """A Patch of the tile store for the tiled layers among the changed ones: a new tile URL when
     their tiles' topic moved, and the feature-state entries that changed (the grids' classes kept in
-    ``page["breaks"]`` while the distribution holds, and updated there when it moves)."""
+    ``page`` while the distribution holds, and updated there when it moves)."""
     patch = Patch()
     for key in keys:
         layer = registry.BY_KEY[key]
@@ -191,7 +200,7 @@ def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[s
             patch[key]["url"] = tile_url(key, new)
         data = layer.load_tiled(db)
         if key == "grids":
-            page["breaks"] = with_classes(data, page.get("breaks"))
+            page |= with_classes(data, page)
         state = layer.tile_state(data)
         if state is not None:
             tile_state_patch(patch, key, state, _tile_states.peek(_state_key(db, key, old)))
@@ -231,7 +240,7 @@ def restate_classes(state: dict | None, lang: str) -> list:
     if not breaks:
         raise PreventUpdate
     lang = pick(lang)
-    rows: list[Any] = [legend_row(item, lang) for item in class_legend(ColourClasses(tuple(breaks), PALETTE))]
+    rows: list[Any] = grid_class_rows(breaks, lang, state.get("overview_breaks"), state.get("overview_level"))
     later = [t(f"layer.{key}", lang) for key in state.get("later", []) if key in registry.BY_KEY]
     if later:
         rows.append(html.Div(t("map.zoom_in", lang, layers="、".join(later)), className="legend-row zoom-in"))

@@ -14,6 +14,9 @@ from geodata.memo import Memo
 from geodata.queries import fetch_rows
 
 MAX_ZOOM = 20
+# Below this zoom the grids' tiles carry their parents (a city's communities) instead of the grids
+# (tile_grids.sql), coloured by their own totals (layers/grids.py).
+OVERVIEW_BELOW = 11
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def tile(
     source = check_tile(layer, z, x, y)
 
     def run() -> bytes:
-        rows = fetch_rows(source.query, {"z": z, "x": x, "y": y, "gcj02": gcj02}, db)
+        rows = fetch_rows(source.query, {"z": z, "x": x, "y": y, "gcj02": gcj02, "overview": z < OVERVIEW_BELOW}, db)
         return bytes(rows[0][0]) if rows and rows[0][0] is not None else b""
 
     return _memo.get((db.dsn, layer, z, x, y, version, gcj02, scope), run)

@@ -21,6 +21,11 @@ UI: dict[str, tuple[str, str]] = {
     "map.stale": ("数据更新中断 — 最后更新", "Data feed interrupted — last update"),
     "map.loading": ("正在加载地图…", "Loading map…"),
     "map.zoom_in": ("放大后显示：{layers}", "Shown when zoomed in: {layers}"),
+    "map.overview_by": (
+        "全域视图按{level}汇总在办（放大到 {zoom} 级显示网格）",
+        "Overview: open cases per {level} (zoom to {zoom} for the grids)",
+    ),
+    "map.detail_grids": ("网格在办（{zoom} 级及以上）", "Open cases per grid (zoom {zoom} and in)"),
     "hover.open": ("在办案件", "Open cases"),
     "hover.overdue": ("超期", "Overdue"),
     "hover.community": ("所属社区", "Community"),

@@ -263,21 +263,25 @@ def figure(
     return figure, tiles
 
 
-def tiled_spec(layer: str, values: dict[str, list], url: str, lang: str, everything: bool) -> dict[str, Any]:
+def tiled_spec(
+    layer: str,
+    values: dict[str, list],
+    url: str,
+    lang: str,
+    everything: bool,
+    parents: dict[str, list] | None = None,
+) -> dict[str, Any]:
     """How the browser draws a tiled layer of the workbench (assets/maptiles.js): the one map's
     tiles of that layer, with the query's filters applied through feature state. ``values`` holds
     the ids of the rows the query selects (and, for grids, their counts); ``everything``: the query
-    selects every feature, so the tiles are drawn whole."""
+    selects every feature, so the tiles are drawn whole. The grids' tiles hold their parents below
+    the overview zoom (geodata/tiles.py): those get the totals of the selected grids in each
+    (``parents``: every grid's "id", "parent" and the parent's "level", grid_parents.sql). A grid
+    spec also carries its classes' bounds, for the legend."""
     tiled = BY_KEY[layer]
+    extra: dict[str, Any] = {}
     if layer == "grids":
-        open_cases = [int(v) for v in values["open_cases"]]
-        classes = open_classes(open_cases)
-        state = {
-            "ids": values["ids"],
-            "open": open_cases,
-            "overdue": [int(v) for v in values["overdue"]],
-            "cls": classes.classify(open_cases).tolist(),
-        }
+        state, extra = _grid_state(values, parents)
         paint = tiled.tile_paint()
     else:
         state = None if everything else {"ids": values["ids"], "hit": [1] * len(values["ids"])}
@@ -293,7 +297,45 @@ def tiled_spec(layer: str, values: dict[str, list], url: str, lang: str, everyth
         "visible": True,
         "state": wire_state(state),
         "pick": layer == "grids",  # a click makes the grid the query's area (callbacks/analyst.py)
+        "overview": tiled.tile_overview,
+        **extra,
     }
+
+
+def _grid_state(values: dict[str, list], parents: dict[str, list] | None) -> tuple[dict[str, list], dict[str, Any]]:
+    """The selected grids' feature state, then their parents' (the sums of their selected grids),
+    each coloured in its own classes; and those classes' bounds and the parents' level."""
+    ids = np.asarray(values["ids"], dtype=np.int64)
+    open_cases = np.asarray([int(v) for v in values["open_cases"]], dtype=np.int64)
+    overdue = np.asarray([int(v) for v in values["overdue"]], dtype=np.int64)
+    classes = open_classes(open_cases.tolist())
+    state = {
+        "ids": ids.tolist(),
+        "open": open_cases.tolist(),
+        "overdue": overdue.tolist(),
+        "cls": classes.classify(open_cases).tolist(),
+    }
+    extra: dict[str, Any] = {"breaks": list(classes.breaks)}
+    if not parents or not len(ids):
+        return state, extra
+    every = np.asarray(parents["id"], dtype=np.int64)
+    at = np.minimum(np.searchsorted(every, ids), max(len(every) - 1, 0))
+    known = every[at] == ids if len(every) else np.zeros(len(ids), dtype=bool)
+    of = np.where(known, np.asarray(parents["parent"], dtype=np.int64)[at] if len(every) else ids, ids)
+    # A grid that stands for itself (no parent) keeps its own entry: it is in the tiles as itself;
+    # so does one the tiles do not draw (an exclusive grid).
+    mine = of != ids
+    keys, at = np.unique(of[mine], return_inverse=True)
+    sums_open = np.bincount(at, weights=open_cases[mine], minlength=len(keys)).astype(np.int64)
+    sums_overdue = np.bincount(at, weights=overdue[mine], minlength=len(keys)).astype(np.int64)
+    over = open_classes(sums_open.tolist())
+    state["ids"] += keys.tolist()
+    state["open"] += sums_open.tolist()
+    state["overdue"] += sums_overdue.tolist()
+    state["cls"] += over.classify(sums_open).tolist()
+    levels = [lv for lv in dict.fromkeys(parents["level"]) if lv != "grid"]
+    extra |= {"overview_breaks": list(over.breaks), "overview_level": levels[0] if levels else None}
+    return state, extra
 
 
 def focus_patch(lon: float, lat: float, proj: Projector) -> dict[str, Any]:

@@ -101,6 +101,7 @@ class TiledLayer(Layer):
     tile_kind: str = "fill"  # the MapLibre layer type
     tile_link: str | None = None  # the page a click on a feature opens ({id}: the feature's id)
     count_query: str = ""  # a named query: the number of features, to choose the drawing
+    tile_overview: float | None = None  # below this zoom the tiles hold an aggregate (the grids' parents)
 
     def tile_paint(self) -> dict[str, Any]:
         """MapLibre paint properties of the tiled drawing."""

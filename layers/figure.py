@@ -34,6 +34,7 @@ def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, visi
         "hover": layer.tile_hover(lang),
         "labels": layer.tile_labels(lang),
         "link": layer.tile_link,
+        "overview": layer.tile_overview,
         "visible": visible,
         "slot": trace_slots()[layer.key].start,
         "state": wire_state(layer.tile_state(data)),

@@ -12,7 +12,8 @@ import psycopg2
 
 from geodata import territory
 from geodata.db import Database, get_db
-from geodata.queries import fetch_columns
+from geodata.queries import fetch_columns, fetch_rows
+from geodata.tiles import OVERVIEW_BELOW
 from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, TiledLayer, geojson_features, hover
 from layers.basemap import Projector
@@ -41,6 +42,7 @@ class GridLayer(TiledLayer):
         LegendItem(c, Message("legend.open_cases", range=r)) for c, r in zip(OPEN_CASE_CLASSES.colors, LABELS)
     )
     exclusive = False
+    tile_overview = OVERVIEW_BELOW
 
     def present(self, found: Any) -> bool:
         """Grids, or any level above them, are loaded."""
@@ -97,23 +99,29 @@ class GridLayer(TiledLayer):
         return [trace]
 
     def load_tiled(self, db: Database) -> dict[str, Any]:
-        """Only the values: the shapes come as tiles."""
-        return self.load_values(db)
+        """The values (the shapes come as tiles), and those of the grids' parents, which the tiles
+        draw below the overview zoom (geodata/tiles.py OVERVIEW_BELOW)."""
+        return {**self.load_values(db), "overview": overview_values(db)}
 
     def tile_state(self, data: dict[str, Any]) -> dict[str, list]:
-        """Open and overdue cases by grid id (the paint classes the open count)."""
-        vals = data["values"]
+        """Open and overdue cases by grid id, then by parent id (the paint classes the open count:
+        the grids' in their classes, the parents' in theirs)."""
+        vals, over = data["values"], data.get("overview") or {"id": [], "open_cases": [], "overdue": []}
         open_cases = [int(v) for v in vals["open_cases"]]
+        over_open = [int(v) for v in over["open_cases"]]
         return {
-            "ids": list(vals["id"]),
-            "open": open_cases,
-            "overdue": [int(v) for v in vals["overdue"]],
-            "cls": self.classes_of(data).classify(open_cases).tolist(),
+            "ids": list(vals["id"]) + list(over["id"]),
+            "open": open_cases + over_open,
+            "overdue": [int(v) for v in vals["overdue"]] + [int(v) for v in over["overdue"]],
+            "cls": self.classes_of(data).classify(open_cases).tolist()
+            + self.classes_of(data, "overview").classify(over_open).tolist(),
         }
 
-    def classes_of(self, data: dict[str, Any]) -> ColourClasses:
-        """The colour classes of the layer's values (those the page keeps, when it set them)."""
-        return data.get("classes") or open_classes(data["values"]["open_cases"])
+    def classes_of(self, data: dict[str, Any], part: str = "values") -> ColourClasses:
+        """The colour classes of the layer's values (``part``: "values", the grids', or
+        "overview", their parents'), those the page keeps when it set them."""
+        held = data.get("classes" if part == "values" else "overview_classes")
+        return held or open_classes(data[part]["open_cases"])
 
     def tile_paint(self) -> dict[str, Any]:
         """Fill by the class in the feature state (no colour before the state arrives), with the
@@ -122,8 +130,20 @@ class GridLayer(TiledLayer):
         for index, colour in enumerate(PALETTE):
             step += [index, colour]
         # The grids' outlines fade in from the zoom where a grid is more than a few pixels across:
-        # at a city's overview, 70,000 outlines would be all one sees.
-        outline = ["interpolate", ["linear"], ["zoom"], 11, "rgba(140,200,255,0)", 13, "rgba(140,200,255,0.45)"]
+        # at a city's overview, 70,000 outlines would be all one sees. Below the overview zoom the
+        # tiles hold the grids' parents, outlined.
+        over = OVERVIEW_BELOW
+        outline = [
+            "interpolate",
+            ["linear"],
+            ["zoom"],
+            over - 0.01,
+            "rgba(140,200,255,0.4)",
+            over,
+            "rgba(140,200,255,0)",
+            over + 2,
+            "rgba(140,200,255,0.45)",
+        ]
         return {"fill-color": step, "fill-opacity": 0.78, "fill-outline-color": outline}
 
     def tile_hover(self, lang: str) -> str:
@@ -143,6 +163,18 @@ class GridLayer(TiledLayer):
                 "customdata": np.column_stack([open_cases, np.asarray(vals["overdue"], dtype=int)]).tolist(),
             }
         ]
+
+
+def overview_values(db: Database) -> dict[str, list]:
+    """Open and overdue cases of the grids' parents (every unit of their levels), in id order per
+    level: what the grids' tiles show below the overview zoom; and those levels."""
+    out: dict[str, list] = {"id": [], "open_cases": [], "overdue": [], "levels": []}
+    for (level,) in fetch_rows("grid_parent_levels", None, db):
+        got = fetch_columns("unit_values", {"level": level, "exclusive": False}, db)
+        for name in ("id", "open_cases", "overdue"):
+            out[name] += list(got[name])
+        out["levels"].append(level)
+    return out
 
 
 LAYER = GridLayer()

@@ -11,9 +11,12 @@ from access import csrf, principal
 from geodata import territory
 from geodata.clock import TZ
 from geodata.db import get_db
+from geodata.tiles import OVERVIEW_BELOW
 from i18n import lang_query, t
 from layers import registry
-from layers.base import LegendItem
+from layers.base import ColourClasses, LegendItem
+from layers.classes import PALETTE
+from layers.classes import legend as class_legend
 from pages import _notice_centre as notice_centre
 
 
@@ -33,6 +36,28 @@ def legend_row(item: LegendItem, lang: str) -> html.Div:
         [html.Span(className=f"swatch {item.shape}", style={"--swatch": item.color}), html.Span(item.label(lang))],
         className="legend-row",
     )
+
+
+def grid_class_rows(
+    breaks: list[float], lang: str, overview: list[float] | None = None, level: str | None = None
+) -> list[html.Div]:
+    """The legend rows of the grids' colour classes (``breaks``, layers/classes.py). With the
+    classes of their parents (``overview``, of ``level``), drawn from the tiles below the overview
+    zoom: both parts, each under a line that says what it colours; the page shows the part its
+    map's zoom draws (assets/maptiles.js, assets/gridops.css)."""
+    rows = [legend_row(item, lang) for item in class_legend(ColourClasses(tuple(breaks), PALETTE))]
+    if not (overview and level):
+        return rows
+    below = OVERVIEW_BELOW
+    over = [legend_row(item, lang) for item in class_legend(ColourClasses(tuple(overview), PALETTE))]
+    note = t("map.overview_by", lang, level=t(f"unit.level.{level}", lang), zoom=below)
+    return [
+        html.Div([html.Div(note, className="legend-note"), *over], className="legend-overview"),
+        html.Div(
+            [html.Div(t("map.detail_grids", lang, zoom=below), className="legend-note"), *rows],
+            className="legend-detail",
+        ),
+    ]
 
 
 def legend(lang: str, live: dict[str, str] | None = None) -> html.Div:

@@ -16,6 +16,8 @@ import callbacks.onemap as onemap
 from geodata import tiles
 from geodata.clock import TZ
 from geodata.coords import wgs84_to_gcj02
+from layers.base import ColourClasses
+from layers.classes import PALETTE
 from layers.registry import trace_slots
 from settings import get_settings
 from tests.test_refresh import _empty_grid, _insert_open_case, _patch_ops
@@ -134,6 +136,15 @@ def test_a_tile_holds_the_grids_it_covers_and_shifts_for_gcj02(db):
     cams = decode(tiles.tile(db, "cameras", 12, *tile_of(lon, lat, 12), version=-1))["cameras"]
     assert cams["ids"] and {"name", "status", "kind", "grid"} <= set(cams["keys"])
     assert tiles.tile(db, "grids", 15, *tile_of(2.35, 48.85, 15), version=-1) == b""  # Paris: nothing there
+    # Below the overview zoom the same place's tile holds the grids' parents, named, and no grid.
+    z = tiles.OVERVIEW_BELOW - 1
+    with db.transaction() as cur:
+        cur.execute("SELECT parent_id FROM units WHERE id = %s", (grid_id,))
+        community = cur.fetchone()[0]
+    overview = properties(tiles.tile(db, "grids", z, *tile_of(lon, lat, z), version=-1), "grids")
+    assert community in overview and not set(overview) & tiling
+    assert overview[community]["agg"] == 1 and overview[community]["name"]
+    assert community not in decode(tiles.tile(db, "grids", z + 1, *tile_of(lon, lat, z + 1), version=-1))["grids"]["ids"]
 
 
 def test_a_checkpoint_tile_holds_each_ones_compliance_as_the_map_computes_it(db):
@@ -204,15 +215,32 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
     grid_id, lon, lat = _empty_grid(db)
     ids = [first + k for first, count in spec["state"]["id_runs"] for k in range(count)]
     with db.transaction() as cur:
+        # Every grid, then every unit of the grids' parents' level (communities here): the tiles
+        # draw those below the overview zoom, coloured by their own totals.
         cur.execute("SELECT array_agg(id ORDER BY id) FROM units WHERE level = 'grid' AND kind <> 'exclusive'")
-        assert ids == cur.fetchone()[0]
+        grid_ids = cur.fetchone()[0]
+        cur.execute("SELECT array_agg(id ORDER BY id) FROM units WHERE level = 'community'")
+        community_ids = cur.fetchone()[0]
+    assert ids == grid_ids + community_ids and spec["overview"] == tiles.OVERVIEW_BELOW
+    assert state["overview_level"] == "community" and state["overview_breaks"][:2] == [0, 1]
     position = ids.index(grid_id)
     assert spec["state"]["open"][position] == 0 and len(spec["state"]["id_runs"]) < len(ids) / 10
-    # Overdue is open minus not yet due (unit_values.sql): it must equal a plain count.
+    # Overdue is open minus not yet due (unit_values.sql): it must equal a plain count, per grid
+    # and per community.
     with db.transaction() as cur:
         cur.execute("SELECT grid_id, count(*) FROM cases WHERE is_open AND deadline_at < now() GROUP BY 1")
         overdue = dict(cur.fetchall())
+        cur.execute("SELECT community_id, count(*) FROM cases WHERE is_open AND deadline_at < now() GROUP BY 1")
+        overdue |= dict(cur.fetchall())
+        cur.execute("SELECT community_id, count(*) FROM cases WHERE is_open GROUP BY 1")
+        open_by_community = dict(cur.fetchall())
+        cur.execute("SELECT community_id FROM units WHERE id = %s", (grid_id,))
+        community = cur.fetchone()[0]
     assert spec["state"]["overdue"] == [overdue.get(i, 0) for i in ids] and sum(overdue.values()) > 0
+    n = len(grid_ids)
+    assert spec["state"]["open"][n:] == [open_by_community.get(i, 0) for i in community_ids]
+    over_classes = ColourClasses(tuple(state["overview_breaks"]), PALETTE)
+    assert spec["state"]["cls"][n:] == over_classes.classify(spec["state"]["open"][n:]).tolist()
     assert store["cameras"]["state"] is None  # the tiles carry the status
     marks = store["checkpoints"]  # and the checkpoints' compliance
     assert marks["state"] is None and marks["kind"] == "circle" and marks["link"] == "/checkpoint/{id}"
@@ -226,11 +254,17 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
     ops = _patch_ops(patch)
     where = {tuple(op["location"]) for op in ops}
     base = ("grids", "state")
-    # The one grid's count that moved, and its colour class (0 → the first class with cases).
-    assert where == {(*base, "open", position), (*base, "cls", position)}
+    # The one grid's count that moved, and its colour class (0 → the first class with cases); and
+    # its community's count (its class too, if the case moved it into the next).
+    at = ids.index(community)
+    assert {(*base, "open", position), (*base, "cls", position), (*base, "open", at)} <= where
+    assert where <= {(*base, "open", position), (*base, "cls", position), (*base, "open", at), (*base, "cls", at)}
     assert len(json.dumps(patch.to_plotly_json())) < 2000  # a few entries, not 900 grids' arrays
     values = {op["location"][2]: op["params"]["value"] for op in ops if op["location"][3] == position}
     assert values == {"open": 1, "cls": 1}
+    assert [op["params"]["value"] for op in ops if op["location"][2:] == ["open", at]] == [
+        spec["state"]["open"][at] + 1
+    ]
     assert new_state["breaks"] == state["breaks"]  # one case does not move the classes
 
     # A page whose version this process never sent (another server process) gets whole arrays.
@@ -303,8 +337,13 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
 
     _insert_open_case(db, lon, lat, "T-TILES-BROWSER-1")
     _wait(browser, f"var s = (function () {{ {state} }})(); return s && s.open === 1;", timeout=15)
-    # The refresh set the feature state of the one grid that changed, not of every grid.
-    assert browser.execute_script(f"return document.querySelector('{GRAPH}').dataset.tilesGrids;") == "1"
+    # The refresh set the feature state of the one grid that changed and of its community (drawn
+    # below the overview zoom), not of every grid.
+    assert browser.execute_script(f"return document.querySelector('{GRAPH}').dataset.tilesGrids;") == "2"
+    legend = "return [...document.querySelectorAll('#onemap-classes > div')].map(d => d.offsetParent !== null);"
+    assert browser.execute_script("return document.documentElement.dataset.mapOverview;") == "0"
+    assert browser.execute_script(legend) == [False, True]  # the grids' classes, not the communities'
+
 
     # Hovering the grid shows its name and its counts.
     x, y = browser.execute_script(
@@ -326,6 +365,35 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
         assert cur.fetchone()[0] in text
     assert "在办案件：1" in text and "所属社区" in text
     browser.save_screenshot(str(ARTIFACTS / "onemap-tiles-hover.png"))
+
+    # Zoomed out below the overview zoom: the communities, each coloured by its total, and the
+    # legend says so.
+    with db.transaction() as cur:
+        cur.execute("SELECT community_id FROM units WHERE id = %s", (grid_id,))
+        community = cur.fetchone()[0]
+    browser.execute_script(
+        f"document.querySelector('{GRAPH}')._fullLayout.map._subplot.map.jumpTo({{center: [{lon}, {lat}], "
+        f"zoom: {tiles.OVERVIEW_BELOW - 0.5}}});"
+    )
+    shown = _wait(
+        browser,
+        f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; if (!m.loaded()) return null; "
+        "var f = m.queryRenderedFeatures({layers: ['gridops-tiles-grids']}).map(f => f.id); "
+        f"return f.indexOf({community}) >= 0 && f;",
+        timeout=30,
+    )
+    assert grid_id not in shown
+    overview = browser.execute_script(
+        f"return document.querySelector('{GRAPH}')._fullLayout.map._subplot.map.getFeatureState("
+        f"{{source: 'gridops-tiles-grids', sourceLayer: 'grids', id: {community}}});"
+    )
+    with db.transaction() as cur:
+        cur.execute("SELECT count(*) FROM cases WHERE is_open AND community_id = %s", (community,))
+        assert overview["open"] == cur.fetchone()[0] and overview["cls"] >= 1
+    assert browser.execute_script("return document.documentElement.dataset.mapOverview;") == "1"
+    assert browser.execute_script(legend) == [True, False]
+    assert "按社区汇总" in browser.find_element("css selector", "#onemap-classes .legend-overview").text
+    browser.save_screenshot(str(ARTIFACTS / "onemap-tiles-overview.png"))
 
     # Checkpoints come in tiles too, coloured by compliance; a click on one opens its page.
     with db.transaction() as cur:
@@ -386,6 +454,16 @@ def test_workbench_filters_apply_to_its_tiled_layers_in_the_browser(tiled_server
     )
     assert drawn["open"] == busy_open
     assert browser.execute_script(state("grids", quiet)) == {}  # below the filter: not coloured
+    # Below the overview zoom, each community shows the total of its grids that the query selects.
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT g.parent_id, sum(s.open_cases) FROM units g JOIN unit_stats s ON s.unit_id = g.id "
+            "WHERE g.level = 'grid' AND g.kind <> 'exclusive' AND s.open_cases >= 2 "
+            "AND g.parent_id = (SELECT parent_id FROM units WHERE id = %s) GROUP BY 1",
+            (busy,),
+        )
+        community, total = cur.fetchone()
+    assert browser.execute_script(state("grids", community))["open"] == total
     assert _wait(browser, f"var s = (function () {{ {state('cameras', offline)} }})(); return s && s.hit;") == 1
     assert browser.execute_script(state("cameras", online)) == {}  # online: not drawn
     meta = browser.execute_script(f"return {graph}.layout.meta;")
