@@ -144,7 +144,8 @@ def test_a_tile_holds_the_grids_it_covers_and_shifts_for_gcj02(db):
     overview = properties(tiles.tile(db, "grids", z, *tile_of(lon, lat, z), version=-1), "grids")
     assert community in overview and not set(overview) & tiling
     assert overview[community]["agg"] == 1 and overview[community]["name"]
-    assert community not in decode(tiles.tile(db, "grids", z + 1, *tile_of(lon, lat, z + 1), version=-1))["grids"]["ids"]
+    detail = tiles.tile(db, "grids", z + 1, *tile_of(lon, lat, z + 1), version=-1)
+    assert community not in decode(detail)["grids"]["ids"]
 
 
 def test_a_checkpoint_tile_holds_each_ones_compliance_as_the_map_computes_it(db):
