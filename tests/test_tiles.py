@@ -345,7 +345,6 @@ def test_tiled_grids_draw_recolour_and_hover_in_the_browser(tiled_server, anon_b
     assert browser.execute_script("return document.documentElement.dataset.mapOverview;") == "0"
     assert browser.execute_script(legend) == [False, True]  # the grids' classes, not the communities'
 
-
     # Hovering the grid shows its name and its counts.
     x, y = browser.execute_script(
         f"var m = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map; "
