@@ -163,6 +163,28 @@ def test_deferred_indexes_drop_and_rebuild_every_index_and_key(admin_dsn_):
     conn.close()
 
 
+def test_deferred_indexes_rebuild_a_partitioned_tables_indexes_on_every_partition(admin_dsn_):
+    """The cases table is partitioned by month: its indexes, rebuilt, must cover each partition and
+    be valid (an index made "ON ONLY" the parent covers none, and the planner never uses it)."""
+    with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
+        cur.execute(
+            "CREATE TEMPORARY TABLE bulk_parted (id int, at date) PARTITION BY RANGE (at);"
+            "CREATE TEMPORARY TABLE bulk_parted_a PARTITION OF bulk_parted "
+            "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');"
+            "CREATE TEMPORARY TABLE bulk_parted_b PARTITION OF bulk_parted "
+            "FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');"
+            "CREATE INDEX bulk_parted_id_idx ON bulk_parted (id)"
+        )
+        with deferred_indexes(cur, ["bulk_parted"]):
+            cur.execute("INSERT INTO bulk_parted SELECT g, '2026-01-01'::date + g % 50 FROM generate_series(1, 100) g")
+        cur.execute(
+            "SELECT t.relname, i.indisvalid FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "WHERE t.relname LIKE 'bulk_parted%%' ORDER BY 1"
+        )
+        assert cur.fetchall() == [("bulk_parted", True), ("bulk_parted_a", True), ("bulk_parted_b", True)]
+    conn.close()
+
+
 def test_deferred_indexes_keep_a_partial_index_that_holds_few_rows_in_place(admin_dsn_):
     """With statistics saying a partial index holds few of the table's rows (open cases only, say),
     it stays and takes the loaded rows one by one; an index that holds most rows is rebuilt."""

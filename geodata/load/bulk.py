@@ -328,7 +328,9 @@ def deferred_indexes(cur, tables: list[str], memory: str = "1GB", keep_below: fl
         cur.execute("SELECT current_setting(%s), set_config(%s, %s, true)", (setting, setting, memory))
         saved[setting] = cur.fetchone()[0]
     for _, _, _, definition in indexes:
-        cur.execute(sql.SQL(definition))
+        # A partitioned table's index reads "ON ONLY": made so, it would cover no partition and
+        # stay invalid (unused); made on the table, it is built on every partition.
+        cur.execute(sql.SQL(definition.replace(" ON ONLY ", " ON ", 1)))
     for schema, table, name, definition in [*keys, *fkeys]:
         add = _ALTER.format(sql.Identifier(schema, table), sql.SQL("ADD"), sql.Identifier(name))
         cur.execute(add + sql.SQL(" " + definition))
