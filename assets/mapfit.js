@@ -98,10 +98,13 @@
     if (meta.fit) fit(gd, map);
     if (meta.zoomed && (drawn || !gd.__gridopsZoomedOnce || gd.__gridopsZoomPending)) {
       gd.__gridopsZoomedOnce = true;
-      if (!map.isStyleLoaded()) {
+      // As soon as the style's document is in (assets/maptiles.js): a layer hidden at this
+      // zoom then never has its tiles cut and drawn.
+      var ready = window.gridopsStyleReady ? window.gridopsStyleReady(map) : map.isStyleLoaded();
+      if (!ready) {
         if (!gd.__gridopsWaiting) {
           gd.__gridopsWaiting = true;
-          map.once("idle", function () { gd.__gridopsWaiting = false; apply(gd, true); });
+          map.once("styledata", function () { gd.__gridopsWaiting = false; apply(gd, true); });
         }
         return;
       }

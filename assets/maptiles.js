@@ -29,6 +29,16 @@
     return undefined;
   }
 
+  // The style's own document has loaded, so layers can be added: not MapLibre's isStyleLoaded(),
+  // which also waits for every source's tiles, and so put the tiled layers (and their requests)
+  // after all of Plotly's traces had been cut into tiles and drawn.
+  function styleReady(map) {
+    var style = map.style;
+    if (!style) return false;
+    return typeof style._loaded === "boolean" ? style._loaded : map.isStyleLoaded();
+  }
+  window.gridopsStyleReady = styleReady;
+
   function tooltip(gd) {
     var box = gd.querySelector(".gridops-tile-hover");
     if (!box) {
@@ -139,8 +149,8 @@
     var tiles = specsOf(gd);
     var map = subplotMap(gd);
     if (!map) return;
-    if (!map.isStyleLoaded()) {
-      map.once("idle", function () { sync(gd); });
+    if (!styleReady(map)) {
+      map.once("styledata", function () { sync(gd); });
       return;
     }
     var held = gd.__gridopsTiles || (gd.__gridopsTiles = {});
@@ -161,9 +171,11 @@
       }
       var meta = (gd.layout && gd.layout.meta) || {};
       var minzoom = meta.zoomed && meta.zoomed[key] ? meta.zoomed[key].minzoom : 0;  // points covering the polygons at the overview
+      var before = beforeId(gd, map, spec.slot);
       if (!map.getLayer(id)) {
         map.addLayer({ id: id, type: spec.kind, source: id, "source-layer": key, paint: spec.paint, minzoom: minzoom },
-          beforeId(gd, map, spec.slot));
+          before);
+        mine.before = before;
         var bound = map.__gridopsHover || (map.__gridopsHover = {});
         if (!bound[id]) bindHover(gd, map, id, key);  // once per map: its handlers outlive a new style
         bound[id] = true;
@@ -175,8 +187,13 @@
       if (mine.look !== look) {  // another query on the workbench: its paint, zoom and place
         Object.keys(spec.paint).forEach(function (prop) { map.setPaintProperty(id, prop, spec.paint[prop]); });
         map.setLayerZoomRange(id, minzoom, 24);
-        map.moveLayer(id, beforeId(gd, map, spec.slot));
         mine.look = look;
+      }
+      // Added as soon as the style was in, the layer may have come before Plotly's own: once they
+      // are there, it goes to its place among them.
+      if (mine.before !== before) {
+        map.moveLayer(id, before);
+        mine.before = before;
       }
       map.setLayoutProperty(id, "visibility", spec.visible ? "visible" : "none");
       if (spec.overview) overviewLegend(map, spec.overview);
