@@ -32,6 +32,7 @@ class Territory:
     levels: frozenset[str] = frozenset()  # the unit levels loaded
     exclusive: bool = False  # any exclusive grid
     roads: bool = False
+    grid_parents: tuple[str, ...] = ()  # the levels of the tiling grids' parents (a city's: community)
 
 
 def current(db: Database) -> Territory:
@@ -44,7 +45,8 @@ def _read(db: Database) -> Territory:
     count, names, *box = fetch_rows("territory_top_units", None, db)[0]
     bounds = tuple(float(v) for v in box) if box[0] is not None else None
     levels, exclusive, roads = fetch_rows("territory_contents", None, db)[0]
-    return Territory(int(count), tuple(names or ()), bounds, frozenset(levels or ()), exclusive, roads)
+    parents = tuple(level for (level,) in fetch_rows("grid_parent_levels", None, db))
+    return Territory(int(count), tuple(names or ()), bounds, frozenset(levels or ()), exclusive, roads, parents)
 
 
 def name(db: Database, lang: str) -> str:

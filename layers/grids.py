@@ -12,7 +12,7 @@ import psycopg2
 
 from geodata import territory
 from geodata.db import Database, get_db
-from geodata.queries import fetch_columns, fetch_rows
+from geodata.queries import fetch_columns
 from geodata.tiles import OVERVIEW_BELOW
 from i18n import Message, t
 from layers.base import ColourClasses, LegendItem, TiledLayer, geojson_features, hover
@@ -169,7 +169,7 @@ def overview_values(db: Database) -> dict[str, list]:
     """Open and overdue cases of the grids' parents (every unit of their levels), in id order per
     level: what the grids' tiles show below the overview zoom; and those levels."""
     out: dict[str, list] = {"id": [], "open_cases": [], "overdue": [], "levels": []}
-    for (level,) in fetch_rows("grid_parent_levels", None, db):
+    for level in territory.current(db).grid_parents:
         got = fetch_columns("unit_values", {"level": level, "exclusive": False}, db)
         for name in ("id", "open_cases", "overdue"):
             out[name] += list(got[name])
