@@ -237,7 +237,7 @@ def render_table(encoded: str, lang: str):
     )
 
 
-TILED = ("grids", "cameras")  # layers the one map can draw from vector tiles (geodata/tiles.py)
+TILED = ("grids", "cameras", "checkpoints")  # layers the one map draws from vector tiles (geodata/tiles.py)
 
 
 def _tiled(db: Database, q: spec.Query, scope: units.Unit | None, lang: str) -> dict[str, dict[str, Any]]:
@@ -257,10 +257,16 @@ def _tiled(db: Database, q: spec.Query, scope: units.Unit | None, lang: str) -> 
     for layer in shown:
         names = ("open_cases", "overdue") if layer == "grids" else ()
         values = analysis_sql.tile_values(db, q, layer, scope, names)
-        everything = layer == "cameras" and len(values["ids"]) == sizes[layer]
+        everything = layer != "grids" and len(values["ids"]) == sizes[layer]
         parents = fetch_columns("grid_parents", None, db) if layer == "grids" else None
         out[layer] = analysis_map.tiled_spec(layer, values, tile_url(layer, versions), lang, everything, parents)
     return out
+
+
+def _rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
+    """Rows from columns."""
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
 def _zooms(
@@ -325,6 +331,8 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
     style = map_style(s.basemap, flask.request.host_url, s.basemap_url, s.tianditu_key)
     rows = {layer: r for layer, (r, _) in found.items()}
     area = analysis_map.area_ring(q.box, q.lasso)
+    if "checkpoints" in tiled and q.near_ids:  # the picked ones' rings: where they lie
+        rows["picked"] = _rows_of(fetch_columns("checkpoint_positions", {"ids": list(q.near_ids)}, db))
     figure, tile_store = analysis_map.figure(
         rows, shapes, lang, projector(s.basemap), style, set(q.near_ids), q.hot, area, view, tiled, zoomed, by_community
     )

@@ -68,20 +68,23 @@ def _points(layer: str, rows: list[dict[str, Any]], lang: str, proj: Projector, 
         }
     ]
     if layer == "checkpoints" and picked:
-        keep = [i for i, r in enumerate(rows) if r["id"] in picked]
-        traces.append(
-            {
-                "type": "scattermap",
-                "name": "picked",
-                "mode": "markers",
-                "hoverinfo": "skip",
-                "lon": [traces[0]["lon"][i] for i in keep],
-                "lat": [traces[0]["lat"][i] for i in keep],
-                "marker": {"size": 22, "color": PICKED, "opacity": 0.45},
-            }
-        )
+        traces.append(_picked([r for r in rows if r["id"] in picked], proj))
         traces.reverse()  # the ring under the markers, so the markers stay clickable
     return traces
+
+
+def _picked(rows: list[dict[str, Any]], proj: Projector) -> dict[str, Any]:
+    """The rings of the checkpoints picked for a "near" question."""
+    lon, lat = proj.shift([r["lon"] for r in rows], [r["lat"] for r in rows])
+    return {
+        "type": "scattermap",
+        "name": "picked",
+        "mode": "markers",
+        "hoverinfo": "skip",
+        "lon": np.round(lon, 6).tolist(),
+        "lat": np.round(lat, 6).tolist(),
+        "marker": {"size": 22, "color": PICKED, "opacity": 0.45},
+    }
 
 
 COUNT_SIZE = (5, 38)  # px: the circle of the community with the fewest and the most cases
@@ -233,6 +236,8 @@ def figure(
         if layer in (tiled or {}):
             tiles[layer] = {**tiled[layer], "slot": len(traces)}
             traces.append({"type": "scattermap", "name": layer, "lon": [], "lat": [], "hoverinfo": "skip"})
+            if layer == "checkpoints" and rows.get("picked"):  # the picked ones' rings, over the tiles
+                traces += [_picked(rows["picked"], proj)]
             continue
         if layer == "cases" and by_community is not None:
             traces += _community_counts(by_community, lang, proj)
@@ -287,7 +292,8 @@ def tiled_spec(
         state = None if everything else {"ids": values["ids"], "hit": [1] * len(values["ids"])}
         paint = tiled.tile_paint()
         if state is not None:  # only the features the query selects
-            paint = {**paint, "circle-opacity": ["case", ["==", ["feature-state", "hit"], 1], 0.85, 0]}
+            hit = ["==", ["feature-state", "hit"], 1]
+            paint = {**paint, "circle-opacity": ["case", hit, 0.85, 0], "circle-stroke-opacity": ["case", hit, 1, 0]}
     return {
         "url": url,
         "kind": tiled.tile_kind,
@@ -296,7 +302,8 @@ def tiled_spec(
         "labels": tiled.tile_labels(lang),
         "visible": True,
         "state": wire_state(state),
-        "pick": layer == "grids",  # a click makes the grid the query's area (callbacks/analyst.py)
+        # A click makes the grid the query's area, or picks the checkpoint (callbacks/analyst.py).
+        "pick": layer in ("grids", "checkpoints"),
         "overview": tiled.tile_overview,
         **extra,
     }

@@ -500,3 +500,24 @@ def test_workbench_filters_apply_to_its_tiled_layers_in_the_browser(tiled_server
     canvas = browser.find_element("css selector", "#an-map canvas.maplibregl-canvas")
     ActionChains(browser).move_to_element_with_offset(canvas, round(at[0]), round(at[1])).pause(0.3).click().perform()
     assert _wait(browser, "return new URLSearchParams(window.location.search).get('unit');") == code
+
+    # Checkpoints drawn from the tiles: a click on one picks it for "cases near", as a marker of
+    # the trace does, and its ring is drawn over the tiles.
+    browser.get(tiled_server + "/analyst?layer=cases&show=checkpoints")
+    with db.transaction() as cur:
+        cur.execute("SELECT id, ST_X(geom), ST_Y(geom) FROM checkpoints ORDER BY id LIMIT 1")
+        cp, cp_lon, cp_lat = cur.fetchone()
+    _wait(browser, "return (window.gridopsTileSpecs['an-map'] || {}).checkpoints;")
+    browser.execute_script(f"{graph}._fullLayout.map._subplot.map.jumpTo({{center: [{cp_lon}, {cp_lat}], zoom: 17}});")
+    at = _wait(
+        browser,
+        f"var m = {graph}._fullLayout.map._subplot.map; if (!m.loaded()) return null; var c = m.getCanvas();"
+        f"var p = m.project([{cp_lon}, {cp_lat}]);"
+        "var hit = m.queryRenderedFeatures(p, {layers: ['gridops-tiles-checkpoints']}).map(f => f.id);"
+        f"return hit.indexOf({cp}) >= 0 && [p.x - c.clientWidth / 2, p.y - c.clientHeight / 2];",
+    )
+    canvas = browser.find_element("css selector", "#an-map canvas.maplibregl-canvas")
+    ActionChains(browser).move_to_element_with_offset(canvas, round(at[0]), round(at[1])).pause(0.3).click().perform()
+    assert _wait(browser, "return new URLSearchParams(window.location.search).get('cases.near_ids');") == str(cp)
+    ring = _wait(browser, f"var t = {graph}.data.find(t => t.name === 'picked'); return t && t.lon.length && t;")
+    assert abs(ring["lon"][0] - cp_lon) < 1e-5 and abs(ring["lat"][0] - cp_lat) < 1e-5
