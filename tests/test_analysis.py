@@ -250,7 +250,9 @@ def test_an_unknown_unit_is_refused_and_a_street_user_sees_only_their_street(db,
     assert analysis_sql.count(db, _q(db, layer="grids"), street) == grids
 
 
-@pytest.mark.parametrize("params", [{}, {"cases.category": "01"}, {"unit": "410171001"}], ids=str)
+@pytest.mark.parametrize(
+    "params", [{}, {"cases.category": "01"}, {"unit": "410171001"}, {"cases.since": "2026-06-01"}], ids=str
+)
 def test_cases_beyond_the_map_cap_are_drawn_per_community_every_one_counted(db, admin_dsn_, params):
     """More cases than the workbench's map draws one by one: every case the query selects is
     counted in its community (none dropped, none an arbitrary first part), and the map draws a
@@ -265,7 +267,10 @@ def test_cases_beyond_the_map_cap_are_drawn_per_community_every_one_counted(db, 
         "{}": "true",
         "{'cases.category': '01'}": "x.category_code LIKE '01%%'",
         "{'unit': '410171001'}": "x.street_id = (SELECT id FROM units WHERE code = '410171001')",
+        "{'cases.since': '2026-06-01'}": "x.reported_at >= '2026-06-01 00:00+08'",
     }[str(params)]
+    # No filter but the report days: answered from the daily counts, which must agree with the count.
+    assert analysis_sql._days_only(q) == (params in ({}, {"cases.since": "2026-06-01"}))
     with psycopg2.connect(admin_dsn_) as conn, conn.cursor() as cur:
         cur.execute(f"SELECT community_id, count(*) FROM cases x WHERE {where} GROUP BY 1")
         want = dict(cur.fetchall())

@@ -124,7 +124,7 @@ def test_workbench_draws_big_layers_from_tiles_with_its_filters(db, tiled_workbe
         spec.reference(db),
     )
     tiled = analyst._tiled(db, q, None, "zh")
-    assert sorted(tiled) == ["cameras", "grids"]  # checkpoints are not tiled: sent whole
+    assert sorted(tiled) == ["cameras", "checkpoints", "grids"]
     with db.transaction() as cur:
         cur.execute("""SELECT u.id, coalesce(s.open_cases, 0) FROM units u
                          LEFT JOIN unit_stats s ON s.unit_id = u.id
@@ -140,9 +140,22 @@ def test_workbench_draws_big_layers_from_tiles_with_its_filters(db, tiled_workbe
         return [first + k for first, count in spec_["state"]["id_runs"] for k in range(count)]
 
     grids, cameras = tiled["grids"], tiled["cameras"]
-    assert ids(grids) == [g for g, _ in want_grids] and grid_id in ids(grids)  # every grid selected, no other
-    assert grids["state"]["open"] == [n for _, n in want_grids]
-    assert grids["state"]["cls"] == open_classes(grids["state"]["open"]).classify(grids["state"]["open"]).tolist()
+    n = len(want_grids)
+    assert ids(grids)[:n] == [g for g, _ in want_grids] and grid_id in ids(grids)  # every grid selected, no other
+    assert grids["state"]["open"][:n] == [n_ for _, n_ in want_grids]
+    shown = grids["state"]["open"][:n]
+    assert grids["state"]["cls"][:n] == open_classes(shown).classify(shown).tolist()
+    # Then the grids' communities (drawn below the overview zoom), each with its selected grids' total.
+    with db.transaction() as cur:
+        cur.execute("""SELECT g.parent_id, sum(coalesce(s.open_cases, 0)) FROM units g
+                         LEFT JOIN unit_stats s ON s.unit_id = g.id
+                        WHERE g.level = 'grid' AND g.kind <> 'exclusive' AND coalesce(s.open_cases, 0) >= 1
+                        GROUP BY 1 ORDER BY 1""")
+        want_parents = cur.fetchall()
+    assert list(zip(ids(grids)[n:], grids["state"]["open"][n:])) == want_parents
+    assert grids["overview_level"] == "community" and grids["overview_breaks"][:2] == [0, 1]
+    marks = tiled["checkpoints"]  # every checkpoint selected: the tiles alone say how each is drawn
+    assert marks["state"] is None and marks["pick"]
     assert ids(cameras) == want_cameras and set(cameras["state"]["hit"]) == {1}
     assert cameras["paint"]["circle-opacity"][1] == ["==", ["feature-state", "hit"], 1]  # the others are not drawn
     assert grids["url"].startswith("/tiles/grids/") and cameras["url"].startswith("/tiles/cameras/")

@@ -57,7 +57,12 @@ def _open(driver, queue: str, case_id: int) -> None:
         f"return rows.length === 1 && rows[0].textContent.trim() === '{case_id}';",
         timeout=20,
     )
-    driver.find_element("css selector", '#work-table td[data-dash-column="category"]').click()
+    # The table may be drawn anew between finding its cell and clicking it: click until it holds.
+    _wait(
+        driver,
+        "var c = document.querySelector('#work-table td[data-dash-column=\"category\"]');"
+        "if (!c) return false; c.click(); return true;",
+    )
     _wait(
         driver, f"var h = document.querySelector('.work-case-title'); return h && h.textContent.includes('#{case_id}');"
     )

@@ -447,10 +447,21 @@ def map_rows(
     return out
 
 
+def _days_only(q: Query) -> bool:
+    """Whether the query's cases are every case reported on its days (no other filter)."""
+    filters = (q.category, q.status, q.source, q.dept, q.overdue, q.near_m, q.unit, q.box, q.lasso)
+    return not any(filters)
+
+
 def cases_by_community(db: Database, q: Query, scope: units.Unit | None) -> list[dict[str, Any]]:
     """Every case the query selects, counted per community (``analysis_cases_by_community.sql``):
     what the map draws where more cases match than it can draw one by one. Rows: id, code, name,
-    n, lon, lat (id and the rest None for the cases in no community)."""
+    n, lon, lat (id and the rest None for the cases in no community). A query of the whole
+    territory that filters on nothing but the report days is answered from the daily counts."""
+    if (scope is None or scope.territory) and _days_only(q):
+        with db.transaction() as cur:
+            cur.execute(sql_text("analysis_cases_by_community_days"), {"since": q.since, "until": q.until})
+            return _rows(cur)
     c = compile_layer(db, q, "cases", scope)
     stmt = sql.SQL(sql_text("analysis_cases_by_community")).format(where=c.where)
     with db.transaction() as cur:
