@@ -256,10 +256,12 @@ def _tiled(db: Database, q: spec.Query, scope: units.Unit | None, lang: str) -> 
     out = {}
     for layer in shown:
         names = ("open_cases", "overdue") if layer == "grids" else ()
-        values = analysis_sql.tile_values(db, q, layer, scope, names)
-        everything = layer != "grids" and len(values["ids"]) == sizes[layer]
+        # Points the query selects all of are drawn from the tiles alone: counted, not listed.
+        everything = layer != "grids" and analysis_sql.unfiltered(db, q, layer, scope)
+        values = {"ids": []} if everything else analysis_sql.tile_values(db, q, layer, scope, names)
         parents = fetch_columns("grid_parents", None, db) if layer == "grids" else None
         out[layer] = analysis_map.tiled_spec(layer, values, tile_url(layer, versions), lang, everything, parents)
+        out[layer]["count"] = sizes[layer] if everything else len(values["ids"])  # features drawn
     return out
 
 
@@ -270,20 +272,17 @@ def _rows_of(columns: dict[str, list]) -> list[dict[str, Any]]:
 
 
 def _zooms(
-    db: Database,
-    q: spec.Query,
-    scope: units.Unit | None,
     found: dict[str, tuple[list, int]],
     fit_zoom: float,
-    tiled: list[str],
+    tiled: dict[str, dict[str, Any]],
 ) -> dict[str, dict[str, float]]:
     """Per point layer, the zoom from which it is drawn (layers/viewport.py point_minzoom)."""
     out = {}
     for layer in ("cases", "checkpoints", "cameras"):
         if layer in found:
             out[layer] = {"minzoom": point_minzoom(found[layer][1], fit_zoom)}
-        elif layer in tiled:  # every camera the query selects
-            out[layer] = {"minzoom": point_minzoom(analysis_sql.count(db, q, scope, layer), fit_zoom)}
+        elif layer in tiled:  # every point the query selects
+            out[layer] = {"minzoom": point_minzoom(tiled[layer]["count"], fit_zoom)}
     return out
 
 
@@ -322,7 +321,7 @@ def render_map(encoded: str, drawn: dict | None, lang: str):
         found = analysis_sql.map_rows(db, replace(q, show=points), scope, cap, lean=True)
         shapes = area_shapes(db)
         view = fit(territory.current(db).bounds, *MAP_PX)
-        zoomed = _zooms(db, q, scope, found, view["zoom"], list(tiled))
+        zoomed = _zooms(found, view["zoom"], tiled)
     except FieldError:
         raise PreventUpdate from None
     except psycopg2.Error as exc:

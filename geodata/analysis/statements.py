@@ -343,6 +343,12 @@ def capped(n: int) -> bool:
     return n > COUNT_CAP
 
 
+def unfiltered(db: Database, q: Query, layer: str, scope: units.Unit | None) -> bool:
+    """Whether the query selects every row of ``layer`` its viewer may read (no clause at all)."""
+    where = compile_layer(db, q, layer, scope).where
+    return isinstance(where, sql.SQL) and where.string == "true"
+
+
 def count_text(n: int) -> str:
     """A count for people: "1,234", or "100,000+" when the count stopped at the cap."""
     return f"{COUNT_CAP:,}+" if capped(n) else f"{n:,}"
