@@ -63,7 +63,7 @@
     map.on("mousemove", id, function (e) {
       var f = e.features && e.features[0];
       var spec = specsOf(gd)[key];
-      if (!f || !spec) return;
+      if (!f || !spec || !spec.hover) return;  // a layer without a hover (outlines)
       var values = Object.assign({}, f.properties, map.getFeatureState({ source: id, sourceLayer: key, id: f.id }));
       var box = tooltip(gd);
       box.innerHTML = fill(spec.hover, values, spec.labels || {});
@@ -72,6 +72,7 @@
       box.style.display = "block";
       map.getCanvas().style.cursor = "pointer";
     });
+    map.on("movestart", function () { tooltip(gd).style.display = "none"; });  // no box left behind
     map.on("mouseleave", id, function () {
       tooltip(gd).style.display = "none";
       map.getCanvas().style.cursor = "";
@@ -177,8 +178,12 @@
           before);
         mine.before = before;
         var bound = map.__gridopsHover || (map.__gridopsHover = {});
-        if (!bound[id]) bindHover(gd, map, id, key);  // once per map: its handlers outlive a new style
-        bound[id] = true;
+        // Once per map (its handlers outlive a new style); not for a layer without a hover or a
+        // click of its own (outlines), whose leaving would hide the hover of the grids below it.
+        if (!bound[id] && (spec.hover || spec.link || spec.pick)) {
+          bindHover(gd, map, id, key);
+          bound[id] = true;
+        }
         mine.state = null;  // a new layer (or a new style): set every feature's state again
         mine.stateRef = null;
         mine.look = JSON.stringify([spec.paint, minzoom, spec.slot]);

@@ -48,9 +48,8 @@ PANEL_PX = 280  # the layer panel laid over its left side, to its right edge
 
 def tiled_layers(db: Database) -> list[str]:
     """The layers too big to send whole (more features than settings.map_tiles_above)."""
-    sizes = fetch_rows("map_layer_sizes", None, db)[0]
-    limit = get_settings().map_tiles_above
-    return [key for key, n in zip(tiles.SOURCES, sizes) if n > limit]
+    sizes = dict(zip(tiles.SOURCES, fetch_rows("map_layer_sizes", None, db)[0]))
+    return tiles.tiled(sizes, get_settings().map_tiles_above)
 
 
 def tile_url(key: str, versions: dict[str, int]) -> str:

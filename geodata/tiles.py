@@ -25,13 +25,25 @@ class TileSource:
 
     query: str
     topic: str
+    with_layer: str | None = None  # tiled whenever this layer is, whatever its own size
 
 
 SOURCES = {
     "grids": TileSource("tile_grids", "units"),
     "cameras": TileSource("tile_cameras", "cameras"),
     "checkpoints": TileSource("tile_checkpoints", "checkpoints"),
+    # The community outlines over the grids' tiles (their names stay a trace, shown when zoomed in).
+    "communities": TileSource("tile_communities", "units", with_layer="grids"),
 }
+
+
+def tiled(sizes: dict[str, int], limit: int) -> list[str]:
+    """The layers drawn from tiles: those of more than ``limit`` features (``sizes``), and those
+    that go with one of them."""
+    out = [key for key, source in SOURCES.items() if source.with_layer is None and sizes.get(key, 0) > limit]
+    return out + [key for key, source in SOURCES.items() if source.with_layer in out]
+
+
 _memo = Memo(maxsize=2048)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from geodata.db import Database
 from geodata.queries import fetch_columns
-from layers.base import Layer, LegendItem, line_coords
+from layers.base import Layer, LegendItem, TiledLayer, line_coords
 from layers.basemap import Projector
 
 
@@ -45,11 +45,20 @@ class OutlineLayer(Layer):
         return [trace]
 
 
-class CommunityOutlines(OutlineLayer):
-    """社区 outlines."""
+class CommunityOutlines(OutlineLayer, TiledLayer):
+    """社区 outlines; drawn from vector tiles wherever the grids are (geodata/tiles.py)."""
 
     key = "communities"
     legend = (LegendItem("#7fd3ff", "legend.community_boundary", "line"),)
+    tile_kind = "line"
+
+    def tile_paint(self) -> dict[str, Any]:
+        """The trace's colour and width."""
+        return {"line-color": self.color, "line-width": self.width}
+
+    def tile_hover(self, lang: str) -> str:
+        """None: the grids under the outline say where one is."""
+        return ""
 
 
 class StreetOutlines(OutlineLayer):

@@ -136,6 +136,11 @@ def test_a_tile_holds_the_grids_it_covers_and_shifts_for_gcj02(db):
     cams = decode(tiles.tile(db, "cameras", 12, *tile_of(lon, lat, 12), version=-1))["cameras"]
     assert cams["ids"] and {"name", "status", "kind", "grid"} <= set(cams["keys"])
     assert tiles.tile(db, "grids", 15, *tile_of(2.35, 48.85, 15), version=-1) == b""  # Paris: nothing there
+    # The community outlines' tile at the same place holds the grid's community.
+    lines = decode(tiles.tile(db, "communities", 15, x, y, version=-1))["communities"]["ids"]
+    with db.transaction() as cur:
+        cur.execute("SELECT parent_id FROM units WHERE id = %s", (grid_id,))
+        assert cur.fetchone()[0] in lines
     # Below the overview zoom the same place's tile holds the grids' parents, named, and no grid.
     z = tiles.OVERVIEW_BELOW - 1
     with db.transaction() as cur:
@@ -186,7 +191,8 @@ def test_tile_route_serves_viewers_of_the_district_and_refuses_nonsense(server, 
     assert ok.status_code == 200 and ok.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
     assert decode(ok.content)["grids"]["ids"] and "max-age" in ok.headers["Cache-Control"]
     unknown = http.get(f"{server}/tiles/shops/13/{x}/{y}.pbf", timeout=30)
-    assert unknown.status_code == 404 and "tiled layers: cameras, checkpoints, grids" in unknown.json()["message"]
+    assert unknown.status_code == 404
+    assert "tiled layers: cameras, checkpoints, communities, grids" in unknown.json()["message"]
     outside = http.get(f"{server}/tiles/grids/3/9/9.pbf", timeout=30)
     assert outside.status_code == 404 and "x and y run from 0 to 7" in outside.json()["message"]
     deep = http.get(f"{server}/tiles/grids/40/0/0.pbf", timeout=30)
@@ -205,7 +211,10 @@ def tiled_everything(monkeypatch):
 def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db, tiled_everything):
     visible = ["grids", "cameras"]
     figure, store, state, _ = onemap.map_refresh(None, "zh", visible, db, "http://x/")
-    assert sorted(state["tiled"]) == ["cameras", "checkpoints", "grids"]
+    # The community outlines go with the grids (their outlines over the grids' tiles).
+    assert sorted(state["tiled"]) == ["cameras", "checkpoints", "communities", "grids"]
+    outline = store["communities"]
+    assert outline["kind"] == "line" and outline["state"] is None and not outline["hover"]
     for key in state["tiled"]:
         for slot in trace_slots()[key]:
             assert figure["data"][slot]["lon"] == [] and "geojson" not in figure["data"][slot]
@@ -278,9 +287,9 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
         onemap.map_refresh(new_state, "zh", visible, db, "http://x/")
 
     traces, toggled = onemap.visibility_patch(["cameras"], new_state["tiled"])
-    assert _patch_ops(toggled) == [
+    assert sorted(_patch_ops(toggled), key=lambda op: op["location"]) == [
         {"location": [key, "visible"], "operation": "Assign", "params": {"value": key == "cameras"}}
-        for key in new_state["tiled"]
+        for key in sorted(new_state["tiled"])
     ]
     tiled_slots = {slot for key in new_state["tiled"] for slot in trace_slots()[key]}
     assert {op["location"][1] for op in _patch_ops(traces)}.isdisjoint(tiled_slots)

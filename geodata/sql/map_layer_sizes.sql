@@ -2,4 +2,5 @@
 -- (in the order of geodata/tiles.py SOURCES).
 SELECT (SELECT count(*) FROM units WHERE level = 'grid' AND kind <> 'exclusive') AS grids,
        (SELECT count(*) FROM cameras) AS cameras,
-       (SELECT count(*) FROM checkpoints) AS checkpoints
+       (SELECT count(*) FROM checkpoints) AS checkpoints,
+       (SELECT count(*) FROM units WHERE level = 'community') AS communities
