@@ -104,7 +104,8 @@
       if (!ready) {
         if (!gd.__gridopsWaiting) {
           gd.__gridopsWaiting = true;
-          map.once("styledata", function () { gd.__gridopsWaiting = false; apply(gd, true); });
+          var again = function () { gd.__gridopsWaiting = false; apply(gd, true); };
+          if (window.gridopsWhenReady) window.gridopsWhenReady(map, again); else map.once("idle", again);
         }
         return;
       }

@@ -29,15 +29,22 @@
     return undefined;
   }
 
-  // The style's own document has loaded, so layers can be added: not MapLibre's isStyleLoaded(),
-  // which also waits for every source's tiles, and so put the tiled layers (and their requests)
-  // after all of Plotly's traces had been cut into tiles and drawn.
+  // Layers can be added: the map has had its first "load" (on which Plotly adds its traces) and its
+  // style's document is in. Not MapLibre's isStyleLoaded(), which also waits for every source's
+  // tiles, and so put the tiled layers (and their requests) after all of Plotly's traces had been
+  // cut into tiles and drawn; and not before the first "load", which would then wait for the
+  // tiles, and Plotly's traces with it.
   function styleReady(map) {
     var style = map.style;
-    if (!style) return false;
+    if (!style || !map._loaded) return false;
     return typeof style._loaded === "boolean" ? style._loaded : map.isStyleLoaded();
   }
+  // Call ``then`` when the map may be ready (styleReady says whether it is).
+  function whenReady(map, then) {
+    map.once(map._loaded ? "styledata" : "load", then);
+  }
   window.gridopsStyleReady = styleReady;
+  window.gridopsWhenReady = whenReady;
 
   function tooltip(gd) {
     var box = gd.querySelector(".gridops-tile-hover");
@@ -151,7 +158,7 @@
     var map = subplotMap(gd);
     if (!map) return;
     if (!styleReady(map)) {
-      map.once("styledata", function () { sync(gd); });
+      whenReady(map, function () { sync(gd); });
       return;
     }
     var held = gd.__gridopsTiles || (gd.__gridopsTiles = {});
