@@ -153,6 +153,27 @@
     return null;
   }
 
+  // Another layer of the same tiles (the communities' names): in the slot of the layer that
+  // shows it (below the street offices' names, which are placed first), with that layer's toggle,
+  // from its zoom on.
+  function syncExtra(gd, map, meta, source, extra, held) {
+    var xid = source + "-" + extra.id;
+    var minzoom = meta.zoomed && meta.zoomed[extra.zoom_key] ? meta.zoomed[extra.zoom_key].minzoom : 0;
+    var before = beforeId(gd, map, extra.slot);
+    if (!map.getLayer(xid)) {
+      map.addLayer({ id: xid, type: extra.kind, source: source, "source-layer": extra.source_layer,
+        layout: extra.layout || {}, paint: extra.paint || {}, minzoom: minzoom }, before);
+      held[xid] = before;
+    } else if (map.getLayer(xid).minzoom !== minzoom) {
+      map.setLayerZoomRange(xid, minzoom, 24);
+    }
+    if (held[xid] !== before) {  // Plotly's layers came after it
+      map.moveLayer(xid, before);
+      held[xid] = before;
+    }
+    map.setLayoutProperty(xid, "visibility", extra.visible ? "visible" : "none");
+  }
+
   function sync(gd) {
     var tiles = specsOf(gd);
     var map = subplotMap(gd);
@@ -209,6 +230,8 @@
       }
       map.setLayoutProperty(id, "visibility", spec.visible ? "visible" : "none");
       if (spec.overview) overviewLegend(map, spec.overview);
+      var places = mine.extraBefore || (mine.extraBefore = {});
+      (spec.extra || []).forEach(function (extra) { syncExtra(gd, map, meta, id, extra, places); });
       // Only a state not applied yet (a redraw for a pan or a view change keeps it).
       if (spec.state !== mine.stateRef) {
         mine.stateRef = spec.state;

@@ -28,7 +28,7 @@ from geodata.db import Database, get_db
 from geodata.memo import Memo
 from geodata.queries import fetch_rows
 from i18n import pick, t
-from layers import registry
+from layers import labels, registry
 from layers.basemap import map_style, projector
 from layers.classes import stable_classes
 from layers.figure import build_figure, load_all, tile_specs, tile_state_patch, values_patch, visibility_patch
@@ -96,7 +96,10 @@ def full_figure(
     style = map_style(s.basemap, base_url, s.basemap_url, s.tianditu_key)
     bounds = territory.current(db).bounds
     view = fit(bounds, *MAP_PX, left_px=PANEL_PX)  # the whole territory, whatever city it is
-    figure = build_figure(data, lang, projector(s.basemap), style, visible, tiled, view)
+    drawn = data
+    if "communities" in tiled:  # the communities' names come with their outlines' tiles
+        drawn = {**data, "labels": {**data["labels"], "community": labels.NO_LABELS}}
+    figure = build_figure(drawn, lang, projector(s.basemap), style, visible, tiled, view)
     zoomed = figure["layout"]["meta"]["zoomed"] = point_zooms(db, data, view["zoom"])
     prints = {
         layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key]) for layer in registry.LAYERS

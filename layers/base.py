@@ -115,6 +115,12 @@ class TiledLayer(Layer):
         """Per feature property, the words its coded values show as in the hover."""
         return {}
 
+    def tile_extras(self, lang: str) -> list[dict[str, Any]]:
+        """More MapLibre layers drawn from the same tiles (another of the tile's layers), each
+        shown with the layer ``toggle`` names: "id", "source_layer", "kind", "layout", "paint",
+        "toggle", and "zoom_key" (whose entry of the figure's ``meta.zoomed`` gives its minzoom)."""
+        return []
+
     def load_tiled(self, db: Database) -> dict[str, Any]:
         """What a tiled drawing needs besides its tiles (default: nothing)."""
         return {}

@@ -25,8 +25,10 @@ def load_all(db: Database, tiled: dict[str, str] | None = None) -> dict[str, dic
     return {layer.key: layer.load_tiled(db) if layer.key in tiled else layer.load(db) for layer in LAYERS}
 
 
-def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, visible: bool) -> dict[str, Any]:
-    """What the browser needs to draw a tiled layer (assets/maptiles.js)."""
+def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, shown: list[str]) -> dict[str, Any]:
+    """What the browser needs to draw a tiled layer (assets/maptiles.js), ``shown``: the layers
+    switched on."""
+    visible = layer.key in shown
     return {
         "url": url,
         "kind": layer.tile_kind,
@@ -35,6 +37,11 @@ def tile_spec(layer: TiledLayer, data: dict[str, Any], lang: str, url: str, visi
         "labels": layer.tile_labels(lang),
         "link": layer.tile_link,
         "overview": layer.tile_overview,
+        # drawn in the first slot of the layer that shows it (the community names': the labels')
+        "extra": [
+            {**extra, "visible": extra["toggle"] in shown, "slot": trace_slots()[extra["toggle"]].start}
+            for extra in layer.tile_extras(lang)
+        ],
         "visible": visible,
         "slot": trace_slots()[layer.key].start,
         "state": wire_state(layer.tile_state(data)),
@@ -81,7 +88,7 @@ def build_figure(
 
 def tile_specs(data: dict[str, dict[str, Any]], lang: str, visible: list[str], tiled: dict[str, str]) -> dict:
     """The map's tile store: each tiled layer's spec (``tiled``: key → tile URL)."""
-    return {key: tile_spec(BY_KEY[key], data[key], lang, url, key in visible) for key, url in tiled.items()}
+    return {key: tile_spec(BY_KEY[key], data[key], lang, url, visible) for key, url in tiled.items()}
 
 
 def values_patch(data: dict[str, dict[str, Any]], lang: str, keys: list[str], patch: Patch | None = None) -> Patch:
@@ -124,6 +131,8 @@ def visibility_patch(visible: list[str], tiled: list[str] | None = None) -> tupl
     for key, idx_range in trace_slots().items():
         if key in (tiled or []):
             store[key]["visible"] = key in visible
+            for i, extra in enumerate(BY_KEY[key].tile_extras("zh")):  # shown with another layer
+                store[key]["extra"][i]["visible"] = extra["toggle"] in visible
             continue
         for idx in idx_range:
             figure["data"][idx]["visible"] = key in visible

@@ -9,6 +9,10 @@ from geodata.queries import fetch_columns
 from layers.base import Layer
 from layers.basemap import Projector
 
+COMMUNITY_SIZE, COMMUNITY_COLOR = 12, "#bfe6ff"
+STREET_SIZE, STREET_COLOR = 18, "#ffffff"
+NO_LABELS = {"label_lon": [], "label_lat": [], "name": []}
+
 
 class LabelLayer(Layer):
     """Two text traces: communities (small) and street offices (large)."""
@@ -30,7 +34,10 @@ class LabelLayer(Layer):
     def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
         """Community names, then street-office names."""
         out = []
-        for level, size, color in (("community", 12, "#bfe6ff"), ("street", 18, "#ffffff")):
+        for level, size, color in (
+            ("community", COMMUNITY_SIZE, COMMUNITY_COLOR),
+            ("street", STREET_SIZE, STREET_COLOR),
+        ):
             shapes = data[level]
             lon, lat = proj.shift(shapes["label_lon"], shapes["label_lat"])
             out.append(

@@ -6,6 +6,7 @@ from typing import Any
 
 from geodata.db import Database
 from geodata.queries import fetch_columns
+from layers import labels
 from layers.base import Layer, LegendItem, TiledLayer, line_coords
 from layers.basemap import Projector
 
@@ -59,6 +60,25 @@ class CommunityOutlines(OutlineLayer, TiledLayer):
     def tile_hover(self, lang: str) -> str:
         """None: the grids under the outline say where one is."""
         return ""
+
+    def tile_extras(self, lang: str) -> list[dict[str, Any]]:
+        """The communities' names, from the same tiles, shown with the labels (标注) as the
+        community-labels trace of layers/labels.py would be."""
+        return [
+            {
+                "id": "labels",
+                "source_layer": "community_labels",
+                "kind": "symbol",
+                "layout": {
+                    "text-field": ["get", "name"],
+                    "text-size": labels.COMMUNITY_SIZE,
+                    "text-font": ["Open Sans Regular", "Arial Unicode MS Regular"],
+                },
+                "paint": {"text-color": labels.COMMUNITY_COLOR},
+                "toggle": labels.LAYER.key,
+                "zoom_key": "community-labels",
+            }
+        ]
 
 
 class StreetOutlines(OutlineLayer):

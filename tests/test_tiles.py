@@ -137,10 +137,17 @@ def test_a_tile_holds_the_grids_it_covers_and_shifts_for_gcj02(db):
     assert cams["ids"] and {"name", "status", "kind", "grid"} <= set(cams["keys"])
     assert tiles.tile(db, "grids", 15, *tile_of(2.35, 48.85, 15), version=-1) == b""  # Paris: nothing there
     # The community outlines' tile at the same place holds the grid's community.
-    lines = decode(tiles.tile(db, "communities", 15, x, y, version=-1))["communities"]["ids"]
+    both = tiles.tile(db, "communities", 15, x, y, version=-1)
+    lines = decode(both)["communities"]["ids"]
     with db.transaction() as cur:
-        cur.execute("SELECT parent_id FROM units WHERE id = %s", (grid_id,))
-        assert cur.fetchone()[0] in lines
+        cur.execute(
+            "SELECT u.parent_id, p.name FROM units u JOIN units p ON p.id = u.parent_id WHERE u.id = %s", (grid_id,)
+        )
+        parent, parent_name = cur.fetchone()
+    assert parent in lines
+    # and the names, at their label points: the tile's second layer
+    named = properties(tiles.tile(db, "communities", 13, *tile_of(lon, lat, 13), version=-1), "community_labels")
+    assert named[parent]["name"] == parent_name
     # Below the overview zoom the same place's tile holds the grids' parents, named, and no grid.
     z = tiles.OVERVIEW_BELOW - 1
     with db.transaction() as cur:
@@ -215,6 +222,12 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
     assert sorted(state["tiled"]) == ["cameras", "checkpoints", "communities", "grids"]
     outline = store["communities"]
     assert outline["kind"] == "line" and outline["state"] is None and not outline["hover"]
+    # Their names come from the same tiles, shown with the labels; the names' trace is then empty.
+    (names,) = outline["extra"]
+    assert names["source_layer"] == "community_labels" and names["kind"] == "symbol"
+    assert names["toggle"] == "labels" and names["visible"] is False  # the labels are not switched on here
+    community_names = figure["data"][trace_slots()["labels"][0]]
+    assert community_names["name"] == "community-labels" and community_names["text"] == []
     for key in state["tiled"]:
         for slot in trace_slots()[key]:
             assert figure["data"][slot]["lon"] == [] and "geojson" not in figure["data"][slot]
@@ -287,10 +300,20 @@ def test_tiled_map_sends_no_geometry_and_a_change_sends_only_changed_entries(db,
         onemap.map_refresh(new_state, "zh", visible, db, "http://x/")
 
     traces, toggled = onemap.visibility_patch(["cameras"], new_state["tiled"])
-    assert sorted(_patch_ops(toggled), key=lambda op: op["location"]) == [
-        {"location": [key, "visible"], "operation": "Assign", "params": {"value": key == "cameras"}}
-        for key in sorted(new_state["tiled"])
-    ]
+    assert sorted(_patch_ops(toggled), key=lambda op: [str(x) for x in op["location"]]) == sorted(
+        [
+            *(
+                {"location": [key, "visible"], "operation": "Assign", "params": {"value": key == "cameras"}}
+                for key in new_state["tiled"]
+            ),
+            {"location": ["communities", "extra", 0, "visible"], "operation": "Assign", "params": {"value": False}},
+        ],
+        key=lambda op: [str(x) for x in op["location"]],
+    )
+    labels_on = _patch_ops(onemap.visibility_patch(["grids", "labels"], new_state["tiled"])[1])
+    assert {"location": ["communities", "extra", 0, "visible"], "operation": "Assign", "params": {"value": True}} in (
+        labels_on
+    )
     tiled_slots = {slot for key in new_state["tiled"] for slot in trace_slots()[key]}
     assert {op["location"][1] for op in _patch_ops(traces)}.isdisjoint(tiled_slots)
 
