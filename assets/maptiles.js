@@ -35,8 +35,12 @@
   // cut into tiles and drawn; and not before the first "load", which would then wait for the
   // tiles, and Plotly's traces with it.
   function styleReady(map) {
+    return !!map._loaded && styleIn(map);
+  }
+  // The style's own document is in.
+  function styleIn(map) {
     var style = map.style;
-    if (!style || !map._loaded) return false;
+    if (!style) return false;
     return typeof style._loaded === "boolean" ? style._loaded : map.isStyleLoaded();
   }
   // Call ``then`` when the map may be ready (styleReady says whether it is).
@@ -44,7 +48,6 @@
     map.once(map._loaded ? "styledata" : "load", then);
   }
   window.gridopsStyleReady = styleReady;
-  window.gridopsWhenReady = whenReady;
 
   function tooltip(gd) {
     var box = gd.querySelector(".gridops-tile-hover");
