@@ -539,7 +539,11 @@ def test_workbench_filters_apply_to_its_tiled_layers_in_the_browser(tiled_server
     with db.transaction() as cur:
         cur.execute("SELECT id, ST_X(geom), ST_Y(geom) FROM checkpoints ORDER BY id LIMIT 1")
         cp, cp_lon, cp_lat = cur.fetchone()
-    _wait(browser, "return (window.gridopsTileSpecs['an-map'] || {}).checkpoints;")
+    _wait(
+        browser,
+        f"var g = {graph}; var m = g && g._fullLayout && g._fullLayout.map && g._fullLayout.map._subplot.map;"
+        "return !!(m && m.getLayer('gridops-tiles-checkpoints'));",
+    )
     browser.execute_script(f"{graph}._fullLayout.map._subplot.map.jumpTo({{center: [{cp_lon}, {cp_lat}], zoom: 17}});")
     at = _wait(
         browser,
