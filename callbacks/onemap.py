@@ -36,10 +36,11 @@ from layers.viewport import fit, point_minzoom
 from pages._components import grid_class_rows, status_line
 from settings import get_settings
 
-# (database, layer, version) → the feature-state arrays a page got at that version, to send the
-# next one only what changed. A page whose version is not here (another server process, say)
-# gets whole arrays.
-_tile_states = Memo(maxsize=32)
+# (database, layer, version) → what a tiled layer loaded at that version and the feature-state
+# arrays a page got from it: to send the next one only what changed, and for the layer to bring
+# its data up to date rather than read it whole. A page whose version is not here (another server
+# process, say) gets whole arrays.
+_tile_states = Memo(maxsize=8)
 COMMUNITIES_ON_SCREEN = 300  # outlined and named at once, at most
 KEEP = (no_update, no_update)  # the figure and the tile store as the page holds them
 MAP_PX = (1920, 879)  # the map under the header on a 1920×1080 wall (assets/gridops.css)
@@ -105,7 +106,7 @@ def full_figure(
         layer.key: None if layer.key in tiled else layer.fingerprint(data[layer.key]) for layer in registry.LAYERS
     }
     for key in tiled:
-        _tile_states.put(_state_key(db, key, versions), registry.BY_KEY[key].tile_state(data[key]))
+        _tile_states.put(_state_key(db, key, versions), (data[key], registry.BY_KEY[key].tile_state(data[key])))
     later = [key for key in ("checkpoints", "cameras") if zoomed[key]["minzoom"] > view["zoom"]]
     specs = tile_specs(data, lang, visible, tiled)
     return figure, specs, prints, list(tiled), {**breaks, "later": later}
@@ -200,13 +201,15 @@ def _tiles_patch(db: Database, keys: list[str], old: dict[str, int], new: dict[s
         topic = tiles.SOURCES[key].topic
         if old.get(topic) != new.get(topic):
             patch[key]["url"] = tile_url(key, new)
-        data = layer.load_tiled(db)
+        held_data, held_state = _tile_states.peek(_state_key(db, key, old)) or (None, None)
+        data = layer.load_tiled(db, held_data)
         if key == "grids":
             page |= with_classes(data, page)
-        state = layer.tile_state(data)
+        since = layer.tile_state_since(data, held_data, held_state) if held_state is not None else None
+        state, changed = since or (layer.tile_state(data), None)
         if state is not None:
-            tile_state_patch(patch, key, state, _tile_states.peek(_state_key(db, key, old)))
-            _tile_states.put(_state_key(db, key, new), state)
+            tile_state_patch(patch, key, state, held_state, changed)
+            _tile_states.put(_state_key(db, key, new), (data, state))
     return patch
 
 

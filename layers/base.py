@@ -121,13 +121,22 @@ class TiledLayer(Layer):
         "toggle", and "zoom_key" (whose entry of the figure's ``meta.zoomed`` gives its minzoom)."""
         return []
 
-    def load_tiled(self, db: Database) -> dict[str, Any]:
-        """What a tiled drawing needs besides its tiles (default: nothing)."""
+    def load_tiled(self, db: Database, held: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What a tiled drawing needs besides its tiles (default: nothing); ``held``: an earlier
+        answer of this, which a layer may bring up to date instead of reading it whole."""
         return {}
 
     def tile_state(self, data: dict[str, Any]) -> dict[str, list] | None:
         """Arrays by feature: "ids" and one per feature-state property; None when the tiles
         carry everything."""
+        return None
+
+    def tile_state_since(
+        self, data: dict[str, Any], held_data: dict[str, Any], held_state: dict[str, list]
+    ) -> tuple[dict[str, list], list[int]] | None:
+        """``tile_state(data)`` made from ``held_state`` (that of ``held_data``, which ``data`` was
+        brought up to date from), and the positions that may differ from it; None when the layer
+        cannot tell (then it is made whole and compared whole)."""
         return None
 
     def placeholders(self) -> list[dict[str, Any]]:

@@ -35,7 +35,8 @@ def round2(x: float) -> int:
 def open_classes(values: Sequence[int | None]) -> ColourClasses:
     """Classes of the open counts ``values`` (one per unit shown): 0, then the units with cases
     split at their quantiles."""
-    positive = np.sort(np.asarray([v for v in values if v and v > 0], dtype=float))
+    counts = np.asarray(values, dtype=float)  # a None is NaN: not a unit with cases
+    positive = np.sort(counts[counts > 0])
     breaks = [0, 1]
     for q in QUANTILES if len(positive) else ():
         bound = round2(float(np.quantile(positive, q, method="higher")))

@@ -103,22 +103,33 @@ def values_patch(data: dict[str, dict[str, Any]], lang: str, keys: list[str], pa
     return patch
 
 
-def tile_state_patch(patch: Patch, key: str, new: dict[str, list] | None, old: dict[str, list] | None) -> int:
+def tile_state_patch(
+    patch: Patch,
+    key: str,
+    new: dict[str, list] | None,
+    old: dict[str, list] | None,
+    changed: list[int] | None = None,
+) -> int:
     """Put a tiled layer's new feature-state arrays into ``patch`` (of the tile store): only the
     entries that differ from ``old`` (the arrays the browser holds), or whole arrays when the
-    features changed or the old ones are unknown. Returns the number of entries sent."""
+    features changed or the old ones are unknown. ``changed``: the only positions that may differ
+    (the others are not compared). Returns the number of entries sent."""
     if new is None:
         return 0
     spec = patch[key]
-    if old is None or old.get("ids") != new["ids"] or old.keys() != new.keys():
+    if old is None or (old["ids"] is not new["ids"] and old["ids"] != new["ids"]) or old.keys() != new.keys():
         spec["state"] = wire_state(new)
         return len(new["ids"]) * len(new)
     state, sent = spec["state"], 0
     for name, values in new.items():
         if name == "ids":
             continue
-        a, b = np.asarray(old[name]), np.asarray(values)
-        for i in np.flatnonzero(a != b).tolist():
+        before = old[name]
+        if changed is None:
+            differ = np.flatnonzero(np.asarray(before) != np.asarray(values)).tolist()
+        else:
+            differ = [i for i in changed if before[i] != values[i]]
+        for i in differ:
             state[name][i] = values[i]
             sent += 1
     return sent

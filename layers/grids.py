@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import psycopg2
 
-from geodata import territory
+from geodata import territory, unit_values
 from geodata.db import Database, get_db
 from geodata.queries import fetch_columns
 from geodata.tiles import OVERVIEW_BELOW
@@ -63,9 +63,13 @@ class GridLayer(TiledLayer):
         """Shapes and values of every unit of the coloured level."""
         return {"shapes": fetch_columns("unit_shapes", self._params(db), db), **self.load_values(db)}
 
-    def load_values(self, db: Database) -> dict[str, Any]:
-        """Open and overdue counts, in unit-id order."""
-        return {"values": fetch_columns("unit_values", self._params(db), db)}
+    def load_values(self, db: Database, held: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Open and overdue counts, in unit-id order ("values"; "read": the read they come from).
+        ``held``: an earlier answer of this, brought up to date instead of read whole
+        (geodata/unit_values.py)."""
+        params = self._params(db)
+        got = unit_values.refreshed(db, (held or {}).get("read"), params["level"], params["exclusive"])
+        return {"values": got.columns, "read": got}
 
     def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
         """The choropleth trace."""
@@ -98,10 +102,11 @@ class GridLayer(TiledLayer):
         trace.update(self.values(data, lang)[0])
         return [trace]
 
-    def load_tiled(self, db: Database) -> dict[str, Any]:
+    def load_tiled(self, db: Database, held: dict[str, Any] | None = None) -> dict[str, Any]:
         """The values (the shapes come as tiles), and those of the grids' parents, which the tiles
-        draw below the overview zoom (geodata/tiles.py OVERVIEW_BELOW)."""
-        return {**self.load_values(db), "overview": overview_values(db)}
+        draw below the overview zoom (geodata/tiles.py OVERVIEW_BELOW); ``held``: an earlier
+        answer, brought up to date."""
+        return {**self.load_values(db, held), **overview_values(db, (held or {}).get("overview_reads"))}
 
     def tile_state(self, data: dict[str, Any]) -> dict[str, list]:
         """Open and overdue cases by grid id, then by parent id (the paint classes the open count:
@@ -116,6 +121,32 @@ class GridLayer(TiledLayer):
             "cls": self.classes_of(data).classify(open_cases).tolist()
             + self.classes_of(data, "overview").classify(over_open).tolist(),
         }
+
+    def tile_state_since(
+        self, data: dict[str, Any], held_data: dict[str, Any], held_state: dict[str, list]
+    ) -> tuple[dict[str, list], list[int]] | None:
+        """The held state with the entries of the units the reads re-read (geodata/unit_values.py),
+        while the classes are the held ones; the ids are the held list itself."""
+        reads = [data["read"], *data.get("overview_reads", [])]
+        held_reads = [held_data.get("read"), *held_data.get("overview_reads", [])]
+        parts = ["values"] + ["overview"] * (len(reads) - 1)
+        if any(r.moved is None for r in reads) or [(r.level, len(r.columns["id"])) for r in reads] != [
+            (r.level, len(r.columns["id"])) if r is not None else None for r in held_reads
+        ]:
+            return None
+        classes = {part: self.classes_of(data, part) for part in set(parts)}
+        if any(classes[part].breaks != self.classes_of(held_data, part).breaks for part in classes):
+            return None
+        state = {name: (values if name == "ids" else list(values)) for name, values in held_state.items()}
+        changed, offset = [], 0
+        for read, part in zip(reads, parts):
+            for i in read.moved:
+                at, opened = offset + i, int(read.columns["open_cases"][i])
+                state["open"][at], state["overdue"][at] = opened, int(read.columns["overdue"][i])
+                state["cls"][at] = int(classes[part].classify([opened])[0])
+                changed.append(at)
+            offset += len(read.columns["id"])
+        return state, changed
 
     def classes_of(self, data: dict[str, Any], part: str = "values") -> ColourClasses:
         """The colour classes of the layer's values (``part``: "values", the grids', or
@@ -165,16 +196,20 @@ class GridLayer(TiledLayer):
         ]
 
 
-def overview_values(db: Database) -> dict[str, list]:
+def overview_values(db: Database, held: list[unit_values.Read] | None = None) -> dict[str, Any]:
     """Open and overdue cases of the grids' parents (every unit of their levels), in id order per
-    level: what the grids' tiles show below the overview zoom; and those levels."""
+    level: what the grids' tiles show below the overview zoom ("overview", with those levels), and
+    the reads they come from ("overview_reads"; ``held``: earlier ones, brought up to date)."""
     out: dict[str, list] = {"id": [], "open_cases": [], "overdue": [], "levels": []}
+    earlier = {read.level: read for read in held or []}
+    reads = []
     for level in territory.current(db).grid_parents:
-        got = fetch_columns("unit_values", {"level": level, "exclusive": False}, db)
+        got = unit_values.refreshed(db, earlier.get(level), level)
         for name in ("id", "open_cases", "overdue"):
-            out[name] += list(got[name])
+            out[name] += got.columns[name]
         out["levels"].append(level)
-    return out
+        reads.append(got)
+    return {"overview": out, "overview_reads": reads}
 
 
 LAYER = GridLayer()
