@@ -168,39 +168,69 @@ def _fetch(
     """Run a KPI query for one scope; unit_id → counts (unit_id None when not grouped).
 
     With ``versions`` (the data versions the caller just read) and the database clock as "now",
-    the result is shared for the rest of the minute while the query's topic has not moved.
+    the result is shared for the rest of the minute while the query's topic has not moved; and
+    the case counts are put together by ``live_cases``.
     """
     col, ids = scope
 
-    def run() -> dict[Any, dict[str, int]]:
-        args = {**params, "scope_ids": list(ids)}
-        bounds = "kpi_as_of"
-        if name == "kpi_cases":
-            args["level"] = rollup_level(col, group)
-            # Open counts from the maintained counters when the groups are the scope's own units
-            # (or the whole scope): see kpi_cases.sql.
-            args["counted"], args["grouped"] = group in (None, col), group is not None
-            bounds = "case_windows"
-        cols = fetch_columns(name, args, db, bounds=bounds, scope=col, group=group)
-        keys = [k for k in cols if k != "unit_id"]
-        return {u: {k: int(cols[k][i]) for k in keys} for i, u in enumerate(cols["unit_id"])}
+    def run(query: str = name) -> dict[Any, dict[str, int]]:
+        return _run(db, query, scope, group, params)
 
     if versions is None or params.get("now") is not None:
         request_key = ("kpi", db.dsn, name, col, tuple(ids), group, tuple(sorted(params.items())))
         return once_per_request(request_key, run)  # the unit's KPIs and its ranking may ask alike
     minute = datetime.now().strftime("%Y%m%d%H%M")
-    key = (
-        db.dsn,
-        SCOPE.get() or db.default_scope,
-        name,
-        col,
-        tuple(ids),
-        group,
-        tuple(sorted(params.items())),
-        versions.get(TOPIC[name]),
-        minute,
-    )
-    return _memo.get(key, run)
+    key = (db.dsn, SCOPE.get() or db.default_scope, name, col, tuple(ids), group, tuple(sorted(params.items())))
+    if name == "kpi_cases":
+        past = _memo.get((*key, minute), run)
+        live = _memo.get((*key, "live", versions.get("cases"), minute), lambda: run("kpi_cases_live"))
+        return live_cases(past, live)
+    return _memo.get((*key, versions.get(TOPIC[name]), minute), run)
+
+
+def _run(
+    db: Database, name: str, scope: tuple[str, list[int]], group: str | None, params: dict[str, Any]
+) -> dict[Any, dict[str, int]]:
+    col, ids = scope
+    args = {**params, "scope_ids": list(ids)}
+    bounds = "kpi_as_of"
+    if name.startswith("kpi_cases"):
+        args["level"] = rollup_level(col, group)
+        # Open counts from the maintained counters when the groups are the scope's own units
+        # (or the whole scope): see kpi_cases.sql.
+        args["counted"], args["grouped"] = group in (None, col), group is not None
+        bounds = "case_windows"
+    live = name == "kpi_cases_live"  # planned once per connection (kpi_cases_live.sql)
+    cols = fetch_columns(name, args, db, bounds=bounds, planned_once=live, scope=col, group=group)
+    keys = [k for k in cols if k != "unit_id"]
+    return {u: {k: int(cols[k][i]) for k in keys} for i, u in enumerate(cols["unit_id"])}
+
+
+# The case counts of a live page (the wall) come from two reads: the past, read once a minute
+# (kpi_cases.sql whole: 250 ms at city scale), and what moves with every change, read on every
+# change (kpi_cases_live.sql: new today, open and overdue now, today's part of the window counts).
+# What the first says of the past does not change when a case is reported, ended or rated now:
+# yesterday at this time, last week's window, the days before today. A change made to the past
+# itself (an import of history) shows in the comparisons within the minute.
+LIVE = ("new_now", "open_now", "overdue_now")
+TODAY = ("reported", "online", "resolved", "on_time", "rated", "satisfied")
+
+
+def live_cases(past: dict[Any, dict[str, int]], live: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:
+    """Per unit, the counts of ``past`` (kpi_cases.sql, read a while ago) with those of ``live``
+    (kpi_cases_live.sql, read now) in place of its live counts and of today's part of its window
+    counts."""
+    out = {}
+    for unit_id in past.keys() | live.keys():
+        counts, now = dict(past.get(unit_id, {})), live.get(unit_id, {})
+        for key in LIVE:
+            counts[key] = now.get(key, 0)
+        for key in TODAY:
+            today = now.get(f"today_{key}", 0)
+            counts[f"{key}_now"] = counts.get(f"{key}_now", 0) - counts.get(f"today_{key}", 0) + today
+            counts[f"today_{key}"] = today
+        out[unit_id] = counts
+    return out
 
 
 # The counts that add up over any grouping of a scope's facts: a unit's own figure is the sum of its

@@ -44,6 +44,7 @@ def fetch_columns(
     params: dict[str, Any] | None = None,
     db: Database | None = None,
     bounds: str | None = None,
+    planned_once: bool = False,
     **columns: str | None,
 ) -> dict[str, list]:
     """Run a named query and return its result column by column.
@@ -51,13 +52,23 @@ def fetch_columns(
     ``bounds`` names a query run first in the same transaction (so at the same database clock)
     whose one row is added to the parameters: time bounds, say, which the planner then sees as
     values rather than as expressions.
+
+    ``planned_once``: run it as a prepared statement with its generic plan, planned once per
+    connection (``prepared``). For the live pages' ticks: a query over every month of cases can
+    cost more to plan than to run (tens of milliseconds, on every tick of every screen).
     """
     params = dict(params or {})
     with (db or get_db()).transaction() as cur:
         if bounds:
             cur.execute(sql_text(bounds), params)
             params.update(zip([d.name for d in cur.description], cur.fetchone()))
-        cur.execute(query(name, columns), params)
+        if planned_once:
+            text = query(name, columns)
+            text = text if isinstance(text, str) else text.as_string(cur)
+            named = ":".join([name, *(f"{k}={v}" for k, v in sorted(columns.items()))])
+            cur.execute(*prepared(cur, named, params, text, generic=True))
+        else:
+            cur.execute(query(name, columns), params)
         names = [d.name for d in cur.description]
         rows = cur.fetchall()
     return {n: [r[i] for r in rows] for i, n in enumerate(names)}
@@ -106,6 +117,7 @@ def prepared(
 # (name, text, generic) → the PREPARE and EXECUTE statements and the parameter order: composed once
 # per process, not on every call of a hot path.
 _statements: dict[tuple[str, str, bool], tuple[str, str, tuple[str, ...]]] = {}
+GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL max_parallel_workers_per_gather = 0; "
 
 
 def _statement(cur, name: str, text: str, generic: bool) -> tuple[str, str, tuple[str, ...]]:
@@ -118,6 +130,6 @@ def _statement(cur, name: str, text: str, generic: bool) -> tuple[str, str, tupl
         if order
         else sql.SQL("EXECUTE {}").format(sql.Identifier(name))
     )
-    if generic:
-        stmt = sql.SQL("SET LOCAL plan_cache_mode = force_generic_plan; ") + stmt
+    if generic:  # and no parallel workers: starting them costs more than these statements take
+        stmt = sql.SQL(GENERIC) + stmt
     return prepare.as_string(cur), stmt.as_string(cur), order

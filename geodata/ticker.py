@@ -11,7 +11,7 @@ from geodata.units import Unit, scope_of
 
 def _rows(db: Database, name: str, unit: Unit, limit: int) -> list[dict[str, Any]]:
     col, ids = scope_of(db, unit)
-    cols = fetch_columns(name, {"scope_ids": ids, "limit": limit}, db, scope=col)
+    cols = fetch_columns(name, {"scope_ids": ids, "limit": limit}, db, planned_once=True, scope=col)
     return [dict(zip(cols, values)) for values in zip(*cols.values())]
 
 

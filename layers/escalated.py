@@ -24,7 +24,7 @@ PULSE = 1.9  # it swells to this many times its size and back, once a second
 def load(db: Database, unit: Unit) -> dict[str, list]:
     """The escalated open cases inside ``unit``: id, lon, lat, escalation, category."""
     col, ids = scope_of(db, unit)
-    return fetch_columns("wall_escalated", {"scope_ids": ids}, db, scope=col)
+    return fetch_columns("wall_escalated", {"scope_ids": ids}, db, planned_once=True, scope=col)
 
 
 def _level(escalation: int, lang: str) -> str:

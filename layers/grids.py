@@ -68,7 +68,8 @@ class GridLayer(TiledLayer):
         ``held``: an earlier answer of this, brought up to date instead of read whole
         (geodata/unit_values.py)."""
         params = self._params(db)
-        got = unit_values.refreshed(db, (held or {}).get("read"), params["level"], params["exclusive"])
+        source = unit_values.level_source(params["level"], params["exclusive"])
+        got = unit_values.refreshed(db, (held or {}).get("read"), source)
         return {"values": got.columns, "read": got}
 
     def traces(self, data: dict[str, Any], lang: str, proj: Projector) -> list[dict[str, Any]]:
@@ -204,7 +205,7 @@ def overview_values(db: Database, held: list[unit_values.Read] | None = None) ->
     earlier = {read.level: read for read in held or []}
     reads = []
     for level in territory.current(db).grid_parents:
-        got = unit_values.refreshed(db, earlier.get(level), level)
+        got = unit_values.refreshed(db, earlier.get(level), unit_values.level_source(level))
         for name in ("id", "open_cases", "overdue"):
             out[name] += got.columns[name]
         out["levels"].append(level)

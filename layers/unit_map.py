@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from geodata import territory
-from geodata.db import Database
+from geodata import territory, unit_values
+from geodata.db import SCOPE, Database
+from geodata.memo import Memo
 from geodata.queries import fetch_columns
 from geodata.units import CHILD_LEVEL, Unit, child_level, fact_column, scope_of
 from i18n import t
@@ -73,23 +74,41 @@ def _drawn_under(db: Database, plan: MapPlan) -> tuple[str, list[int]]:
 
 def load(db: Database, plan: MapPlan) -> dict[str, Any]:
     """Shapes with values, outlines and flash points of the plan."""
-    _, ids = _drawn_under(db, plan)
-    outline_ids = ids if plan.unit.territory else [plan.unit.id]
-    outlines = fetch_columns("unit_map_outlines", {"ids": outline_ids, "level": plan.outline_level}, db)
-    return {"outlines": outlines, **load_values(db, plan, with_geom=True)}
-
-
-def load_values(db: Database, plan: MapPlan, with_geom: bool = False) -> dict[str, Any]:
-    """What a refresh needs: the polygons' values (no geometry) and the newly overdue cases."""
     col, ids = scope_of(db, plan.unit)
     ancestor, drawn = _drawn_under(db, plan)
-    params = {"drawn": drawn, "level": plan.level, "scope_ids": ids, "with_geom": with_geom}
-    return {
-        "shapes": fetch_columns(
-            "unit_map_shapes", params, db, scope=col, group=fact_column(plan.level), ancestor=ancestor
-        ),
-        "flash": fetch_columns("newly_overdue", {"scope_ids": ids, "minutes": FLASH_MINUTES}, db, scope=col),
-    }
+    outline_ids = drawn if plan.unit.territory else [plan.unit.id]
+    outlines = fetch_columns("unit_map_outlines", {"ids": outline_ids, "level": plan.outline_level}, db)
+    params = {"drawn": drawn, "level": plan.level, "scope_ids": ids, "with_geom": True}
+    shapes = fetch_columns("unit_map_shapes", params, db, scope=col, group=fact_column(plan.level), ancestor=ancestor)
+    return {"outlines": outlines, "shapes": shapes, "flash": _flash(db, col, ids)}
+
+
+# The latest read of each map's values in this process, by database, scope and what it covers: a
+# wall's tick re-reads only the units that moved since (geodata/unit_values.py).
+_reads = Memo(64)
+
+
+def drawn_source(db: Database, plan: MapPlan) -> unit_values.Source:
+    """What the plan's polygons are, as a read of their values (geodata/unit_values.py)."""
+    col, ids = scope_of(db, plan.unit)
+    ancestor, drawn = _drawn_under(db, plan)
+    return unit_values.drawn_source(plan.level, ancestor, drawn, col, ids, fact_column(plan.level))
+
+
+def load_values(db: Database, plan: MapPlan) -> dict[str, Any]:
+    """What a refresh needs: the polygons' values (no geometry) and the newly overdue cases."""
+    col, ids = scope_of(db, plan.unit)
+    source = drawn_source(db, plan)
+    key = (db.dsn, SCOPE.get() or db.default_scope, source)
+    got = unit_values.refreshed(db, _reads.peek(key), source)
+    _reads.put(key, got)
+    return {"shapes": got.columns, "flash": _flash(db, col, ids)}
+
+
+def _flash(db: Database, col: str, ids: list[int]) -> dict[str, list]:
+    return fetch_columns(
+        "newly_overdue", {"scope_ids": ids, "minutes": FLASH_MINUTES}, db, planned_once=True, scope=col
+    )
 
 
 def _split(shapes: dict[str, list]) -> tuple[np.ndarray, np.ndarray]:

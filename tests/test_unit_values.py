@@ -10,7 +10,7 @@ import time
 import psycopg2
 import pytest
 
-from geodata import unit_values
+from geodata import unit_values, units
 from geodata.db import Database
 from tests.cases import insert_case
 
@@ -42,13 +42,28 @@ def _differ(a: unit_values.Read, b: unit_values.Read) -> set[int]:
     }
 
 
+def _sources(db) -> dict[str, unit_values.Source]:
+    """The one map's levels, and what the wall's map of the whole territory and of a street draws."""
+    from layers.unit_map import MapPlan, drawn_source
+
+    out = {level: unit_values.level_source(level) for level in LEVELS}
+    top = units.by_code(db, units.root_code(db))
+    with db.transaction() as cur:
+        cur.execute("SELECT code FROM units WHERE level = 'street' ORDER BY id LIMIT 1")
+        street = units.by_code(db, cur.fetchone()[0])
+    for name, unit in (("wall of the territory", top), ("wall of a street", street)):
+        out[name] = drawn_source(db, MapPlan.overview(db, unit))
+    return out
+
+
 def test_counts_brought_up_to_date_equal_a_whole_read_after_every_kind_of_change(db, admin):
-    held = {level: unit_values.read(db, level) for level in LEVELS}
+    sources = _sources(db)
+    held = {name: unit_values.read(db, source) for name, source in sources.items()}
 
     def check(what: str) -> None:
-        for level in LEVELS:
+        for level, source in sources.items():
             got = unit_values.since(db, held[level])
-            whole = unit_values.read(db, level)
+            whole = unit_values.read(db, source)
             assert got is not None, what
             assert got.columns == whole.columns, f"{level} after {what}"
             moved = _differ(held[level], whole)
@@ -97,16 +112,16 @@ def test_a_change_committed_while_the_earlier_read_was_made_is_re_read(db, admin
     try:
         with writer.cursor() as cur:
             insert_case(cur, lon, lat, "UV-4")  # not committed yet
-        held = unit_values.read(db, "grid")
+        held = unit_values.read(db, unit_values.level_source("grid"))
         writer.commit()
     finally:
         writer.close()
     got = unit_values.since(db, held)
-    assert got is not None and got.columns == unit_values.read(db, "grid").columns
+    assert got is not None and got.columns == unit_values.read(db, unit_values.level_source("grid")).columns
     assert got.moved, "the case committed after the read began was missed"
 
 
 def test_a_read_of_another_level_is_read_whole(db):
-    held = unit_values.read(db, "community")
-    got = unit_values.refreshed(db, held, "grid")
-    assert got.moved is None and got.columns == unit_values.read(db, "grid").columns
+    held = unit_values.read(db, unit_values.level_source("community"))
+    got = unit_values.refreshed(db, held, unit_values.level_source("grid"))
+    assert got.moved is None and got.columns == unit_values.read(db, unit_values.level_source("grid")).columns

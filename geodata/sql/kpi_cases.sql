@@ -186,7 +186,15 @@ WITH ended AS MATERIALIZED (
             UNION ALL
             SELECT * FROM late_ended c WHERE c.{scope} = ANY(%(scope_ids)s)) c
      GROUP BY 1
-)
+), today AS (
+    -- Today's whole-day part of the window counts, on their own as well: the live pages add
+    -- today's as read on every change (kpi_cases_live.sql) to the rest read once a minute.
+    SELECT {group} AS unit_id, sum(d.reported) AS reported, sum(d.online) AS online, sum(d.resolved) AS resolved,
+           sum(d.on_time) AS on_time, sum(d.rated) AS rated, sum(d.satisfied) AS satisfied
+      FROM case_days d
+     WHERE d.lvl = %(level)s AND {scope} = ANY(%(scope_ids)s) AND d.day = %(d0)s
+     GROUP BY 1
+), summed AS (
 SELECT unit_id,
        sum(new_now)::bigint AS new_now, sum(new_prev)::bigint AS new_prev,
        sum(open_now)::bigint AS open_now, sum(open_prev)::bigint AS open_prev,
@@ -200,3 +208,10 @@ SELECT unit_id,
        sum(overdue_now)::bigint - sum(late_since)::bigint AS overdue_c2
   FROM parts
  GROUP BY unit_id
+)
+SELECT s.*,
+       coalesce(t.reported, 0)::bigint AS today_reported, coalesce(t.online, 0)::bigint AS today_online,
+       coalesce(t.resolved, 0)::bigint AS today_resolved, coalesce(t.on_time, 0)::bigint AS today_on_time,
+       coalesce(t.rated, 0)::bigint AS today_rated, coalesce(t.satisfied, 0)::bigint AS today_satisfied
+  FROM summed s
+  LEFT JOIN today t ON coalesce(t.unit_id, 0) = coalesce(s.unit_id, 0)  -- ids are positive; 0: no group

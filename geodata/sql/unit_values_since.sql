@@ -6,7 +6,7 @@
 -- A unit in neither has the counts it had then. Each count is an index range of the unit's open
 -- cases from now (the cases_<level>_open_idx indexes).
 WITH since AS (SELECT %(snapshot)s::pg_snapshot AS s),
-moved AS (
+moved AS MATERIALIZED (
     SELECT s.unit_id
       FROM unit_stats s, since
      WHERE s.touched >= pg_snapshot_xmin(since.s) AND NOT pg_visible_in_snapshot(s.touched, since.s)
@@ -15,11 +15,11 @@ moved AS (
       FROM cases c
      WHERE c.ended_at IS NULL AND c.deadline_at >= %(at)s AND c.deadline_at < now() AND c.{col} IS NOT NULL
 )
-SELECT u.id, coalesce(s.open_cases, 0) AS open_cases,
-       coalesce(s.open_cases, 0) - (SELECT count(*) FROM cases c
-                                     WHERE c.{col} = u.id AND c.ended_at IS NULL AND c.deadline_at >= now()) AS overdue
+-- Unit by unit (scalar lookups: with a generic plan the planner cannot know the moved are few).
+SELECT m.unit_id AS id, o.n AS open_cases,
+       o.n - (SELECT count(*) FROM cases c
+               WHERE c.{col} = m.unit_id AND c.ended_at IS NULL AND c.deadline_at >= now()) AS overdue
   FROM moved m
-  JOIN units u ON u.id = m.unit_id
-  LEFT JOIN unit_stats s ON s.unit_id = u.id
- WHERE u.level = %(level)s AND (u.kind = 'exclusive') = %(exclusive)s
- ORDER BY u.id
+ CROSS JOIN LATERAL (SELECT coalesce((SELECT s.open_cases FROM unit_stats s WHERE s.unit_id = m.unit_id), 0) AS n) o
+ WHERE (SELECT u.level = %(level)s AND (u.kind = 'exclusive') = %(exclusive)s FROM units u WHERE u.id = m.unit_id)
+ ORDER BY m.unit_id
