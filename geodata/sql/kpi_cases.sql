@@ -59,7 +59,15 @@ WITH ended AS MATERIALIZED (
            coalesce(sum(d.online) FILTER (WHERE d.day > %(d2)s), 0) AS online_now,
            coalesce(sum(d.reported) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS reported_prev,
            coalesce(sum(d.online) FILTER (WHERE d.day > %(d1)s AND d.day <= %(d2)s), 0) AS online_prev,
-           coalesce(sum(d.late_from - d.late_to) FILTER (WHERE d.day > %(d2)s), 0) AS late_since
+           coalesce(sum(d.late_from - d.late_to) FILTER (WHERE d.day > %(d2)s), 0) AS late_since,
+           -- today's part of the window counts, on their own as well (the live pages read today's
+           -- on every change, kpi_cases_live.sql, and the rest of this once a minute)
+           coalesce(sum(d.reported) FILTER (WHERE d.day = %(d0)s), 0) AS today_reported,
+           coalesce(sum(d.online) FILTER (WHERE d.day = %(d0)s), 0) AS today_online,
+           coalesce(sum(d.resolved) FILTER (WHERE d.day = %(d0)s), 0) AS today_resolved,
+           coalesce(sum(d.on_time) FILTER (WHERE d.day = %(d0)s), 0) AS today_on_time,
+           coalesce(sum(d.rated) FILTER (WHERE d.day = %(d0)s), 0) AS today_rated,
+           coalesce(sum(d.satisfied) FILTER (WHERE d.day = %(d0)s), 0) AS today_satisfied
       FROM case_days d
      WHERE d.lvl = %(level)s AND {scope} = ANY(%(scope_ids)s)
        AND d.day >= least(%(d1)s + 1, %(d0)s) AND d.day <= %(d0)s
@@ -72,7 +80,7 @@ WITH ended AS MATERIALIZED (
            count(*) FILTER (WHERE c.reported_at <= %(now_1d)s),
            count(*) FILTER (WHERE c.deadline_at < %(now)s),
            count(*) FILTER (WHERE c.reported_at <= %(now_1d)s AND c.deadline_at < %(now_1d)s),
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM cases c
      WHERE NOT %(counted)s AND c.{scope} = ANY(%(scope_ids)s) AND c.ended_at IS NULL AND c.reported_at <= %(now)s
      GROUP BY 1
@@ -82,7 +90,7 @@ WITH ended AS MATERIALIZED (
     -- (an index range each): a backlog of a million overdue cases is not read case by case.
     SELECT n.unit_id, 0, 0,
            n.n - coalesce(x.r_now, 0), n.n - coalesce(x.r_1d, 0), n.n - coalesce(x.x_now, 0), n.n - coalesce(x.x_1d, 0),
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM (SELECT CASE WHEN %(grouped)s THEN s.unit_id END AS unit_id, sum(s.open_cases)::bigint AS n
               FROM unit_stats s
              WHERE %(counted)s AND s.unit_id = ANY(%(scope_ids)s)
@@ -125,7 +133,7 @@ WITH ended AS MATERIALIZED (
            0, 0, 0, 0, 0, 0, 0, 0,
            -- overdue events taken back: ends of late cases in (c2, e2], after now today
            count(*) FILTER (WHERE c.ended_at > c.deadline_at AND c.ended_at > %(now)s AND c.ended_at <= %(e0)s)
-             - count(*) FILTER (WHERE c.ended_at > c.deadline_at AND c.ended_at > %(c2)s AND c.ended_at <= %(e2)s)
+             - count(*) FILTER (WHERE c.ended_at > c.deadline_at AND c.ended_at > %(c2)s AND c.ended_at <= %(e2)s), 0, 0, 0, 0, 0, 0
       FROM ended c
      CROSS JOIN LATERAL (SELECT c.status IN ('resolved', 'rated', 'closed') AS r) s
      WHERE c.{scope} = ANY(%(scope_ids)s)
@@ -144,7 +152,7 @@ WITH ended AS MATERIALIZED (
              - count(*) FILTER (WHERE c.reported_at > %(c2)s AND c.reported_at < %(e2)s),
            count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c1)s AND c.reported_at < %(e1)s)
              - count(*) FILTER (WHERE c.handled_online AND c.reported_at > %(c2)s AND c.reported_at < %(e2)s),
-           0
+           0, 0, 0, 0, 0, 0, 0
       FROM cases c
      WHERE c.{scope} = ANY(%(scope_ids)s)
        AND ((c.reported_at > %(c1)s AND c.reported_at < %(e1)s) OR (c.reported_at > %(c2)s AND c.reported_at < %(e2)s)
@@ -168,7 +176,7 @@ WITH ended AS MATERIALIZED (
              - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.rated_at > %(c2)s AND c.rated_at < %(e2)s)
              - count(*) FILTER (WHERE c.satisfaction >= 4 AND c.reported_at > %(now)s AND c.rated_at > %(c1)s
                                   AND c.rated_at <= %(c2)s),
-           0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM rated c
      WHERE c.{scope} = ANY(%(scope_ids)s)
      GROUP BY 1    UNION ALL
@@ -176,7 +184,7 @@ WITH ended AS MATERIALIZED (
     -- not; of cases never ended (the unit's open index) and of cases that ended late (late_ended).
     SELECT {group}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
            count(*) FILTER (WHERE c.deadline_at >= %(c2)s AND c.deadline_at < %(e2)s)
-             - count(*) FILTER (WHERE c.deadline_at >= %(now)s AND c.deadline_at < %(e0)s)
+             - count(*) FILTER (WHERE c.deadline_at >= %(now)s AND c.deadline_at < %(e0)s), 0, 0, 0, 0, 0, 0
       FROM (SELECT c.city_id, c.district_id, c.street_id, c.community_id, c.grid_id, c.micro_id,
                    c.exclusive_grid_id, c.deadline_at
               FROM cases c
@@ -186,15 +194,7 @@ WITH ended AS MATERIALIZED (
             UNION ALL
             SELECT * FROM late_ended c WHERE c.{scope} = ANY(%(scope_ids)s)) c
      GROUP BY 1
-), today AS (
-    -- Today's whole-day part of the window counts, on their own as well: the live pages add
-    -- today's as read on every change (kpi_cases_live.sql) to the rest read once a minute.
-    SELECT {group} AS unit_id, sum(d.reported) AS reported, sum(d.online) AS online, sum(d.resolved) AS resolved,
-           sum(d.on_time) AS on_time, sum(d.rated) AS rated, sum(d.satisfied) AS satisfied
-      FROM case_days d
-     WHERE d.lvl = %(level)s AND {scope} = ANY(%(scope_ids)s) AND d.day = %(d0)s
-     GROUP BY 1
-), summed AS (
+)
 SELECT unit_id,
        sum(new_now)::bigint AS new_now, sum(new_prev)::bigint AS new_prev,
        sum(open_now)::bigint AS open_now, sum(open_prev)::bigint AS open_prev,
@@ -205,13 +205,9 @@ SELECT unit_id,
        sum(rated_prev)::bigint AS rated_prev, sum(satisfied_prev)::bigint AS satisfied_prev,
        sum(reported_now)::bigint AS reported_now, sum(online_now)::bigint AS online_now,
        sum(reported_prev)::bigint AS reported_prev, sum(online_prev)::bigint AS online_prev,
-       sum(overdue_now)::bigint - sum(late_since)::bigint AS overdue_c2
+       sum(overdue_now)::bigint - sum(late_since)::bigint AS overdue_c2,
+       sum(today_reported)::bigint AS today_reported, sum(today_online)::bigint AS today_online,
+       sum(today_resolved)::bigint AS today_resolved, sum(today_on_time)::bigint AS today_on_time,
+       sum(today_rated)::bigint AS today_rated, sum(today_satisfied)::bigint AS today_satisfied
   FROM parts
  GROUP BY unit_id
-)
-SELECT s.*,
-       coalesce(t.reported, 0)::bigint AS today_reported, coalesce(t.online, 0)::bigint AS today_online,
-       coalesce(t.resolved, 0)::bigint AS today_resolved, coalesce(t.on_time, 0)::bigint AS today_on_time,
-       coalesce(t.rated, 0)::bigint AS today_rated, coalesce(t.satisfied, 0)::bigint AS today_satisfied
-  FROM summed s
-  LEFT JOIN today t ON coalesce(t.unit_id, 0) = coalesce(s.unit_id, 0)  -- ids are positive; 0: no group
