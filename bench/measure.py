@@ -14,7 +14,7 @@ import psycopg2
 
 import ids
 from bench.client import signed_in
-from geodata import units
+from geodata import kpis, units
 from geodata.db import Database
 from geodata.demo import cases as demo_cases
 from geodata.demo import city as demo
@@ -285,12 +285,23 @@ class Bench:
             code = units.root_code(self.db) if level == "top" else found[0]  # top: the whole territory
             # A case arrives before each click: a click's answer is computed, not the one a click
             # just before it was given (callbacks/shared_ticks.py shares that within the minute).
+            # The first click reads everything, as the first of a minute does (the KPIs' past is
+            # shared within the minute, geodata/kpis.py): it is printed on its own and the verdict
+            # takes it when it is the slower.
             try:
+                kpis._memo.clear()
+                cold, _ = _ms(
+                    lambda c=code: click(c),
+                    1,
+                    lambda i: self._new_case(f"BENCH-DRILL-{time.time_ns()}-first", lon, lat),
+                )
+                self.results[f"drilldown_click_{level}_first_ms"] = round(cold, 1)
                 ms, size = _ms(
                     lambda c=code: click(c),
                     min(self.repeat, 5),
                     lambda i: self._new_case(f"BENCH-DRILL-{time.time_ns()}-{i}", lon, lat),
                 )
+                ms = max(ms, cold)
             except RuntimeError as exc:
                 self.results[f"drilldown_click_{level}_ms"] = f"failed: {exc}"
                 continue

@@ -63,16 +63,23 @@ NOTHING = dict.fromkeys(OUTPUTS, no_update)
 
 
 def unit_panels(
-    db: Database, unit: units.Unit, lang: str, days: int, map_read: Callable[[], dict[str, Any]]
+    db: Database,
+    unit: units.Unit,
+    lang: str,
+    days: int,
+    map_read: Callable[[], dict[str, Any]],
+    versions: dict[str, int] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Every panel except the map, from the KPI module and geodata.drilldown, and the map's data
-    (``map_read``): all read at once."""
+    (``map_read``): all read at once. ``versions``: the data versions just read, with which the
+    KPIs and the ranking are shared with every page that shows them within the minute (the wall's
+    rule, geodata/kpis.py)."""
     grid = unit.level == "grid"  # a grid lists every checkpoint and its own cases
     leaf = units.child_level(db, unit) == unit.level  # nothing loaded below it: nothing to rank
     limit = None if grid else drilldown.WEAKEST_CHECKPOINTS
     reads = {
-        "values": lambda: kpis.unit_kpis(db, unit),
-        "ranked": lambda: None if leaf else standing.ranking(db, unit),
+        "values": lambda: kpis.unit_kpis(db, unit, versions=versions),
+        "ranked": lambda: None if leaf else standing.ranking(db, unit, versions=versions),
         "crumbs": lambda: drilldown.breadcrumbs(db, unit),
         "trend": lambda: drilldown.trend(db, unit, days),
         "categories": lambda: drilldown.categories(db, unit),
@@ -145,7 +152,7 @@ def unit_view(
         proj = projector(get_settings().basemap)
         patch = tick.same and "breaks" in state and "units" not in tick.moved
         load = unit_map.load_values if patch else unit_map.load
-        out, data = unit_panels(db, unit, lang, days, lambda: load(db, plan))
+        out, data = unit_panels(db, unit, lang, days, lambda: load(db, plan), tick.versions)
         if patch:
             # The classes stay while the distribution holds; when it really moves, so do they and the legend.
             classes = stable_classes(data["shapes"]["open_cases"], state["breaks"])

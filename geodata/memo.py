@@ -78,6 +78,11 @@ class Memo:
                 self._flights.pop(key, None)
             flight.done.set()
 
+    def clear(self) -> None:
+        """Forget every stored result (computations under way finish and store theirs)."""
+        with self._lock:
+            self._items.clear()
+
     def peek(self, key: Hashable) -> Any:
         """The stored result for ``key``, or None (nothing is computed)."""
         with self._lock:
