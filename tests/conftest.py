@@ -149,7 +149,7 @@ def whole_territory():
 LOAD_TABLES = (
     "camera_events, case_photos, rating_links, case_events, user_notices, notify_deliveries, notify_messages, "
     "notify_steps, notify_routes, cases, case_keys, round_checkpoints, inspection_rounds, inspection_results, "
-    "inspections, checkpoints, cameras, unit_stats, units"
+    "inspections, checkpoints, cameras, unit_category_stats, unit_stats, units"
 )
 
 

@@ -398,6 +398,7 @@ _WRITTEN = [  # what a cases load writes, the counters and daily counts included
     "SELECT c.external_id, e.from_status, e.to_status, e.note FROM case_events e JOIN cases c ON c.id = e.case_id "
     "ORDER BY 1, e.id",
     "SELECT unit_id, open_cases FROM unit_stats WHERE open_cases <> 0 ORDER BY 1",
+    "SELECT unit_id, category_code, open_cases FROM unit_category_stats WHERE open_cases <> 0 ORDER BY 1, 2",
     "SELECT lvl, street_id, community_id, grid_id, exclusive_grid_id, day, reported, online, ended, resolved, "
     "on_time, rated, satisfied, late_from, late_to FROM case_days ORDER BY 1, 2, 3, 4, 5, 6",
 ]

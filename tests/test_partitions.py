@@ -3,6 +3,7 @@ the demo city, months made ahead and for old cases, archiving, and the keys acro
 
 from __future__ import annotations
 
+import io
 import subprocess
 from datetime import date, datetime, timedelta
 
@@ -106,7 +107,7 @@ def test_an_existing_database_is_migrated_in_place(settings, admin_dsn_, superus
                 f"{PG_BIN}/pg_dump",
                 "--data-only",
                 "--load-via-partition-root",
-                *[f"--table=public.{t}" for t in tables],
+                *[f"--table=public.{t}" for t in tables if t != "unit_stats"],
                 "--table=public.cases_*",  # the months of cases (the source is partitioned)
                 "-d",
                 source,
@@ -114,6 +115,12 @@ def test_an_existing_database_is_migrated_in_place(settings, admin_dsn_, superus
             capture_output=True,
             check=True,
         ).stdout
+        # the counters by the columns that old schema has (later migrations added some)
+        counters = io.BytesIO()
+        with psycopg2.connect(source) as conn, conn.cursor() as cur:
+            cur.copy_expert("COPY (SELECT unit_id, open_cases FROM unit_stats) TO STDOUT", counters)
+        conn.close()
+        dump += b"COPY public.unit_stats (unit_id, open_cases) FROM stdin;\n" + counters.getvalue() + b"\\.\n"
         # the seeds the migrations made go first, their triggers off
         dump = f"SET session_replication_role = replica; TRUNCATE {', '.join(tables)} CASCADE;\n".encode() + dump
         restore = subprocess.run(

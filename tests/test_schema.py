@@ -231,3 +231,34 @@ def test_daily_case_counts_rebuild_to_the_same_rows(admin_dsn_):
         conn.rollback()
     conn.close()
     assert [row for row in before if any(row[9:])] == after
+
+
+def test_open_counts_by_category_follow_every_change_and_equal_a_fresh_group_by(db):
+    truth = """
+        WITH truth AS (
+            SELECT unit_id, category_code, count(*) AS n FROM cases,
+                   unnest(ARRAY[city_id, district_id, street_id, community_id, grid_id, micro_id,
+                                exclusive_grid_id]) AS unit_id
+             WHERE is_open AND unit_id IS NOT NULL GROUP BY 1, 2)
+        SELECT count(*) FROM unit_category_stats s
+          FULL JOIN truth t ON t.unit_id = s.unit_id AND t.category_code = s.category_code
+         WHERE coalesce(s.open_cases, 0) <> coalesce(t.n, 0)"""
+    with db.transaction() as cur:
+        cur.execute("SELECT ST_X(label_point), ST_Y(label_point) FROM units WHERE level = 'grid' ORDER BY id LIMIT 1")
+        lon, lat = cur.fetchone()
+        cur.execute("SELECT code FROM case_categories WHERE code <> '0101' ORDER BY code LIMIT 1")
+        other = cur.fetchone()[0]
+        assert _one(cur, truth) == 0
+        case_id = insert_case(cur, lon, lat, "T-CATEGORY")
+        assert _one(cur, truth) == 0
+        cur.execute("UPDATE cases SET category_code = %s WHERE id = %s", (other, case_id))  # moved to another
+        assert _one(cur, truth) == 0
+        cur.execute("UPDATE cases SET status = 'resolved', resolved_at = now() WHERE id = %s", (case_id,))
+        assert _one(cur, truth) == 0
+        cur.execute("UPDATE cases SET status = 'returned' WHERE id = %s", (case_id,))
+        assert _one(cur, truth) == 0
+        cur.execute("SELECT unit_stats_rebuild()")  # the recount gives the same
+        assert _one(cur, truth) == 0
+        cur.execute("DELETE FROM cases WHERE id = %s", (case_id,))
+        assert _one(cur, truth) == 0
+        assert _one(cur, "SELECT count(*) FROM unit_category_stats WHERE open_cases > 0") > 0

@@ -63,6 +63,7 @@ DOMAIN_TABLES = [
     "cameras",
     "roads",
     "unit_stats",
+    "unit_category_stats",
     "units",
 ]
 
