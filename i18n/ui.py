@@ -141,6 +141,7 @@ UI: dict[str, tuple[str, str]] = {
     "unit.categories": ("类别分布", "By category"),
     "unit.cat.reported": ("近30天受理", "Reported, last 30 days"),
     "unit.cat.open": ("在办", "Open"),
+    "unit.cat.other": ("其他{n}类", "{n} others"),
     "unit.overdue": ("超期案件（最久的{n}件）", "Most overdue cases (top {n})"),
     "unit.col.case": ("案件", "Case"),
     "unit.col.category": ("类别", "Category"),

@@ -73,9 +73,20 @@ def trend_figure(data: dict[str, list], lang: str) -> dict[str, Any]:
     return {"data": traces, "layout": layout}
 
 
+CATEGORY_BARS = 5  # the panel's height holds this many categories' pairs of bars, then "other"
+
+
 def category_figure(data: dict[str, list], lang: str) -> dict[str, Any]:
-    """Per top-level category: reported in the window and open now, as horizontal bars."""
-    names = [named({"name": zh, "name_en": en}, "name", lang) for zh, en in zip(data["name"], data["name_en"])][::-1]
+    """Per top-level category: reported in the window and open now, as horizontal bars; past
+    ``CATEGORY_BARS`` categories the rest are summed into one "other" (the data comes in order of
+    reported, then open)."""
+    names = [named({"name": zh, "name_en": en}, "name", lang) for zh, en in zip(data["name"], data["name_en"])]
+    data = {"reported": list(data["reported"]), "open": list(data["open"])}
+    if len(names) > CATEGORY_BARS + 1:
+        keep = CATEGORY_BARS
+        names = [*names[:keep], t("unit.cat.other", lang, n=len(names) - keep)]
+        data = {key: [*values[:keep], sum(values[keep:])] for key, values in data.items()}
+    names = names[::-1]
     traces = [
         {
             "type": "bar",
